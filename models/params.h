@@ -1,0 +1,30 @@
+/* params.h — the model parameters as one plain struct.
+ *
+ * Generated from params.def: field GROUP_NAME holds parameter "model.GROUP.NAME" in the
+ * unit declared there. Models read it through a const pointer; nothing writes it after
+ * the scenario is loaded. */
+#ifndef MSK_PARAMS_H
+#define MSK_PARAMS_H
+
+#include <stddef.h>
+
+typedef struct {
+#define PARAM(group, name, unit, def, lo, hi, help, source) double group##_##name;
+#include "params.def"
+#undef PARAM
+} model_params;
+
+/* One row of the table, for loaders, documentation and provenance. */
+typedef struct {
+    const char *group, *name, *unit, *help, *source;
+    double def, min, max;
+    size_t offset; /* of the double inside model_params */
+} model_param_info;
+
+extern const model_param_info model_param_table[];
+extern const size_t model_param_count;
+
+/* Fill p with every default from params.def. */
+void model_params_defaults(model_params *p);
+
+#endif

@@ -1,0 +1,87 @@
+/* h5out.h — a small netCDF-4-compatible HDF5 writer with all-or-nothing commit.
+ *
+ * Results are written to a temporary file in the directory of the final path and
+ * renamed over it only by h5out_commit, after everything was written and flushed to
+ * disk. A writer destroyed without a commit removes its temporary file, so a failed or
+ * interrupted run never leaves a partial file under the final name and never damages
+ * an existing file of that name.
+ *
+ * The layout follows the netCDF-4 data model so that netCDF-C (ncdump), xarray with
+ * the h5netcdf engine, h5py and R read the file: one dataset per variable (no
+ * compound types), every axis a dimension (an HDF5 dimension scale in the same group
+ * or an ancestor), `units` and `long_name` attributes on variables, link and
+ * attribute creation order tracked, deflate + shuffle with chunking on every
+ * variable larger than a few KiB. Categorical variables carry `flag_values` and
+ * `flag_meanings`. Strings are variable-length UTF-8.
+ *
+ * Usage:
+ *   h5out *w = h5out_create("output/x.h5", &diags);
+ *   h5out_group(w, "arms/none");
+ *   h5out_dim(w, "arms/none", "time", n, time_values, "week", "time since start");
+ *   const char *dims[] = {"time"};
+ *   h5out_var_double(w, "arms/none", "lean_mean", 1, dims, data, "kg", "mean leg lean mass");
+ *   h5out_commit(w);   // atomically replaces output/x.h5
+ *   h5out_destroy(w);  // removes the temporary file if not committed
+ * Every function returns MSK_OK or MSK_EIO (with a diagnostic naming the file and the
+ * HDF5 object); after a failure the writer only accepts h5out_destroy. */
+#ifndef MSK_H5OUT_H
+#define MSK_H5OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+typedef struct h5out h5out;
+
+/* Create the temporary file next to final_path (same directory, so that the rename is
+ * atomic). Fails with MSK_EIO if the directory does not exist or is not writable;
+ * never touches final_path itself. */
+h5out *h5out_create(const char *final_path, diag_list *diags);
+
+/* Create a group (and its parents), path relative to the root, "/"-separated. */
+msk_status h5out_group(h5out *w, const char *group);
+
+/* Define dimension `name` of length n in `group`. With coords != NULL it is a
+ * coordinate variable (double values, units, long_name); with coords == NULL it is a
+ * netCDF dimension without a variable (NAME attribute "This is a netCDF dimension but
+ * not a netCDF variable."). Dimensions are visible to the group's subgroups. */
+msk_status h5out_dim(h5out *w, const char *group, const char *name, size_t n,
+                     const double *coords, const char *units, const char *long_name);
+/* A dimension whose coordinates are strings (e.g. arm names, outcome names). */
+msk_status h5out_dim_strings(h5out *w, const char *group, const char *name, size_t n,
+                             const char *const *labels, const char *long_name);
+
+/* Variables: data is C-order over dims (each dim name resolvable from `group`
+ * upwards). units may be "1" for dimensionless. */
+msk_status h5out_var_double(h5out *w, const char *group, const char *name, int ndims,
+                            const char *const *dims, const double *data, const char *units,
+                            const char *long_name);
+msk_status h5out_var_int32(h5out *w, const char *group, const char *name, int ndims,
+                           const char *const *dims, const int32_t *data, const char *units,
+                           const char *long_name);
+msk_status h5out_var_int64(h5out *w, const char *group, const char *name, int ndims,
+                           const char *const *dims, const int64_t *data, const char *units,
+                           const char *long_name);
+/* An int8 categorical variable with flag_values 0..n_flags-1 and flag_meanings
+ * (space-separated, as CF requires). */
+msk_status h5out_var_flags(h5out *w, const char *group, const char *name, int ndims,
+                           const char *const *dims, const int8_t *data,
+                           const char *flag_meanings, const char *long_name);
+/* A 1-D variable of variable-length strings. */
+msk_status h5out_var_strings(h5out *w, const char *group, const char *name, const char *dim,
+                             const char *const *data, const char *long_name);
+
+/* Attributes on a group ("" = root) or on a variable ("group/var"). */
+msk_status h5out_attr_string(h5out *w, const char *object, const char *name,
+                             const char *value);
+msk_status h5out_attr_double(h5out *w, const char *object, const char *name, double value);
+msk_status h5out_attr_int64(h5out *w, const char *object, const char *name, int64_t value);
+
+/* Close the file, fsync it, rename it over the final path, fsync the directory. */
+msk_status h5out_commit(h5out *w);
+
+/* Release the writer; removes the temporary file unless committed. Accepts NULL. */
+void h5out_destroy(h5out *w);
+
+#endif
