@@ -1,0 +1,40 @@
+/* activity.c — activity as a function of strength, fear, pain and disability. */
+#include "activity.h"
+
+#include <math.h>
+
+void activity_init(activity_state *a)
+{
+    a->fear = 0;
+    a->pain = 0;
+    a->lasting = 1;
+}
+
+void activity_fade(activity_state *a, const model_params *p, double dt)
+{
+    if (dt <= 0)
+        return;
+    a->fear *= exp(-dt / p->activity_fear_decay);
+    a->pain *= exp(-dt / p->activity_pain_decay);
+}
+
+void activity_after_fall(activity_state *a, const model_params *p)
+{
+    /* Each fall removes a further share of what activity remains. */
+    a->fear = 1.0 - (1.0 - a->fear) * (1.0 - p->activity_fear_per_fall);
+}
+
+void activity_after_fracture(activity_state *a, const model_params *p)
+{
+    a->pain = fmax(a->pain, p->activity_fracture_pain);
+}
+
+double activity_level(const activity_state *a, double strength_rel, int training,
+                      const model_params *p)
+{
+    double capacity = pow(fmax(strength_rel, 0.0), p->activity_strength_exponent);
+    double level = capacity * (1.0 - a->fear) * (1.0 - a->pain) * a->lasting;
+    if (training)
+        level *= 1.0 + p->activity_training_activity_gain;
+    return level;
+}

@@ -1,0 +1,86 @@
+/* bone.c — remodeling balance with a mechanostat (Frost 1987). */
+#include "bone.h"
+
+#include <math.h>
+
+#include "kinetics.h"
+
+#define DAYS_PER_YEAR 365.25
+
+/* Transitional oestrogen-deficiency factor: 1 from menopause_lead years before the
+ * final menstrual period, decaying after it (SWAN: most loss in the transmenopause). */
+static double menopause_transition(double years_since_fmp, const model_params *p)
+{
+    if (isnan(years_since_fmp) || years_since_fmp < -p->bone_menopause_lead)
+        return 0.0;
+    return exp(-fmax(0.0, years_since_fmp) / p->bone_menopause_decay);
+}
+
+bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const model_params *p)
+{
+    double below = fmax(0.0, p->bone_lazy_low - in->stimulus);
+    double above = fmax(0.0, in->stimulus - p->bone_lazy_high);
+    double meno = menopause_transition(in->years_since_fmp, p);
+    int post = !isnan(in->years_since_fmp) && in->years_since_fmp >= 0;
+    double ca_def = fmax(0.0, 1.0 - in->calcium_mg / p->bone_calcium_requirement);
+    double vd_def = fmax(0.0, 1.0 - in->vitamin_d_iu / p->bone_vitamin_d_requirement);
+    double prot_def = fmax(0.0, 1.0 - in->protein_g_per_kg / p->muscle_protein_ref);
+
+    double resorb_mult = (1.0 + p->bone_disuse_resorption_gain * below) *
+                         (1.0 + p->bone_menopause_resorption * meno) *
+                         (1.0 + p->bone_calcium_resorption_gain * ca_def) *
+                         (1.0 + p->bone_vitamin_d_resorption_gain * vd_def);
+    double age_imb = p->bone_age_imbalance * exp2((in->age - 70.0) / p->bone_age_imbalance_doubling);
+    double coupling = 1.0 - age_imb - p->bone_menopause_imbalance * meno -
+                      (post ? p->bone_postmenopause_imbalance : 0.0) -
+                      p->bone_disuse_formation_drop * below -
+                      p->bone_protein_formation_drop * prot_def +
+                      p->bone_overload_formation_gain * above;
+    bone_rates r;
+    r.resorption = p->bone_turnover / DAYS_PER_YEAR * b->bmd * resorb_mult;
+    r.coupling = fmax(0.0, coupling);
+    return r;
+}
+
+void bone_init(bone_state *b, double bmd, const bone_inputs *in, const model_params *p)
+{
+    b->bmd = bmd;
+    b->formation = 0;
+    bone_rates r = bone_rates_for(b, in, p);
+    b->formation = r.coupling * r.resorption;
+}
+
+void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, double dt)
+{
+    if (dt <= 0)
+        return;
+    kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * r->resorption, r->resorption,
+                            p->bone_formation_lag, dt);
+}
+
+double bone_stimulus(double strength_rel, double loading, double bmd_rel, double weekly,
+                     const model_params *p)
+{
+    double w = p->bone_muscle_weight;
+    /* Strain rises as the same load meets less bone (Frost): divide by density. */
+    double floor = p->bone_stimulus_floor;
+    double habitual = (floor + (1.0 - floor) * (w * strength_rel + (1.0 - w)) * loading) / bmd_rel;
+    double training = weekly > 0 ? p->bone_training_stimulus * weekly /
+                                       (weekly + p->muscle_train_halfsat)
+                                 : 0.0;
+    return habitual + training;
+}
+
+double bone_tscore(double bmd, int female, const model_params *p)
+{
+    if (female)
+        return (bmd - p->bone_tscore_ref_mean_female) / p->bone_tscore_ref_sd_female;
+    return (bmd - p->bone_tscore_ref_mean_male) / p->bone_tscore_ref_sd_male;
+}
+
+int bone_who_class(double t, const model_params *p)
+{
+    if (t <= p->criteria_osteoporosis_tscore)
+        return 2;
+    return t < p->criteria_osteopenia_tscore ? 1 : 0;
+}

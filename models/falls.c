@@ -1,0 +1,51 @@
+/* falls.c — fall rate and fracture per fall. */
+#include "falls.h"
+
+#include <math.h>
+
+double falls_rate(double age, int female, double gait, double grip, int immobilized,
+                  const model_params *p)
+{
+    double rate = p->falls_rate_at80 * exp(p->falls_age_slope * (age - 80.0));
+    /* Verghese 2009: rate ratio per 10 cm/s slower; faster walkers gain likewise. */
+    rate *= pow(p->falls_gait_rr_per_10cm, (p->falls_gait_ref - gait) / 0.1);
+    double ref = female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
+    double sd = female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
+    rate *= pow(p->falls_grip_hr_per_sd, (ref - grip) / sd);
+    if (immobilized)
+        rate *= p->falls_immobilized_rr;
+    return rate;
+}
+
+void falls_fracture_probabilities(double tscore, const model_params *p,
+                                  double prob[FRACTURE_SITE_COUNT])
+{
+    double sd_below = p->falls_fracture_ref_tscore - tscore; /* > 0: weaker bone */
+    prob[FRACTURE_HIP] = p->falls_hip_prob * pow(p->falls_hip_rr_per_sd, sd_below);
+    prob[FRACTURE_WRIST] = p->falls_wrist_prob * pow(p->falls_other_rr_per_sd, sd_below);
+    prob[FRACTURE_VERTEBRAL] = p->falls_vertebral_prob * pow(p->falls_vertebral_rr_per_sd, sd_below);
+    prob[FRACTURE_OTHER] = p->falls_other_prob * pow(p->falls_other_rr_per_sd, sd_below);
+    double total = 0;
+    for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++)
+        total += prob[s];
+    /* Very low BMD cannot push the chance of a fracture per fall past certainty. */
+    if (total > 0.9) {
+        for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++)
+            prob[s] *= 0.9 / total;
+        total = 0.9;
+    }
+    prob[FRACTURE_NONE] = 1.0 - total;
+}
+
+fracture_site falls_fracture_site(double tscore, double u, const model_params *p)
+{
+    double prob[FRACTURE_SITE_COUNT];
+    falls_fracture_probabilities(tscore, p, prob);
+    double acc = 0;
+    for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++) {
+        acc += prob[s];
+        if (u < acc)
+            return (fracture_site)s;
+    }
+    return FRACTURE_NONE;
+}

@@ -1,0 +1,20 @@
+/* kinetics.h — exact propagation of the linear ODEs shared by the models.
+ *
+ * Between events every input is constant, so each state variable obeys
+ *     dx/dt = k (c * exp(-r t) - x)                                  (relaxation)
+ * towards a target c that drifts down at rate r (ageing). Bone formation follows a
+ * first-order lag of resorption. Both have closed forms, used here instead of a
+ * numerical integrator; tests check them against GSL's ODE drivers. */
+#ifndef MSK_KINETICS_H
+#define MSK_KINETICS_H
+
+/* x(t) for dx/dt = k (c e^{-rt} - x), x(0) = x0; k > 0, r >= 0, k != r is not
+ * required (the k == r case uses its limit). */
+double kinetics_relax(double x0, double c, double k, double r, double t);
+
+/* For dF/dt = (target - F)/tau and dB/dt = F - R with constant target and R:
+ * advances F and B over t in place. */
+void kinetics_lagged_balance(double *formation, double *balance, double target,
+                             double resorption, double tau, double t);
+
+#endif

@@ -1,0 +1,29 @@
+/* mortality.c — background mortality, excess after hip fracture, admissions. */
+#include "mortality.h"
+
+#include <math.h>
+
+double mortality_rate(double age, int female, double grip_z, double days_since_hip,
+                      const model_params *p)
+{
+    double at70 = female ? p->mortality_rate_at70_female : p->mortality_rate_at70_male;
+    double rate = at70 * exp(p->mortality_gompertz_slope * (age - 70.0));
+    rate *= pow(p->mortality_weakness_hr_per_sd, -grip_z);
+    if (!isnan(days_since_hip)) {
+        /* Haentjens 2010: excess mortality highest early, fading over months. */
+        double excess = (p->mortality_hip_fracture_hr - 1.0) *
+                        exp(-days_since_hip / p->mortality_hip_hr_decay);
+        rate *= 1.0 + excess;
+    }
+    return rate;
+}
+
+double mortality_admission_rate(double age, const model_params *p)
+{
+    return p->hospital_rate_at75 * exp(p->hospital_age_slope * (age - 75.0));
+}
+
+double mortality_admission_stay(double z, const model_params *p)
+{
+    return p->hospital_stay_median * exp(p->hospital_stay_log_sd * z);
+}

@@ -1,0 +1,58 @@
+/* muscle.h — one muscle compartment: protein balance and a neural factor.
+ *
+ * Mass is the balance of synthesis and breakdown (docs/model.md, "Muscle"):
+ *     dM/dt = kd * A * S(t) - kd * B * M,      S(t) = S0 exp(-r t)
+ * where kd is the fractional turnover rate, A the synthesis multiplier (training,
+ * protein, unloading), B the breakdown multiplier (unloading, illness) and S the
+ * homeostatic set point, which falls with age at rate r. Strength is proportional to
+ * contractile mass times a neural factor N that follows its own target quickly:
+ *     dN/dt = kn (Nt(t) - N),                  Nt(t) = Ns0 exp(-rn t) * drive * (1 - dn u)
+ * The non-contractile part of DXA lean mass only ages. With constant inputs all three
+ * have closed forms (kinetics.h). A person has three compartments: the index leg (the
+ * one cast or trained), the other leg and the arms. */
+#ifndef MSK_MUSCLE_H
+#define MSK_MUSCLE_H
+
+#include "params.h"
+
+typedef struct {
+    double contractile;    /* kg, contractile protein mass */
+    double noncontractile; /* kg, rest of the DXA lean mass of the compartment */
+    double setpoint;       /* kg, homeostatic contractile mass without stimulus */
+    double neural;         /* 1, neural factor (1 at entry) */
+    double neural_set;     /* 1, neural factor the person tends to without stimulus */
+} muscle_state;
+
+/* Constant inputs over one interval. */
+typedef struct {
+    double loading;      /* 1: habitual mechanical loading relative to the person's usual (0 = cast) */
+    double anabolic;     /* 1: synthesis multiplier from training and protein (1 = none) */
+    double neural_drive; /* 1: neural-target multiplier from training (1 = none) */
+    double catabolic;    /* 1: extra fractional breakdown from illness (0 = none) */
+    double age_loss;     /* 1/year: fractional loss of the set point (age, disease) */
+} muscle_inputs;
+
+/* Initialise a compartment of DXA lean mass `lean` kg at its homeostatic state. */
+void muscle_init(muscle_state *m, double lean, const model_params *p);
+
+/* Advance by dt days with constant inputs (exact). */
+void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params *p,
+                    double dt_days);
+
+/* DXA lean mass of the compartment, kg. */
+double muscle_lean(const muscle_state *m);
+
+/* Yearly fractional loss of muscle with age: the sex-specific rate at 75, doubling
+ * every muscle.age_loss_doubling years. */
+double muscle_age_loss(double age_years, int female, const model_params *p);
+
+/* Synthesis multiplier A for a weekly training stimulus (1/week), habitual protein
+ * intake (g/kg/day), age, and the person's responsiveness (1 = typical). */
+double muscle_anabolic(double weekly_stimulus, double protein, double age_years,
+                       double responsiveness, const model_params *p);
+
+/* Neural-target multiplier for a weekly neural stimulus. */
+double muscle_neural_drive(double weekly_neural_stimulus, double responsiveness,
+                           const model_params *p);
+
+#endif

@@ -1,0 +1,257 @@
+/* engine.c — blocks of people over OpenMP threads, exact merge (see engine.h). */
+#include "engine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "progress.h"
+#include "rng.h"
+
+#define DAYS_PER_WEEK 7.0
+
+size_t engine_observation_days(const scenario *sc, double **days)
+{
+    double step = sc->observe_every_weeks, horizon = sc->horizon_weeks;
+    size_t n = (size_t)floor(horizon / step + 1e-9) + 1;
+    int extra = fabs((double)(n - 1) * step - horizon) > 1e-9;
+    *days = malloc((n + (size_t)extra) * sizeof **days);
+    if (!*days)
+        return 0;
+    for (size_t k = 0; k < n; k++)
+        (*days)[k] = (double)k * step * DAYS_PER_WEEK;
+    if (extra)
+        (*days)[n++] = horizon * DAYS_PER_WEEK;
+    return n;
+}
+
+/* Arms in simulation order: the reference first, so the others can be paired. */
+static void arm_order(const scenario *sc, size_t *order)
+{
+    size_t k = 0;
+    order[k++] = sc->reference;
+    for (size_t a = 0; a < sc->n_arms; a++)
+        if (a != sc->reference)
+            order[k++] = a;
+}
+
+static int log_before(const void *pa, const void *pb)
+{
+    const log_entry *a = pa, *b = pb;
+    if (a->replicate != b->replicate)
+        return a->replicate < b->replicate ? -1 : 1;
+    if (a->individual != b->individual)
+        return a->individual < b->individual ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+typedef struct {
+    rng_stream *rng;
+    obs_acc *acc;
+    obs_record *rec; /* [arm][n_obs] */
+    event_log *logs; /* [arm] */
+} worker;
+
+static void worker_fini(worker *w, size_t n_arms)
+{
+    rng_destroy(w->rng);
+    obs_destroy(w->acc);
+    free(w->rec);
+    if (w->logs)
+        for (size_t a = 0; a < n_arms; a++)
+            event_log_fini(&w->logs[a]);
+    free(w->logs);
+}
+
+static int worker_init(worker *w, const scenario *sc, size_t n_obs)
+{
+    memset(w, 0, sizeof *w);
+    w->rng = rng_create(sc->seed);
+    w->acc = obs_create(sc->n_arms, n_obs);
+    w->rec = calloc(sc->n_arms * n_obs, sizeof *w->rec);
+    w->logs = calloc(sc->n_arms, sizeof *w->logs);
+    if (!w->rng || !w->acc || !w->rec || !w->logs)
+        return -1;
+    for (size_t a = 0; a < sc->n_arms; a++)
+        event_log_init(&w->logs[a]);
+    return 0;
+}
+
+void engine_result_fini(engine_result *r)
+{
+    if (!r)
+        return;
+    free(r->obs_days);
+    obs_destroy(r->acc);
+    if (r->logs)
+        for (size_t a = 0; a < r->plan.sc->n_arms; a++)
+            event_log_fini(&r->logs[a]);
+    free(r->logs);
+    free(r->sample_people);
+    free(r->sample);
+    memset(r, 0, sizeof *r);
+}
+
+msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
+                      engine_result *out, diag_list *diags)
+{
+    memset(out, 0, sizeof *out);
+    out->plan.sc = sc;
+    out->threads = threads;
+    size_t n_obs = engine_observation_days(sc, &out->obs_days);
+    if (!n_obs)
+        return MSK_ENOMEM;
+    out->plan.horizon_days = sc->horizon_weeks * DAYS_PER_WEEK;
+    out->plan.n_obs = n_obs;
+    out->plan.obs_days = out->obs_days;
+
+    for (size_t a = 0; a < sc->n_arms; a++)
+        if (sc->arms[a].n_interventions > INDIVIDUAL_MAX_INTERVENTIONS) {
+            diag_add(diags, DIAG_ERROR, sc->source_path, sc->arms[a].line, sc->arms[a].col,
+                     sc->arms[a].name, "an arm may hold at most %d interventions",
+                     INDIVIDUAL_MAX_INTERVENTIONS);
+            engine_result_fini(out);
+            return MSK_EDATA;
+        }
+    if (sc->n_exposures > INDIVIDUAL_MAX_EXPOSURES) {
+        diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "exposures",
+                 "at most %d exposures are supported", INDIVIDUAL_MAX_EXPOSURES);
+        engine_result_fini(out);
+        return MSK_EDATA;
+    }
+
+    population *pop = population_create(sc, diags);
+    if (!pop) {
+        engine_result_fini(out);
+        return diags->errors ? MSK_EDATA : MSK_ENOMEM;
+    }
+
+    size_t n_arms = sc->n_arms;
+    size_t size = (size_t)sc->population.size;
+    size_t total = size * (size_t)sc->replicates;
+    size_t n_blocks = (total + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+    out->n_people = total;
+    out->n_sample = (size_t)sc->record.sample_size < size ? (size_t)sc->record.sample_size : size;
+    out->sample_people = calloc(out->n_sample ? out->n_sample : 1, sizeof *out->sample_people);
+    out->sample = calloc(n_arms * (out->n_sample ? out->n_sample : 1) * n_obs, sizeof *out->sample);
+    out->acc = obs_create(n_arms, n_obs);
+    out->logs = calloc(n_arms, sizeof *out->logs);
+    worker *workers = calloc((size_t)threads, sizeof *workers);
+    size_t *order = malloc(n_arms * sizeof *order);
+    int failed = !out->sample_people || !out->sample || !out->acc || !out->logs || !workers || !order;
+    for (int t = 0; !failed && t < threads; t++)
+        failed = worker_init(&workers[t], sc, n_obs) != 0;
+    if (failed) {
+        if (workers)
+            for (int t = 0; t < threads; t++)
+                worker_fini(&workers[t], n_arms);
+        free(workers);
+        free(order);
+        population_destroy(pop);
+        engine_result_fini(out);
+        return MSK_ENOMEM;
+    }
+    for (size_t a = 0; a < n_arms; a++)
+        event_log_init(&out->logs[a]);
+    arm_order(sc, order);
+
+    progress pr;
+    progress_init(&pr, n_blocks, "simulating");
+    size_t blocks_done = 0;
+    int ineligible = 0, interrupted = 0;
+    double t0 = progress_now();
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t b = 0; b < n_blocks; b++) {
+        if (interrupted || ineligible)
+            continue;
+        if (stop && *stop) {
+#pragma omp atomic write
+            interrupted = 1;
+            continue;
+        }
+        worker *w = &workers[omp_get_thread_num()];
+        size_t end = (b + 1) * ENGINE_BLOCK < total ? (b + 1) * ENGINE_BLOCK : total;
+        for (size_t g = b * ENGINE_BLOCK; g < end; g++) {
+            uint32_t replicate = (uint32_t)(g / size);
+            uint64_t id = g % size;
+            person x;
+            if (population_draw(pop, w->rng, id, replicate, &x) != MSK_OK) {
+#pragma omp atomic write
+                ineligible = 1;
+                break;
+            }
+            int sampled = replicate == 0 && id < out->n_sample;
+            int logged = sc->record.event_log == EVENTLOG_ALL ||
+                         (sc->record.event_log == EVENTLOG_SAMPLE && sampled);
+            const obs_record *ref = NULL;
+            for (size_t k = 0; k < n_arms; k++) {
+                size_t arm = order[k];
+                obs_record *rec = &w->rec[arm * n_obs];
+                individual_simulate(&out->plan, &x, arm, w->rng, rec, logged ? &w->logs[arm] : NULL);
+                obs_add(w->acc, arm, rec, ref);
+                if (k == 0)
+                    ref = rec;
+                if (sampled)
+                    memcpy(&out->sample[(arm * out->n_sample + id) * n_obs], rec, n_obs * sizeof *rec);
+            }
+            if (sampled)
+                out->sample_people[id] = x;
+        }
+        if (omp_get_thread_num() == 0) {
+            size_t done;
+#pragma omp atomic read
+            done = blocks_done;
+            progress_update(&pr, done);
+        }
+#pragma omp atomic update
+        blocks_done++;
+    }
+    progress_finish(&pr);
+    out->seconds = progress_now() - t0;
+
+    msk_status status = MSK_OK;
+    for (int t = 0; t < threads; t++) {
+        obs_merge(out->acc, workers[t].acc);
+        for (size_t a = 0; a < n_arms && status == MSK_OK; a++) {
+            event_log *src = &workers[t].logs[a], *dst = &out->logs[a];
+            if (src->failed) {
+                status = MSK_ENOMEM;
+                break;
+            }
+            if (!src->count)
+                continue;
+            log_entry *items = realloc(dst->items, (dst->count + src->count) * sizeof *items);
+            if (!items) {
+                status = MSK_ENOMEM;
+                break;
+            }
+            memcpy(items + dst->count, src->items, src->count * sizeof *items);
+            dst->items = items;
+            dst->count += src->count;
+            dst->capacity = dst->count;
+        }
+        worker_fini(&workers[t], n_arms);
+    }
+    free(workers);
+    free(order);
+    population_destroy(pop);
+    for (size_t a = 0; a < n_arms; a++)
+        if (out->logs[a].count)
+            qsort(out->logs[a].items, out->logs[a].count, sizeof(log_entry), log_before);
+
+    if (status == MSK_OK && ineligible) {
+        diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "population",
+                 "no eligible person found in %d draws: the inclusion criteria (tscore_min, "
+                 "tscore_max, gait_max) exclude almost everyone at this age and sex mix",
+                 POPULATION_MAX_ATTEMPTS);
+        status = MSK_EDATA;
+    }
+    if (status == MSK_OK && interrupted)
+        status = MSK_EINTERRUPTED;
+    if (status != MSK_OK)
+        engine_result_fini(out);
+    return status;
+}

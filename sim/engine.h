@@ -1,0 +1,48 @@
+/* engine.h — run a scenario over its whole population, in parallel.
+ *
+ * The population (size x replicates people) is cut into fixed blocks of
+ * ENGINE_BLOCK people; OpenMP threads take blocks dynamically. Each person is
+ * simulated in the reference arm first and then in every other arm, with the same
+ * random streams (paired arms). Each thread adds into its own accumulators, merged
+ * exactly at the end (observe.h), so the data are bit-identical for any thread count.
+ * The event log is sorted by (replicate, individual, order of occurrence), also
+ * independent of scheduling. A run can be split into block ranges (MPI ranks) and the
+ * pieces merged with the same result. */
+#ifndef MSK_ENGINE_H
+#define MSK_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "individual.h"
+#include "observe.h"
+#include "population.h"
+#include "scenario.h"
+
+enum { ENGINE_BLOCK = 64 };
+
+typedef struct {
+    sim_plan plan;
+    double *obs_days;        /* n_obs observation times, days */
+    obs_acc *acc;            /* merged accumulators */
+    event_log *logs;         /* per arm, sorted */
+    size_t n_sample;         /* sampled individuals (replicate 0, ids 0..n_sample-1) */
+    person *sample_people;   /* [n_sample] */
+    obs_record *sample;      /* [arm][n_sample][n_obs] */
+    size_t n_people;         /* simulated per arm */
+    double seconds;          /* wall-clock time of the simulation */
+    int threads;
+} engine_result;
+
+/* Run sc with `threads` OpenMP threads (>= 1). `stop` (may be NULL) is polled between
+ * blocks: when it becomes non-zero the run ends with MSK_EINTERRUPTED. On success
+ * fills *out (free with engine_result_fini). */
+msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
+                      engine_result *out, diag_list *diags);
+void engine_result_fini(engine_result *r);
+
+/* Observation times for a scenario: every observe_every_weeks from 0, plus the
+ * horizon when it is not a multiple. Returns the count; *days is malloc'ed. */
+size_t engine_observation_days(const scenario *sc, double **days);
+
+#endif

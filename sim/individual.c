@@ -1,0 +1,742 @@
+/* individual.c — the event loop of one person in one arm (see individual.h). */
+#include "individual.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "../models/activity.h"
+#include "../models/bone.h"
+#include "../models/dose.h"
+#include "../models/falls.h"
+#include "../models/mortality.h"
+#include "../models/muscle.h"
+#include "evq.h"
+
+#define DAYS_PER_YEAR 365.25
+#define DAYS_PER_WEEK 7.0
+
+const obs_var_info obs_var_table[OV_COUNT] = {
+    [OV_LEG_LEAN] = {"leg_lean_mass", "kg", "DXA lean mass of the index leg", 0, 20},
+    [OV_ASM] = {"appendicular_lean_mass", "kg", "appendicular lean mass (both legs and arms)", 0, 50},
+    [OV_QUAD_CSA] = {"quadriceps_csa", "cm2", "quadriceps cross-sectional area of the index leg", 0, 200},
+    [OV_KNEE] = {"knee_extension_strength", "N m", "isometric knee-extension torque of the index leg", 0, 400},
+    [OV_GRIP] = {"grip_strength", "kg", "grip strength", 0, 80},
+    [OV_GAIT] = {"gait_speed", "m s-1", "usual gait speed", 0, 2.5},
+    [OV_BMD] = {"fn_bmd", "g cm-2", "femoral-neck areal bone mineral density", 0.1, 1.5},
+    [OV_TSCORE] = {"fn_tscore", "1", "femoral-neck T-score (young-adult reference)", -8, 5},
+    [OV_STEPS] = {"daily_steps", "day-1", "habitual daily steps", 0, 25000},
+};
+
+const char *const obs_prevalence_names[PREV_COUNT] = {
+    "sarcopenia", "severe_sarcopenia", "osteopenia", "osteoporosis", "immobilized"};
+const char *const obs_prevalence_long_names[PREV_COUNT] = {
+    "share with sarcopenia (EWGSOP2: low grip and low appendicular lean mass)",
+    "share with severe sarcopenia (EWGSOP2: sarcopenia and slow gait)",
+    "share with osteopenia (femoral-neck T-score between -2.5 and -1)",
+    "share with osteoporosis (femoral-neck T-score at or below -2.5)",
+    "share immobilized (cast, bed rest or hospital)"};
+const char *const obs_count_names[EVC_COUNT] = {
+    "falls", "fractures", "hip_fractures", "wrist_fractures", "vertebral_fractures",
+    "other_fractures", "immobilizations", "admissions", "adverse_events_minor",
+    "adverse_events_serious", "deaths", "interventions_withheld"};
+const char *const obs_count_long_names[EVC_COUNT] = {
+    "falls", "fractures (all sites)", "hip fractures", "wrist fractures",
+    "clinical vertebral fractures", "other fractures", "immobilization episodes",
+    "hospital admissions (acute illness, fracture or serious adverse event)",
+    "minor adverse events of training", "serious adverse events of training", "deaths",
+    "interventions withheld for contraindication"};
+const char *const log_kind_names =
+    "fall fracture admission discharge immobilization_start immobilization_end "
+    "adverse_event_minor adverse_event_serious intervention_start intervention_end "
+    "intervention_withheld phase_change menopause death";
+
+/* Scheduled event kinds, in the order simultaneous events run: observe first (it sees
+ * the state reached by then), ends before starts (back-to-back windows don't overlap),
+ * the end of follow-up last. */
+typedef enum {
+    EV_OBSERVE, EV_RECOVERY_END, EV_DISCHARGE, EV_IV_END,
+    EV_EXPOSURE_START, EV_IV_START, EV_TRAINING_WEEK, EV_MENOPAUSE, EV_REASSESS, EV_END
+} event_kind;
+
+/* Immobilization kinds (event-log detail and counters). */
+typedef enum { IMMOB_LEG_CAST, IMMOB_ARM_CAST, IMMOB_BED_REST, IMMOB_HOSPITAL, IMMOB_HIP_REHAB, IMMOB_KIND_COUNT } immob_kind;
+
+enum { LEG_INDEX, LEG_OTHER, ARMS, COMPARTMENTS };
+enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
+
+typedef struct {
+    const intervention_spec *spec;
+    int active, stopped, withheld;
+    int phase;            /* rehabilitation stage 0..2 */
+    int32_t week;         /* weeks started */
+    int32_t n_weeks;
+    double adherence;
+    double week_effect[COMPARTMENTS][3]; /* hypertrophy, neural, bone for this week */
+} iv_slot;
+
+typedef struct {
+    const sim_plan *plan;
+    const model_params *p;
+    const person *x;
+    rng_stream *rng;
+    event_log *log;
+    size_t arm;
+
+    double t; /* days */
+    int alive;
+    muscle_state m[COMPARTMENTS];
+    double contractile0[COMPARTMENTS];
+    bone_state bone;
+    activity_state act;
+
+    int immob[IMMOB_KIND_COUNT]; /* overlapping episodes of each kind */
+    double protein;              /* current intake, g/kg/day */
+    double hip_fracture_day;     /* NAN without one */
+
+    iv_slot iv[INDIVIDUAL_MAX_INTERVENTIONS];
+    size_t n_iv;
+
+    /* Piecewise-constant inputs and hazards, set by refresh(). */
+    muscle_inputs min[COMPARTMENTS];
+    bone_rates brates;
+    double activity;     /* relative to usual */
+    double rate[CLOCKS]; /* per day */
+    double clock[CLOCKS];
+    uint32_t draws[CLOCKS];
+
+    uint32_t count[EVC_COUNT];
+    uint32_t n_logged;
+    double alive_days, immobilized_days;
+    evq q;
+} life;
+
+void event_log_init(event_log *log)
+{
+    memset(log, 0, sizeof *log);
+}
+
+void event_log_fini(event_log *log)
+{
+    free(log->items);
+    memset(log, 0, sizeof *log);
+}
+
+static void log_event(life *L, log_kind kind, int32_t detail)
+{
+    event_log *log = L->log;
+    if (!log || log->failed)
+        return;
+    if (log->count == log->capacity) {
+        /* Amortised growth of a thread-owned buffer; rare after the first people. */
+        size_t cap = log->capacity ? 2 * log->capacity : 1024;
+        log_entry *items = realloc(log->items, cap * sizeof *items);
+        if (!items) {
+            log->failed = 1;
+            return;
+        }
+        log->items = items;
+        log->capacity = cap;
+    }
+    log->items[log->count++] =
+        (log_entry){L->x->id, L->x->replicate, L->n_logged++, (int8_t)kind, detail, L->t};
+}
+
+static void schedule(life *L, double time, event_kind kind, int32_t arg)
+{
+    int rc = evq_push(&L->q, time, (int)kind, arg);
+    MSK_ASSERT(rc == 0);
+}
+
+static double age_now(const life *L)
+{
+    return L->x->age + L->t / DAYS_PER_YEAR;
+}
+
+static double strength_rel(const life *L, int c)
+{
+    return L->m[c].contractile / L->contractile0[c] * L->m[c].neural;
+}
+
+static double leg_strength_rel(const life *L)
+{
+    return 0.5 * (strength_rel(L, LEG_INDEX) + strength_rel(L, LEG_OTHER));
+}
+
+static double gait_now(const life *L)
+{
+    return L->x->gait_ms * pow(leg_strength_rel(L), L->p->muscle_gait_strength_exponent);
+}
+
+static double grip_now(const life *L)
+{
+    return L->x->grip_kg * strength_rel(L, ARMS);
+}
+
+static int immobilized(const life *L)
+{
+    return L->immob[IMMOB_LEG_CAST] || L->immob[IMMOB_ARM_CAST] || L->immob[IMMOB_BED_REST] ||
+           L->immob[IMMOB_HOSPITAL];
+}
+
+static int legs_unavailable(const life *L)
+{
+    return L->immob[IMMOB_LEG_CAST] || L->immob[IMMOB_BED_REST] || L->immob[IMMOB_HOSPITAL];
+}
+
+static double new_clock(life *L, int clock, rng_purpose purpose)
+{
+    rng_seek(L->rng, purpose, L->x->id, L->x->replicate, L->draws[clock]++);
+    return gsl_ran_exponential(L->rng->r, 1.0);
+}
+
+/* Recompute every piecewise-constant input and hazard from the current state. */
+static void refresh(life *L)
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
+    double age = age_now(L);
+    int training = 0;
+    double weekly[COMPARTMENTS][3] = {{0}};
+    for (size_t j = 0; j < L->n_iv; j++) {
+        if (!L->iv[j].active)
+            continue;
+        if (L->iv[j].spec->type != IV_PROTEIN)
+            training = 1;
+        for (int c = 0; c < COMPARTMENTS; c++)
+            for (int k = 0; k < 3; k++)
+                weekly[c][k] += L->iv[j].week_effect[c][k];
+    }
+
+    L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
+    double legs = L->activity, index_leg, other_leg, arms = 1.0;
+    if (L->immob[IMMOB_HIP_REHAB])
+        legs = fmin(legs, p->activity_hip_rehab_loading);
+    index_leg = other_leg = legs;
+    if (L->immob[IMMOB_LEG_CAST]) {
+        index_leg = p->activity_cast_loading;
+        other_leg = legs * p->activity_cast_activity;
+    }
+    if (L->immob[IMMOB_ARM_CAST])
+        arms = p->activity_cast_loading;
+    if (L->immob[IMMOB_HOSPITAL])
+        index_leg = other_leg = fmin(index_leg, p->activity_hospital_loading);
+    if (L->immob[IMMOB_BED_REST])
+        index_leg = other_leg = fmin(index_leg, p->activity_bed_rest_loading);
+    double loading[COMPARTMENTS] = {index_leg, other_leg, arms};
+
+    double response = x->responsiveness;
+    double age_loss = muscle_age_loss(age, x->female, p);
+    if (x->condition == CONDITION_NEUROGENIC)
+        response *= p->muscle_neurogenic_response;
+    if (x->condition == CONDITION_MYOGENIC)
+        response *= p->muscle_myogenic_response;
+    if (x->condition != CONDITION_NONE)
+        age_loss += p->muscle_disease_extra_loss;
+    double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
+    for (int c = 0; c < COMPARTMENTS; c++) {
+        L->min[c].loading = loading[c];
+        L->min[c].anabolic = muscle_anabolic(weekly[c][0], L->protein, age, response, p);
+        L->min[c].neural_drive = muscle_neural_drive(weekly[c][1], response, p);
+        L->min[c].catabolic = catabolic;
+        L->min[c].age_loss = age_loss;
+    }
+
+    bone_inputs bi = {
+        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), index_leg, L->bone.bmd / x->fn_bmd,
+                                  weekly[LEG_INDEX][2], p),
+        .age = age,
+        .years_since_fmp = x->female ? age - x->menopause_age : NAN,
+        .calcium_mg = x->calcium,
+        .vitamin_d_iu = x->vitamin_d,
+        .protein_g_per_kg = L->protein,
+    };
+    L->brates = bone_rates_for(&L->bone, &bi, p);
+
+    double grip = grip_now(L);
+    double grip_ref = x->female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
+    double grip_sd = x->female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
+    int bound = immobilized(L) || L->immob[IMMOB_HIP_REHAB];
+    L->rate[CLOCK_FALL] = falls_rate(age, x->female, gait_now(L), grip, bound, p) / DAYS_PER_YEAR;
+    L->rate[CLOCK_ADMISSION] = L->immob[IMMOB_HOSPITAL] ? 0.0 : mortality_admission_rate(age, p) / DAYS_PER_YEAR;
+    L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
+                                          isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
+                           DAYS_PER_YEAR;
+}
+
+static void check_invariants(const life *L)
+{
+    for (int c = 0; c < COMPARTMENTS; c++)
+        MSK_ASSERT(isfinite(L->m[c].contractile) && L->m[c].contractile > 0 && L->m[c].neural > 0);
+    MSK_ASSERT(isfinite(L->bone.bmd) && L->bone.bmd > 0.05 && L->bone.bmd < 2.5);
+}
+
+/* Advance the physiology and the hazard clocks to time t1. */
+static void advance(life *L, double t1)
+{
+    double dt = t1 - L->t;
+    if (dt <= 0)
+        return;
+    for (int c = 0; c < COMPARTMENTS; c++)
+        muscle_advance(&L->m[c], &L->min[c], L->p, dt);
+    bone_advance(&L->bone, &L->brates, L->p, dt);
+    activity_fade(&L->act, L->p, dt);
+    for (int k = 0; k < CLOCKS; k++)
+        L->clock[k] = fmax(0.0, L->clock[k] - L->rate[k] * dt);
+    L->alive_days += dt;
+    if (immobilized(L))
+        L->immobilized_days += dt;
+    L->t = t1;
+    msk_assert_context(L->rng->seed, (long long)L->x->id, (int)L->arm, L->t);
+    check_invariants(L);
+}
+
+static void observe(life *L, obs_record *r)
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
+    r->alive = 1;
+    double *v = r->value;
+    v[OV_LEG_LEAN] = muscle_lean(&L->m[LEG_INDEX]);
+    v[OV_ASM] = muscle_lean(&L->m[LEG_INDEX]) + muscle_lean(&L->m[LEG_OTHER]) + muscle_lean(&L->m[ARMS]);
+    v[OV_QUAD_CSA] = L->m[LEG_INDEX].contractile * p->muscle_quad_csa_per_kg;
+    v[OV_KNEE] = x->knee_torque * strength_rel(L, LEG_INDEX);
+    v[OV_GRIP] = grip_now(L);
+    v[OV_GAIT] = gait_now(L);
+    v[OV_BMD] = L->bone.bmd;
+    v[OV_TSCORE] = bone_tscore(L->bone.bmd, x->female, p);
+    double steps = x->steps * L->activity;
+    if (L->immob[IMMOB_LEG_CAST])
+        steps *= p->activity_cast_activity;
+    if (L->immob[IMMOB_HOSPITAL])
+        steps *= p->activity_hospital_loading;
+    if (L->immob[IMMOB_BED_REST])
+        steps *= p->activity_bed_rest_loading;
+    v[OV_STEPS] = steps;
+
+    int low_grip = v[OV_GRIP] < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male);
+    int low_asm = v[OV_ASM] < (x->female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
+    int who = bone_who_class(v[OV_TSCORE], p);
+    r->prevalent[PREV_SARCOPENIA] = (uint8_t)(low_grip && low_asm);
+    r->prevalent[PREV_SEVERE_SARCOPENIA] = (uint8_t)(low_grip && low_asm && v[OV_GAIT] <= p->criteria_gait_severe);
+    r->prevalent[PREV_OSTEOPENIA] = (uint8_t)(who == 1);
+    r->prevalent[PREV_OSTEOPOROSIS] = (uint8_t)(who == 2);
+    r->prevalent[PREV_IMMOBILIZED] = (uint8_t)immobilized(L);
+    memcpy(r->count, L->count, sizeof r->count);
+    r->alive_days = L->alive_days;
+    r->immobilized_days = L->immobilized_days;
+}
+
+static void start_immobilization(life *L, immob_kind kind, double days)
+{
+    if (kind != IMMOB_HIP_REHAB) {
+        L->count[EVC_IMMOBILIZATION]++;
+        log_event(L, LOG_IMMOBILIZATION_START, (int32_t)kind);
+    }
+    L->immob[kind]++;
+    schedule(L, L->t + days, EV_RECOVERY_END, (int32_t)kind);
+}
+
+static void admit(life *L, double stay_days, int32_t reason)
+{
+    L->count[EVC_ADMISSION]++;
+    log_event(L, LOG_ADMISSION, reason);
+    L->immob[IMMOB_HOSPITAL]++;
+    schedule(L, L->t + stay_days, EV_DISCHARGE, reason);
+}
+
+/* Admission reasons (event-log detail). */
+enum { ADMIT_ILLNESS, ADMIT_HIP_FRACTURE, ADMIT_ADVERSE_EVENT, ADMIT_SCHEDULED };
+
+static void handle_fall(life *L)
+{
+    const model_params *p = L->p;
+    uint32_t n = L->count[EVC_FALL]++;
+    log_event(L, LOG_FALL, 0);
+    activity_after_fall(&L->act, p);
+    rng_seek(L->rng, RNG_FRACTURE, L->x->id, L->x->replicate, n);
+    double u = gsl_rng_uniform(L->rng->r);
+    double z = gsl_ran_gaussian_ziggurat(L->rng->r, 1.0);
+    fracture_site site = falls_fracture_site(bone_tscore(L->bone.bmd, L->x->female, p), u, p);
+    if (site == FRACTURE_NONE)
+        return;
+    L->count[EVC_FRACTURE]++;
+    L->count[EVC_FRACTURE_HIP + (site - FRACTURE_HIP)]++;
+    log_event(L, LOG_FRACTURE, (int32_t)site);
+    activity_after_fracture(&L->act, p);
+    switch (site) {
+    case FRACTURE_HIP: {
+        double stay = p->falls_hip_stay * exp(p->hospital_stay_log_sd * 0.5 * z);
+        admit(L, stay, ADMIT_HIP_FRACTURE);
+        L->hip_fracture_day = L->t;
+        /* Reduced loading from discharge for the rehabilitation period. */
+        L->immob[IMMOB_HIP_REHAB]++;
+        schedule(L, L->t + stay + p->activity_hip_rehab_weeks * DAYS_PER_WEEK, EV_RECOVERY_END,
+                 IMMOB_HIP_REHAB);
+        rng_seek(L->rng, RNG_RECOVERY, L->x->id, L->x->replicate, n);
+        if (gsl_rng_uniform(L->rng->r) >= p->activity_hip_recovery_prob)
+            L->act.lasting = fmax(p->activity_lasting_floor,
+                                  L->act.lasting * p->activity_hip_no_recovery_activity);
+        break;
+    }
+    case FRACTURE_WRIST:
+        start_immobilization(L, IMMOB_ARM_CAST, p->falls_wrist_cast * DAYS_PER_WEEK);
+        break;
+    case FRACTURE_VERTEBRAL:
+        start_immobilization(L, IMMOB_BED_REST, p->falls_vertebral_rest * DAYS_PER_WEEK);
+        break;
+    case FRACTURE_OTHER:
+        start_immobilization(L, IMMOB_LEG_CAST, p->falls_other_cast * DAYS_PER_WEEK);
+        break;
+    default:
+        break;
+    }
+}
+
+static void handle_admission(life *L)
+{
+    uint32_t k = L->count[EVC_ADMISSION];
+    rng_seek(L->rng, RNG_HOSPITAL, L->x->id, L->x->replicate, 2u * k + 1u);
+    double stay = mortality_admission_stay(gsl_ran_gaussian_ziggurat(L->rng->r, 1.0), L->p);
+    admit(L, stay, ADMIT_ILLNESS);
+}
+
+/* The session an intervention prescribes this week, with the individual's cuff
+ * pressure in %AOP. Rehabilitation follows its stage. */
+static dose_session session_of(const life *L, const iv_slot *s)
+{
+    const intervention_spec *iv = s->spec;
+    const model_params *p = L->p;
+    dose_session d = {DOSE_RESISTANCE, 0, 0, 0, 0};
+    double aop = L->x->aop_leg;
+    if (!isnan(iv->cuff_pct_aop))
+        d.cuff_pct_aop = iv->cuff_pct_aop;
+    else if (!isnan(iv->cuff_mmhg))
+        d.cuff_pct_aop = fmin(100.0 * iv->cuff_mmhg / aop, p->safety_max_cuff_pct_aop);
+    switch (iv->type) {
+    case IV_WALKING:
+    case IV_BFR_WALKING:
+        d.mode = DOSE_WALKING;
+        d.walk_minutes = iv->walk_minutes;
+        d.walk_speed_kmh = iv->walk_speed_kmh;
+        if (iv->type == IV_WALKING)
+            d.cuff_pct_aop = 0;
+        break;
+    case IV_RESISTANCE:
+    case IV_BFR_RESISTANCE:
+        d.load_pct_1rm = iv->load_pct_1rm;
+        if (iv->type == IV_RESISTANCE)
+            d.cuff_pct_aop = 0;
+        break;
+    case IV_PASSIVE_BFR:
+        d.mode = DOSE_PASSIVE_BFR;
+        break;
+    case IV_REHABILITATION:
+        if (s->phase == 0)
+            d.mode = DOSE_PASSIVE_MOVEMENT;
+        else
+            d.load_pct_1rm = s->phase == 1 ? p->muscle_rehab_active_load : p->muscle_rehab_bands_load;
+        d.cuff_pct_aop = 0;
+        break;
+    default:
+        break;
+    }
+    return d;
+}
+
+static int rehab_phase(const intervention_spec *iv, int32_t week)
+{
+    if (week < iv->passive_weeks)
+        return 0;
+    return week < iv->passive_weeks + iv->active_weeks ? 1 : 2;
+}
+
+static void end_intervention(life *L, iv_slot *s, int32_t slot)
+{
+    if (!s->active)
+        return;
+    s->active = 0;
+    memset(s->week_effect, 0, sizeof s->week_effect);
+    if (s->spec->type == IV_PROTEIN)
+        L->protein = L->x->protein;
+    log_event(L, LOG_INTERVENTION_END, slot);
+}
+
+static void training_week(life *L, int32_t slot)
+{
+    const model_params *p = L->p;
+    iv_slot *s = &L->iv[slot];
+    if (!s->active || s->stopped)
+        return;
+    const intervention_spec *iv = s->spec;
+    int32_t w = s->week++;
+    if (iv->type == IV_REHABILITATION) {
+        int phase = rehab_phase(iv, w);
+        if (phase != s->phase) {
+            s->phase = phase;
+            log_event(L, LOG_PHASE, phase);
+        }
+    }
+    /* Stream index unique per (slot, week): the same draws in every arm that
+     * prescribes the same slot (paired arms). */
+    rng_seek(L->rng, RNG_TRAINING, L->x->id, L->x->replicate, ((uint64_t)slot << 24) | (uint64_t)w);
+    double spw = iv->sessions_per_week;
+    unsigned n = (unsigned)floor(spw);
+    if (gsl_rng_uniform(L->rng->r) < spw - floor(spw))
+        n++;
+    int needs_legs = iv->type == IV_WALKING || iv->type == IV_BFR_WALKING || iv->type == IV_RESISTANCE ||
+                     iv->type == IV_BFR_RESISTANCE;
+    if ((needs_legs && legs_unavailable(L)) || L->immob[IMMOB_HOSPITAL])
+        n = 0;
+    unsigned attended = n ? gsl_ran_binomial(L->rng->r, s->adherence, n) : 0;
+
+    dose_session d = session_of(L, s);
+    int frail = gait_now(L) <= p->safety_frail_gait;
+    double minor, serious;
+    dose_adverse_rates(&d, frail, p, &minor, &serious);
+    unsigned n_minor = attended ? gsl_ran_binomial(L->rng->r, minor, attended) : 0;
+    int serious_event = attended && gsl_rng_uniform(L->rng->r) < -expm1(attended * log1p(-serious));
+    for (unsigned k = 0; k < n_minor; k++) {
+        L->count[EVC_ADVERSE_MINOR]++;
+        log_event(L, LOG_ADVERSE_MINOR, slot);
+    }
+
+    dose_effect e = dose_session_effect(&d, p);
+    memset(s->week_effect, 0, sizeof s->week_effect);
+    int compartments_trained[COMPARTMENTS] = {1, 1, 0};
+    if (iv->type == IV_RESISTANCE || iv->type == IV_BFR_RESISTANCE)
+        compartments_trained[ARMS] = 1; /* whole-body programmes */
+    if (iv->type == IV_PASSIVE_BFR || iv->type == IV_REHABILITATION)
+        compartments_trained[LEG_OTHER] = 0; /* the immobilized limb only */
+    for (int c = 0; c < COMPARTMENTS; c++) {
+        if (!compartments_trained[c])
+            continue;
+        s->week_effect[c][0] = attended * e.hypertrophy;
+        s->week_effect[c][1] = attended * e.neural;
+        s->week_effect[c][2] = attended * e.bone;
+    }
+    if (serious_event) {
+        L->count[EVC_ADVERSE_SERIOUS]++;
+        log_event(L, LOG_ADVERSE_SERIOUS, slot);
+        s->stopped = 1;
+        end_intervention(L, s, slot);
+        admit(L, p->safety_serious_ae_stay, ADMIT_ADVERSE_EVENT);
+        return;
+    }
+    if (s->week < s->n_weeks)
+        schedule(L, L->t + DAYS_PER_WEEK, EV_TRAINING_WEEK, slot);
+}
+
+static void start_intervention(life *L, int32_t slot)
+{
+    const model_params *p = L->p;
+    iv_slot *s = &L->iv[slot];
+    const intervention_spec *iv = s->spec;
+    double duration = iv->duration_weeks * DAYS_PER_WEEK;
+    if (iv->type == IV_RESISTANCE && iv->load_pct_1rm >= p->safety_high_load_pct &&
+        gait_now(L) <= p->safety_frail_gait) {
+        /* Centner 2019: high load is contraindicated in frailty; withhold, don't harm. */
+        s->withheld = 1;
+        L->count[EVC_WITHHELD]++;
+        log_event(L, LOG_INTERVENTION_WITHHELD, slot);
+        return;
+    }
+    s->active = 1;
+    log_event(L, LOG_INTERVENTION_START, slot);
+    schedule(L, L->t + duration, EV_IV_END, slot);
+    if (iv->type == IV_PROTEIN) {
+        double target = iv->protein_g_per_kg;
+        L->protein = L->x->protein + s->adherence * fmax(0.0, target - L->x->protein);
+        return;
+    }
+    s->week = 0;
+    s->phase = 0;
+    s->n_weeks = (int32_t)ceil(iv->duration_weeks - 1e-9);
+    training_week(L, slot);
+}
+
+static void exposure_start(life *L, int32_t j)
+{
+    const exposure_spec *e = &L->plan->sc->exposures[j];
+    double days = e->duration_weeks * DAYS_PER_WEEK;
+    switch ((exposure_kind)e->kind) {
+    case EXPO_LEG_CAST:
+        start_immobilization(L, IMMOB_LEG_CAST, days);
+        break;
+    case EXPO_ARM_CAST:
+        start_immobilization(L, IMMOB_ARM_CAST, days);
+        break;
+    case EXPO_BED_REST:
+        start_immobilization(L, IMMOB_BED_REST, days);
+        break;
+    case EXPO_HOSPITAL:
+        admit(L, days, ADMIT_SCHEDULED);
+        break;
+    default:
+        break;
+    }
+}
+
+static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm, rng_stream *rng,
+                      event_log *log)
+{
+    const scenario *sc = plan->sc;
+    const model_params *p = &sc->model;
+    memset(L, 0, sizeof *L);
+    L->plan = plan;
+    L->p = p;
+    L->x = x;
+    L->rng = rng;
+    L->log = log;
+    L->arm = arm;
+    L->alive = 1;
+    L->protein = x->protein;
+    L->hip_fracture_day = NAN;
+    muscle_init(&L->m[LEG_INDEX], x->leg_lean_kg, p);
+    muscle_init(&L->m[LEG_OTHER], x->leg_lean_kg, p);
+    muscle_init(&L->m[ARMS], x->arm_lean_kg, p);
+    for (int c = 0; c < COMPARTMENTS; c++)
+        L->contractile0[c] = L->m[c].contractile;
+    activity_init(&L->act);
+    bone_inputs bi = {1.0, x->age, x->female ? x->age - x->menopause_age : NAN, x->calcium,
+                      x->vitamin_d, x->protein};
+    bone_init(&L->bone, x->fn_bmd, &bi, p);
+
+    const arm_spec *a = &sc->arms[arm];
+    L->n_iv = a->n_interventions;
+    MSK_ASSERT(L->n_iv <= INDIVIDUAL_MAX_INTERVENTIONS);
+    double adherence_sd = p->baseline_adherence_sd;
+    for (size_t j = 0; j < L->n_iv; j++) {
+        L->iv[j].spec = &a->interventions[j];
+        double ad = a->interventions[j].adherence + adherence_sd * x->adherence_z;
+        L->iv[j].adherence = fmin(1.0, fmax(0.0, ad));
+    }
+
+    evq_init(&L->q);
+    /* Each observation schedules the next: the list stays short. */
+    schedule(L, plan->obs_days[0], EV_OBSERVE, 0);
+    schedule(L, plan->horizon_days, EV_END, 0);
+    schedule(L, p->activity_reassess_interval, EV_REASSESS, 0);
+    MSK_ASSERT(sc->n_exposures <= INDIVIDUAL_MAX_EXPOSURES);
+    for (size_t j = 0; j < sc->n_exposures; j++)
+        schedule(L, sc->exposures[j].start_week * DAYS_PER_WEEK, EV_EXPOSURE_START, (int32_t)j);
+    for (size_t j = 0; j < L->n_iv; j++)
+        schedule(L, L->iv[j].spec->start_week * DAYS_PER_WEEK, EV_IV_START, (int32_t)j);
+    if (x->female) {
+        double lead = (x->menopause_age - p->bone_menopause_lead - x->age) * DAYS_PER_YEAR;
+        double fmp = (x->menopause_age - x->age) * DAYS_PER_YEAR;
+        if (lead > 0 && lead < plan->horizon_days)
+            schedule(L, lead, EV_MENOPAUSE, 0);
+        if (fmp > 0 && fmp < plan->horizon_days)
+            schedule(L, fmp, EV_MENOPAUSE, 1);
+    }
+
+    L->clock[CLOCK_FALL] = new_clock(L, CLOCK_FALL, RNG_FALL);
+    L->draws[CLOCK_ADMISSION] = 0;
+    rng_seek(rng, RNG_HOSPITAL, x->id, x->replicate, 0);
+    L->clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
+    L->clock[CLOCK_DEATH] = new_clock(L, CLOCK_DEATH, RNG_DEATH);
+    msk_assert_context(rng->seed, (long long)x->id, (int)arm, 0.0);
+    refresh(L);
+}
+
+/* After death, later observations carry the final counts and person-time. */
+static void record_dead(const life *L, obs_record *rec, size_t from, size_t n_obs)
+{
+    for (size_t k = from; k < n_obs; k++) {
+        memset(&rec[k], 0, sizeof rec[k]);
+        rec[k].alive = 0;
+        memcpy(rec[k].count, L->count, sizeof L->count);
+        rec[k].alive_days = L->alive_days;
+        rec[k].immobilized_days = L->immobilized_days;
+    }
+}
+
+void individual_simulate(const sim_plan *plan, const person *x, size_t arm, rng_stream *rng,
+                         obs_record *rec, event_log *log)
+{
+    life L;
+    init_life(&L, plan, x, arm, rng, log);
+    size_t next_obs = 0;
+
+    for (;;) {
+        double t_sched = evq_next_time(&L.q);
+        int which = -1;
+        double t_stoch = INFINITY;
+        for (int k = 0; k < CLOCKS; k++) {
+            if (L.rate[k] <= 0)
+                continue;
+            double tk = L.t + L.clock[k] / L.rate[k];
+            if (tk < t_stoch) {
+                t_stoch = tk;
+                which = k;
+            }
+        }
+        if (which >= 0 && t_stoch < t_sched) {
+            advance(&L, t_stoch);
+            L.clock[which] = 0;
+            if (which == CLOCK_DEATH) {
+                L.alive = 0;
+                L.count[EVC_DEATH]++;
+                log_event(&L, LOG_DEATH, 0);
+                record_dead(&L, rec, next_obs, plan->n_obs);
+                return;
+            }
+            if (which == CLOCK_FALL) {
+                handle_fall(&L);
+                L.clock[CLOCK_FALL] = new_clock(&L, CLOCK_FALL, RNG_FALL);
+            } else {
+                handle_admission(&L);
+                rng_seek(rng, RNG_HOSPITAL, x->id, x->replicate, 2u * L.count[EVC_ADMISSION]);
+                L.clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
+            }
+            refresh(&L);
+            continue;
+        }
+
+        evq_event e;
+        evq_pop(&L.q, &e);
+        advance(&L, e.time);
+        switch ((event_kind)e.kind) {
+        case EV_OBSERVE:
+            observe(&L, &rec[e.arg]);
+            next_obs = (size_t)e.arg + 1;
+            if (next_obs < plan->n_obs)
+                schedule(&L, plan->obs_days[next_obs], EV_OBSERVE, (int32_t)next_obs);
+            continue; /* observing changes nothing: no refresh */
+        case EV_END:
+            return;
+        case EV_REASSESS:
+            schedule(&L, L.t + L.p->activity_reassess_interval, EV_REASSESS, 0);
+            break;
+        case EV_EXPOSURE_START:
+            exposure_start(&L, e.arg);
+            break;
+        case EV_RECOVERY_END:
+            L.immob[e.arg]--;
+            if (e.arg != IMMOB_HIP_REHAB)
+                log_event(&L, LOG_IMMOBILIZATION_END, e.arg);
+            break;
+        case EV_DISCHARGE:
+            L.immob[IMMOB_HOSPITAL]--;
+            log_event(&L, LOG_DISCHARGE, e.arg);
+            break;
+        case EV_IV_START:
+            start_intervention(&L, e.arg);
+            break;
+        case EV_IV_END:
+            end_intervention(&L, &L.iv[e.arg], e.arg);
+            break;
+        case EV_TRAINING_WEEK:
+            training_week(&L, e.arg);
+            break;
+        case EV_MENOPAUSE:
+            if (e.arg == 1)
+                log_event(&L, LOG_MENOPAUSE, 0);
+            break;
+        }
+        refresh(&L);
+    }
+}

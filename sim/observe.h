@@ -1,0 +1,75 @@
+/* observe.h — population accumulators that give bit-identical results in any order.
+ *
+ * Sums over people are kept as exact integers: each value is rounded to a fixed-point
+ * grid of 2^-OBS_FRAC_BITS of its unit and summed (with its square) in 128-bit
+ * integers. Integer addition is associative, so the totals, and every mean and SD
+ * derived from them, are identical whatever the number of threads or MPI ranks and
+ * whatever order blocks are merged in. Quantiles come from fixed-range integer
+ * histograms, which merge the same way. The rounding (2^-20 of a unit, e.g. 1e-6 kg)
+ * is far below any reported precision.
+ *
+ * An accumulator covers all arms and observation times; each thread owns one and
+ * they are merged at the end (obs_merge). */
+#ifndef MSK_OBSERVE_H
+#define MSK_OBSERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "individual.h"
+
+enum { OBS_FRAC_BITS = 20, OBS_HIST_BINS = 512 };
+
+__extension__ typedef __int128 obs_int;
+
+typedef struct {
+    int64_t n;
+    obs_int sum, sumsq;
+} obs_moments;
+
+/* Key outcomes compared at the end of follow-up. */
+typedef enum { KEY_LEG_LEAN, KEY_KNEE, KEY_GRIP, KEY_GAIT, KEY_BMD, KEY_COUNT } obs_key;
+extern const obs_var obs_key_var[KEY_COUNT];
+
+typedef struct {
+    size_t n_arms, n_obs;
+    /* [arm][obs] */
+    int64_t *alive;
+    int64_t *prevalent;            /* [arm][obs][PREV_COUNT] */
+    int64_t *count;                /* [arm][obs][EVC_COUNT] cumulative events */
+    int64_t *ever;                 /* [arm][obs][EVC_COUNT] people with >= 1 event */
+    obs_int *alive_days;           /* [arm][obs] fixed point */
+    obs_int *immobilized_days;     /* [arm][obs] fixed point */
+    obs_moments *value;            /* [arm][obs][OV_COUNT] */
+    uint32_t *hist;                /* [arm][obs][OV_COUNT][OBS_HIST_BINS] */
+    obs_moments *paired;           /* [arm][obs][OV_COUNT]: arm minus reference, same person */
+    obs_moments *change_pct;       /* [arm][KEY_COUNT]: % change baseline -> end, alive at end */
+    obs_moments *paired_change;    /* [arm][KEY_COUNT]: paired difference of % change */
+    obs_moments *paired_count;     /* [arm][EVC_COUNT]: paired difference of event counts */
+} obs_acc;
+
+/* Allocate zeroed accumulators; NULL when out of memory. */
+obs_acc *obs_create(size_t n_arms, size_t n_obs);
+void obs_destroy(obs_acc *a);
+
+/* Add one person's records in one arm (n_obs records). ref is the same person's
+ * records in the reference arm (NULL for the reference arm itself). */
+void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *ref);
+
+/* dst += src (exact; any order gives the same result). */
+void obs_merge(obs_acc *dst, const obs_acc *src);
+
+/* Derived statistics. */
+double obs_mean(const obs_moments *m);
+double obs_sd(const obs_moments *m);
+/* 95% CI half-width of the mean (Student t); NAN when n < 2. */
+double obs_ci95(const obs_moments *m);
+/* Quantile q of a histogram of the variable (linear within a bin). */
+double obs_quantile(const uint32_t *hist, obs_var v, double q);
+
+static inline size_t obs_index(const obs_acc *a, size_t arm, size_t k)
+{
+    return arm * a->n_obs + k;
+}
+
+#endif

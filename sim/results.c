@@ -1,0 +1,529 @@
+/* results.c — the HDF5 result file (layout in docs/output-format.md). */
+#include "results.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "h5out.h"
+#include "version.h"
+
+#define DAYS_PER_WEEK 7.0
+#define DAYS_PER_YEAR 365.25
+
+const double results_quantiles[RESULTS_N_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+static double fixed_to_double(obs_int x)
+{
+    return (double)x / (double)(1 << OBS_FRAC_BITS);
+}
+
+/* Exact Poisson 95% CI of a rate (events per unit person-time). */
+static void poisson_ci(double events, double time, double *lo, double *hi)
+{
+    if (time <= 0) {
+        *lo = *hi = NAN;
+        return;
+    }
+    *lo = events > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * events) / 2 / time : 0.0;
+    *hi = gsl_cdf_chisq_Pinv(0.975, 2 * events + 2) / 2 / time;
+}
+
+void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
+{
+    const obs_acc *a = r->acc;
+    size_t last = obs_index(a, arm, a->n_obs - 1);
+    double py = fixed_to_double(a->alive_days[last]) / DAYS_PER_YEAR;
+    s->person_years = py;
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const obs_moments *m = &a->change_pct[arm * KEY_COUNT + k];
+        double ci = obs_ci95(m);
+        s->change_pct[k] = obs_mean(m);
+        s->change_lo[k] = s->change_pct[k] - ci;
+        s->change_hi[k] = s->change_pct[k] + ci;
+        const obs_moments *d = &a->paired_change[arm * KEY_COUNT + k];
+        double dci = obs_ci95(d);
+        s->diff_change[k] = obs_mean(d);
+        s->diff_change_lo[k] = s->diff_change[k] - dci;
+        s->diff_change_hi[k] = s->diff_change[k] + dci;
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        double events = (double)a->count[last * EVC_COUNT + c];
+        s->rate[c] = py > 0 ? 1000.0 * events / py : NAN;
+        poisson_ci(events, py / 1000.0, &s->rate_lo[c], &s->rate_hi[c]);
+        /* Paired: mean difference in events per person over mean follow-up. */
+        const obs_moments *d = &a->paired_count[arm * EVC_COUNT + c];
+        double per_person_years = py / (double)r->n_people;
+        double scale = per_person_years > 0 ? 1000.0 / per_person_years : NAN;
+        double dci = obs_ci95(d);
+        s->diff_rate[c] = obs_mean(d) * scale;
+        s->diff_rate_lo[c] = (obs_mean(d) - dci) * scale;
+        s->diff_rate_hi[c] = (obs_mean(d) + dci) * scale;
+    }
+}
+
+/* Collects the first failure so the writing code reads straight. */
+typedef struct {
+    h5out *w;
+    msk_status status;
+    double *buf; /* scratch of n_obs * n_quantiles doubles or more */
+} writer;
+
+static void ok(writer *wr, msk_status s)
+{
+    if (wr->status == MSK_OK)
+        wr->status = s;
+}
+
+static void var1(writer *wr, const char *group, const char *name, const char *dim,
+                 const double *data, const char *units, const char *long_name)
+{
+    if (wr->status != MSK_OK)
+        return;
+    const char *dims[] = {dim};
+    ok(wr, h5out_var_double(wr->w, group, name, 1, dims, data, units, long_name));
+}
+
+static void write_arm(writer *wr, const engine_result *r, size_t arm)
+{
+    const scenario *sc = r->plan.sc;
+    const obs_acc *a = r->acc;
+    size_t n = a->n_obs;
+    char group[512], sub[600], name[128], longname[512];
+    snprintf(group, sizeof group, "arms/%s", sc->arms[arm].name);
+    ok(wr, h5out_group(wr->w, group));
+    if (wr->status != MSK_OK)
+        return;
+    h5out_attr_string(wr->w, group, "description", "summaries of one arm over time");
+    h5out_attr_int64(wr->w, group, "arm_index", (int64_t)arm);
+
+    int64_t *alive = malloc(n * sizeof *alive);
+    if (!alive) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        alive[k] = a->alive[obs_index(a, arm, k)];
+    const char *tdim[] = {"time"};
+    ok(wr, h5out_var_int64(wr->w, group, "n_alive", 1, tdim, alive, "1", "people alive and observed"));
+    free(alive);
+
+    double *buf = wr->buf;
+    for (int v = 0; v < OV_COUNT; v++) {
+        const obs_var_info *vi = &obs_var_table[v];
+        for (size_t k = 0; k < n; k++)
+            buf[k] = obs_mean(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+        snprintf(name, sizeof name, "%s_mean", vi->name);
+        snprintf(longname, sizeof longname, "mean %s", vi->long_name);
+        var1(wr, group, name, "time", buf, vi->units, longname);
+        for (size_t k = 0; k < n; k++)
+            buf[k] = obs_sd(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+        snprintf(name, sizeof name, "%s_sd", vi->name);
+        snprintf(longname, sizeof longname, "standard deviation of %s", vi->long_name);
+        var1(wr, group, name, "time", buf, vi->units, longname);
+        for (size_t k = 0; k < n; k++)
+            for (int q = 0; q < RESULTS_N_QUANTILES; q++)
+                buf[k * RESULTS_N_QUANTILES + q] = obs_quantile(
+                    &a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
+                    results_quantiles[q]);
+        snprintf(name, sizeof name, "%s_quantiles", vi->name);
+        snprintf(longname, sizeof longname, "quantiles of %s (histogram of %d bins over [%g, %g])",
+                 vi->long_name, OBS_HIST_BINS, vi->hist_lo, vi->hist_hi);
+        const char *tq[] = {"time", "quantile"};
+        if (wr->status == MSK_OK)
+            ok(wr, h5out_var_double(wr->w, group, name, 2, tq, buf, vi->units, longname));
+    }
+
+    for (int c = 0; c < PREV_COUNT; c++) {
+        for (size_t k = 0; k < n; k++) {
+            size_t i = obs_index(a, arm, k);
+            buf[k] = a->alive[i] ? (double)a->prevalent[i * PREV_COUNT + c] / (double)a->alive[i] : NAN;
+        }
+        snprintf(name, sizeof name, "prevalence_%s", obs_prevalence_names[c]);
+        var1(wr, group, name, "time", buf, "1", obs_prevalence_long_names[c]);
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (double)a->count[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+        snprintf(name, sizeof name, "cumulative_%s_per_person", obs_count_names[c]);
+        snprintf(longname, sizeof longname, "cumulative %s per person enrolled", obs_count_long_names[c]);
+        var1(wr, group, name, "time", buf, "1", longname);
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+        snprintf(name, sizeof name, "cumulative_incidence_%s", obs_count_names[c]);
+        snprintf(longname, sizeof longname, "share of people enrolled with at least one of: %s",
+                 obs_count_long_names[c]);
+        var1(wr, group, name, "time", buf, "1", longname);
+    }
+    for (size_t k = 0; k < n; k++)
+        buf[k] = fixed_to_double(a->alive_days[obs_index(a, arm, k)]) / DAYS_PER_YEAR;
+    var1(wr, group, "person_years", "time", buf, "year", "cumulative person-time alive");
+    for (size_t k = 0; k < n; k++)
+        buf[k] = fixed_to_double(a->immobilized_days[obs_index(a, arm, k)]) / DAYS_PER_WEEK / (double)r->n_people;
+    var1(wr, group, "immobilized_weeks_per_person", "time", buf, "week",
+         "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
+
+    /* Event log. */
+    const event_log *log = &r->logs[arm];
+    size_t ne = log->count;
+    snprintf(sub, sizeof sub, "%s/events", group);
+    ok(wr, h5out_group(wr->w, sub));
+    ok(wr, h5out_dim(wr->w, sub, "event", ne, NULL, NULL, NULL));
+    int64_t *ind = malloc((ne ? ne : 1) * sizeof *ind);
+    int32_t *rep = malloc((ne ? ne : 1) * sizeof *rep);
+    int32_t *det = malloc((ne ? ne : 1) * sizeof *det);
+    int8_t *kind = malloc(ne ? ne : 1);
+    double *time = malloc((ne ? ne : 1) * sizeof *time);
+    if (!ind || !rep || !det || !kind || !time)
+        ok(wr, MSK_ENOMEM);
+    if (wr->status == MSK_OK) {
+        for (size_t i = 0; i < ne; i++) {
+            ind[i] = (int64_t)log->items[i].individual;
+            rep[i] = (int32_t)log->items[i].replicate;
+            det[i] = log->items[i].detail;
+            kind[i] = log->items[i].kind;
+            time[i] = log->items[i].time / DAYS_PER_WEEK;
+        }
+        const char *ed[] = {"event"};
+        ok(wr, h5out_var_int64(wr->w, sub, "individual", 1, ed, ind, "1", "individual index within its replicate"));
+        ok(wr, h5out_var_int32(wr->w, sub, "replicate", 1, ed, rep, "1", "replicate index"));
+        ok(wr, h5out_var_double(wr->w, sub, "time", 1, ed, time, "week", "time of the event since the start"));
+        ok(wr, h5out_var_flags(wr->w, sub, "kind", 1, ed, kind, log_kind_names, "kind of event"));
+        ok(wr, h5out_var_int32(wr->w, sub, "detail", 1, ed, det, "1",
+                               "fracture: site (1 hip, 2 wrist, 3 vertebral, 4 other); immobilization: "
+                               "0 leg cast, 1 arm cast, 2 bed rest; admission/discharge: 0 illness, "
+                               "1 hip fracture, 2 serious adverse event, 3 scheduled; intervention "
+                               "and adverse events: intervention index in the arm; phase: "
+                               "rehabilitation stage (0 passive, 1 active, 2 bands)"));
+    }
+    free(ind);
+    free(rep);
+    free(det);
+    free(kind);
+    free(time);
+
+    /* Sampled trajectories. */
+    size_t ns = r->n_sample;
+    if (ns == 0 || wr->status != MSK_OK)
+        return;
+    snprintf(sub, sizeof sub, "%s/sample", group);
+    ok(wr, h5out_group(wr->w, sub));
+    double *traj = malloc(ns * n * sizeof *traj);
+    int8_t *flags = malloc(ns * n);
+    double *base = malloc(ns * sizeof *base);
+    if (!traj || !flags || !base) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        const obs_record *rec = &r->sample[arm * ns * n];
+        const char *sd[] = {"individual_sample", "time"};
+        for (int v = 0; v < OV_COUNT && wr->status == MSK_OK; v++) {
+            for (size_t i = 0; i < ns * n; i++)
+                traj[i] = rec[i].alive ? rec[i].value[v] : NAN;
+            ok(wr, h5out_var_double(wr->w, sub, obs_var_table[v].name, 2, sd, traj,
+                                    obs_var_table[v].units, obs_var_table[v].long_name));
+        }
+        for (size_t i = 0; i < ns * n; i++)
+            flags[i] = (int8_t)rec[i].alive;
+        if (wr->status == MSK_OK)
+            ok(wr, h5out_var_flags(wr->w, sub, "alive", 2, sd, flags, "dead alive", "vital status"));
+        for (size_t i = 0; i < ns * n; i++)
+            flags[i] = (int8_t)rec[i].prevalent[PREV_IMMOBILIZED];
+        if (wr->status == MSK_OK)
+            ok(wr, h5out_var_flags(wr->w, sub, "immobilized", 2, sd, flags, "no yes",
+                                   "immobilized (cast, bed rest or hospital)"));
+        for (int c = 0; c < EVC_COUNT && wr->status == MSK_OK; c++) {
+            if (c != EVC_FALL && c != EVC_FRACTURE && c != EVC_ADMISSION)
+                continue;
+            for (size_t i = 0; i < ns * n; i++)
+                traj[i] = rec[i].count[c];
+            snprintf(name, sizeof name, "cumulative_%s", obs_count_names[c]);
+            ok(wr, h5out_var_double(wr->w, sub, name, 2, sd, traj, "1", obs_count_long_names[c]));
+        }
+    }
+    free(traj);
+    free(flags);
+    free(base);
+}
+
+static void write_sample_people(writer *wr, const engine_result *r)
+{
+    size_t ns = r->n_sample;
+    if (ns == 0)
+        return;
+    const char *g = "arms";
+    double *buf = wr->buf;
+    const char *d[] = {"individual_sample"};
+    struct {
+        const char *name, *units, *long_name;
+        size_t offset;
+    } attrs[] = {
+        {"sample_age", "year", "age at entry", offsetof(person, age)},
+        {"sample_height", "cm", "height", offsetof(person, height_cm)},
+        {"sample_body_mass", "kg", "body mass", offsetof(person, body_mass_kg)},
+        {"sample_protein_intake", "g kg-1 day-1", "habitual protein intake", offsetof(person, protein)},
+        {"sample_responsiveness", "1", "training responsiveness (1 = typical)", offsetof(person, responsiveness)},
+    };
+    for (size_t j = 0; j < sizeof attrs / sizeof attrs[0] && wr->status == MSK_OK; j++) {
+        for (size_t i = 0; i < ns; i++)
+            memcpy(&buf[i], (const char *)&r->sample_people[i] + attrs[j].offset, sizeof(double));
+        ok(wr, h5out_var_double(wr->w, g, attrs[j].name, 1, d, buf, attrs[j].units, attrs[j].long_name));
+    }
+    int8_t *sex = malloc(ns);
+    if (!sex) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t i = 0; i < ns; i++)
+        sex[i] = (int8_t)r->sample_people[i].female;
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_flags(wr->w, g, "sample_sex", 1, d, sex, "male female", "sex"));
+    free(sex);
+}
+
+static void write_summary(writer *wr, const engine_result *r)
+{
+    const scenario *sc = r->plan.sc;
+    size_t na = sc->n_arms;
+    ok(wr, h5out_group(wr->w, "summary"));
+    if (wr->status != MSK_OK)
+        return;
+    h5out_attr_string(wr->w, "summary", "description",
+                      "end-of-study outcomes per arm: % change from baseline among survivors and "
+                      "event rates per 1000 person-years, with 95% confidence intervals");
+    results_arm_summary *s = calloc(na, sizeof *s);
+    double *v = malloc(na * sizeof *v);
+    if (!s || !v) {
+        free(s);
+        free(v);
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t a = 0; a < na; a++)
+        results_arm(r, a, &s[a]);
+    char name[128], ln[512];
+    static const char *const part[] = {"", "_ci_low", "_ci_high"};
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
+        for (int j = 0; j < 3; j++) {
+            for (size_t a = 0; a < na; a++)
+                v[a] = j == 0 ? s[a].change_pct[k] : j == 1 ? s[a].change_lo[k] : s[a].change_hi[k];
+            snprintf(name, sizeof name, "%s_change_pct%s", vi->name, part[j]);
+            snprintf(ln, sizeof ln, "%s%% change in %s from baseline to the end (survivors)",
+                     j == 0 ? "mean " : j == 1 ? "lower 95% limit of the mean " : "upper 95% limit of the mean ",
+                     vi->long_name);
+            var1(wr, "summary", name, "arm", v, "percent", ln);
+        }
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        for (int j = 0; j < 3; j++) {
+            for (size_t a = 0; a < na; a++)
+                v[a] = j == 0 ? s[a].rate[c] : j == 1 ? s[a].rate_lo[c] : s[a].rate_hi[c];
+            snprintf(name, sizeof name, "%s_per_1000py%s", obs_count_names[c], part[j]);
+            snprintf(ln, sizeof ln, "%s per 1000 person-years%s", obs_count_long_names[c],
+                     j == 0 ? "" : j == 1 ? " (exact Poisson lower 95% limit)" : " (exact Poisson upper 95% limit)");
+            var1(wr, "summary", name, "arm", v, "(1000 year)-1", ln);
+        }
+    }
+    for (size_t a = 0; a < na; a++)
+        v[a] = s[a].person_years;
+    var1(wr, "summary", "person_years", "arm", v, "year", "person-time alive over the whole follow-up");
+
+    /* Paired comparison against the reference arm. */
+    size_t nc = na - 1;
+    if (nc > 0 && wr->status == MSK_OK) {
+        ok(wr, h5out_group(wr->w, "comparison"));
+        h5out_attr_string(wr->w, "comparison", "reference_arm", sc->arms[sc->reference].name);
+        h5out_attr_string(wr->w, "comparison", "description",
+                          "each arm minus the reference arm, paired on the same virtual people "
+                          "(common random numbers); 95% confidence intervals from the paired SD");
+        const char **names = malloc(nc * sizeof *names);
+        size_t *idx = malloc(nc * sizeof *idx);
+        double *buf = wr->buf;
+        if (!names || !idx) {
+            ok(wr, MSK_ENOMEM);
+        } else {
+            size_t j = 0;
+            for (size_t a = 0; a < na; a++)
+                if (a != sc->reference) {
+                    idx[j] = a;
+                    names[j++] = sc->arms[a].name;
+                }
+            ok(wr, h5out_dim_strings(wr->w, "comparison", "compared_arm", nc, names,
+                                     "arm compared with the reference arm"));
+            for (int k = 0; k < KEY_COUNT; k++) {
+                const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
+                for (int p = 0; p < 3; p++) {
+                    for (size_t i = 0; i < nc; i++) {
+                        const results_arm_summary *x = &s[idx[i]];
+                        v[i] = p == 0 ? x->diff_change[k] : p == 1 ? x->diff_change_lo[k] : x->diff_change_hi[k];
+                    }
+                    snprintf(name, sizeof name, "%s_change_pct_difference%s", vi->name, part[p]);
+                    snprintf(ln, sizeof ln, "paired difference in %% change of %s vs the reference arm%s",
+                             vi->long_name, p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+                    var1(wr, "comparison", name, "compared_arm", v, "percent", ln);
+                }
+            }
+            for (int c = 0; c < EVC_COUNT; c++) {
+                for (int p = 0; p < 3; p++) {
+                    for (size_t i = 0; i < nc; i++) {
+                        const results_arm_summary *x = &s[idx[i]];
+                        v[i] = p == 0 ? x->diff_rate[c] : p == 1 ? x->diff_rate_lo[c] : x->diff_rate_hi[c];
+                    }
+                    snprintf(name, sizeof name, "%s_per_1000py_difference%s", obs_count_names[c], part[p]);
+                    snprintf(ln, sizeof ln, "paired difference in %s per 1000 person-years vs the reference arm%s",
+                             obs_count_long_names[c], p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+                    var1(wr, "comparison", name, "compared_arm", v, "(1000 year)-1", ln);
+                }
+            }
+            /* Over time: mean paired difference of every variable, with its CI. */
+            size_t n = r->acc->n_obs;
+            const char *ct[] = {"compared_arm", "time"};
+            for (int vv = 0; vv < OV_COUNT && wr->status == MSK_OK; vv++) {
+                const obs_var_info *vi = &obs_var_table[vv];
+                for (int p = 0; p < 3 && wr->status == MSK_OK; p++) {
+                    for (size_t i = 0; i < nc; i++)
+                        for (size_t k = 0; k < n; k++) {
+                            const obs_moments *m = &r->acc->paired[obs_index(r->acc, idx[i], k) * OV_COUNT + vv];
+                            double mean = obs_mean(m), ci = obs_ci95(m);
+                            buf[i * n + k] = p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
+                        }
+                    snprintf(name, sizeof name, "%s_difference%s", vi->name, part[p]);
+                    snprintf(ln, sizeof ln, "paired difference in %s vs the reference arm%s", vi->long_name,
+                             p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+                    ok(wr, h5out_var_double(wr->w, "comparison", name, 2, ct, buf, vi->units, ln));
+                }
+            }
+        }
+        free(names);
+        free(idx);
+    }
+    free(s);
+    free(v);
+}
+
+static void write_provenance(writer *wr, const engine_result *r, const char *command_line)
+{
+    const scenario *sc = r->plan.sc;
+    ok(wr, h5out_group(wr->w, "provenance"));
+    if (wr->status != MSK_OK)
+        return;
+    h5out_attr_string(wr->w, "provenance", "msksim_version", MSK_VERSION);
+    h5out_attr_string(wr->w, "provenance", "git_revision", MSK_GIT_REVISION);
+    h5out_attr_string(wr->w, "provenance", "command_line", command_line);
+    h5out_attr_string(wr->w, "provenance", "scenario_file", sc->source_path ? sc->source_path : "");
+    h5out_attr_string(wr->w, "provenance", "overrides", sc->overrides ? sc->overrides : "");
+    h5out_attr_int64(wr->w, "provenance", "seed", (int64_t)sc->seed);
+    h5out_attr_int64(wr->w, "provenance", "replicates", (int64_t)sc->replicates);
+
+    char *eff = NULL;
+    size_t eff_len = 0;
+    FILE *mem = open_memstream(&eff, &eff_len);
+    if (!mem) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    scenario_write_effective(sc, mem);
+    fclose(mem);
+    ok(wr, h5out_dim(wr->w, "provenance", "document", 1, NULL, NULL, NULL));
+    const char *text[] = {sc->source_text ? sc->source_text : ""};
+    const char *effective[] = {eff ? eff : ""};
+    ok(wr, h5out_var_strings(wr->w, "provenance", "scenario_text", "document", text,
+                             "the scenario file as read"));
+    ok(wr, h5out_var_strings(wr->w, "provenance", "effective_scenario", "document", effective,
+                             "every scenario key and model parameter in effect, after defaults and overrides (YAML)"));
+    free(eff);
+
+    /* The model parameter table, machine-readable. */
+    size_t np = model_param_count;
+    const char **names = malloc(np * sizeof *names);
+    const char **units = malloc(np * sizeof *units);
+    const char **sources = malloc(np * sizeof *sources);
+    char *storage = malloc(np * 96);
+    double *values = malloc(np * sizeof *values);
+    if (!names || !units || !sources || !storage || !values) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        for (size_t i = 0; i < np; i++) {
+            const model_param_info *mp = &model_param_table[i];
+            snprintf(storage + 96 * i, 96, "model.%s.%s", mp->group, mp->name);
+            names[i] = storage + 96 * i;
+            units[i] = mp->unit;
+            sources[i] = mp->source;
+            memcpy(&values[i], (const char *)&sc->model + mp->offset, sizeof(double));
+        }
+        ok(wr, h5out_dim_strings(wr->w, "provenance", "parameter", np, names, "model parameter (dotted path)"));
+        const char *pd[] = {"parameter"};
+        if (wr->status == MSK_OK)
+            ok(wr, h5out_var_double(wr->w, "provenance", "parameter_value", 1, pd, values, "1",
+                                    "value in effect (unit in parameter_unit)"));
+        ok(wr, h5out_var_strings(wr->w, "provenance", "parameter_unit", "parameter", units, "unit of the parameter"));
+        ok(wr, h5out_var_strings(wr->w, "provenance", "parameter_source", "parameter", sources,
+                                 "published source of the default, or 'Assumption'"));
+    }
+    free(names);
+    free(units);
+    free(sources);
+    free(storage);
+    free(values);
+}
+
+msk_status results_write(const engine_result *r, const char *path, const char *command_line,
+                         diag_list *diags)
+{
+    const scenario *sc = r->plan.sc;
+    size_t n = r->acc->n_obs;
+    writer wr = {NULL, MSK_OK, NULL};
+    size_t nbuf = n * RESULTS_N_QUANTILES;
+    if (nbuf < sc->n_arms * n)
+        nbuf = sc->n_arms * n;
+    if (nbuf < r->n_sample)
+        nbuf = r->n_sample;
+    wr.buf = malloc(nbuf * sizeof *wr.buf);
+    if (!wr.buf)
+        return MSK_ENOMEM;
+    wr.w = h5out_create(path, diags);
+    if (!wr.w) {
+        free(wr.buf);
+        return MSK_EIO;
+    }
+    h5out_attr_string(wr.w, "", "title", sc->name);
+    h5out_attr_string(wr.w, "", "description", sc->description ? sc->description : "");
+    h5out_attr_string(wr.w, "", "Conventions", "CF-1.8");
+    h5out_attr_string(wr.w, "", "source", "msksim " MSK_VERSION " (" MSK_GIT_REVISION ")");
+    h5out_attr_string(wr.w, "", "reference_arm", sc->arms[sc->reference].name);
+    h5out_attr_int64(wr.w, "", "population_size", sc->population.size);
+    h5out_attr_int64(wr.w, "", "replicates", sc->replicates);
+
+    double *weeks = malloc(n * sizeof *weeks);
+    const char **arm_names = malloc(sc->n_arms * sizeof *arm_names);
+    if (!weeks || !arm_names) {
+        ok(&wr, MSK_ENOMEM);
+    } else {
+        for (size_t k = 0; k < n; k++)
+            weeks[k] = r->obs_days[k] / DAYS_PER_WEEK;
+        for (size_t a = 0; a < sc->n_arms; a++)
+            arm_names[a] = sc->arms[a].name;
+        ok(&wr, h5out_dim(wr.w, "", "time", n, weeks, "week", "time since the start of follow-up"));
+        ok(&wr, h5out_dim(wr.w, "", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
+        ok(&wr, h5out_dim_strings(wr.w, "", "arm", sc->n_arms, arm_names, "intervention arm"));
+        ok(&wr, h5out_group(wr.w, "arms"));
+        if (r->n_sample)
+            ok(&wr, h5out_dim(wr.w, "arms", "individual_sample", r->n_sample, NULL, NULL, NULL));
+        write_sample_people(&wr, r);
+        for (size_t a = 0; a < sc->n_arms && wr.status == MSK_OK; a++)
+            write_arm(&wr, r, a);
+        if (wr.status == MSK_OK)
+            write_summary(&wr, r);
+        if (wr.status == MSK_OK)
+            write_provenance(&wr, r, command_line);
+    }
+    free(weeks);
+    free(arm_names);
+    free(wr.buf);
+    if (wr.status == MSK_OK)
+        wr.status = h5out_commit(wr.w);
+    h5out_destroy(wr.w);
+    return wr.status;
+}

@@ -1,0 +1,40 @@
+/* results.h — turn an engine result into the HDF5 result file and summary numbers.
+ *
+ * The file layout (docs/output-format.md): root dimensions time, quantile, arm; one
+ * group per arm under /arms with summaries, prevalences, cumulative incidences, the
+ * event log and sampled trajectories; /summary with end-of-study outcomes per arm;
+ * /comparison with paired differences against the reference arm; /provenance with
+ * the scenario text, effective parameters, version and command line. */
+#ifndef MSK_RESULTS_H
+#define MSK_RESULTS_H
+
+#include <stdio.h>
+
+#include "engine.h"
+#include "scenario.h"
+
+/* Quantiles reported for every variable. */
+enum { RESULTS_N_QUANTILES = 5 };
+extern const double results_quantiles[RESULTS_N_QUANTILES];
+
+/* End-of-study figures of one arm (what the terminal table shows). */
+typedef struct {
+    double change_pct[KEY_COUNT], change_lo[KEY_COUNT], change_hi[KEY_COUNT];
+    double rate[EVC_COUNT], rate_lo[EVC_COUNT], rate_hi[EVC_COUNT]; /* per 1000 person-years */
+    double diff_change[KEY_COUNT], diff_change_lo[KEY_COUNT], diff_change_hi[KEY_COUNT];
+    double diff_rate[EVC_COUNT], diff_rate_lo[EVC_COUNT], diff_rate_hi[EVC_COUNT];
+    double person_years;
+} results_arm_summary;
+
+/* Compute the summary of arm a. */
+void results_arm(const engine_result *r, size_t arm, results_arm_summary *out);
+
+/* Write the result file to `path` (atomically: a temporary file renamed at the end).
+ * command_line is recorded in the provenance. */
+msk_status results_write(const engine_result *r, const char *path, const char *command_line,
+                         diag_list *diags);
+
+/* Print the compact arms x key-outcomes table. */
+void results_print_table(const engine_result *r, FILE *out);
+
+#endif
