@@ -160,6 +160,7 @@ static void vicious_cycle(void)
     CHECK(knee < knee_nf, "fractures lead to further muscle loss: strength %.1f%% vs %.1f%% without fractures",
           knee, knee_nf);
     CHECK(bmd < bmd_nf, "fractures lead to further bone loss: BMD %.2f%% vs %.2f%% without fractures", bmd, bmd_nf);
+    results_arm_summary t;
     results_arm(&r, fixture_arm(&sc, "training"), &t);
     CHECK(t.diff_rate_hi[EVC_FALL] < 0, "training reduces falls: %+.1f [%+.1f, %+.1f] per 1000 py",
           t.diff_rate[EVC_FALL], t.diff_rate_lo[EVC_FALL], t.diff_rate_hi[EVC_FALL]);
