@@ -83,7 +83,7 @@ int cli_run(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+o:t:s:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:t:s:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             output = optarg;

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end checks of `msksim run` as a user runs it.
+# Usage: cli_run.sh MSKSIM SOURCE_DIR   (one line per check; exit status = failures)
+set -u
+msksim=$1
+src=$2
+tools="/usr/bin/python3 $src/tests/h5tools.py"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@" >"$work/out" 2>&1; then echo "ok: $what"; else echo "FAIL: $what"; sed 's/^/    /' "$work/out" | tail -20; fail=$((fail + 1)); fi
+}
+expect_status() { # expect_status N COMMAND...
+  local want=$1; shift
+  "$@"; local got=$?
+  [ "$got" -eq "$want" ] || { echo "exit status $got, expected $want"; return 1; }
+}
+
+small="--set population.size=300 --set record.sample_size=5"
+
+check "--version names the git revision" bash -c "'$msksim' --version | grep -E 'msksim [0-9.]+ \(git [0-9a-f]'"
+check "--help exits 0 and lists commands" bash -c "'$msksim' --help | grep -q 'check FILE'"
+check "help run shows the run options" bash -c "'$msksim' help run | grep -q -- '--threads'"
+check "unknown command is a usage error (2)" expect_status 2 "$msksim" frobnicate
+check "run without FILE is a usage error (2)" expect_status 2 "$msksim" run
+check "bad --threads is a usage error (2)" expect_status 2 "$msksim" run "$src/scenarios/compare-interventions.yaml" --threads zero
+
+for f in "$src"/scenarios/*.yaml; do
+  check "check accepts $(basename "$f")" "$msksim" check "$f"
+done
+
+# Default output location: output/<scenario name>.h5 under the current directory.
+mkdir -p "$work/cwd"
+check "run writes output/<name>.h5 by default and prints the table" \
+  bash -c "cd '$work/cwd' && '$msksim' run '$src/scenarios/compare-interventions.yaml' $small --threads 2 > table.txt && test -s output/compare-interventions.h5 && grep -q 'bfr-walking' table.txt && grep -q 'paired difference' table.txt"
+
+# Bit-identical datasets for 1 and 2 threads.
+check "run with --threads 1" "$msksim" run "$src/scenarios/compare-interventions.yaml" $small --threads 1 -q -o "$work/t1.h5"
+check "run with --threads 2" "$msksim" run "$src/scenarios/compare-interventions.yaml" $small --threads 2 -q -o "$work/t2.h5"
+check "1 and 2 threads give bit-identical datasets" $tools same "$work/t1.h5" "$work/t2.h5"
+check "xarray (h5netcdf) opens every group; units and long_name everywhere" $tools open "$work/t1.h5"
+check "ncdump -h reads the file" bash -c "ncdump -h '$work/t1.h5' | grep -q 'leg_lean_mass_mean'"
+check "the immobilization scenario's result opens in xarray" bash -c \
+  "'$msksim' run '$src/scenarios/immobilization.yaml' --set population.size=100 -q -o '$work/imm.h5' && $tools open '$work/imm.h5'"
+check "--set changes the population size" bash -c "$tools value '$work/t1.h5' / population_size 2>/dev/null || /usr/bin/python3 -c \"import h5py,sys; sys.exit(0 if h5py.File('$work/t1.h5')['/'].attrs['population_size']==300 else 1)\""
+check "provenance holds the scenario text and the overrides" /usr/bin/python3 -c "
+import h5py
+f = h5py.File('$work/t1.h5')
+text = f['provenance/scenario_text'][0]
+text = text.decode() if isinstance(text, bytes) else text
+assert 'compare-interventions' in text
+overrides = f['provenance'].attrs['overrides']
+overrides = overrides.decode() if isinstance(overrides, bytes) else str(overrides)
+assert 'population.size=300' in overrides, overrides
+assert len(f['provenance/parameter']) > 100
+"
+
+# A failed run writes nothing and leaves an existing file untouched.
+printf 'precious' > "$work/keep.h5"
+printf 'name: bad\nhorizon_weeks: -3\npopulation: {size: 10}\narms: [{name: none}]\n' > "$work/bad.yaml"
+check "a bad scenario exits 65" expect_status 65 "$msksim" run "$work/bad.yaml" -o "$work/keep.h5"
+check "an existing file survives a failed run" bash -c "[ \"\$(cat '$work/keep.h5')\" = precious ]"
+check "a failed run leaves no temporary file" bash -c "! ls '$work' | grep -q '\.tmp'"
+check "an unwritable output directory exits 74 and writes nothing" expect_status 74 "$msksim" run \
+  "$src/scenarios/immobilization.yaml" --set population.size=20 -q -o "$work/no/such/dir/x.h5"
+
+echo "$fail failure(s)"
+exit $fail
