@@ -189,7 +189,7 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
         const char *ed[] = {"event"};
         ok(wr, h5out_var_int64(wr->w, sub, "individual", 1, ed, ind, "1", "individual index within its replicate"));
         ok(wr, h5out_var_int32(wr->w, sub, "replicate", 1, ed, rep, "1", "replicate index"));
-        ok(wr, h5out_var_double(wr->w, sub, "time", 1, ed, time, "week", "time of the event since the start"));
+        ok(wr, h5out_var_double(wr->w, sub, "event_time", 1, ed, time, "week", "time of the event since the start"));
         ok(wr, h5out_var_flags(wr->w, sub, "kind", 1, ed, kind, log_kind_names, "kind of event"));
         ok(wr, h5out_var_int32(wr->w, sub, "detail", 1, ed, det, "1",
                                "fracture: site (1 hip, 2 wrist, 3 vertebral, 4 other); immobilization: "
