@@ -172,8 +172,44 @@ static void vicious_cycle(void)
     scenario_fini(&nf);
 }
 
+static void conditions_and_safety(void)
+{
+    const char *text =
+        "name: safety\nseed: 13\nhorizon_weeks: 12\nobserve_every_weeks: 12\n"
+        "population: {size: 800, age_min: 60, age_max: 75}\n"
+        "record: {sample_size: 0, event_log: none}\n"
+        "arms:\n"
+        "  - name: none\n"
+        "  - name: bfr-40\n"
+        "    interventions: [{type: bfr_resistance, sessions_per_week: 3, duration_weeks: 12, load_pct_1rm: 30, cuff_pct_aop: 40}]\n"
+        "  - name: bfr-70\n"
+        "    interventions: [{type: bfr_resistance, sessions_per_week: 3, duration_weeks: 12, load_pct_1rm: 30, cuff_pct_aop: 70}]\n";
+    const char *neuro[] = {"population.neurogenic_fraction=1"};
+    scenario sc, sn;
+    fixture_load(&sc, text, NULL, 0);
+    fixture_load(&sn, text, neuro, 1);
+    engine_result r, rn;
+    fixture_run(&sc, 2, &r);
+    fixture_run(&sn, 2, &rn);
+    double ae40 = fixture_count(&r, 1, EVC_ADVERSE_MINOR), ae70 = fixture_count(&r, 2, EVC_ADVERSE_MINOR);
+    CHECK(ae70 > 2 * ae40 && ae40 > 0, "minor adverse events rise with cuff pressure: %g at 40%% AOP, %g at 70%%",
+          ae40, ae70);
+    CHECK(fixture_count(&r, 0, EVC_ADVERSE_MINOR) == 0, "no adverse events without training");
+    results_arm_summary typical, neurogenic;
+    results_arm(&r, 1, &typical);
+    results_arm(&rn, 1, &neurogenic);
+    CHECK(neurogenic.diff_change[KEY_LEG_LEAN] < 0.3 * typical.diff_change[KEY_LEG_LEAN],
+          "neurogenic atrophy responds poorly to training: %+.2f vs %+.2f points",
+          neurogenic.diff_change[KEY_LEG_LEAN], typical.diff_change[KEY_LEG_LEAN]);
+    engine_result_fini(&r);
+    engine_result_fini(&rn);
+    scenario_fini(&sc);
+    scenario_fini(&sn);
+}
+
 int main(void)
 {
+    conditions_and_safety();
     immobilization();
     training();
     disuse_bone();
