@@ -32,6 +32,7 @@ failures = 0
 
 def check(ok, what):
     global failures
+    what = " ".join(str(what).split())  # one line per check, whatever the message holds
     print(f"{'ok' if ok else 'FAIL'}: {what}")
     if not ok:
         failures += 1

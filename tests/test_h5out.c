@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -540,6 +541,7 @@ static void test_write_and_verify(const char *dir, const results *r, const char 
 static void test_deterministic(const char *dir, const results *r, const char *first)
 {
     char *second = path_in(dir, "again.h5");
+    sleep(1); /* HDF5 timestamps have 1 s resolution: make any stored time differ */
     diag_list diags;
     diag_list_init(&diags);
     h5out *w = h5out_create(second, &diags);
@@ -834,8 +836,18 @@ static void test_python_readers(const char *path)
     printf("skip: no python3 with h5py, numpy and xarray; netCDF reader checks not run\n");
 }
 
+/* The lowest free descriptor: equal at start and end when none leaked. */
+static int lowest_free_fd(void)
+{
+    int fd = open("/dev/null", O_RDONLY);
+    if (fd >= 0)
+        close(fd);
+    return fd;
+}
+
 int main(void)
 {
+    int first_free_fd = lowest_free_fd();
     char dir[] = MSK_BINARY_DIR "/test_h5out.XXXXXX";
     if (!mkdtemp(dir)) {
         printf("FAIL: cannot create a scratch directory under %s: %s\n", MSK_BINARY_DIR,
@@ -853,6 +865,9 @@ int main(void)
     test_write_error(dir, &r);
     test_python_readers(path);
 
+    int free_fd = lowest_free_fd();
+    CHECK(free_fd == first_free_fd, "no file descriptors leaked (lowest free %d, was %d)",
+          free_fd, first_free_fd);
     ssize_t open_ids = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
     CHECK(open_ids == 0, "no HDF5 identifiers left open (%zd)", open_ids);
     hid_t ids[16];
