@@ -44,8 +44,10 @@ dose_effect dose_session_effect(const dose_session *s, const model_params *p)
     }
     case DOSE_PASSIVE_BFR:
         /* Scaled by how much of the maximal BFR effect the pressure achieves. */
-        e.hypertrophy = p->muscle_passive_bfr_stimulus * bfr_effect(s->cuff_pct_aop, p) /
-                        p->muscle_bfr_stimulus_max;
+        /* Saturates with pressure like BFR during exercise, scaled to its own maximum. */
+        e.hypertrophy = s->cuff_pct_aop > 0 ? p->muscle_passive_bfr_stimulus * s->cuff_pct_aop /
+                                                  (s->cuff_pct_aop + p->muscle_bfr_halfeff)
+                                            : 0.0;
         break;
     case DOSE_PASSIVE_MOVEMENT:
         e.hypertrophy = p->muscle_rehab_passive_stimulus;
@@ -62,7 +64,7 @@ void dose_adverse_rates(const dose_session *s, int frail, const model_params *p,
     *minor = 0;
     *serious = 0;
     if (s->cuff_pct_aop > 0) {
-        double pressure = exp2((s->cuff_pct_aop - 50.0) / p->safety_bfr_ae_doubling);
+        double pressure = exp2((s->cuff_pct_aop - p->safety_bfr_ae_reference) / p->safety_bfr_ae_doubling);
         double mode = s->mode == DOSE_WALKING ? p->safety_bfr_walking_ae_factor : 1.0;
         *minor += p->safety_bfr_minor_ae * pressure * mode * frailty;
         *serious += p->safety_bfr_serious_ae * pressure * mode * frailty;

@@ -28,11 +28,12 @@ void falls_fracture_probabilities(double tscore, const model_params *p,
     double total = 0;
     for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++)
         total += prob[s];
-    /* Very low BMD cannot push the chance of a fracture per fall past certainty. */
-    if (total > 0.9) {
+    /* Very low BMD cannot push the chance of a fracture per fall past a ceiling. */
+    double cap = p->falls_max_fracture_prob;
+    if (total > cap) {
         for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++)
-            prob[s] *= 0.9 / total;
-        total = 0.9;
+            prob[s] *= cap / total;
+        total = cap;
     }
     prob[FRACTURE_NONE] = 1.0 - total;
 }

@@ -3,15 +3,19 @@
 
 #include <math.h>
 
+/* (1 - e^{-z})/z, with its limit 1 at z = 0; accurate for small z. */
+static double expm1_ratio(double z)
+{
+    return z == 0 ? 1.0 : -expm1(-z) / z;
+}
+
 double kinetics_relax(double x0, double c, double k, double r, double t)
 {
-    double d = k - r;
-    /* Particular solution c k/(k-r) e^{-rt}; near k == r use the resonant limit
-     * x = (x0 + c k t) e^{-kt}, reached continuously as d -> 0. */
-    if (fabs(d) < 1e-12 * k)
-        return (x0 + c * k * t) * exp(-k * t);
-    double a = c * k / d;
-    return a * exp(-r * t) + (x0 - a) * exp(-k * t);
+    /* x = x0 e^{-kt} + c k (e^{-rt} - e^{-kt})/(k - r), rewritten so that neither
+     * the near-resonant case k ~ r cancels nor r >> k overflows:
+     * (e^{-rt} - e^{-kt})/(k - r) = t e^{-min(k,r) t} E(|k - r| t). */
+    double slow = fmin(k, r);
+    return x0 * exp(-k * t) + c * k * t * exp(-slow * t) * expm1_ratio(fabs(k - r) * t);
 }
 
 void kinetics_lagged_balance(double *formation, double *balance, double target,

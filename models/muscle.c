@@ -67,7 +67,8 @@ double muscle_anabolic(double weekly, double protein, double age, double respons
     if (weekly <= 0)
         return base;
     double decades_over_65 = fmax(0.0, (age - 65.0) / 10.0);
-    double age_factor = fmax(0.2, 1.0 - p->muscle_anabolic_resistance * decades_over_65);
+    double age_factor = fmax(p->muscle_anabolic_resistance_floor,
+                             1.0 - p->muscle_anabolic_resistance * decades_over_65);
     double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
                   responsiveness * age_factor * pow(avail, p->muscle_protein_synergy);
     return base * (1.0 + gain);

@@ -221,10 +221,14 @@ static void refresh(life *L)
     }
     if (L->immob[IMMOB_ARM_CAST])
         arms = p->activity_cast_loading;
-    if (L->immob[IMMOB_HOSPITAL])
-        index_leg = other_leg = fmin(index_leg, p->activity_hospital_loading);
-    if (L->immob[IMMOB_BED_REST])
-        index_leg = other_leg = fmin(index_leg, p->activity_bed_rest_loading);
+    if (L->immob[IMMOB_HOSPITAL]) {
+        index_leg = fmin(index_leg, p->activity_hospital_loading);
+        other_leg = fmin(other_leg, p->activity_hospital_loading);
+    }
+    if (L->immob[IMMOB_BED_REST]) {
+        index_leg = fmin(index_leg, p->activity_bed_rest_loading);
+        other_leg = fmin(other_leg, p->activity_bed_rest_loading);
+    }
     double loading[COMPARTMENTS] = {index_leg, other_leg, arms};
 
     double response = x->responsiveness;
@@ -258,7 +262,9 @@ static void refresh(life *L)
     double grip = grip_now(L);
     double grip_ref = x->female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
     double grip_sd = x->female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
-    int bound = immobilized(L) || L->immob[IMMOB_HIP_REHAB];
+    /* Only confinement (leg cast, bed, hospital) lowers the chance to fall; an arm cast
+     * or recovery from hip fracture does not. */
+    int bound = legs_unavailable(L);
     L->rate[CLOCK_FALL] = falls_rate(age, x->female, gait_now(L), grip, bound, p) / DAYS_PER_YEAR;
     L->rate[CLOCK_ADMISSION] = L->immob[IMMOB_HOSPITAL] ? 0.0 : mortality_admission_rate(age, p) / DAYS_PER_YEAR;
     L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
@@ -368,7 +374,7 @@ static void handle_fall(life *L)
     activity_after_fracture(&L->act, p);
     switch (site) {
     case FRACTURE_HIP: {
-        double stay = p->falls_hip_stay * exp(p->hospital_stay_log_sd * 0.5 * z);
+        double stay = p->falls_hip_stay * exp(p->falls_hip_stay_log_sd * z);
         admit(L, stay, ADMIT_HIP_FRACTURE);
         L->hip_fracture_day = L->t;
         /* Reduced loading from discharge for the rehabilitation period. */

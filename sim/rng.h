@@ -24,7 +24,7 @@ typedef enum {
     RNG_DEATH,       /* time to death (Exp(1) clock); index = 0 */
     RNG_HOSPITAL,    /* time to and length of acute admissions; index = admission */
     RNG_TRAINING,    /* sessions attended and adverse events; index = week x arm slot */
-    RNG_RECOVERY,    /* recovery after fracture; index = fracture number */
+    RNG_RECOVERY,    /* recovery after hip fracture; index = number of the fall that broke it */
     RNG_PURPOSE_COUNT
 } rng_purpose;
 
