@@ -19,8 +19,9 @@ if [ $# -lt 2 ]; then
     echo "usage: bash cli_check.sh MSKSIM SOURCE_DIR [--update-doc]" >&2
     exit 2
 fi
-msk=$1
-src=$2
+# Absolute paths: some checks run from a scratch directory.
+msk=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
 update=${3:-}
 
 failures=0
@@ -29,6 +30,12 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/msk_cli_check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+
+# Without a dispatching main.c every check below would fail for the same reason.
+if ! "$msk" check --help 2>/dev/null | grep -q '^usage: msksim check'; then
+    fail "$msk does not run \`msksim check --help\` (is sim/main.c dispatching subcommands?)"
+    exit 1
+fi
 
 # Any "FILE:LINE:COL: error|warning:" line (FILE may be "<command line>").
 located='^.+:[0-9]+:[0-9]+: (error|warning): '

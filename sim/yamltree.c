@@ -1,0 +1,716 @@
+/* yamltree.c — libyaml events folded into a located node tree, and --set editing. */
+#include "yamltree.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+const char yamltree_cmdline_file[] = "<command line>";
+
+/* ---- Nodes ------------------------------------------------------------------- */
+
+static void node_free(yamltree_node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == YAMLTREE_MAPPING) {
+        for (size_t i = 0; i < n->count; i++) {
+            node_free(n->pairs[i].key);
+            node_free(n->pairs[i].value);
+        }
+    } else if (n->kind == YAMLTREE_SEQUENCE) {
+        for (size_t i = 0; i < n->count; i++)
+            node_free(n->items[i]);
+    }
+    free(n->pairs);
+    free(n->items);
+    free(n->text);
+    free(n);
+}
+
+static yamltree_node *node_new(yamltree_kind kind, const char *file, int line, int col)
+{
+    yamltree_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->file = file;
+    n->line = line;
+    n->col = col;
+    return n;
+}
+
+static yamltree_node *scalar_new(const char *file, int line, int col, const char *text,
+                                 size_t length, int quoted)
+{
+    yamltree_node *n = node_new(YAMLTREE_SCALAR, file, line, col);
+    if (!n)
+        return NULL;
+    n->text = malloc(length + 1);
+    if (!n->text) {
+        free(n);
+        return NULL;
+    }
+    memcpy(n->text, text, length);
+    n->text[length] = '\0';
+    n->length = length;
+    n->quoted = quoted;
+    return n;
+}
+
+/* Make room for one more child; 0 on allocation failure. */
+static int grow(yamltree_node *n)
+{
+    if (n->count < n->capacity)
+        return 1;
+    size_t cap = n->capacity ? 2 * n->capacity : 4;
+    if (n->kind == YAMLTREE_MAPPING) {
+        yamltree_pair *p = realloc(n->pairs, cap * sizeof *p);
+        if (!p)
+            return 0;
+        n->pairs = p;
+    } else {
+        yamltree_node **p = realloc(n->items, cap * sizeof *p);
+        if (!p)
+            return 0;
+        n->items = p;
+    }
+    n->capacity = cap;
+    return 1;
+}
+
+void yamltree_init(yamltree *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void yamltree_fini(yamltree *t)
+{
+    if (!t)
+        return;
+    node_free(t->root);
+    free(t->file);
+    yamltree_init(t);
+}
+
+yamltree_pair *yamltree_get_pair(const yamltree_node *map, const char *key)
+{
+    if (!map || map->kind != YAMLTREE_MAPPING)
+        return NULL;
+    for (size_t i = 0; i < map->count; i++)
+        if (strcmp(map->pairs[i].key->text, key) == 0)
+            return &map->pairs[i];
+    return NULL;
+}
+
+yamltree_node *yamltree_get(const yamltree_node *map, const char *key)
+{
+    yamltree_pair *p = yamltree_get_pair(map, key);
+    return p ? p->value : NULL;
+}
+
+int yamltree_is_null(const yamltree_node *n)
+{
+    if (!n || n->kind != YAMLTREE_SCALAR || n->quoted)
+        return 0;
+    return n->length == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+           strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+const char *yamltree_kind_name(yamltree_kind k)
+{
+    switch (k) {
+    case YAMLTREE_MAPPING:
+        return "a mapping";
+    case YAMLTREE_SEQUENCE:
+        return "a list";
+    case YAMLTREE_SCALAR:
+        return "a single value";
+    }
+    return "?";
+}
+
+/* ---- Building the tree from events -------------------------------------------- */
+
+typedef struct {
+    yamltree_node *node;
+    yamltree_node *key; /* mapping: a key still waiting for its value */
+    int discard;        /* that key repeats an earlier one: drop the pair */
+} frame;
+
+typedef struct {
+    yamltree *t;
+    diag_list *d;
+    const char *node_file; /* stored in nodes and used in messages */
+    int fixed_line;        /* > 0: every location is (fixed_line, 1), for --set values */
+    const char *text;
+    size_t length;
+    frame stack[YAMLTREE_MAX_DEPTH];
+    size_t depth;
+    int problems; /* non-fatal problems seen */
+    int nomem;
+} builder;
+
+static void locate(const builder *b, yaml_mark_t m, int *line, int *col)
+{
+    if (b->fixed_line > 0) {
+        *line = b->fixed_line;
+        *col = 1;
+    } else {
+        *line = (int)m.line + 1;
+        *col = (int)m.column + 1;
+    }
+}
+
+static void report(builder *b, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(builder *b, int line, int col, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(b->d, DIAG_ERROR, b->node_file, line, col, "", "%s", msg);
+}
+
+/* Line and column of byte OFFSET, for reader errors (libyaml gives only the offset). */
+static void offset_location(const builder *b, size_t offset, int *line, int *col)
+{
+    if (b->fixed_line > 0) {
+        *line = b->fixed_line;
+        *col = 1;
+        return;
+    }
+    int l = 1, c = 1;
+    for (size_t i = 0; i < offset && i < b->length; i++) {
+        if (b->text[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)b->text[i] & 0xC0) != 0x80) {
+            c++; /* count characters, not UTF-8 continuation bytes */
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static void report_syntax(builder *b, const yaml_parser_t *p)
+{
+    int line, col;
+    const char *what = b->fixed_line > 0 ? "YAML syntax error in the --set value" : "YAML syntax error";
+    if (p->error == YAML_MEMORY_ERROR) {
+        b->nomem = 1;
+        return;
+    }
+    if (p->error == YAML_READER_ERROR) {
+        offset_location(b, p->problem_offset, &line, &col);
+        if (p->problem_value != -1)
+            report(b, line, col, "not valid UTF-8 text: %s (byte 0x%02X); is this a binary file?",
+                   p->problem, (unsigned)p->problem_value & 0xFFu);
+        else
+            report(b, line, col, "not valid UTF-8 text: %s", p->problem);
+        return;
+    }
+    locate(b, p->problem_mark, &line, &col);
+    const char *hint = "";
+    if (b->fixed_line <= 0 && p->problem_mark.index < b->length &&
+        b->text[p->problem_mark.index] == '\t')
+        hint = " (a tab: YAML is indented with spaces only)";
+    if (p->context) {
+        int cl, cc;
+        locate(b, p->context_mark, &cl, &cc);
+        report(b, line, col, "%s: %s%s (%s at line %d, column %d)", what,
+               p->problem ? p->problem : "unknown problem", hint, p->context, cl, cc);
+    } else {
+        report(b, line, col, "%s: %s%s", what, p->problem ? p->problem : "unknown problem",
+               hint);
+    }
+}
+
+/* Count a new node against the limit; 0 (with a diagnostic) when over it. */
+static int count_node(builder *b, int line, int col)
+{
+    if (b->t->n_nodes >= YAMLTREE_MAX_NODES) {
+        report(b, line, col, "more than %d YAML nodes; too large for a scenario file",
+               YAMLTREE_MAX_NODES);
+        return 0;
+    }
+    b->t->n_nodes++;
+    return 1;
+}
+
+/* Anchors only make sense with aliases, which we refuse: an alias bomb (a few lines
+ * expanding to billions of nodes) is the classic YAML denial of service. Tags would
+ * let a file change how a value is typed, which the tables decide. Both are reported
+ * and ignored so reading can go on and find further mistakes. */
+static void check_decorations(builder *b, const yaml_char_t *anchor, const yaml_char_t *tag,
+                              int implicit, int line, int col)
+{
+    if (anchor) {
+        report(b, line, col, "anchors (&%s) are not supported; write the value out in full",
+               (const char *)anchor);
+        b->problems++;
+    }
+    if (tag && !implicit) {
+        report(b, line, col, "explicit tags (%s) are not supported", (const char *)tag);
+        b->problems++;
+    }
+}
+
+/* Attach a completed node to its parent (or make it the root). Returns 0 on a fatal
+ * problem; NODE is then freed. */
+static int finish(builder *b, yamltree_node *node)
+{
+    if (b->depth == 0) {
+        MSK_ASSERT(b->t->root == NULL);
+        b->t->root = node;
+        return 1;
+    }
+    frame *f = &b->stack[b->depth - 1];
+    yamltree_node *parent = f->node;
+    if (parent->kind == YAMLTREE_MAPPING && !f->key) {
+        if (node->kind != YAMLTREE_SCALAR) {
+            report(b, node->line, node->col,
+                   "a mapping key must be a single value, not %s", yamltree_kind_name(node->kind));
+            node_free(node);
+            return 0;
+        }
+        for (size_t i = 0; i < parent->count; i++) {
+            const yamltree_node *k = parent->pairs[i].key;
+            if (strcmp(k->text, node->text) == 0) {
+                report(b, node->line, node->col,
+                       "duplicate key '%.64s' (first given at line %d, column %d)", node->text,
+                       k->line, k->col);
+                b->problems++;
+                f->discard = 1;
+                break;
+            }
+        }
+        f->key = node;
+        return 1;
+    }
+    if (parent->kind == YAMLTREE_MAPPING) {
+        if (f->discard) {
+            node_free(f->key);
+            node_free(node);
+        } else {
+            if (!grow(parent)) {
+                b->nomem = 1;
+                node_free(node);
+                return 0;
+            }
+            parent->pairs[parent->count].key = f->key;
+            parent->pairs[parent->count].value = node;
+            parent->count++;
+        }
+        f->key = NULL;
+        f->discard = 0;
+        return 1;
+    }
+    if (!grow(parent)) {
+        b->nomem = 1;
+        node_free(node);
+        return 0;
+    }
+    parent->items[parent->count++] = node;
+    return 1;
+}
+
+/* Handle one event; 0 on a fatal problem. */
+static int handle_event(builder *b, const yaml_event_t *ev, int *documents)
+{
+    int line, col;
+    locate(b, ev->start_mark, &line, &col);
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*documents > 1) {
+            report(b, line, col, "a second YAML document starts here; a file holds only one");
+            return 0;
+        }
+        return 1;
+    case YAML_SCALAR_EVENT: {
+        const size_t len = ev->data.scalar.length;
+        if (len > YAMLTREE_MAX_SCALAR) {
+            report(b, line, col, "a value of %zu bytes is longer than the limit of %d",
+                   len, YAMLTREE_MAX_SCALAR);
+            return 0;
+        }
+        check_decorations(b, ev->data.scalar.anchor, ev->data.scalar.tag,
+                          ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit,
+                          line, col);
+        if (!count_node(b, line, col))
+            return 0;
+        yamltree_node *n = scalar_new(b->node_file, line, col,
+                                      (const char *)ev->data.scalar.value, len,
+                                      ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+        if (!n) {
+            b->nomem = 1;
+            return 0;
+        }
+        return finish(b, n);
+    }
+    case YAML_ALIAS_EVENT: {
+        report(b, line, col,
+               "aliases (*%s) are not supported; write the value out in full",
+               (const char *)ev->data.alias.anchor);
+        b->problems++;
+        /* Stand in a null so the surrounding structure stays intact. */
+        if (!count_node(b, line, col))
+            return 0;
+        yamltree_node *n = scalar_new(b->node_file, line, col, "", 0, 0);
+        if (!n) {
+            b->nomem = 1;
+            return 0;
+        }
+        return finish(b, n);
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        const int is_map = ev->type == YAML_MAPPING_START_EVENT;
+        if (is_map)
+            check_decorations(b, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
+                              ev->data.mapping_start.implicit, line, col);
+        else
+            check_decorations(b, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
+                              ev->data.sequence_start.implicit, line, col);
+        if (b->depth >= YAMLTREE_MAX_DEPTH) {
+            report(b, line, col, "nesting deeper than %d levels", YAMLTREE_MAX_DEPTH);
+            return 0;
+        }
+        if (!count_node(b, line, col))
+            return 0;
+        yamltree_node *n =
+            node_new(is_map ? YAMLTREE_MAPPING : YAMLTREE_SEQUENCE, b->node_file, line, col);
+        if (!n) {
+            b->nomem = 1;
+            return 0;
+        }
+        b->stack[b->depth].node = n;
+        b->stack[b->depth].key = NULL;
+        b->stack[b->depth].discard = 0;
+        b->depth++;
+        return 1;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: {
+        MSK_ASSERT(b->depth > 0);
+        frame *f = &b->stack[--b->depth];
+        MSK_ASSERT(f->key == NULL);
+        return finish(b, f->node);
+    }
+    default:
+        return 1;
+    }
+}
+
+static msk_status parse(yamltree *t, const char *node_file, int fixed_line, const char *text,
+                        size_t length, diag_list *d)
+{
+    builder b;
+    memset(&b, 0, sizeof b);
+    b.t = t;
+    b.d = d;
+    b.node_file = node_file;
+    b.fixed_line = fixed_line;
+    b.text = text;
+    b.length = length;
+
+    /* libyaml would stop at a NUL as a control character anyway; saying "binary" is
+     * clearer, and it keeps the text usable as a C string for provenance. */
+    const char *nul = memchr(text, '\0', length);
+    if (nul) {
+        int line, col;
+        offset_location(&b, (size_t)(nul - text), &line, &col);
+        report(&b, line, col, "contains a NUL byte; this is not a YAML text file (binary data?)");
+        return MSK_EDATA;
+    }
+
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return MSK_ENOMEM;
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, length);
+    int documents = 0, fatal = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            report_syntax(&b, &p);
+            fatal = 1;
+            break;
+        }
+        const int end = ev.type == YAML_STREAM_END_EVENT;
+        if (!handle_event(&b, &ev, &documents))
+            fatal = 1;
+        yaml_event_delete(&ev);
+        if (fatal || end)
+            break;
+    }
+    yaml_parser_delete(&p);
+
+    if (fatal) {
+        while (b.depth > 0) {
+            frame *f = &b.stack[--b.depth];
+            node_free(f->key);
+            node_free(f->node);
+        }
+        node_free(t->root);
+        t->root = NULL;
+    }
+    if (b.nomem)
+        return MSK_ENOMEM;
+    return (fatal || b.problems) ? MSK_EDATA : MSK_OK;
+}
+
+msk_status yamltree_parse_string(yamltree *t, const char *file, const char *text,
+                                 size_t length, diag_list *d)
+{
+    MSK_ASSERT(t->root == NULL && t->file == NULL);
+    t->file = strdup(file);
+    if (!t->file)
+        return MSK_ENOMEM;
+    return parse(t, t->file, 0, text, length, d);
+}
+
+msk_status yamltree_parse_file(yamltree *t, const char *path, char **text, diag_list *d)
+{
+    if (text)
+        *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "", "cannot open: %s", strerror(errno));
+        return MSK_ENOINPUT;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    msk_status st = MSK_OK;
+    while (buf) {
+        if (len + 1 >= cap) {
+            if (cap > YAMLTREE_MAX_FILE) {
+                diag_add(d, DIAG_ERROR, path, 1, 1, "",
+                         "larger than %d MiB; too large for a scenario file",
+                         YAMLTREE_MAX_FILE / (1024 * 1024));
+                st = MSK_EDATA;
+                break;
+            }
+            char *nb = realloc(buf, 2 * cap);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + len, 1, cap - 1 - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                diag_add(d, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", strerror(errno));
+                st = MSK_ENOINPUT;
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf)
+        return MSK_ENOMEM;
+    if (st != MSK_OK) {
+        free(buf);
+        return st;
+    }
+    buf[len] = '\0';
+    st = yamltree_parse_string(t, path, buf, len, d);
+    if (text && st != MSK_ENOMEM)
+        *text = buf;
+    else
+        free(buf);
+    return st;
+}
+
+/* ---- Editing at a dotted path (--set) ------------------------------------------ */
+
+/* A plain decimal index: digits only, no sign, no leading zero except "0". */
+static int parse_index(const char *s, size_t len, size_t *out)
+{
+    if (len == 0 || len > 9 || (len > 1 && s[0] == '0'))
+        return 0;
+    size_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = 10 * v + (size_t)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+#define SET_MAX_COMPONENTS 32
+
+msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int arg_index,
+                        diag_list *d)
+{
+    const char *const cl = yamltree_cmdline_file;
+    /* Split the path first, so a malformed one changes nothing. */
+    const char *comp[SET_MAX_COMPONENTS];
+    size_t clen[SET_MAX_COMPONENTS], n = 0;
+    for (const char *s = dotted;;) {
+        const char *dot = strchr(s, '.');
+        size_t len = dot ? (size_t)(dot - s) : strlen(s);
+        if (len == 0) {
+            diag_add(d, DIAG_ERROR, cl, arg_index, 1, "",
+                     "--set '%.200s': the key path has an empty part", dotted);
+            return MSK_EUSAGE;
+        }
+        if (n == SET_MAX_COMPONENTS) {
+            diag_add(d, DIAG_ERROR, cl, arg_index, 1, "",
+                     "--set: the key path has more than %d parts", SET_MAX_COMPONENTS);
+            return MSK_EUSAGE;
+        }
+        comp[n] = s;
+        clen[n] = len;
+        n++;
+        if (!dot)
+            break;
+        s = dot + 1;
+    }
+
+    yamltree vt;
+    yamltree_init(&vt);
+    msk_status st = parse(&vt, cl, arg_index, value, strlen(value), d);
+    if (st != MSK_OK) {
+        yamltree_fini(&vt);
+        return st;
+    }
+    yamltree_node *val = vt.root;
+    t->n_nodes += vt.n_nodes + 1;
+    vt.root = NULL;
+    yamltree_fini(&vt);
+    if (!val && !(val = scalar_new(cl, arg_index, 1, "", 0, 0)))
+        return MSK_ENOMEM;
+
+    yamltree_node **slot = &t->root;
+    for (size_t i = 0; i < n; i++) {
+        size_t index = 0;
+        const int is_index = parse_index(comp[i], clen[i], &index);
+        const int where = (int)(comp[i] - dotted); /* length of the path so far */
+        char prefix[160];
+        if (where == 0)
+            snprintf(prefix, sizeof prefix, "the top level");
+        else
+            snprintf(prefix, sizeof prefix, "'%.*s'", where - 1 > 150 ? 150 : where - 1, dotted);
+        yamltree_node *cur = *slot;
+        if (!cur || yamltree_is_null(cur)) {
+            /* Create the container this component needs. */
+            yamltree_node *c = node_new(is_index ? YAMLTREE_SEQUENCE : YAMLTREE_MAPPING, cl,
+                                        arg_index, 1);
+            if (!c)
+                goto nomem;
+            node_free(cur);
+            *slot = cur = c;
+            t->n_nodes++;
+        }
+        if (cur->kind == YAMLTREE_SCALAR) {
+            diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
+                     "%s holds a single value, so it has no '%.*s'", prefix,
+                     (int)clen[i], comp[i]);
+            node_free(val);
+            return MSK_EDATA;
+        }
+        if (cur->kind == YAMLTREE_SEQUENCE) {
+            if (!is_index || index > cur->count) {
+                if (!is_index)
+                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
+                             "%s is a list; '%.*s' is not an index (0, 1, ...)", prefix,
+                             (int)clen[i], comp[i]);
+                else
+                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
+                             "%s has %zu item%s; index %zu is past the end (use 0 to %zu)",
+                             prefix, cur->count, cur->count == 1 ? "" : "s", index,
+                             cur->count);
+                node_free(val);
+                return MSK_EDATA;
+            }
+            if (index == cur->count) {
+                if (!grow(cur))
+                    goto nomem;
+                cur->items[cur->count++] = NULL; /* filled below or in the next round */
+            }
+            slot = &cur->items[index];
+            continue;
+        }
+        yamltree_pair *p = NULL;
+        for (size_t k = 0; k < cur->count; k++) {
+            const yamltree_node *key = cur->pairs[k].key;
+            if (key->length == clen[i] && memcmp(key->text, comp[i], clen[i]) == 0) {
+                p = &cur->pairs[k];
+                break;
+            }
+        }
+        if (!p) {
+            yamltree_node *key = scalar_new(cl, arg_index, 1, comp[i], clen[i], 0);
+            if (!key || !grow(cur)) {
+                node_free(key);
+                goto nomem;
+            }
+            p = &cur->pairs[cur->count++];
+            p->key = key;
+            p->value = NULL;
+            t->n_nodes++;
+        }
+        slot = &p->value;
+    }
+    node_free(*slot);
+    *slot = val;
+    return MSK_OK;
+
+nomem:
+    node_free(val);
+    return MSK_ENOMEM;
+}
+
+/* ---- Writing scalars ----------------------------------------------------------- */
+
+void yamltree_format_real(double x, char *buf, size_t size)
+{
+    /* Whole numbers in full ("100000000", not "1e+08"): they are read by people. */
+    if (x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buf, size, "%.0f", x);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+void yamltree_write_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        switch (*c) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (*c < 0x20 || *c == 0x7F)
+                fprintf(out, "\\x%02X", (unsigned)*c);
+            else
+                fputc(*c, out);
+        }
+    }
+    fputc('"', out);
+}
