@@ -20,15 +20,24 @@ static double fixed_to_double(obs_int x)
     return (double)x / (double)(1 << OBS_FRAC_BITS);
 }
 
-/* Exact Poisson 95% CI of a rate (events per unit person-time). */
+/* Poisson 95% CI of a rate (events per unit person-time): exact (chi-square) for
+ * small counts; Byar's approximation above 50 events, where it agrees with the exact
+ * limits to better than 0.1% and GSL's chi-square inverse may fail to converge. */
 static void poisson_ci(double events, double time, double *lo, double *hi)
 {
     if (time <= 0) {
         *lo = *hi = NAN;
         return;
     }
-    *lo = events > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * events) / 2 / time : 0.0;
-    *hi = gsl_cdf_chisq_Pinv(0.975, 2 * events + 2) / 2 / time;
+    if (events <= 50) {
+        *lo = events > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * events) / 2 / time : 0.0;
+        *hi = gsl_cdf_chisq_Pinv(0.975, 2 * events + 2) / 2 / time;
+        return;
+    }
+    const double z = 1.959963984540054;
+    double e1 = events + 1;
+    *lo = events * pow(1 - 1 / (9 * events) - z / (3 * sqrt(events)), 3) / time;
+    *hi = e1 * pow(1 - 1 / (9 * e1) + z / (3 * sqrt(e1)), 3) / time;
 }
 
 void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)

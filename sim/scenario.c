@@ -777,9 +777,9 @@ static void load_parameter_file(loader *L, const scenario *sc, const yamltree_no
     yamltree_init(&t);
     msk_status st = yamltree_parse_file(&t, file, NULL, &local);
     if (st == MSK_ENOINPUT) {
-        char k[SHOW_SIZE];
-        report(L, DIAG_ERROR, at, "parameters", "cannot read parameter file '%s': %s",
-               show(file, k), local.count ? local.items[0].message : "unreadable");
+        /* The path is shown whole: a shortened path would not say which file is missing. */
+        report(L, DIAG_ERROR, at, "parameters", "cannot read parameter file '%s': %s", file,
+               local.count ? local.items[0].message : "unreadable");
     } else {
         for (size_t i = 0; i < local.count; i++) {
             const diag *g = &local.items[i];

@@ -62,7 +62,7 @@ void diag_add(diag_list *d, diag_severity sev, const char *file, int line, int c
         d->items = items;
         d->capacity = cap;
     }
-    char buf[1024];
+    char buf[4096];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
