@@ -113,8 +113,8 @@ static void quiet_end(quiet q)
 }
 
 typedef struct {
-    char outer[200]; /* what the API call was doing */
-    char inner[200]; /* the innermost reason, often an errno text */
+    char outer[1024]; /* what the API call was doing */
+    char inner[1024]; /* the innermost reason, often an errno text */
     unsigned count;
 } h5cause;
 
