@@ -7,6 +7,11 @@ int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
 
+/* Report bad usage of `msksim COMMAND` ("msksim COMMAND: MESSAGE" then usage_line)
+ * on stderr; returns the usage exit status (2). */
+int cli_usage_error(const char *command, const char *usage_line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Help text of each subcommand, printed by `msksim help NAME` and `NAME --help`. */
 extern const char cli_run_help[];
 extern const char cli_check_help[];

@@ -30,18 +30,6 @@ const char cli_check_help[] =
 
 static const char usage_line[] = "usage: msksim check FILE [--set KEY=VALUE]... (msksim check --help)\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("msksim check: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fputs(usage_line, stderr);
-    return msk_status_exit_code(MSK_EUSAGE);
-}
 
 static void print_summary(const scenario *sc, const diag_list *d)
 {
@@ -73,21 +61,21 @@ int cli_check(int argc, char **argv)
             rc = 0;
         } else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc)
-                rc = usage_error("%s needs an argument KEY=VALUE", a);
+                rc = cli_usage_error("check", usage_line, "%s needs an argument KEY=VALUE", a);
             else
                 sets[n_sets++] = argv[++i];
         } else if (strncmp(a, "--set=", 6) == 0) {
             sets[n_sets++] = a + 6;
         } else if (a[0] == '-' && a[1]) {
-            rc = usage_error("unknown option '%s'", a);
+            rc = cli_usage_error("check", usage_line, "unknown option '%s'", a);
         } else if (file) {
-            rc = usage_error("only one FILE may be checked at a time (also given: '%s')", a);
+            rc = cli_usage_error("check", usage_line, "only one FILE may be checked at a time (also given: '%s')", a);
         } else {
             file = a;
         }
     }
     if (rc < 0 && !file)
-        rc = usage_error("%s", "missing FILE");
+        rc = cli_usage_error("check", usage_line, "%s", "missing FILE");
     if (rc >= 0) {
         free(sets);
         return rc;

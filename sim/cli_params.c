@@ -316,18 +316,6 @@ static void write_yaml(FILE *out)
 
 /* ---- Command ------------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("msksim params: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    fputs(usage_line, stderr);
-    return msk_status_exit_code(MSK_EUSAGE);
-}
 
 static int print_effective(const char *file, const char *const *sets, size_t n_sets)
 {
@@ -363,23 +351,23 @@ int cli_params(int argc, char **argv)
             format_given = 1;
         } else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc)
-                rc = usage_error("--set needs an argument KEY=VALUE");
+                rc = cli_usage_error("params", usage_line, "--set needs an argument KEY=VALUE");
             else
                 sets[n_sets++] = argv[++i];
         } else if (strncmp(a, "--set=", 6) == 0) {
             sets[n_sets++] = a + 6;
         } else if (a[0] == '-' && a[1]) {
-            rc = usage_error("unknown option '%s'", a);
+            rc = cli_usage_error("params", usage_line, "unknown option '%s'", a);
         } else if (file) {
-            rc = usage_error("only one FILE (also given: '%s')", a);
+            rc = cli_usage_error("params", usage_line, "only one FILE (also given: '%s')", a);
         } else {
             file = a;
         }
     }
     if (rc < 0 && file && format_given)
-        rc = usage_error("--yaml and --markdown describe the defaults; they take no FILE");
+        rc = cli_usage_error("params", usage_line, "--yaml and --markdown describe the defaults; they take no FILE");
     if (rc < 0 && !file && n_sets)
-        rc = usage_error("--set needs a scenario FILE");
+        rc = cli_usage_error("params", usage_line, "--set needs a scenario FILE");
     if (rc < 0) {
         if (file)
             rc = print_effective(file, sets, n_sets);

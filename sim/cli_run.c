@@ -32,6 +32,10 @@ const char cli_run_help[] =
     "Exit status: 0 success, 2 bad usage, 65 invalid scenario, 66 unreadable scenario,\n"
     "71 out of memory, 74 cannot write the result, 75 interrupted (nothing written).\n";
 
+static const char run_usage_line[] =
+    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
+    "Try 'msksim help run'.\n";
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -56,17 +60,6 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "msksim run: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nUsage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
-                    "Try 'msksim help run'.\n");
-    return 2;
-}
 
 int cli_run(int argc, char **argv)
 {
@@ -94,7 +87,7 @@ int cli_run(int argc, char **argv)
             long n = strtol(optarg, &end, 10);
             if (errno || *end || end == optarg || n < 1 || n > 4096) {
                 free(sets);
-                return usage_error("--threads needs a whole number from 1 to 4096, not '%s'", optarg);
+                return cli_usage_error("run", run_usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", optarg);
             }
             threads = (int)n;
             break;
@@ -111,12 +104,12 @@ int cli_run(int argc, char **argv)
             return 0;
         default:
             free(sets);
-            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+            return cli_usage_error("run", run_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind != argc - 1) {
         free(sets);
-        return usage_error("%s", optind >= argc ? "missing scenario FILE" : "more than one FILE given");
+        return cli_usage_error("run", run_usage_line, "%s", optind >= argc ? "missing scenario FILE" : "more than one FILE given");
     }
     const char *file = argv[optind];
 
