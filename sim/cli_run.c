@@ -168,6 +168,7 @@ int cli_run(int argc, char **argv)
     }
     if (!quiet)
         results_print_table(&res, stdout);
+    fflush(stdout); /* the table before the closing line on stderr, also in a pipe */
     double py = 0;
     for (size_t a = 0; a < sc.n_arms; a++) {
         results_arm_summary s;
