@@ -1,6 +1,8 @@
 /* params.c — the parameter table generated from params.def. */
 #include "params.h"
 
+#include <string.h>
+
 const model_param_info model_param_table[] = {
 #define PARAM(group, name, unit, def, lo, hi, help, source) \
     {#group, #name, unit, help, source, def, lo, hi, offsetof(model_params, group##_##name)},
@@ -15,4 +17,12 @@ void model_params_defaults(model_params *p)
 #define PARAM(group, name, unit, def, lo, hi, help, source) p->group##_##name = (def);
 #include "params.def"
 #undef PARAM
+}
+
+int model_param_opens_group(size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(model_param_table[j].group, model_param_table[i].group) == 0)
+            return 0;
+    return 1;
 }

@@ -24,6 +24,10 @@ typedef struct {
 extern const model_param_info model_param_table[];
 extern const size_t model_param_count;
 
+/* Nonzero when row i is the first of its group: listings walk the table once and
+ * print each group whole, even if params.def interleaves groups. */
+int model_param_opens_group(size_t i);
+
 /* Fill p with every default from params.def. */
 void model_params_defaults(model_params *p);
 

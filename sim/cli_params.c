@@ -255,10 +255,7 @@ static void write_markdown(FILE *out)
           out);
     for (size_t i = 0; i < model_param_count; i++) {
         const char *group = model_param_table[i].group;
-        int seen = 0;
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(model_param_table[j].group, group) == 0;
-        if (seen)
+        if (!model_param_opens_group(i))
             continue;
         fprintf(out, "### `model.%s`\n\n| key | unit | default | range | meaning | source |\n"
                      "|---|---|---|---|---|---|\n",
@@ -296,10 +293,7 @@ static void write_yaml(FILE *out)
           out);
     for (size_t i = 0; i < model_param_count; i++) {
         const char *group = model_param_table[i].group;
-        int seen = 0;
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(model_param_table[j].group, group) == 0;
-        if (seen)
+        if (!model_param_opens_group(i))
             continue;
         fprintf(out, "  %s:\n", group);
         for (size_t j = i; j < model_param_count; j++) {

@@ -1377,10 +1377,7 @@ void scenario_write_effective(const scenario *sc, FILE *out)
     fputs("model:\n", out);
     for (size_t i = 0; i < model_param_count; i++) {
         const char *group = model_param_table[i].group;
-        int seen = 0;
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(model_param_table[j].group, group) == 0;
-        if (seen)
+        if (!model_param_opens_group(i))
             continue; /* groups are written whole, even if the table interleaves them */
         fprintf(out, "  %s:\n", group);
         for (size_t j = i; j < model_param_count; j++) {
