@@ -25,7 +25,9 @@ void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params
     double unload = fmax(0.0, 1.0 - in->loading);
     double r = in->age_loss / DAYS_PER_YEAR;
     double kd = p->muscle_turnover_rate;
-    double synth = in->anabolic * (1.0 - p->muscle_disuse_synthesis_drop * unload);
+    /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
+    double drop = fmin(0.9, p->muscle_disuse_synthesis_drop * in->disuse_sensitivity * unload);
+    double synth = in->anabolic * (1.0 - drop);
     double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in->catabolic;
     /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
     double k = kd * brk;
@@ -44,6 +46,11 @@ void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params
 double muscle_lean(const muscle_state *m)
 {
     return m->contractile + m->noncontractile;
+}
+
+double muscle_disuse_sensitivity(double age, const model_params *p)
+{
+    return 1.0 + p->muscle_disuse_age_gain * fmax(0.0, (age - 30.0) / 10.0);
 }
 
 double muscle_age_loss(double age, int female, const model_params *p)

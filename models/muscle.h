@@ -30,6 +30,7 @@ typedef struct {
     double neural_drive; /* 1: neural-target multiplier from training (1 = none) */
     double catabolic;    /* 1: extra fractional breakdown from illness (0 = none) */
     double age_loss;     /* 1/year: fractional loss of the set point (age, disease) */
+    double disuse_sensitivity; /* 1: multiplier of the effect of unloading (1 = young adult) */
 } muscle_inputs;
 
 /* Initialise a compartment of DXA lean mass `lean` kg at its homeostatic state. */
@@ -45,6 +46,9 @@ double muscle_lean(const muscle_state *m);
 /* Yearly fractional loss of muscle with age: the sex-specific rate at 75, doubling
  * every muscle.age_loss_doubling years. */
 double muscle_age_loss(double age_years, int female, const model_params *p);
+
+/* How strongly unloading acts at this age relative to a young adult (>= 1). */
+double muscle_disuse_sensitivity(double age_years, const model_params *p);
 
 /* Synthesis multiplier A for a weekly training stimulus (1/week), habitual protein
  * intake (g/kg/day), age, and the person's responsiveness (1 = typical). */

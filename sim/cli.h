@@ -6,6 +6,11 @@
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
+int cli_evidence(int argc, char **argv);
+int cli_calibrate(int argc, char **argv);
+int cli_plot(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
 
 /* Report bad usage of `msksim COMMAND` ("msksim COMMAND: MESSAGE" then usage_line)
  * on stderr; returns the usage exit status (2). */
@@ -16,5 +21,10 @@ int cli_usage_error(const char *command, const char *usage_line, const char *fmt
 extern const char cli_run_help[];
 extern const char cli_check_help[];
 extern const char cli_params_help[];
+extern const char cli_evidence_help[];
+extern const char cli_calibrate_help[];
+extern const char cli_plot_help[];
+extern const char cli_export_help[];
+extern const char cli_sweep_help[];
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "yamltree.h"
 
 const char cli_check_help[] =
@@ -18,6 +19,10 @@ const char cli_check_help[] =
     "the parameter tables: types, ranges, required keys, which keys each intervention\n"
     "type accepts, and the cuff-pressure safety limits. All problems are reported, one\n"
     "per line as FILE:LINE:COL: error|warning: PATH: message. Nothing is written.\n"
+    "\n"
+    "A sweep file (one with a top-level `sweep:` key, see docs/sweep-format.md) is checked\n"
+    "as `msksim sweep` would: its keys, the base scenario, and every point's scenario;\n"
+    "--set then edits the sweep file (e.g. --set design.samples=64).\n"
     "\n"
     "  --set KEY=VALUE  override one value; KEY is a dotted path, numbers index lists:\n"
     "                     --set population.size=500\n"
@@ -42,6 +47,35 @@ static void print_summary(const scenario *sc, const diag_list *d)
     if (d->warnings)
         printf("; %zu warning%s", d->warnings, d->warnings == 1 ? "" : "s");
     printf(")\n");
+}
+
+/* A sweep: the file, its base scenario and every point, as `msksim sweep` checks them. */
+static int check_sweep(const char *file, const char *const *sets, size_t n_sets)
+{
+    diag_list d;
+    diag_list_init(&d);
+    sweep sw;
+    const msk_status st = sweep_load(&sw, file, sets, n_sets, 1, &d);
+    diag_print(&d, stderr);
+    if (st == MSK_OK) {
+        printf("%s: ok (sweep %s: %s design, %zu parameter%s, %zu point%s x %lld replicate%s = %zu runs of %s; "
+               "%zu outcome%s",
+               file, sw.sweep, design_method_name(sw.design.method), sw.n_params, sw.n_params == 1 ? "" : "s",
+               sw.n_points, sw.n_points == 1 ? "" : "s", sw.replicates, sw.replicates == 1 ? "" : "s", sw.n_tasks,
+               sw.base, sw.n_outcomes, sw.n_outcomes == 1 ? "" : "s");
+        if (d.warnings)
+            printf("; %zu warning%s", d.warnings, d.warnings == 1 ? "" : "s");
+        printf(")\n");
+        sweep_fini(&sw);
+    } else if (st == MSK_EUSAGE) {
+        fputs(usage_line, stderr);
+    } else if (st == MSK_EDATA) {
+        fprintf(stderr, "%s: %zu error%s\n", file, d.errors, d.errors == 1 ? "" : "s");
+    } else if (st != MSK_ENOINPUT) {
+        fprintf(stderr, "msksim check: %s\n", msk_status_message(st));
+    }
+    diag_list_fini(&d);
+    return msk_status_exit_code(st);
 }
 
 int cli_check(int argc, char **argv)
@@ -77,6 +111,12 @@ int cli_check(int argc, char **argv)
     if (rc < 0 && !file)
         rc = cli_usage_error("check", usage_line, "%s", "missing FILE");
     if (rc >= 0) {
+        free(sets);
+        return rc;
+    }
+
+    if (sweep_file_detect(file) == 1) {
+        rc = check_sweep(file, sets, n_sets);
         free(sets);
         return rc;
     }

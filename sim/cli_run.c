@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "mpi_env.h"
+#ifdef MSK_HAVE_MPI
+#include "mpi_engine.h"
+#endif
 #include "results.h"
 #include "scenario.h"
 
@@ -60,8 +65,9 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-
-int cli_run(int argc, char **argv)
+/* Under mpirun every rank runs this; the population is split into block ranges and
+ * only rank 0 writes (see mpi_engine.h). */
+static int run(int argc, char **argv, const mpi_env *e)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
@@ -118,10 +124,12 @@ int cli_run(int argc, char **argv)
     diag_list_init(&diags);
     msk_status st = scenario_load(&sc, file, sets, n_sets, &diags);
     free(sets);
-    diag_print(&diags, stderr);
+    if (e->rank == 0)
+        diag_print(&diags, stderr);
     if (st != MSK_OK) {
         diag_list_fini(&diags);
-        fprintf(stderr, "msksim run: %s: %s; nothing was written\n", file, msk_status_message(st));
+        if (e->rank == 0)
+            fprintf(stderr, "msksim run: %s: %s; nothing was written\n", file, msk_status_message(st));
         return msk_status_exit_code(st);
     }
     diag_list_fini(&diags);
@@ -147,9 +155,27 @@ int cli_run(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
+    engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1};
+#ifdef MSK_HAVE_MPI
+    if (e->size > 1)
+        mpi_engine_range(e, engine_block_count(&sc), &eo.block_begin, &eo.block_end);
+#endif
     engine_result res;
-    st = engine_run(&sc, threads, &stop_requested, &res, &diags);
+    st = engine_run_blocks(&sc, &eo, &res, &diags);
     int have_result = st == MSK_OK;
+#ifdef MSK_HAVE_MPI
+    if (e->size > 1) {
+        st = mpi_engine_gather(e, &res, st);
+        if (e->rank != 0) {
+            diag_print(&diags, stderr);
+            diag_list_fini(&diags);
+            if (have_result)
+                engine_result_fini(&res);
+            scenario_fini(&sc);
+            return msk_status_exit_code(st);
+        }
+    }
+#endif
     if (st == MSK_OK && stop_requested)
         st = MSK_EINTERRUPTED;
     if (st == MSK_OK) {
@@ -175,9 +201,24 @@ int cli_run(int argc, char **argv)
         results_arm(&res, a, &s);
         py += s.person_years;
     }
-    fprintf(stderr, "msksim: wrote %s (%.0f person-years in %.2f s with %d thread%s)\n", output, py,
+    fprintf(stderr, "msksim: wrote %s (%.0f person-years in %.2f s with %d thread%s", output, py,
             res.seconds, threads, threads == 1 ? "" : "s");
+    if (e->size > 1)
+        fprintf(stderr, " x %d ranks", e->size);
+    fputs(")\n", stderr);
     engine_result_fini(&res);
     scenario_fini(&sc);
     return 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+    mpi_env e;
+    msk_status st = mpi_env_init(&e, &argc, &argv);
+    if (st != MSK_OK)
+        return msk_status_exit_code(st);
+    int code = run(argc, argv, &e);
+    code = mpi_env_bcast(&e, code); /* every rank exits as rank 0 does */
+    mpi_env_finalize(&e);
+    return code;
 }

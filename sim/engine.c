@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,11 @@ size_t engine_observation_days(const scenario *sc, double **days)
     *days = malloc((n + (size_t)extra) * sizeof **days);
     if (!*days)
         return 0;
+    /* Clamped: k * step may exceed the horizon by a rounding error (0.4 * 3 > 1.2),
+     * and an observation after the end of follow-up would never be made, leaving its
+     * records unwritten. */
     for (size_t k = 0; k < n; k++)
-        (*days)[k] = (double)k * step * DAYS_PER_WEEK;
+        (*days)[k] = fmin((double)k * step, horizon) * DAYS_PER_WEEK;
     if (extra)
         (*days)[n++] = horizon * DAYS_PER_WEEK;
     return n;
@@ -94,9 +98,24 @@ void engine_result_fini(engine_result *r)
     memset(r, 0, sizeof *r);
 }
 
+size_t engine_block_count(const scenario *sc)
+{
+    size_t total = (size_t)sc->population.size * (size_t)sc->replicates;
+    return (total + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+}
+
 msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
                       engine_result *out, diag_list *diags)
 {
+    engine_options opt = {threads, stop, 0, SIZE_MAX, 0};
+    return engine_run_blocks(sc, &opt, out, diags);
+}
+
+msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engine_result *out,
+                             diag_list *diags)
+{
+    const int threads = opt->threads;
+    volatile sig_atomic_t *stop = opt->stop;
     memset(out, 0, sizeof *out);
     out->plan.sc = sc;
     out->threads = threads;
@@ -132,6 +151,11 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
     size_t size = (size_t)sc->population.size;
     size_t total = size * (size_t)sc->replicates;
     size_t n_blocks = (total + ENGINE_BLOCK - 1) / ENGINE_BLOCK;
+    size_t b_begin = opt->block_begin, b_end = opt->block_end < n_blocks ? opt->block_end : n_blocks;
+    if (b_begin > b_end)
+        b_begin = b_end;
+    out->block_begin = b_begin;
+    out->block_end = b_end;
     out->n_people = total;
     out->n_sample = (size_t)sc->record.sample_size < size ? (size_t)sc->record.sample_size : size;
     out->sample_people = calloc(out->n_sample ? out->n_sample : 1, sizeof *out->sample_people);
@@ -157,15 +181,26 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
         event_log_init(&out->logs[a]);
     arm_order(sc, order);
 
-    progress pr;
-    progress_init(&pr, n_blocks, "simulating");
+    progress pr = {0};
+    if (!opt->quiet)
+        progress_init(&pr, b_end - b_begin, "simulating");
     size_t blocks_done = 0;
     int ineligible = 0, interrupted = 0;
+    /* The first person, in population order, whose simulation broke a physiological
+     * invariant (invariant.h). Later blocks are skipped and earlier ones still run, so
+     * the person reported does not depend on the thread count. */
+    size_t bad_g = SIZE_MAX;
+    invariant_violation bad = {0};
     double t0 = progress_now();
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (size_t b = 0; b < n_blocks; b++) {
+    for (size_t b = b_begin; b < b_end; b++) {
         if (interrupted || ineligible)
+            continue;
+        size_t first_bad;
+#pragma omp atomic read
+        first_bad = bad_g;
+        if (b * ENGINE_BLOCK > first_bad)
             continue;
         if (stop && *stop) {
 #pragma omp atomic write
@@ -187,16 +222,30 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
             int logged = sc->record.event_log == EVENTLOG_ALL ||
                          (sc->record.event_log == EVENTLOG_SAMPLE && sampled);
             const obs_record *ref = NULL;
-            for (size_t k = 0; k < n_arms; k++) {
+            int broken = 0;
+            for (size_t k = 0; k < n_arms && !broken; k++) {
                 size_t arm = order[k];
                 obs_record *rec = &w->rec[arm * n_obs];
-                individual_simulate(&out->plan, &x, arm, w->rng, rec, logged ? &w->logs[arm] : NULL);
+                invariant_violation v = {0};
+                if (individual_simulate(&out->plan, &x, arm, w->rng, rec, logged ? &w->logs[arm] : NULL,
+                                        &v) != MSK_OK) {
+#pragma omp critical(msk_engine_invariant)
+                    if (g < bad_g) {
+                        bad = v;
+#pragma omp atomic write
+                        bad_g = g;
+                    }
+                    broken = 1;
+                    break;
+                }
                 obs_add(w->acc, arm, rec, ref);
                 if (k == 0)
                     ref = rec;
                 if (sampled)
                     memcpy(&out->sample[(arm * out->n_sample + id) * n_obs], rec, n_obs * sizeof *rec);
             }
+            if (broken)
+                break;
             if (sampled)
                 out->sample_people[id] = x;
         }
@@ -242,6 +291,10 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
         if (out->logs[a].count)
             qsort(out->logs[a].items, out->logs[a].count, sizeof(log_entry), log_before);
 
+    if (status == MSK_OK && bad_g != SIZE_MAX) {
+        invariant_report(&bad, sc->source_path, sc->arms[bad.arm].name, diags);
+        status = MSK_ESOFTWARE;
+    }
     if (status == MSK_OK && ineligible) {
         diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "population",
                  "no eligible person found in %d draws: the inclusion criteria (tscore_min, "

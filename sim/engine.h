@@ -29,7 +29,8 @@ typedef struct {
     size_t n_sample;         /* sampled individuals (replicate 0, ids 0..n_sample-1) */
     person *sample_people;   /* [n_sample] */
     obs_record *sample;      /* [arm][n_sample][n_obs] */
-    size_t n_people;         /* simulated per arm */
+    size_t n_people;         /* enrolled per arm (the whole population, also for a block range) */
+    size_t block_begin, block_end; /* the blocks simulated (all of them unless split) */
     double seconds;          /* wall-clock time of the simulation */
     int threads;
 } engine_result;
@@ -40,6 +41,21 @@ typedef struct {
 msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
                       engine_result *out, diag_list *diags);
 void engine_result_fini(engine_result *r);
+
+/* A run restricted to blocks [block_begin, block_end) of engine_block_count(sc)
+ * (block_end is clamped to the count: SIZE_MAX means to the end), as an MPI rank or a
+ * sweep runs it. Sampled people
+ * outside the range are left zeroed; blockmerge.h adds ranges together. */
+typedef struct {
+    int threads;                  /* >= 1 */
+    volatile sig_atomic_t *stop;  /* may be NULL */
+    size_t block_begin, block_end;
+    int quiet;                    /* no progress bar */
+} engine_options;
+
+size_t engine_block_count(const scenario *sc);
+msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engine_result *out,
+                             diag_list *diags);
 
 /* Observation times for a scenario: every observe_every_weeks from 0, plus the
  * horizon when it is not a multiple. Returns the count; *days is malloc'ed. */

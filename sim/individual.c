@@ -14,6 +14,7 @@
 #include "../models/mortality.h"
 #include "../models/muscle.h"
 #include "evq.h"
+#include "invariant.h"
 
 #define DAYS_PER_YEAR 365.25
 #define DAYS_PER_WEEK 7.0
@@ -83,6 +84,7 @@ typedef struct {
     const person *x;
     rng_stream *rng;
     event_log *log;
+    invariant_violation *bad; /* where a broken invariant is recorded */
     size_t arm;
 
     double t; /* days */
@@ -144,10 +146,27 @@ static void log_event(life *L, log_kind kind, int32_t detail)
         (log_entry){L->x->id, L->x->replicate, L->n_logged++, (int8_t)kind, detail, L->t};
 }
 
+/* Say who and when, after a check failed (invariant.h). Returns 0. */
+static int broken(const life *L)
+{
+    invariant_violation *v = L->bad;
+    v->individual = L->x->id;
+    v->replicate = L->x->replicate;
+    v->arm = L->arm;
+    v->day = L->t;
+    v->seed = L->rng->seed;
+    return 0;
+}
+
+/* A full list means more overlapping episodes (casts, stays, recoveries) than it can
+ * hold: a parameter combination the model does not support. That stops the person
+ * like a broken invariant (the event loop checks after each event) instead of
+ * aborting the whole run. */
 static void schedule(life *L, double time, event_kind kind, int32_t arg)
 {
-    int rc = evq_push(&L->q, time, (int)kind, arg);
-    MSK_ASSERT(rc == 0);
+    if (evq_push(&L->q, time, (int)kind, arg) != 0 &&
+        !invariant_check(L->bad, &invariant_state_bounds[INV_PENDING_EVENTS], EVQ_CAPACITY + 1.0))
+        broken(L);
 }
 
 static double age_now(const life *L)
@@ -240,7 +259,9 @@ static void refresh(life *L)
     if (x->condition != CONDITION_NONE)
         age_loss += p->muscle_disease_extra_loss;
     double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
+    double disuse_sensitivity = muscle_disuse_sensitivity(age, p);
     for (int c = 0; c < COMPARTMENTS; c++) {
+        L->min[c].disuse_sensitivity = disuse_sensitivity;
         L->min[c].loading = loading[c];
         L->min[c].anabolic = muscle_anabolic(weekly[c][0], L->protein, age, response, p);
         L->min[c].neural_drive = muscle_neural_drive(weekly[c][1], response, p);
@@ -272,19 +293,24 @@ static void refresh(life *L)
                            DAYS_PER_YEAR;
 }
 
-static void check_invariants(const life *L)
+static int state_ok(const life *L)
 {
+    const invariant_bound *b = invariant_state_bounds;
     for (int c = 0; c < COMPARTMENTS; c++)
-        MSK_ASSERT(isfinite(L->m[c].contractile) && L->m[c].contractile > 0 && L->m[c].neural > 0);
-    MSK_ASSERT(isfinite(L->bone.bmd) && L->bone.bmd > 0.05 && L->bone.bmd < 2.5);
+        if (!invariant_check(L->bad, &b[INV_CONTRACTILE], L->m[c].contractile) ||
+            !invariant_check(L->bad, &b[INV_NONCONTRACTILE], L->m[c].noncontractile) ||
+            !invariant_check(L->bad, &b[INV_NEURAL], L->m[c].neural))
+            return broken(L);
+    return invariant_check(L->bad, &b[INV_BMD], L->bone.bmd) || broken(L);
 }
 
-/* Advance the physiology and the hazard clocks to time t1. */
-static void advance(life *L, double t1)
+/* Advance the physiology and the hazard clocks to time t1. Returns 0 when the new
+ * state breaks an invariant. */
+static int advance(life *L, double t1)
 {
     double dt = t1 - L->t;
     if (dt <= 0)
-        return;
+        return 1;
     for (int c = 0; c < COMPARTMENTS; c++)
         muscle_advance(&L->m[c], &L->min[c], L->p, dt);
     bone_advance(&L->bone, &L->brates, L->p, dt);
@@ -296,17 +322,24 @@ static void advance(life *L, double t1)
         L->immobilized_days += dt;
     L->t = t1;
     msk_assert_context(L->rng->seed, (long long)L->x->id, (int)L->arm, L->t);
-    check_invariants(L);
+    return state_ok(L);
 }
 
-static void observe(life *L, obs_record *r)
+/* Record the observation; 0 when an observed value breaks an invariant. */
+static int observe(life *L, obs_record *r)
 {
     const model_params *p = L->p;
     const person *x = L->x;
     r->alive = 1;
     double *v = r->value;
-    v[OV_LEG_LEAN] = muscle_lean(&L->m[LEG_INDEX]);
-    v[OV_ASM] = muscle_lean(&L->m[LEG_INDEX]) + muscle_lean(&L->m[LEG_OTHER]) + muscle_lean(&L->m[ARMS]);
+    /* Lying down moves fluid out of the legs, which DXA counts as lean mass; it
+     * returns on remobilization, so it is a view of the state, not part of it. */
+    const int supine = L->immob[IMMOB_BED_REST] || L->immob[IMMOB_HOSPITAL];
+    const double leg_fluid = supine ? p->muscle_supine_fluid_shift : 0.0;
+    const double legs[2] = {muscle_lean(&L->m[LEG_INDEX]) - leg_fluid * L->m[LEG_INDEX].noncontractile,
+                            muscle_lean(&L->m[LEG_OTHER]) - leg_fluid * L->m[LEG_OTHER].noncontractile};
+    v[OV_LEG_LEAN] = legs[0];
+    v[OV_ASM] = legs[0] + legs[1] + muscle_lean(&L->m[ARMS]);
     v[OV_QUAD_CSA] = L->m[LEG_INDEX].contractile * p->muscle_quad_csa_per_kg;
     v[OV_KNEE] = x->knee_torque * strength_rel(L, LEG_INDEX);
     v[OV_GRIP] = grip_now(L);
@@ -333,6 +366,7 @@ static void observe(life *L, obs_record *r)
     memcpy(r->count, L->count, sizeof r->count);
     r->alive_days = L->alive_days;
     r->immobilized_days = L->immobilized_days;
+    return invariant_check_observation(L->bad, v, OV_COUNT) || broken(L);
 }
 
 static void start_immobilization(life *L, immob_kind kind, double days)
@@ -586,7 +620,7 @@ static void exposure_start(life *L, int32_t j)
 }
 
 static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm, rng_stream *rng,
-                      event_log *log)
+                      event_log *log, invariant_violation *bad)
 {
     const scenario *sc = plan->sc;
     const model_params *p = &sc->model;
@@ -596,6 +630,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->x = x;
     L->rng = rng;
     L->log = log;
+    L->bad = bad;
     L->arm = arm;
     L->alive = 1;
     L->protein = x->protein;
@@ -660,11 +695,12 @@ static void record_dead(const life *L, obs_record *rec, size_t from, size_t n_ob
     }
 }
 
-void individual_simulate(const sim_plan *plan, const person *x, size_t arm, rng_stream *rng,
-                         obs_record *rec, event_log *log)
+msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm,
+                               rng_stream *rng, obs_record *rec, event_log *log,
+                               invariant_violation *bad)
 {
     life L;
-    init_life(&L, plan, x, arm, rng, log);
+    init_life(&L, plan, x, arm, rng, log, bad);
     size_t next_obs = 0;
 
     for (;;) {
@@ -681,14 +717,15 @@ void individual_simulate(const sim_plan *plan, const person *x, size_t arm, rng_
             }
         }
         if (which >= 0 && t_stoch < t_sched) {
-            advance(&L, t_stoch);
+            if (!advance(&L, t_stoch))
+                return MSK_ESOFTWARE;
             L.clock[which] = 0;
             if (which == CLOCK_DEATH) {
                 L.alive = 0;
                 L.count[EVC_DEATH]++;
                 log_event(&L, LOG_DEATH, 0);
                 record_dead(&L, rec, next_obs, plan->n_obs);
-                return;
+                return MSK_OK;
             }
             if (which == CLOCK_FALL) {
                 handle_fall(&L);
@@ -699,21 +736,25 @@ void individual_simulate(const sim_plan *plan, const person *x, size_t arm, rng_
                 L.clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
             }
             refresh(&L);
+            if (L.bad->violated)
+                return MSK_ESOFTWARE;
             continue;
         }
 
         evq_event e;
         evq_pop(&L.q, &e);
-        advance(&L, e.time);
+        if (!advance(&L, e.time))
+            return MSK_ESOFTWARE;
         switch ((event_kind)e.kind) {
         case EV_OBSERVE:
-            observe(&L, &rec[e.arg]);
+            if (!observe(&L, &rec[e.arg]))
+                return MSK_ESOFTWARE;
             next_obs = (size_t)e.arg + 1;
             if (next_obs < plan->n_obs)
                 schedule(&L, plan->obs_days[next_obs], EV_OBSERVE, (int32_t)next_obs);
             continue; /* observing changes nothing: no refresh */
         case EV_END:
-            return;
+            return MSK_OK;
         case EV_REASSESS:
             schedule(&L, L.t + L.p->activity_reassess_interval, EV_REASSESS, 0);
             break;
@@ -744,5 +785,7 @@ void individual_simulate(const sim_plan *plan, const person *x, size_t arm, rng_
             break;
         }
         refresh(&L);
+        if (L.bad->violated)
+            return MSK_ESOFTWARE;
     }
 }

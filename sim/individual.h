@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "invariant.h"
 #include "population.h"
 #include "rng.h"
 #include "scenario.h"
@@ -106,9 +107,12 @@ typedef struct {
 } sim_plan;
 
 /* Simulate person x in arm `arm` over the horizon. rec receives n_obs records; log,
- * when not NULL, receives the person's notable events. */
-void individual_simulate(const sim_plan *plan, const person *x, size_t arm,
-                         rng_stream *rng, obs_record *rec, event_log *log);
+ * when not NULL, receives the person's notable events. Returns MSK_OK, or
+ * MSK_ESOFTWARE when a physiological invariant broke (invariant.h): *bad then says
+ * what, when and for whom, and the records from that time on are not filled. */
+msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm,
+                               rng_stream *rng, obs_record *rec, event_log *log,
+                               invariant_violation *bad);
 
 enum { INDIVIDUAL_MAX_INTERVENTIONS = 32, INDIVIDUAL_MAX_EXPOSURES = 32 };
 

@@ -76,6 +76,15 @@ static double draw_age(const population_spec *ps, rng_stream *rng)
     return fmin(fmax(age, ps->age_min), ps->age_max);
 }
 
+/* Cross-sectional age curve anchored at 70: slope `old` per decade from 50 on and the
+ * gentler `young` below 50 (peak adult values change little before midlife). */
+static double age_term(double age, double old, double young)
+{
+    if (age >= 50.0)
+        return old * (age - 70.0) / 10.0;
+    return -2.0 * old + young * (age - 50.0) / 10.0;
+}
+
 static double positive_normal(rng_stream *rng, double mean, double sd, double floor_value)
 {
     return fmax(floor_value, mean + gsl_ran_gaussian_ziggurat(rng->r, sd));
@@ -92,7 +101,6 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
 
     x->female = gsl_rng_uniform(rng->r) < ps->female_fraction;
     x->age = draw_age(ps, rng);
-    double decades = (x->age - 70.0) / 10.0;
     int f = x->female;
 
     double z0[Z_COUNT], z[Z_COUNT];
@@ -111,23 +119,26 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
 
     /* Lean mass scales with height squared (lean-mass index is the stable quantity). */
     double h2 = (x->height_cm / h_mean) * (x->height_cm / h_mean);
-    double lean_age = fmax(0.3, 1.0 + p->baseline_lean_per_decade * decades);
+    double lean_age = fmax(0.3, 1.0 + age_term(x->age, p->baseline_lean_per_decade,
+                                                  p->baseline_lean_per_decade_young));
     double lean_z = exp(p->baseline_lean_cv * z[Z_LEAN]);
     x->leg_lean_kg = (f ? p->baseline_leg_lean_female : p->baseline_leg_lean_male) * h2 * lean_age * lean_z;
     x->arm_lean_kg = (f ? p->baseline_arm_lean_female : p->baseline_arm_lean_male) * h2 * lean_age * lean_z;
 
-    double str_age = fmax(0.2, 1.0 + p->baseline_strength_per_decade * decades);
+    double str_age = fmax(0.2, 1.0 + age_term(x->age, p->baseline_strength_per_decade,
+                                                 p->baseline_strength_per_decade_young));
     double str_z = exp(p->baseline_strength_cv * z[Z_STRENGTH]);
     x->knee_torque = (f ? p->baseline_knee_torque_female : p->baseline_knee_torque_male) * str_age * str_z;
     x->grip_kg = (f ? p->baseline_grip_female : p->baseline_grip_male) * str_age * str_z;
 
     x->gait_ms = fmax(0.2, (f ? p->baseline_gait_female : p->baseline_gait_male) +
-                               p->baseline_gait_per_decade * decades + p->baseline_gait_sd * z[Z_GAIT]);
+                               age_term(x->age, p->baseline_gait_per_decade, p->baseline_gait_per_decade_young) + p->baseline_gait_sd * z[Z_GAIT]);
     x->fn_bmd = fmax(0.25, (f ? p->baseline_fn_bmd_female : p->baseline_fn_bmd_male) +
-                               p->baseline_fn_bmd_per_decade * decades +
+                               age_term(x->age, p->baseline_fn_bmd_per_decade,
+                                        p->baseline_fn_bmd_per_decade_young) +
                                p->baseline_fn_bmd_sd * z[Z_BMD]);
     x->steps = p->baseline_steps_at70 * ps->activity_factor *
-               fmax(0.1, 1.0 + p->baseline_steps_per_decade * decades) *
+               fmax(0.1, 1.0 + p->baseline_steps_per_decade * (x->age - 70.0) / 10.0) *
                exp(p->baseline_steps_cv * z[Z_ACTIVITY]);
 
     x->protein = positive_normal(rng, ps->protein_g_per_kg, ps->protein_sd, 0.3);

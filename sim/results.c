@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "h5out.h"
+#include "stats.h"
 #include "version.h"
 
 #define DAYS_PER_WEEK 7.0
@@ -18,26 +19,6 @@ const double results_quantiles[RESULTS_N_QUANTILES] = {0.05, 0.25, 0.5, 0.75, 0.
 static double fixed_to_double(obs_int x)
 {
     return (double)x / (double)(1 << OBS_FRAC_BITS);
-}
-
-/* Poisson 95% CI of a rate (events per unit person-time): exact (chi-square) for
- * small counts; Byar's approximation above 50 events, where it agrees with the exact
- * limits to better than 0.1% and GSL's chi-square inverse may fail to converge. */
-static void poisson_ci(double events, double time, double *lo, double *hi)
-{
-    if (time <= 0) {
-        *lo = *hi = NAN;
-        return;
-    }
-    if (events <= 50) {
-        *lo = events > 0 ? gsl_cdf_chisq_Pinv(0.025, 2 * events) / 2 / time : 0.0;
-        *hi = gsl_cdf_chisq_Pinv(0.975, 2 * events + 2) / 2 / time;
-        return;
-    }
-    const double z = 1.959963984540054;
-    double e1 = events + 1;
-    *lo = events * pow(1 - 1 / (9 * events) - z / (3 * sqrt(events)), 3) / time;
-    *hi = e1 * pow(1 - 1 / (9 * e1) + z / (3 * sqrt(e1)), 3) / time;
 }
 
 void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
@@ -61,7 +42,7 @@ void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
     for (int c = 0; c < EVC_COUNT; c++) {
         double events = (double)a->count[last * EVC_COUNT + c];
         s->rate[c] = py > 0 ? 1000.0 * events / py : NAN;
-        poisson_ci(events, py / 1000.0, &s->rate_lo[c], &s->rate_hi[c]);
+        stats_poisson_ci(events, py / 1000.0, &s->rate_lo[c], &s->rate_hi[c]);
         /* Paired: mean difference in events per person over mean follow-up. */
         const obs_moments *d = &a->paired_count[arm * EVC_COUNT + c];
         double per_person_years = py / (double)r->n_people;
@@ -412,6 +393,153 @@ static void write_summary(writer *wr, const engine_result *r)
     free(v);
 }
 
+/* ---- Study design: scheduled exposures and each arm's interventions -----------------
+ * Readers (msksim plot) need the timing of casts and each arm's dose (cuff pressure,
+ * load) without parsing the YAML in /provenance. The REAL keys of the exposure and
+ * intervention sections of scenario.def become one variable each, so the file cannot
+ * drift from the table. */
+
+typedef struct {
+    const char *key, *unit, *applies, *help;
+    size_t offset;
+} design_col;
+
+#define DESIGN_ROW(section, key, kind, unit, def, lo, hi, choices, applies, help) \
+    DESIGN_ROW_##section(key, kind, unit, applies, help)
+#define DESIGN_ROW_top(...)
+#define DESIGN_ROW_population(...)
+#define DESIGN_ROW_record(...)
+#define DESIGN_KIND_REAL(type, key, unit, applies, help) {#key, unit, applies, help, offsetof(type, key)},
+#define DESIGN_KIND_INT(...)
+#define DESIGN_KIND_BOOL(...)
+#define DESIGN_KIND_STRING(...)
+#define DESIGN_KIND_ENUM(...)
+
+#define DESIGN_ROW_exposure(key, kind, unit, applies, help) DESIGN_KIND_##kind(exposure_spec, key, unit, applies, help)
+#define DESIGN_ROW_intervention(...)
+static const design_col exposure_cols[] = {
+#define FIELD DESIGN_ROW
+#include "scenario.def"
+#undef FIELD
+};
+#undef DESIGN_ROW_exposure
+#undef DESIGN_ROW_intervention
+
+#define DESIGN_ROW_exposure(...)
+#define DESIGN_ROW_intervention(key, kind, unit, applies, help) DESIGN_KIND_##kind(intervention_spec, key, unit, applies, help)
+static const design_col intervention_cols[] = {
+#define FIELD DESIGN_ROW
+#include "scenario.def"
+#undef FIELD
+};
+
+/* Does the "applies" list of scenario.def ("*", "a|b", "!a|b") hold type_name? */
+static int design_applies(const char *applies, const char *type_name)
+{
+    if (!applies)
+        return 1;
+    if (*applies == '!')
+        applies++;
+    if (strcmp(applies, "*") == 0)
+        return 1;
+    size_t n = strlen(type_name);
+    for (const char *p = applies; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && strncmp(p, type_name, n) == 0)
+            return 1;
+        p += len + (bar != NULL);
+    }
+    return 0;
+}
+
+/* "a b c": the choices of an ENUM key, as CF flag_meanings. */
+static void design_flag_meanings(const char *section, const char *key, char *out, size_t size)
+{
+    out[0] = '\0';
+    for (int i = 0;; i++) {
+        const char *name = scenario_choice_name(section, key, i);
+        if (!name)
+            break;
+        size_t used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i ? " " : "", name);
+    }
+}
+
+static void write_design_table(writer *wr, const char *group, const char *dim, size_t n,
+                               const design_col *cols, size_t n_cols, const char *kind_name,
+                               const char *section, const void *items, size_t item_size,
+                               const int8_t *kinds, const char *kind_long_name)
+{
+    ok(wr, h5out_group(wr->w, group));
+    ok(wr, h5out_dim(wr->w, group, dim, n, NULL, NULL, NULL));
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    char meanings[512];
+    design_flag_meanings(section, kind_name, meanings, sizeof meanings);
+    const char *d[] = {dim};
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_flags(wr->w, group, kind_name, 1, d, kinds, meanings, kind_long_name));
+    for (size_t c = 0; c < n_cols && wr->status == MSK_OK; c++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *item = (const char *)items + i * item_size;
+            const char *tname = scenario_choice_name(section, kind_name, kinds[i]);
+            memcpy(&v[i], item + cols[c].offset, sizeof(double));
+            if (!design_applies(cols[c].applies, tname ? tname : ""))
+                v[i] = NAN; /* a default the type ignores is not a setting */
+        }
+        char ln[600];
+        snprintf(ln, sizeof ln, "%s (NaN: not given or not used by this %s)", cols[c].help, kind_name);
+        const char *units = strcmp(cols[c].unit, "") == 0 ? "1" : cols[c].unit;
+        var1(wr, group, cols[c].key, dim, v, units, ln);
+    }
+    free(v);
+}
+
+static void write_exposures(writer *wr, const scenario *sc)
+{
+    size_t n = sc->n_exposures;
+    int8_t *kinds = malloc(n ? n : 1);
+    if (!kinds) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        kinds[i] = (int8_t)sc->exposures[i].kind;
+    write_design_table(wr, "exposures", "exposure", n, exposure_cols,
+                       sizeof exposure_cols / sizeof exposure_cols[0], "kind", "exposure",
+                       sc->exposures, sizeof *sc->exposures, kinds,
+                       "scheduled immobilization, the same for every arm");
+    h5out_attr_string(wr->w, "exposures", "description",
+                      "immobilizations scheduled by the scenario for everyone (exposures:)");
+    free(kinds);
+}
+
+static void write_interventions(writer *wr, const scenario *sc, size_t arm)
+{
+    const arm_spec *as = &sc->arms[arm];
+    size_t n = as->n_interventions;
+    char group[600];
+    snprintf(group, sizeof group, "arms/%s/interventions", as->name);
+    int8_t *types = malloc(n ? n : 1);
+    if (!types) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        types[i] = (int8_t)as->interventions[i].type;
+    write_design_table(wr, group, "intervention", n, intervention_cols,
+                       sizeof intervention_cols / sizeof intervention_cols[0], "type",
+                       "intervention", as->interventions, sizeof *as->interventions, types,
+                       "kind of intervention");
+    if (wr->status == MSK_OK)
+        h5out_attr_string(wr->w, group, "description", "the arm's interventions as prescribed");
+    free(types);
+}
+
 static void write_provenance(writer *wr, const engine_result *r, const char *command_line)
 {
     const scenario *sc = r->plan.sc;
@@ -521,8 +649,13 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
         if (r->n_sample)
             ok(&wr, h5out_dim(wr.w, "arms", "individual_sample", r->n_sample, NULL, NULL, NULL));
         write_sample_people(&wr, r);
-        for (size_t a = 0; a < sc->n_arms && wr.status == MSK_OK; a++)
+        for (size_t a = 0; a < sc->n_arms && wr.status == MSK_OK; a++) {
             write_arm(&wr, r, a);
+            if (wr.status == MSK_OK)
+                write_interventions(&wr, sc, a);
+        }
+        if (wr.status == MSK_OK)
+            write_exposures(&wr, sc);
         if (wr.status == MSK_OK)
             write_summary(&wr, r);
         if (wr.status == MSK_OK)

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <threads.h>
 
 #include "yamltree.h"
@@ -61,7 +62,9 @@ enum {
 };
 
 /* Keys of the top level that are not scalar fields of the table. */
-static const char *const top_extra[] = {"population", "record", "exposures", "arms", "model", NULL};
+/* targets: is read by the evidence module (target.h); the run ignores it. */
+static const char *const top_extra[] = {"population", "record", "exposures", "arms",
+                                        "model",      "targets", NULL};
 static const char *const arm_keys[] = {"name", "interventions", NULL};
 
 /* ---- Choice names -------------------------------------------------------------- */
@@ -209,13 +212,32 @@ static int is_required(const field_info *f, int type)
 typedef struct {
     diag_list *d;
     int nomem;
+    size_t errors_before; /* errors in d when loading began */
+    int flooded;          /* SCENARIO_MAX_ERRORS reached: the rest is not reported */
 } loader;
+
+/* True once SCENARIO_MAX_ERRORS errors were reported; the first time, one note at AT
+ * says so. Keeps a file of thousands of mistakes from costing thousands of
+ * suggestions (each an edit distance against every valid key). */
+static int flooded(loader *L, const yamltree_node *at)
+{
+    if (L->d->errors - L->errors_before < SCENARIO_MAX_ERRORS)
+        return 0;
+    if (!L->flooded)
+        diag_add(L->d, DIAG_NOTE, at ? at->file : "", at ? at->line : 0, at ? at->col : 0, "",
+                 "more errors follow from here; only the first %d are reported",
+                 SCENARIO_MAX_ERRORS);
+    L->flooded = 1;
+    return 1;
+}
 
 static void report(loader *L, diag_severity sev, const yamltree_node *at, const char *path,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 static void report(loader *L, diag_severity sev, const yamltree_node *at, const char *path,
                    const char *fmt, ...)
 {
+    if (sev == DIAG_ERROR && flooded(L, at))
+        return;
     char msg[900];
     va_list ap;
     va_start(ap, fmt);
@@ -339,6 +361,8 @@ static void unknown_key(loader *L, const yamltree_node *key, const char *path,
                         const char *const *cand, size_t n, const char *extra_hint)
 {
     char k[SHOW_SIZE], where[160], keypath[256], tail[700];
+    if (flooded(L, key))
+        return;
     if (path[0])
         snprintf(where, sizeof where, "in %s", path);
     else
@@ -360,50 +384,9 @@ static void unknown_key(loader *L, const yamltree_node *key, const char *path,
 
 /* ---- Values ------------------------------------------------------------------- */
 
-/* Strict decimal number: [+-] digits [. digits] [e [+-] digits], at least one mantissa
- * digit, nothing else (no hex, no "1_000", no spaces, no ".inf"). Returns 1 and sets
- * *out, 0 when the text is not a number, -1 when it names infinity or NaN or
- * overflows a double. */
 static int parse_real(const char *s, double *out)
 {
-    const char *p = s;
-    size_t digits = 0;
-    if (*p == '+' || *p == '-')
-        p++;
-    for (; *p >= '0' && *p <= '9'; p++)
-        digits++;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            digits++;
-    if (digits > 0 && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (*p == '+' || *p == '-')
-            p++;
-        if (!(*p >= '0' && *p <= '9'))
-            return 0;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    if (digits == 0 || *p) {
-        /* Say "not finite" for the spellings of infinity and NaN people try. */
-        char low[16];
-        size_t i = 0;
-        for (const char *q = s; *q && i + 1 < sizeof low; q++)
-            if (*q != '+' && *q != '-' && *q != '.')
-                low[i++] = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
-        low[i] = '\0';
-        if (strcmp(low, "inf") == 0 || strcmp(low, "infinity") == 0 || strcmp(low, "nan") == 0)
-            return -1;
-        return 0;
-    }
-    errno = 0;
-    char *end;
-    const double x = strtod(s, &end);
-    MSK_ASSERT(*end == '\0');
-    if (!isfinite(x))
-        return -1;
-    *out = x;
-    return 1;
+    return yamltree_parse_real(s, out);
 }
 
 /* Strict whole number: [-] (0 | [1-9][0-9]*). Returns 1 with *out set; 0 when not an
@@ -771,14 +754,29 @@ static void load_parameter_file(loader *L, const scenario *sc, const yamltree_no
         L->nomem = 1;
         return;
     }
+    /* The path is shown whole: a shortened path would not say which file is missing. */
+    char shown[600];
+    size_t o = 0;
+    for (const char *c = file; *c && o + 1 < sizeof shown; c++)
+        shown[o++] = ((unsigned char)*c < 0x20 || *c == 0x7F) ? '?' : *c;
+    shown[o] = '\0';
+    /* A scenario names this file, so it must not make `check` wait on a FIFO or a
+     * terminal, or read a device: only regular files are parameter files. */
+    struct stat info;
+    if (stat(file, &info) == 0 && !S_ISREG(info.st_mode)) {
+        report(L, DIAG_ERROR, at, "parameters",
+               "cannot read parameter file '%s': %s, not a regular file", shown,
+               S_ISDIR(info.st_mode) ? "a directory" : "a device, FIFO or socket");
+        free(file);
+        return;
+    }
     diag_list local;
     diag_list_init(&local);
     yamltree t;
     yamltree_init(&t);
     msk_status st = yamltree_parse_file(&t, file, NULL, &local);
     if (st == MSK_ENOINPUT) {
-        /* The path is shown whole: a shortened path would not say which file is missing. */
-        report(L, DIAG_ERROR, at, "parameters", "cannot read parameter file '%s': %s", file,
+        report(L, DIAG_ERROR, at, "parameters", "cannot read parameter file '%s': %s", shown,
                local.count ? local.items[0].message : "unreadable");
     } else {
         for (size_t i = 0; i < local.count; i++) {
@@ -876,6 +874,11 @@ static void load_exposures(loader *L, const yamltree_node *seq, scenario *sc)
     }
     if (seq->count == 0)
         return;
+    if (seq->count > SCENARIO_MAX_EXPOSURES) {
+        report(L, DIAG_ERROR, seq, "exposures", "%zu exposures; at most %d are supported",
+               seq->count, SCENARIO_MAX_EXPOSURES);
+        return;
+    }
     sc->exposures = calloc(seq->count, sizeof *sc->exposures);
     if (!sc->exposures) {
         L->nomem = 1;
@@ -979,6 +982,11 @@ static void load_interventions(loader *L, const yamltree_node *seq, arm_spec *ar
     }
     if (seq->count == 0)
         return;
+    if (seq->count > SCENARIO_MAX_INTERVENTIONS) {
+        report(L, DIAG_ERROR, seq, path, "%zu interventions; an arm holds at most %d",
+               seq->count, SCENARIO_MAX_INTERVENTIONS);
+        return;
+    }
     arm->interventions = calloc(seq->count, sizeof *arm->interventions);
     if (!arm->interventions) {
         L->nomem = 1;
@@ -1020,6 +1028,11 @@ static void load_arms(loader *L, const yamltree_node *seq, const yamltree_node *
     if (seq->kind != YAMLTREE_SEQUENCE) {
         report(L, DIAG_ERROR, seq, "arms", "expected a list ('- name: ...' items), found %s",
                yamltree_kind_name(seq->kind));
+        return;
+    }
+    if (seq->count > SCENARIO_MAX_ARMS) {
+        report(L, DIAG_ERROR, seq, "arms", "%zu arms; at most %d are supported", seq->count,
+               SCENARIO_MAX_ARMS);
         return;
     }
     sc->arms = calloc(seq->count, sizeof *sc->arms);
@@ -1183,13 +1196,10 @@ static char *join_lines(const char *const *s, size_t n)
     return out;
 }
 
-msk_status scenario_load(scenario *sc, const char *path, const char *const *overrides,
-                         size_t n_overrides, diag_list *diags)
+/* Malformed --set arguments are usage errors, reported before the file is read.
+ * Returns 1 when there was one. */
+static int bad_overrides(const char *const *overrides, size_t n_overrides, diag_list *diags)
 {
-    memset(sc, 0, sizeof *sc);
-    const size_t errors_before = diags->errors;
-
-    /* Malformed --set arguments are usage errors, reported before the file is read. */
     int usage = 0;
     for (size_t i = 0; i < n_overrides; i++) {
         const char *ov = overrides[i], *eq = strchr(ov, '=');
@@ -1209,51 +1219,89 @@ msk_status scenario_load(scenario *sc, const char *path, const char *const *over
             usage = 1;
         }
     }
-    if (usage)
-        return MSK_EUSAGE;
+    return usage;
+}
 
-    yamltree t;
-    yamltree_init(&t);
-    char *text = NULL;
-    msk_status st = yamltree_parse_file(&t, path, &text, diags);
+/* The common part of the two entry points: T holds what yamltree made of TEXT (which
+ * this takes over) with status ST. */
+static msk_status load_tree(scenario *sc, yamltree *t, msk_status st, char *text,
+                            const char *path, const char *const *overrides,
+                            size_t n_overrides, diag_list *diags, size_t errors_before)
+{
     if (st == MSK_ENOINPUT || st == MSK_ENOMEM) {
-        yamltree_fini(&t);
+        yamltree_fini(t);
         free(text);
         return st;
     }
     sc->source_text = text;
     sc->source_path = strdup(path);
     sc->overrides = join_lines(overrides, n_overrides);
-    loader L = {diags, !sc->source_path || !sc->overrides};
+    loader L = {.d = diags, .nomem = !sc->source_path || !sc->overrides,
+                .errors_before = errors_before};
+    int usage = 0;
 
-    if (st == MSK_OK && !t.root)
+    if (st == MSK_OK && !t->root)
         diag_add(diags, DIAG_ERROR, path, 1, 1, "",
                  "the file is empty (or only comments); a scenario needs at least name, "
                  "horizon_weeks, population and arms");
 
-    for (size_t i = 0; t.root && i < n_overrides && !L.nomem; i++) {
+    for (size_t i = 0; t->root && i < n_overrides && !L.nomem; i++) {
         const char *eq = strchr(overrides[i], '=');
         char *key = strndup(overrides[i], (size_t)(eq - overrides[i]));
         if (!key) {
             L.nomem = 1;
             break;
         }
-        msk_status s = yamltree_set(&t, key, eq + 1, (int)i + 1, diags);
+        msk_status s = yamltree_set(t, key, eq + 1, (int)i + 1, diags);
         free(key);
         if (s == MSK_ENOMEM)
             L.nomem = 1;
         else if (s == MSK_EUSAGE)
             usage = 1;
     }
-    if (t.root && !usage && !L.nomem)
-        walk(&L, t.root, sc);
-    yamltree_fini(&t);
+    if (t->root && !usage && !L.nomem)
+        walk(&L, t->root, sc);
+    yamltree_fini(t);
 
     if (L.nomem || usage || diags->errors > errors_before) {
         scenario_fini(sc);
         return L.nomem ? MSK_ENOMEM : usage ? MSK_EUSAGE : MSK_EDATA;
     }
     return MSK_OK;
+}
+
+msk_status scenario_load(scenario *sc, const char *path, const char *const *overrides,
+                         size_t n_overrides, diag_list *diags)
+{
+    memset(sc, 0, sizeof *sc);
+    const size_t errors_before = diags->errors;
+    if (bad_overrides(overrides, n_overrides, diags))
+        return MSK_EUSAGE;
+    yamltree t;
+    yamltree_init(&t);
+    char *text = NULL;
+    msk_status st = yamltree_parse_file(&t, path, &text, diags);
+    return load_tree(sc, &t, st, text, path, overrides, n_overrides, diags, errors_before);
+}
+
+msk_status scenario_load_text(scenario *sc, const char *name, const char *text, size_t length,
+                              const char *const *overrides, size_t n_overrides,
+                              diag_list *diags)
+{
+    memset(sc, 0, sizeof *sc);
+    const size_t errors_before = diags->errors;
+    if (bad_overrides(overrides, n_overrides, diags))
+        return MSK_EUSAGE;
+    char *copy = malloc(length + 1);
+    if (!copy)
+        return MSK_ENOMEM;
+    if (length)
+        memcpy(copy, text, length);
+    copy[length] = '\0';
+    yamltree t;
+    yamltree_init(&t);
+    msk_status st = yamltree_parse_string(&t, name, copy, length, diags);
+    return load_tree(sc, &t, st, copy, name, overrides, n_overrides, diags, errors_before);
 }
 
 /* ---- Writing the effective values ---------------------------------------------- */

@@ -118,14 +118,30 @@ typedef struct {
     char *overrides;     /* the --set arguments, one per line ("" if none) */
 } scenario;
 
+/* Limits checked when loading, so `check` and `run` agree and a hostile file stays
+ * cheap to refuse. After SCENARIO_MAX_ERRORS errors one note says more were found. */
+enum {
+    SCENARIO_MAX_ARMS = 64,
+    SCENARIO_MAX_EXPOSURES = 32,
+    SCENARIO_MAX_INTERVENTIONS = 32, /* per arm */
+    SCENARIO_MAX_ERRORS = 100
+};
+
 /* Load FILE, apply the --set overrides (each "dotted.path=value"), validate everything,
- * and fill *sc. Every problem found is added to *diags (all of them, not just the
- * first). Returns MSK_OK, MSK_EDATA (bad scenario, diagnostics added), MSK_ENOINPUT
- * (unreadable file), MSK_EUSAGE (malformed --set argument) or MSK_ENOMEM. On failure
- * *sc holds nothing that needs freeing. Warnings (e.g. cuff above the advised range)
- * are added to *diags without failing. */
+ * and fill *sc. Every problem found is added to *diags (all of them up to
+ * SCENARIO_MAX_ERRORS, not just the first). Returns MSK_OK, MSK_EDATA (bad scenario,
+ * diagnostics added), MSK_ENOINPUT (unreadable file), MSK_EUSAGE (malformed --set
+ * argument) or MSK_ENOMEM. On failure *sc holds nothing that needs freeing. Warnings
+ * (e.g. cuff above the advised range) are added to *diags without failing. */
 msk_status scenario_load(scenario *sc, const char *path, const char *const *overrides,
                          size_t n_overrides, diag_list *diags);
+
+/* As scenario_load, for TEXT[0..length) already in memory (the fuzzer's entry point).
+ * NAME stands for the file in messages and provenance, and a `parameters:` file is
+ * looked up relative to it. TEXT is copied. */
+msk_status scenario_load_text(scenario *sc, const char *name, const char *text, size_t length,
+                              const char *const *overrides, size_t n_overrides,
+                              diag_list *diags);
 
 /* Free what scenario_load allocated; accepts a zeroed struct. */
 void scenario_fini(scenario *sc);

@@ -59,6 +59,10 @@ static yamltree_node *scalar_new(const char *file, int line, int col, const char
     n->text[length] = '\0';
     n->length = length;
     n->quoted = quoted;
+    unsigned h = 2166136261u;
+    for (size_t i = 0; i < length; i++)
+        h = (h ^ (unsigned char)text[i]) * 16777619u;
+    n->hash = h;
     return n;
 }
 
@@ -153,6 +157,7 @@ typedef struct {
     size_t depth;
     int problems; /* non-fatal problems seen */
     int nomem;
+    int late_line, late_col; /* first problem not reported (beyond YAMLTREE_MAX_REPORTED) */
 } builder;
 
 static void locate(const builder *b, yaml_mark_t m, int *line, int *col)
@@ -176,6 +181,40 @@ static void report(builder *b, int line, int col, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     diag_add(b->d, DIAG_ERROR, b->node_file, line, col, "", "%s", msg);
+}
+
+/* A problem that does not stop reading. Only the first YAMLTREE_MAX_REPORTED are
+ * reported one by one, so a file of a million aliases cannot flood the terminal. */
+static void problem(builder *b, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void problem(builder *b, int line, int col, const char *fmt, ...)
+{
+    if (++b->problems > YAMLTREE_MAX_REPORTED) {
+        if (b->late_line == 0) {
+            b->late_line = line;
+            b->late_col = col;
+        }
+        return;
+    }
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(b->d, DIAG_ERROR, b->node_file, line, col, "", "%s", msg);
+}
+
+/* User text quoted in a message: at most 64 bytes, control characters (terminal
+ * escape sequences) shown as '?'. */
+static const char *masked(const char *s, char buf[72])
+{
+    size_t o = 0;
+    for (; s[o] && o < 64; o++)
+        buf[o] = ((unsigned char)s[o] < 0x20 || s[o] == 0x7F) ? '?' : s[o];
+    buf[o] = '\0';
+    if (s[o])
+        memcpy(buf + o, "...", 4);
+    return buf;
 }
 
 /* Line and column of byte OFFSET, for reader errors (libyaml gives only the offset). */
@@ -208,10 +247,23 @@ static void report_syntax(builder *b, const yaml_parser_t *p)
         return;
     }
     if (p->error == YAML_READER_ERROR) {
-        offset_location(b, p->problem_offset, &line, &col);
-        if (p->problem_value != -1)
+        size_t off = p->problem_offset;
+        int value = p->problem_value;
+        /* libyaml points at the byte that broke a multi-byte character; the character
+         * itself (a Latin-1 'e' acute, 0xE9) is what the reader has to find and fix. */
+        if (b->fixed_line <= 0 && p->problem && off <= b->length &&
+            strcmp(p->problem, "invalid trailing UTF-8 octet") == 0) {
+            while (off > 0 && ((unsigned char)b->text[off - 1] & 0xC0) == 0x80)
+                off--;
+            if (off > 0 && (unsigned char)b->text[off - 1] >= 0xC0) {
+                off--;
+                value = (unsigned char)b->text[off];
+            }
+        }
+        offset_location(b, off, &line, &col);
+        if (value != -1)
             report(b, line, col, "not valid UTF-8 text: %s (byte 0x%02X); is this a binary file?",
-                   p->problem, (unsigned)p->problem_value & 0xFFu);
+                   p->problem, (unsigned)value & 0xFFu);
         else
             report(b, line, col, "not valid UTF-8 text: %s", p->problem);
         return;
@@ -251,15 +303,13 @@ static int count_node(builder *b, int line, int col)
 static void check_decorations(builder *b, const yaml_char_t *anchor, const yaml_char_t *tag,
                               int implicit, int line, int col)
 {
-    if (anchor) {
-        report(b, line, col, "anchors (&%s) are not supported; write the value out in full",
-               (const char *)anchor);
-        b->problems++;
-    }
-    if (tag && !implicit) {
-        report(b, line, col, "explicit tags (%s) are not supported", (const char *)tag);
-        b->problems++;
-    }
+    char m[72];
+    if (anchor)
+        problem(b, line, col, "anchors (&%s) are not supported; write the value out in full",
+                masked((const char *)anchor, m));
+    if (tag && !implicit)
+        problem(b, line, col, "explicit tags (%s) are not supported",
+                masked((const char *)tag, m));
 }
 
 /* Attach a completed node to its parent (or make it the root). Returns 0 on a fatal
@@ -280,13 +330,21 @@ static int finish(builder *b, yamltree_node *node)
             node_free(node);
             return 0;
         }
+        if (parent->count >= YAMLTREE_MAX_KEYS) {
+            report(b, node->line, node->col,
+                   "more than %d keys in one mapping; too many for a scenario file",
+                   YAMLTREE_MAX_KEYS);
+            node_free(node);
+            return 0;
+        }
         for (size_t i = 0; i < parent->count; i++) {
             const yamltree_node *k = parent->pairs[i].key;
-            if (strcmp(k->text, node->text) == 0) {
-                report(b, node->line, node->col,
-                       "duplicate key '%.64s' (first given at line %d, column %d)", node->text,
-                       k->line, k->col);
-                b->problems++;
+            if (k->hash == node->hash && k->length == node->length &&
+                memcmp(k->text, node->text, k->length) == 0) {
+                char m[72];
+                problem(b, node->line, node->col,
+                        "duplicate key '%s' (first given at line %d, column %d)",
+                        masked(node->text, m), k->line, k->col);
                 f->discard = 1;
                 break;
             }
@@ -340,6 +398,10 @@ static int handle_event(builder *b, const yaml_event_t *ev, int *documents)
                    len, YAMLTREE_MAX_SCALAR);
             return 0;
         }
+        /* A "\0" escape would cut the text short wherever it is used as a C string:
+         * "name\0x" would pass for the key "name". */
+        if (memchr(ev->data.scalar.value, '\0', len))
+            problem(b, line, col, "a value holds a NUL character (\\0); text cannot contain one");
         check_decorations(b, ev->data.scalar.anchor, ev->data.scalar.tag,
                           ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit,
                           line, col);
@@ -355,10 +417,9 @@ static int handle_event(builder *b, const yaml_event_t *ev, int *documents)
         return finish(b, n);
     }
     case YAML_ALIAS_EVENT: {
-        report(b, line, col,
-               "aliases (*%s) are not supported; write the value out in full",
-               (const char *)ev->data.alias.anchor);
-        b->problems++;
+        char m[72];
+        problem(b, line, col, "aliases (*%s) are not supported; write the value out in full",
+                masked((const char *)ev->data.alias.anchor, m));
         /* Stand in a null so the surrounding structure stays intact. */
         if (!count_node(b, line, col))
             return 0;
@@ -422,6 +483,11 @@ static msk_status parse(yamltree *t, const char *node_file, int fixed_line, cons
 
     /* libyaml would stop at a NUL as a control character anyway; saying "binary" is
      * clearer, and it keeps the text usable as a C string for provenance. */
+    if (length >= 2 && ((text[0] == '\xFF' && text[1] == '\xFE') ||
+                        (text[0] == '\xFE' && text[1] == '\xFF'))) {
+        report(&b, 1, 1, "the file is encoded as UTF-16; save it as UTF-8");
+        return MSK_EDATA;
+    }
     const char *nul = memchr(text, '\0', length);
     if (nul) {
         int line, col;
@@ -460,6 +526,10 @@ static msk_status parse(yamltree *t, const char *node_file, int fixed_line, cons
         node_free(t->root);
         t->root = NULL;
     }
+    if (b.problems > YAMLTREE_MAX_REPORTED)
+        diag_add(d, DIAG_NOTE, b.node_file, b.late_line, b.late_col, "",
+                 "%d more anchors, aliases, tags or duplicate keys from here on are not shown",
+                 b.problems - YAMLTREE_MAX_REPORTED);
     if (b.nomem)
         return MSK_ENOMEM;
     return (fatal || b.problems) ? MSK_EDATA : MSK_OK;
@@ -488,22 +558,26 @@ msk_status yamltree_parse_file(yamltree *t, const char *path, char **text, diag_
     char *buf = malloc(cap);
     msk_status st = MSK_OK;
     while (buf) {
+        /* Checked on what was read, not on the buffer size: the buffer doubles, and
+         * testing its capacity let files of up to twice the limit through. */
+        if (len > YAMLTREE_MAX_FILE) {
+            diag_add(d, DIAG_ERROR, path, 1, 1, "",
+                     "larger than %d MiB; too large for a scenario file",
+                     YAMLTREE_MAX_FILE / (1024 * 1024));
+            st = MSK_EDATA;
+            break;
+        }
         if (len + 1 >= cap) {
-            if (cap > YAMLTREE_MAX_FILE) {
-                diag_add(d, DIAG_ERROR, path, 1, 1, "",
-                         "larger than %d MiB; too large for a scenario file",
-                         YAMLTREE_MAX_FILE / (1024 * 1024));
-                st = MSK_EDATA;
-                break;
-            }
-            char *nb = realloc(buf, 2 * cap);
+            /* Room for the limit, one byte more to detect a larger file, and the NUL. */
+            const size_t ncap = 2 * cap < YAMLTREE_MAX_FILE + 2 ? 2 * cap : YAMLTREE_MAX_FILE + 2;
+            char *nb = realloc(buf, ncap);
             if (!nb) {
                 free(buf);
                 buf = NULL;
                 break;
             }
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t got = fread(buf + len, 1, cap - 1 - len, f);
         len += got;
@@ -713,4 +787,50 @@ void yamltree_write_quoted(FILE *out, const char *s)
         }
     }
     fputc('"', out);
+}
+
+/* Strict decimal number: [+-] digits [. digits] [e [+-] digits], at least one mantissa
+ * digit, nothing else (no hex, no "1_000", no spaces, no ".inf"). Returns 1 and sets
+ * *out, 0 when the text is not a number, -1 when it names infinity or NaN or
+ * overflows a double. */
+int yamltree_parse_real(const char *s, double *out)
+{
+    const char *p = s;
+    size_t digits = 0;
+    if (*p == '+' || *p == '-')
+        p++;
+    for (; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            digits++;
+    if (digits > 0 && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (digits == 0 || *p) {
+        /* Say "not finite" for the spellings of infinity and NaN people try. */
+        char low[16];
+        size_t i = 0;
+        for (const char *q = s; *q && i + 1 < sizeof low; q++)
+            if (*q != '+' && *q != '-' && *q != '.')
+                low[i++] = (char)(*q >= 'A' && *q <= 'Z' ? *q - 'A' + 'a' : *q);
+        low[i] = '\0';
+        if (strcmp(low, "inf") == 0 || strcmp(low, "infinity") == 0 || strcmp(low, "nan") == 0)
+            return -1;
+        return 0;
+    }
+    errno = 0;
+    char *end;
+    const double x = strtod(s, &end);
+    MSK_ASSERT(*end == '\0');
+    if (!isfinite(x))
+        return -1;
+    *out = x;
+    return 1;
 }

@@ -23,6 +23,12 @@
 #define YAMLTREE_MAX_SCALAR (64 * 1024)    /* bytes in one scalar */
 #define YAMLTREE_MAX_NODES 200000          /* nodes in one tree */
 #define YAMLTREE_MAX_FILE (16 * 1024 * 1024) /* bytes in one file */
+/* Keys in one mapping: duplicate keys are found by comparing each key with the ones
+ * before it, so this bounds that quadratic work (a scenario mapping has < 100 keys). */
+#define YAMLTREE_MAX_KEYS 4096
+/* Non-fatal problems (anchors, aliases, tags, duplicate keys) reported one by one;
+ * beyond this many, one note says how many more there were. */
+#define YAMLTREE_MAX_REPORTED 100
 
 typedef enum { YAMLTREE_MAPPING, YAMLTREE_SEQUENCE, YAMLTREE_SCALAR } yamltree_kind;
 
@@ -44,6 +50,7 @@ struct yamltree_node {
     char *text;
     size_t length;
     int quoted;
+    unsigned hash; /* of text (FNV-1a): duplicate keys are found without comparing texts */
 
     /* Mappings hold pairs[count] in file order; sequences hold items[count]. */
     yamltree_pair *pairs;
@@ -100,6 +107,11 @@ const char *yamltree_kind_name(yamltree_kind k);
  * YAML; MSK_ENOMEM. Each failure adds a diagnostic. */
 msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int arg_index,
                         diag_list *d);
+
+/* Strict decimal number: [+-] digits [. digits] [e [+-] digits], nothing else (no hex,
+ * "1_000", spaces or ".inf"). Returns 1 and sets *out; 0 when the text is not a number;
+ * -1 when it names infinity or NaN or overflows a double. */
+int yamltree_parse_real(const char *s, double *out);
 
 /* Format X (finite) with the fewest significant digits that read back exactly, in a
  * form the strict number parser accepts (e.g. "0.1", "52", "1e-05"). */

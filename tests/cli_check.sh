@@ -6,10 +6,11 @@
 #                                                       docs/scenario-format.md, then check
 #
 # (a) The generated part of docs/scenario-format.md equals `msksim params --markdown`.
-# (b) Each tests/bad/*.yaml is refused as its header says: `# expect-exit: N`, one or
-#     more `# expect: FRAGMENT` lines that must all appear in stderr, and optionally
-#     `# args: ...` (extra arguments, split on spaces). Every refusal must carry a
-#     FILE:LINE:COL location. A few inputs (binary, empty, too deep) are made here.
+# (b) Each tests/bad/*.yaml is refused as its header says: `# expect-exit: N`,
+#     `# expect-at: [FILE:]LINE:COL`, one or more `# expect: FRAGMENT` lines that must
+#     all appear in stderr, and optionally `# args: ...` (extra arguments, split on
+#     spaces), by `check` and by `run`, which must write nothing; within time and
+#     memory limits. Binary, huge and hostile inputs are made here (see below).
 # (c) Valid inputs are accepted: the example of the doc, scenarios/*.yaml, the output
 #     of `params --yaml` used as a parameter file, and effective-value round trips.
 # One line per check; the exit status is non-zero when any check failed.
@@ -70,66 +71,221 @@ else
 fi
 
 # ---- (b) bad inputs ----------------------------------------------------------------
-# check_refused NAME EXPECTED_EXIT FILE [ARGS...]; fragments are read from $tmp/frags.
+# Every refusal is checked twice. `msksim check` must exit as the header says, print
+# every `# expect:` fragment, locate an error at `# expect-at:` (LINE:COL in the case's
+# own file, or FILE:LINE:COL) and print nothing on stdout. `msksim run -o OUT`, in an
+# empty directory, must exit the same way, print the same location and leave the
+# directory empty (no result, no temporary file, no output/). Both run under a time
+# limit and, except under AddressSanitizer (which reserves terabytes of address
+# space), a memory limit: no input may hang, crash or allocate without bound. No
+# diagnostic may carry a raw control character (a hostile file could drive the
+# terminal with escape sequences).
+limit_s=20
+limit_kb=1048576
+ldd "$msk" 2>/dev/null | grep -q libasan && limit_kb=unlimited
+
+# bounded DIR COMMAND...: run in DIR under the limits; stdout, stderr to $tmp/out, $tmp/err.
+bounded() {
+    local dir=$1
+    shift
+    (cd "$dir" && ulimit -v "$limit_kb" && exec timeout -k 5 "$limit_s" "$@") >"$tmp/out" 2>"$tmp/err"
+}
+
+# why_rc RC: how a process ended, when that is not an ordinary exit.
+why_rc() {
+    case $1 in
+        124 | 137) echo " (hung: killed after ${limit_s} s)" ;;
+        1[3-9][0-9] | 2[0-5][0-9]) echo " (crashed: signal $(($1 - 128)))" ;;
+    esac
+}
+
+# check_refused NAME WANT AT FILE [ARGS...]; fragments are read from $tmp/frags.
+n_refused=0
 check_refused() {
-    local name=$1 want=$2 file=$3
-    shift 3
-    "$msk" check "$file" "$@" >"$tmp/out" 2>"$tmp/err"
-    local rc=$? problems=""
-    [ "$rc" = "$want" ] || problems="$problems exit $rc (want $want);"
+    local name=$1 want=$2 at=$3 file=$4
+    shift 4
+    n_refused=$((n_refused + 1))
+    local loc
+    if [[ $at =~ ^[0-9]+:[0-9]+$ ]]; then loc="$file:$at: error: "; else loc="$at: error: "; fi
+    local problems="" rc frag
+    mkdir -p "$tmp/cwd" && bounded "$tmp/cwd" "$msk" check "$file" "$@"
+    rc=$?
+    [ "$rc" = "$want" ] || problems="$problems check: exit $rc$(why_rc "$rc") (want $want);"
     while IFS= read -r frag; do
         [ -z "$frag" ] && continue
         grep -qF -- "$frag" "$tmp/err" || problems="$problems missing '$frag';"
     done <"$tmp/frags"
-    grep -qE "$located" "$tmp/err" || problems="$problems no FILE:LINE:COL location;"
-    [ -s "$tmp/out" ] && problems="$problems wrote to stdout;"
+    grep -qF -- "$loc" "$tmp/err" || problems="$problems no error located at '$at';"
+    [ -s "$tmp/out" ] && problems="$problems check wrote to stdout;"
+    tr -d '\n\t' <"$tmp/err" | LC_ALL=C grep -q '[[:cntrl:]]' && problems="$problems raw control character in the diagnostics;"
+    local located_n
+    located_n=$(grep -cE "$located" "$tmp/err")
+    cp "$tmp/err" "$tmp/check.err"
+
+    rm -rf "$tmp/run" && mkdir "$tmp/run" && bounded "$tmp/run" "$msk" run "$file" -q -o result.h5 "$@"
+    rc=$?
+    [ "$rc" = "$want" ] || problems="$problems run: exit $rc$(why_rc "$rc") (want $want);"
+    grep -qF -- "$loc" "$tmp/err" || problems="$problems run: no error located at '$at';"
+    [ -z "$(ls -A "$tmp/run")" ] || problems="$problems run wrote: $(ls -A "$tmp/run" | head -3 | tr '\n' ' ');"
     if [ -z "$problems" ]; then
-        pass "$name: exit $rc, $(grep -cE "$located" "$tmp/err") located diagnostic(s)"
+        pass "$name: exit $want, $located_n located diagnostic(s), run wrote nothing"
     else
         fail "$name:$problems"
-        sed 's/^/    stderr: /' "$tmp/err" | head -12
+        sed 's/^/    check stderr: /' "$tmp/check.err" | cut -c1-300 | head -8
+        sed 's/^/    run stderr: /' "$tmp/err" | cut -c1-300 | head -4
     fi
 }
 
-n_cases=0
+# Committed cases. Header (the leading comment lines): `# expect-exit: N`,
+# `# expect-at: [FILE:]LINE:COL`, one or more `# expect: FRAGMENT`, and optionally
+# `# args: ...` (extra arguments, split on spaces).
+n_committed=0
 for f in "$src"/tests/bad/*.yaml; do
     [ -e "$f" ] || continue
-    n_cases=$((n_cases + 1))
-    # Header: the leading block of comment lines.
+    n_committed=$((n_committed + 1))
     awk '!/^#/ { exit } { print }' "$f" >"$tmp/header"
     want=$(sed -n 's/^# expect-exit: *//p' "$tmp/header" | head -1)
+    at=$(sed -n 's/^# expect-at: *//p' "$tmp/header" | head -1)
     args=$(sed -n 's/^# args: *//p' "$tmp/header" | head -1)
     sed -n 's/^# expect: //p' "$tmp/header" >"$tmp/frags"
-    if [ -z "$want" ] || [ ! -s "$tmp/frags" ]; then
-        fail "$(basename "$f"): header lacks '# expect-exit:' or '# expect:'"
+    if [ -z "$want" ] || [ -z "$at" ] || [ ! -s "$tmp/frags" ]; then
+        fail "$(basename "$f"): header lacks '# expect-exit:', '# expect-at:' or '# expect:'"
         continue
     fi
     read -r -a argv <<<"$args"
-    check_refused "$(basename "$f")" "$want" "$f" ${argv[@]+"${argv[@]}"}
+    check_refused "$(basename "$f")" "$want" "$at" "$f" ${argv[@]+"${argv[@]}"}
 done
-[ "$n_cases" -ge 25 ] && pass "$n_cases bad cases in tests/bad" || fail "only $n_cases bad cases in tests/bad"
 
-# Inputs that are better made than committed.
-printf 'name: t\nhorizon_weeks: 5\x00\x01\x02\xff\xfe binary\n' >"$tmp/binary-nul.yaml"
-echo 'binary-nul.yaml:2:17: error: contains a NUL byte' >"$tmp/frags"
-check_refused "generated binary file (NUL bytes)" 65 "$tmp/binary-nul.yaml"
+# Generated cases: binary, huge or hostile inputs better made than committed.
+# gen NAME WANT AT FRAGMENT... [-- ARGS...]: check $tmp/gen/NAME.yaml.
+mkdir -p "$tmp/gen"
+gen() {
+    local name=$1 want=$2 at=$3
+    shift 3
+    : >"$tmp/frags"
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+        echo "$1" >>"$tmp/frags"
+        shift
+    done
+    [ "${1:-}" = "--" ] && shift
+    check_refused "generated $name" "$want" "$at" "$tmp/gen/$name.yaml" "$@"
+}
+repeat() { # repeat N TEXT: TEXT N times, without a newline
+    awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
+}
+head_ok='name: t\nhorizon_weeks: 5\npopulation: {size: 10}\narms: [{name: a}]\n'
 
-printf 'name: t\nhorizon_weeks: 5\n\xff\xd8\xff\xe0JFIF\x80\x81\n' >"$tmp/binary-utf8.yaml"
-echo 'binary-utf8.yaml:3:1: error: not valid UTF-8 text' >"$tmp/frags"
-check_refused "generated binary file (invalid UTF-8)" 65 "$tmp/binary-utf8.yaml"
+printf 'name: t\nhorizon_weeks: 5\x00\x01\x02\xff\xfe binary\n' >"$tmp/gen/binary-nul.yaml"
+gen binary-nul 65 2:17 'error: contains a NUL byte; this is not a YAML text file'
 
-: >"$tmp/zero-bytes.yaml"
-echo 'zero-bytes.yaml:1:1: error: the file is empty' >"$tmp/frags"
-check_refused "generated 0-byte file" 65 "$tmp/zero-bytes.yaml"
+printf 'name: t\nhorizon_weeks: 5\n\xff\xd8\xff\xe0JFIF\x80\x81\n' >"$tmp/gen/binary-jpeg.yaml"
+gen binary-jpeg 65 3:1 'error: not valid UTF-8 text' 'is this a binary file?'
 
-{ printf 'name: t\nx: '; for _ in $(seq 70); do printf '['; done; for _ in $(seq 70); do printf ']'; done; echo; } >"$tmp/deep.yaml"
-echo 'deep.yaml:2:' >"$tmp/frags"
-echo 'nesting deeper than 64 levels' >>"$tmp/frags"
-check_refused "generated deep nesting" 65 "$tmp/deep.yaml"
+head -c 4096 "$msk" >"$tmp/gen/binary-elf.yaml" # the program itself: "\x7fELF\x02\x01\x01\x00"
+gen binary-elf 65 1:8 'error: contains a NUL byte'
 
-{ printf 'name: t\ndescription: '; head -c 70000 /dev/zero | tr '\0' 'a'; echo; } >"$tmp/long.yaml"
-echo 'long.yaml:2:14: error: a value of 70000 bytes is longer than the limit' >"$tmp/frags"
-check_refused "generated over-long value" 65 "$tmp/long.yaml"
+: >"$tmp/gen/zero-bytes.yaml"
+gen zero-bytes 65 1:1 'error: the file is empty'
+
+printf '\n\n   \n# only a comment\n' >"$tmp/gen/blank.yaml"
+gen blank 65 1:1 'error: the file is empty (or only comments)'
+
+printf 'name: t\ndescription: "caf\xe9"\n' >"$tmp/gen/latin1.yaml"
+gen latin1 65 2:18 'error: not valid UTF-8 text: invalid trailing UTF-8 octet (byte 0xE9)'
+
+printf 'name: t\ndescription: "\xc0\xaf overlong slash"\n' >"$tmp/gen/utf8-overlong.yaml"
+gen utf8-overlong 65 2:15 'error: not valid UTF-8 text'
+
+printf 'name: t\ndescription: "\xed\xa0\x80 surrogate"\n' >"$tmp/gen/utf8-surrogate.yaml"
+gen utf8-surrogate 65 2:15 'error: not valid UTF-8 text'
+
+printf 'name: t\x07x\n' >"$tmp/gen/control-bell.yaml"
+gen control-bell 65 1:8 'error: not valid UTF-8 text: control characters are not allowed'
+
+printf '\xef\xbb\xbfname: t\nhorizon_weeks: 12abc\npopulation: {size: 10}\narms: [{name: a}]\n' >"$tmp/gen/bom-utf8.yaml"
+gen bom-utf8 65 2:16 "error: horizon_weeks: '12abc' is not a number"
+
+printf '\xff\xfen\x00a\x00m\x00e\x00:\x00 \x00t\x00\n\x00' >"$tmp/gen/utf16le.yaml"
+gen utf16le 65 1:1 'error: the file is encoded as UTF-16; save it as UTF-8'
+
+printf '\xfe\xff\x00n\x00a\x00m\x00e\x00:\x00 \x00t\x00\n' >"$tmp/gen/utf16be.yaml"
+gen utf16be 65 1:1 'error: the file is encoded as UTF-16; save it as UTF-8'
+
+printf 'name: t\r\nhorizon_weeks: 5\r\npopulation: {size: 0}\r\narms: [{name: a}]\r\n' >"$tmp/gen/crlf.yaml"
+gen crlf 65 3:20 'error: population.size: value 0 is out of range'
+
+printf 'name: t\rhorizon_weeks: 5\rpopulation: {size: 0}\rarms: [{name: a}]\r' >"$tmp/gen/cr-only.yaml"
+gen cr-only 65 3:20 'error: population.size: value 0 is out of range'
+
+{ printf 'name: t\nx: '; repeat 100000 '['; repeat 100000 ']'; echo; } >"$tmp/gen/deep-flow-100k.yaml"
+gen deep-flow-100k 65 2:67 'error: nesting deeper than 64 levels'
+
+{ printf 'x: '; repeat 100000 '{a: '; printf 1; repeat 100000 '}'; echo; } >"$tmp/gen/deep-map-100k.yaml"
+gen deep-map-100k 65 1:256 'error: nesting deeper than 64 levels'
+
+{ printf 'x:\n'; repeat 100000 '- '; echo 1; } >"$tmp/gen/deep-block-100k.yaml"
+gen deep-block-100k 65 2:127 'error: nesting deeper than 64 levels'
+
+# Billion laughs: ten levels of eleven aliases would expand to 11^9 * 10 strings.
+{
+    echo 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'
+    prev=a
+    for c in b c d e f g h i j; do
+        printf '%s: &%s [' "$c" "$c"
+        for k in 1 2 3 4 5 6 7 8 9 10; do printf '*%s,' "$prev"; done
+        printf '*%s]\n' "$prev"
+        prev=$c
+    done
+} >"$tmp/gen/alias-bomb.yaml"
+gen alias-bomb 65 1:4 'error: anchors (&a) are not supported' \
+    'error: aliases (*a) are not supported' 'more anchors, aliases, tags or duplicate keys from here on are not shown'
+
+printf 'a: &a [*a, *a]\n' >"$tmp/gen/alias-self.yaml"
+gen alias-self 65 1:4 'error: anchors (&a) are not supported' 'error: aliases (*a) are not supported'
+
+{ printf 'name: t\ndescription: "'; head -c 10485760 /dev/zero | tr '\0' 'a'; printf '"\n'; } >"$tmp/gen/huge-quoted.yaml"
+gen huge-quoted 65 2:14 'error: a value of 10485760 bytes is longer than the limit of 65536'
+
+{ printf 'name: t\ndescription: '; head -c 10485760 /dev/zero | tr '\0' 'a'; echo; } >"$tmp/gen/huge-plain.yaml"
+gen huge-plain 65 2:14 'error: a value of 10485760 bytes is longer than the limit of 65536'
+
+{ printf 'name: t\n? '; head -c 10485760 /dev/zero | tr '\0' 'k'; printf '\n: 1\n'; } >"$tmp/gen/huge-key.yaml"
+gen huge-key 65 2:3 'error: a value of 10485760 bytes is longer than the limit of 65536'
+
+{ printf 'name: t\ndescription: |\n'; for _ in $(seq 20000); do echo '  a line of text'; done; } >"$tmp/gen/huge-block.yaml"
+gen huge-block 65 2:14 'error: a value of 300000 bytes is longer than the limit of 65536'
+
+{ printf 'name: t\nx: ['; repeat 250000 '0,'; echo '0]'; } >"$tmp/gen/many-nodes.yaml"
+gen many-nodes 65 2:399995 'error: more than 200000 YAML nodes; too large for a scenario file'
+
+{ printf 'name: t\n'; seq -f 'k%g: 1' 5000; } >"$tmp/gen/many-keys.yaml"
+gen many-keys 65 4097:1 'error: more than 4096 keys in one mapping; too many for a scenario file'
+
+{ printf 'name: t\n'; for i in $(seq 300); do printf 'k: %d\n' "$i"; done; } >"$tmp/gen/many-duplicates.yaml"
+gen many-duplicates 65 3:1 "error: duplicate key 'k' (first given at line 2, column 1)" \
+    'more anchors, aliases, tags or duplicate keys from here on are not shown'
+
+{ printf 'name: t\nhorizon_weeks: 5\npopulation:\n'; seq -f '  size_%g: 1' 3000; printf 'arms: [{name: a}]\n'; } >"$tmp/gen/many-errors.yaml"
+gen many-errors 65 4:3 "error: population.size_1: unknown key 'size_1' in population" \
+    'note: more errors follow from here; only the first 100 are reported'
+
+{ head -c 17000000 /dev/zero | tr '\0' '#'; echo; } >"$tmp/gen/too-large.yaml"
+gen too-large 65 1:1 'error: larger than 16 MiB; too large for a scenario file'
+
+mkfifo "$tmp/gen/fifo.yaml"
+printf 'name: t\nhorizon_weeks: 5\nparameters: fifo.yaml\npopulation: {size: 10}\narms: [{name: a}]\n' >"$tmp/gen/parameter-fifo.yaml"
+gen parameter-fifo 65 3:13 "parameters: cannot read parameter file" 'a device, FIFO or socket, not a regular file'
+
+printf "$head_ok" >"$tmp/gen/set-huge-value.yaml"
+gen set-huge-value 65 '<command line>:1:1' 'error: a value of 100000 bytes is longer than the limit of 65536' \
+    -- --set "description=$(head -c 100000 /dev/zero | tr '\0' 'v')"
+
+printf "$head_ok" >"$tmp/gen/set-alias.yaml"
+gen set-alias 65 '<command line>:1:1' 'error: aliases (*x) are not supported' -- --set 'population.size=*x'
+
+[ "$n_committed" -ge 100 ] && pass "$n_committed committed bad cases in tests/bad" ||
+    fail "only $n_committed committed bad cases in tests/bad (want >= 100)"
+pass "$n_refused bad inputs refused in all"
 
 # Unreadable files and usage errors carry no location; checked separately.
 expect_exit() { # NAME WANT STREAM FRAGMENT -- COMMAND...
@@ -176,8 +332,11 @@ else
     fail "no \`\`\`yaml example found in $doc"
 fi
 
-for f in "$src"/scenarios/*.yaml; do
+# Every scenario and evidence trial (calibration.yaml and parameters.yaml are not
+# scenarios: tests/cli_evidence.sh covers them).
+for f in "$src"/scenarios/*.yaml "$src"/scenarios/evidence/*.yaml; do
     [ -e "$f" ] || continue
+    case $(basename "$f") in calibration.yaml | parameters.yaml) continue ;; esac
     if "$msk" check "$f" >"$tmp/out" 2>"$tmp/err"; then
         pass "$(cat "$tmp/out")"
     else

@@ -253,7 +253,7 @@ static void check_muscle(const char *label, const muscle_state *m0, const muscle
     double r = in->age_loss / DAYS_PER_YEAR;
     muscle_par q = {
         .kd = p->muscle_turnover_rate,
-        .a = in->anabolic * (1.0 - p->muscle_disuse_synthesis_drop * u),
+        .a = in->anabolic * (1.0 - fmin(0.9, p->muscle_disuse_synthesis_drop * in->disuse_sensitivity * u)),
         .b = 1.0 + p->muscle_disuse_breakdown_rise * u + in->catabolic,
         .kn = p->muscle_neural_rate,
         .drive_eff = in->neural_drive * (1.0 - p->muscle_neural_disuse_drop * u),
@@ -290,13 +290,13 @@ static void test_muscle(void)
     m0.neural = 0.8813;
     m0.neural_set = 0.9721;
 
-    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089};
+    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089, 1.0};
     check_muscle("cast", &m0, &cast, &p, 14.0);
-    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123};
+    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123, 1.37};
     check_muscle("hospital", &m0, &hosp, &p, 6.37);
-    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067};
+    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067, 1.0};
     check_muscle("training (loading > 1)", &m0, &train, &p, 27.9);
-    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456};
+    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456, 1.52};
     check_muscle("ageing, long interval", &m0, &age, &p, 1461.0);
     check_muscle("cast, tiny interval", &m0, &cast, &p, 1e-4);
 
@@ -308,7 +308,7 @@ static void test_muscle(void)
     q.muscle_disuse_breakdown_rise = 0.271;
     q.muscle_neural_disuse_drop = 0.1833;
     q.muscle_neural_age_ratio = 2.37;
-    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311};
+    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311, 1.21};
     check_muscle("unround parameters", &m0, &mix, &q, 45.6);
 
     /* Composition over an event boundary. */

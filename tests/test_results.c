@@ -29,6 +29,10 @@ int main(void)
     obs_acc *a = obs_create(1, 1);
     obs_record rec[1];
     memset(rec, 0, sizeof rec);
+    /* A real person's baseline values are positive; zeros would make the % change
+     * from baseline 0/0, which UBSan rightly refuses to round into the accumulator. */
+    for (int v = 0; v < OV_COUNT; v++)
+        rec[0].value[v] = 1.0;
     double xs[] = {12.25, 7.5, 9.125, 30.0, 0.5, 18.75}, sum = 0, ss = 0;
     for (size_t i = 0; i < 6; i++) {
         rec[0].alive = 1;

@@ -1,0 +1,221 @@
+/* cli_plot.c — `msksim plot`: figures, their scripts and data, and a report page. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gnuplot.h"
+#include "outdir.h"
+#include "plot.h"
+#include "plot_sweep.h"
+#include "report.h"
+#include "resultdata.h"
+#include "resultfile.h"
+
+const char cli_plot_help[] =
+    "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf] [--quiet]\n"
+    "Make a figure set (with gnuplot) and a report page from a result of 'msksim run'.\n"
+    "\n"
+    "  -o, --output DIR      directory for the figures (default: RESULT without .h5, plus\n"
+    "                        '-figures'); created if missing (its parent must exist)\n"
+    "  -f, --format LIST     image formats, comma-separated: png, svg, pdf (default: png)\n"
+    "  -q, --quiet           do not list what was written\n"
+    "  -h, --help            show this help\n"
+    "\n"
+    "DIR receives, for every figure that applies to the run, NAME.png (or .svg, .pdf),\n"
+    "NAME.gp (the gnuplot script: edit titles, colours or language and run 'gnuplot NAME.gp'\n"
+    "in DIR) and NAME.tsv (the plotted numbers), plus index.html: one self-contained page\n"
+    "with every figure, a plain-language caption and the summary table. The page embeds\n"
+    "PNG images (SVG when only svg is asked for; with pdf alone, PNGs are made for it too).\n"
+    "Files appear only when everything was made; a failure leaves DIR as it was.\n"
+    "\n"
+    "Exit status: 0 success, 2 bad usage, 65 not an msksim result or damaged, 66 cannot\n"
+    "open RESULT, 70 gnuplot failed or warned, 74 cannot write DIR or run gnuplot,\n"
+    "75 interrupted.\n";
+
+static const char plot_usage_line[] =
+    "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf]\n"
+    "Try 'msksim help plot'.\n";
+
+static volatile sig_atomic_t plot_interrupted;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    plot_interrupted = 1;
+}
+
+/* "png,svg" -> GP_PNG | GP_SVG; 0 for anything else. */
+static unsigned parse_formats(const char *list)
+{
+    unsigned set = 0;
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        unsigned f = 0;
+        for (unsigned bit = GP_PNG; bit <= GP_PDF; bit <<= 1)
+            if (len == 3 && strncmp(p, gp_format_name(bit), 3) == 0)
+                f = bit;
+        if (!f)
+            return 0;
+        set |= f;
+        p += len + (comma != NULL);
+        if (comma && !*p)
+            return 0;
+    }
+    return set;
+}
+
+/* RESULT.h5 -> RESULT-figures (suffix appended to the path given on the command line). */
+static char *default_dir(const char *result, const char *suffix)
+{
+    size_t n = strlen(result);
+    if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
+        n -= 3;
+    char *s = malloc(n + strlen(suffix) + 1);
+    if (s) {
+        memcpy(s, result, n);
+        strcpy(s + n, suffix);
+    }
+    return s;
+}
+
+int cli_plot(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *output = NULL;
+    unsigned formats = GP_PNG;
+    int quiet = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:f:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'f':
+            formats = parse_formats(optarg);
+            if (!formats)
+                return cli_usage_error("plot", plot_usage_line,
+                                       "--format takes png, svg and pdf separated by commas, not '%s'", optarg);
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'h':
+            fputs(cli_plot_help, stdout);
+            return 0;
+        default:
+            return cli_usage_error("plot", plot_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return cli_usage_error("plot", plot_usage_line, "%s",
+                               optind >= argc ? "missing RESULT file" : "more than one RESULT file given");
+    const char *result = argv[optind];
+    if (output && !*output)
+        return cli_usage_error("plot", plot_usage_line, "-o needs a directory name");
+    unsigned image = formats & GP_PNG ? GP_PNG : formats & GP_SVG ? GP_SVG : GP_PNG;
+    formats |= image;
+
+    diag_list diags;
+    diag_list_init(&diags);
+    /* A sweep result has its own figures (tornado, outcome vs parameter, heat map). */
+    if (plot_sweep_detect(result) == 1) {
+        char *sweep_dir = output ? strdup(output) : default_dir(result, "-figures");
+        int n_figures = 0;
+        msk_status sst = sweep_dir ? plot_sweep(result, sweep_dir, formats, &n_figures, &diags)
+                                   : MSK_ENOMEM;
+        diag_print(&diags, stderr);
+        if (sst == MSK_OK && !quiet)
+            printf("msksim plot: %d sweep figures in %s\n", n_figures, sweep_dir);
+        else if (sst != MSK_OK)
+            fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
+                    msk_status_message(sst));
+        free(sweep_dir);
+        diag_list_fini(&diags);
+        return msk_status_exit_code(sst);
+    }
+    resultfile rf;
+    resultdata d;
+    msk_status st = resultfile_open(&rf, result, &diags);
+    if (st == MSK_OK)
+        st = resultdata_load(&d, &rf);
+    resultfile_close(&rf);
+    if (st != MSK_OK) {
+        diag_print(&diags, stderr);
+        diag_list_fini(&diags);
+        fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
+                st == MSK_EDATA ? "not a usable msksim result" : msk_status_message(st));
+        return msk_status_exit_code(st);
+    }
+
+    char *dir = output ? strdup(output) : default_dir(result, "-figures");
+    if (!dir) {
+        resultdata_fini(&d);
+        diag_list_fini(&diags);
+        return msk_status_exit_code(MSK_ENOMEM);
+    }
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    outdir o;
+    plot_set set;
+    memset(&set, 0, sizeof set);
+    st = outdir_begin(&o, dir, &diags);
+    if (st == MSK_OK) {
+        st = plot_all(&d, result, o.tmp, formats, &set, &diags);
+        if (st == MSK_OK)
+            st = report_write(&d, &set, result, o.tmp, image, &diags);
+        if (st == MSK_OK && plot_interrupted)
+            st = MSK_EINTERRUPTED;
+        if (st == MSK_OK) {
+            /* Figures of an earlier run that no longer apply are removed. */
+            static const char *const ext[] = {"png", "svg", "pdf", "gp", "tsv"};
+            enum { N_EXT = sizeof ext / sizeof ext[0] };
+            char names[PLOT_MAX_FIGURES * N_EXT][64];
+            const char *stale[PLOT_MAX_FIGURES * N_EXT + 1];
+            size_t n = 0;
+            for (size_t i = 0; plot_figure_names[i]; i++)
+                for (size_t j = 0; j < N_EXT; j++) {
+                    snprintf(names[n], sizeof names[n], "%s.%s", plot_figure_names[i], ext[j]);
+                    stale[n] = names[n];
+                    n++;
+                }
+            stale[n] = NULL;
+            st = outdir_commit(&o, stale, &diags);
+        } else {
+            outdir_abort(&o);
+        }
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    if (st != MSK_OK) {
+        fprintf(stderr, "msksim plot: %s; nothing was written\n", msk_status_message(st));
+    } else if (!quiet) {
+        size_t made = 0;
+        for (size_t i = 0; i < set.n; i++) {
+            if (set.fig[i].skipped)
+                printf("skipped figure %s: %s\n", set.fig[i].number, set.fig[i].skipped);
+            else
+                made++;
+        }
+        printf("msksim: wrote %zu figures and %s/index.html\n", made, dir);
+    }
+    plot_set_fini(&set);
+    resultdata_fini(&d);
+    free(dir);
+    return msk_status_exit_code(st);
+}

@@ -1,0 +1,77 @@
+/* mpi_sweep.c — master and workers of the sweep task farm (mpi_sweep.h). */
+#include "mpi_sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <mpi.h>
+
+/* Worker -> master: doubles {task or -1 (first request), status, outcomes...}.
+ * Master -> worker: one long long, the task to run, or -1 to stop. Task indices are
+ * far below 2^53, so a double carries them exactly. */
+enum { TAG_RESULT = 201, TAG_TASK = 202 };
+
+void mpi_sweep_master(const mpi_env *e, sweeprun_farm *f)
+{
+    const size_t no = f->sw->n_outcomes, len = 2 + no;
+    double *msg = malloc(len * sizeof *msg);
+    if (!msg)
+        mpi_env_abort(e, msk_status_exit_code(MSK_ENOMEM));
+    size_t next = 0;
+    int active = e->size - 1;
+    while (active > 0) {
+        int flag = 0;
+        MPI_Status status;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &flag, &status);
+        if (!flag) {
+            struct timespec ts = {0, 2000000}; /* 2 ms */
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        MPI_Recv(msg, (int)len, MPI_DOUBLE, status.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (msg[0] >= 0) {
+            size_t task = (size_t)msg[0];
+            msk_status st = (msk_status)(int)msg[1];
+            if (st == MSK_OK)
+                st = sweeprun_record(f, task, msg + 2);
+            if (st != MSK_OK)
+                sweeprun_failed(f, task, st);
+        }
+        long long reply = -1;
+        if (!sweeprun_draining(f) && next < f->n_todo)
+            reply = (long long)f->todo[next++];
+        else
+            active--;
+        MPI_Send(&reply, 1, MPI_LONG_LONG, status.MPI_SOURCE, TAG_TASK, MPI_COMM_WORLD);
+    }
+    free(msg);
+}
+
+void mpi_sweep_worker(const mpi_env *e, const sweep *sw, int threads, volatile sig_atomic_t *stop)
+{
+    const size_t no = sw->n_outcomes, len = 2 + no;
+    double *msg = calloc(len, sizeof *msg);
+    if (!msg)
+        mpi_env_abort(e, msk_status_exit_code(MSK_ENOMEM));
+    msg[0] = -1;
+    for (;;) {
+        MPI_Send(msg, (int)len, MPI_DOUBLE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        long long task;
+        MPI_Recv(&task, 1, MPI_LONG_LONG, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (task < 0)
+            break;
+        diag_list d;
+        diag_list_init(&d);
+        msk_status st = *stop ? MSK_EINTERRUPTED
+                              : sweep_run_task(sw, (size_t)task, threads, stop, msg + 2, &d);
+        if (st != MSK_OK && st != MSK_EINTERRUPTED) {
+            fprintf(stderr, "msksim sweep (rank %d): run %lld failed:\n", e->rank, task);
+            diag_print(&d, stderr);
+        }
+        diag_list_fini(&d);
+        msg[0] = (double)task;
+        msg[1] = (double)st;
+    }
+    free(msg);
+}

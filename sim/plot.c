@@ -1,0 +1,332 @@
+/* plot.c — the figure set: order, shared helpers, the study in words (see plot.h). */
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "plotfig.h"
+
+/* Beyond three years, weeks are hard to read on an axis. */
+#define YEARS_AXIS_FROM_WEEKS 156.0
+
+const char *const plot_figure_names[] = {
+    "fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
+    "fig5-prevalence",   "fig6a-one-person",    "fig6b-spiral",      "fig7-bfr-dose",
+    NULL};
+
+static const struct {
+    const char *number;
+    void (*make)(plot_ctx *, plot_figure *);
+} figures[PLOT_MAX_FIGURES] = {
+    {"1", pf_trajectories}, {"2", pf_immobilization}, {"3", pf_end_of_study},
+    {"4", pf_incidence},    {"5", pf_prevalence},     {"6a", pf_story},
+    {"6b", pf_spiral},      {"7", pf_bfr_dose},
+};
+
+/* ---- Shared helpers --------------------------------------------------------------- */
+
+FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
+{
+    if (c->st != MSK_OK)
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s", c->dir, name, ext);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_add(c->diags, DIAG_ERROR, path, 0, 0, "", "cannot write: %s", strerror(errno));
+        c->st = MSK_EIO;
+    }
+    return f;
+}
+
+void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
+{
+    if (!f)
+        return;
+    int bad = ferror(f);
+    if (fclose(f) != 0)
+        bad = 1;
+    if (bad && c->st == MSK_OK) {
+        diag_add(c->diags, DIAG_ERROR, c->dir, 0, 0, "", "cannot write %s.%s: %s", name, ext,
+                 strerror(errno));
+        c->st = MSK_EIO;
+    }
+}
+
+const char *pf_colour(const plot_ctx *c, size_t arm)
+{
+    /* Okabe & Ito (2008), safe for the common colour-vision deficiencies. */
+    static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                          "#E69F00", "#56B4E9", "#882255", "#117733"};
+    if (arm == c->d->reference)
+        return "#404040";
+    size_t i = arm > c->d->reference ? arm - 1 : arm;
+    return palette[i % (sizeof palette / sizeof palette[0])];
+}
+
+const char *pf_time_unit(const plot_ctx *c)
+{
+    return c->years ? "years" : "weeks";
+}
+
+double pf_time(const plot_ctx *c, double weeks)
+{
+    return c->years ? weeks / PF_WEEKS_PER_YEAR : weeks;
+}
+
+void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what)
+{
+    if (c->years)
+        fprintf(gp, "TS = 1/%.15g    # the TSV holds weeks; the axis shows years\n", PF_WEEKS_PER_YEAR);
+    else
+        fputs("TS = 1            # the TSV holds weeks; set TS = 1/52.18 for years\n", gp);
+    fprintf(gp, "set xlabel \"%s (%s)\"\n", what, pf_time_unit(c));
+    fprintf(gp, "set xrange [0:%.6g]\n", pf_time(c, c->d->time[c->d->n_time - 1]));
+}
+
+void pf_multiplot_begin(FILE *gp, const char *title)
+{
+    size_t n = strlen(title);
+    fputs("unset key\nset multiplot title ", gp);
+    gp_string(gp, title);
+    fprintf(gp, " font \",%d\"\n", n > 84 ? 20 : n > 74 ? 22 : 24);
+}
+
+pf_layout pf_layout_default(int rows, int cols)
+{
+    pf_layout L = {rows, cols, 0.09, 0.985, 0.24, 0.86, 0.115, 0.13};
+    return L;
+}
+
+void pf_panel(FILE *gp, const pf_layout *L, int row, int col)
+{
+    double w = (L->right - L->left - (L->cols - 1) * L->hgap) / L->cols;
+    double h = (L->top - L->bottom - (L->rows - 1) * L->vgap) / L->rows;
+    double x0 = L->left + col * (w + L->hgap), y1 = L->top - row * (h + L->vgap);
+    fprintf(gp, "set lmargin at screen %.4f; set rmargin at screen %.4f\n", x0, x0 + w);
+    fprintf(gp, "set tmargin at screen %.4f; set bmargin at screen %.4f\n", y1, y1 - h);
+}
+
+void pf_legend_begin(FILE *gp, double height, int max_rows)
+{
+    /* gnuplot 5.4 cannot draw a plot of key entries alone: one real curve, outside the
+     * range, comes first. */
+    fprintf(gp, "\n# ---- Legend, a strip across the bottom ----\n"
+                "set lmargin at screen 0.02; set rmargin at screen 0.98\n"
+                "set bmargin at screen 0; set tmargin at screen %.4f\n"
+                "unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid\n"
+                "unset object; unset label; unset arrow; unset xzeroaxis\n"
+                "set xrange [0:1]; set yrange [0:1]\n"
+                "set key center center horizontal Left reverse maxrows %d samplen 2 spacing 1.1 width 1 font \",18\"\n"
+                "plot 2 with lines notitle",
+            height, max_rows);
+}
+
+void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *title)
+{
+    fprintf(gp, ", \\\n     keyentry with %s lc rgb \"%s\" title ", style, colour);
+    gp_string(gp, title);
+}
+
+void pf_legend_end(FILE *gp)
+{
+    fputc('\n', gp);
+}
+
+void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style)
+{
+    pf_legend_begin(gp, 0.13, 2);
+    for (size_t a = 0; a < c->d->n_arms; a++)
+        pf_legend_entry(gp, style, pf_colour(c, a), c->d->arms[a].name);
+    pf_legend_end(gp);
+}
+
+void pf_tsv_head(plot_ctx *c, FILE *f, const char *title)
+{
+    fprintf(f, "# %s\n# from ", title);
+    gp_cell(f, c->result_path);
+    fputs(" (msksim plot); times in weeks since the start\n", f);
+}
+
+void pf_tsv_arm_block(FILE *f, size_t block, const char *arm)
+{
+    fprintf(f, "# block %zu: arm ", block);
+    gp_cell(f, arm);
+    fputc('\n', f);
+}
+
+double pf_tick_step(double span, int n)
+{
+    if (!(span > 0) || n < 1)
+        return 1;
+    double raw = span / n, mag = pow(10, floor(log10(raw))), f = raw / mag;
+    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
+}
+
+double pf_t975(double n)
+{
+    if (!(n >= 2))
+        return NAN;
+    return gsl_cdf_tdist_Pinv(0.975, n - 1);
+}
+
+char *pf_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int pf_arm_has_bfr(const rd_arm *A)
+{
+    for (size_t i = 0; i < A->n_iv; i++)
+        if (A->iv[i].type == RI_BFR_WALKING || A->iv[i].type == RI_BFR_RESISTANCE ||
+            A->iv[i].type == RI_PASSIVE_BFR)
+            return 1;
+    return 0;
+}
+
+static void describe_iv(FILE *f, const rd_intervention *iv)
+{
+    static const char *const what[RI_COUNT + 1] = {
+        [RI_PROTEIN] = "protein intake raised to", [RI_WALKING] = "walking",
+        [RI_BFR_WALKING] = "BFR walking (cuffs on the thighs)",
+        [RI_RESISTANCE] = "resistance training", [RI_BFR_RESISTANCE] = "low-load resistance training with BFR",
+        [RI_PASSIVE_BFR] = "passive BFR (cuff cycles without exercise)",
+        [RI_REHABILITATION] = "staged rehabilitation (passive movement, active contractions, bands)",
+        [RI_UNKNOWN] = "an intervention this version does not know"};
+    fputs(what[iv->type], f);
+    if (iv->type == RI_PROTEIN && isfinite(iv->protein_g_per_kg))
+        fprintf(f, " %.3g g/kg/day", iv->protein_g_per_kg);
+    if (isfinite(iv->sessions_per_week))
+        fprintf(f, ", %.3g sessions/week", iv->sessions_per_week);
+    if (isfinite(iv->walk_minutes))
+        fprintf(f, ", %.3g min", iv->walk_minutes);
+    if (isfinite(iv->walk_speed_kmh))
+        fprintf(f, " at %.3g km/h", iv->walk_speed_kmh);
+    if (isfinite(iv->load_pct_1rm))
+        fprintf(f, ", load %.3g%% of 1RM", iv->load_pct_1rm);
+    if (isfinite(iv->cuff_pct_aop))
+        fprintf(f, ", cuff %.3g%% of arterial occlusion pressure", iv->cuff_pct_aop);
+    if (isfinite(iv->cuff_mmhg))
+        fprintf(f, ", cuff %.3g mmHg", iv->cuff_mmhg);
+    if (isfinite(iv->start_week) && isfinite(iv->duration_weeks))
+        fprintf(f, ", weeks %.3g to %.3g", iv->start_week, iv->start_week + iv->duration_weeks);
+    if (isfinite(iv->adherence))
+        fprintf(f, ", adherence %.0f%%", 100 * iv->adherence);
+}
+
+void pf_describe_arm(FILE *f, const rd_arm *A)
+{
+    if (!A->has_interventions) {
+        fputs("(prescription not recorded in this file)", f);
+        return;
+    }
+    if (A->n_iv == 0) {
+        fputs("no intervention", f);
+        return;
+    }
+    for (size_t i = 0; i < A->n_iv; i++) {
+        if (i)
+            fputs("; plus ", f);
+        describe_iv(f, &A->iv[i]);
+    }
+}
+
+/* ---- The study in words ----------------------------------------------------------- */
+
+static char *describe_study(const plot_ctx *c)
+{
+    const resultdata *d = c->d;
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    if (!f)
+        return NULL;
+    double horizon = d->time[d->n_time - 1];
+    fprintf(f, "%.0f virtual people", d->population_size * (d->replicates > 0 ? d->replicates : 1));
+    if (d->replicates > 1)
+        fprintf(f, " (%.0f populations of %.0f)", d->replicates, d->population_size);
+    fprintf(f, " followed for %.4g %s. ", pf_time(c, horizon), pf_time_unit(c));
+    fprintf(f, "Every arm follows the same people with the same chance events, so differences "
+               "between arms are due to the interventions alone. ");
+    fprintf(f, "Arms: ");
+    for (size_t a = 0; a < d->n_arms; a++) {
+        fprintf(f, "%s%s%s: ", a ? "; " : "", d->arms[a].name, a == d->reference ? " (reference)" : "");
+        pf_describe_arm(f, &d->arms[a]);
+    }
+    fputs(".", f);
+    for (size_t i = 0; i < d->n_exposures; i++) {
+        const rd_exposure *e = &d->exposures[i];
+        static const char *const what[RX_COUNT + 1] = {"a leg cast", "an arm cast", "bed rest",
+                                                        "a hospital stay", "an immobilization"};
+        fprintf(f, " Everyone has %s from week %.3g for %.3g weeks.", what[e->kind], e->start_week,
+                e->duration_weeks);
+    }
+    fclose(f);
+    return s;
+}
+
+/* ---- The set ---------------------------------------------------------------------- */
+
+msk_status plot_all(const resultdata *d, const char *result_path, const char *dir,
+                    unsigned formats, plot_set *out, diag_list *diags)
+{
+    memset(out, 0, sizeof *out);
+    plot_ctx c = {d, result_path, dir, formats, diags, 0, MSK_OK};
+    c.years = d->time[d->n_time - 1] > YEARS_AXIS_FROM_WEEKS;
+    out->study = describe_study(&c);
+    char scripts[PLOT_MAX_FIGURES][64];
+    const char *to_render[PLOT_MAX_FIGURES];
+    size_t n_render = 0;
+    for (size_t i = 0; i < PLOT_MAX_FIGURES && c.st == MSK_OK; i++) {
+        plot_figure *F = &out->fig[out->n++];
+        F->name = plot_figure_names[i];
+        F->number = figures[i].number;
+        figures[i].make(&c, F);
+        if (c.st == MSK_OK && !F->skipped) {
+            snprintf(scripts[n_render], sizeof scripts[n_render], "%s.gp", F->name);
+            to_render[n_render] = scripts[n_render];
+            n_render++;
+        }
+    }
+    /* gnuplot runs on one core: the figures are rendered side by side. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (c.st == MSK_OK)
+        c.st = gp_run_all(dir, to_render, n_render, formats, cores > 1 ? (int)(cores < 8 ? cores : 8) : 1, diags);
+    if (c.st == MSK_OK && !out->study)
+        c.st = MSK_ENOMEM;
+    return c.st;
+}
+
+void plot_set_fini(plot_set *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->fig[i].title);
+        free(s->fig[i].shows);
+        free(s->fig[i].how);
+        free(s->fig[i].assumed);
+        free(s->fig[i].skipped);
+    }
+    free(s->study);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,655 @@
+/* plot_sweep.c — tornado chart, outcome-against-parameter panels and heat maps of a
+ * sweep result (see plot_sweep.h). */
+#include "plot_sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+
+#include "gnuplot.h"
+#include "outdir.h"
+
+/* Beyond these a file is not a plausible sweep result, or not plottable. */
+enum { MAX_PARAMS = 64, MAX_OUTCOMES = 64, MAX_POINTS = 10000000, MAX_FIGURES = 2 + MAX_OUTCOMES };
+
+static const char *const colours[] = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377"};
+
+typedef struct {
+    hid_t f;
+    const char *path;
+    diag_list *diags;
+    msk_status st;
+} reader;
+
+typedef struct {
+    size_t k, no, np;
+    char **param, **outcome, **unit, **param_unit;
+    char design[32];
+    double *x; /* [np][k] */
+    double *y; /* [np][no] */
+    /* Sensitivity, [no][k] each; NULL when absent. */
+    double *s1, *s1_lo, *s1_hi, *st, *st_lo, *st_hi;
+    double *mu_star, *mu_lo, *mu_hi, *sigma;
+} sweepdata;
+
+static void fail(reader *r, msk_status st, const char *object, const char *why)
+{
+    if (r->st == MSK_OK) {
+        r->st = st;
+        diag_add(r->diags, DIAG_ERROR, r->path, 0, 0, object, "%s", why);
+    }
+}
+
+/* A fixed-length string attribute of the root, as h5out writes them; "" if absent. */
+static void root_attr(hid_t f, const char *name, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (H5Aexists(f, name) <= 0)
+        return;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    size_t n = t >= 0 ? H5Tget_size(t) : 0;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && n < size && H5Aread(a, t, buf) >= 0)
+        buf[n] = '\0';
+    else
+        buf[0] = '\0';
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+}
+
+/* Open dataset name, check its class and shape (want[i] == 0: any length, stored in
+ * got[i]). Returns the dataset id or -1 after a diagnostic. */
+static hid_t open_checked(reader *r, const char *name, H5T_class_t cls, int rank, const hsize_t *want, hsize_t *got)
+{
+    if (r->st != MSK_OK)
+        return -1;
+    if (H5Lexists(r->f, name, H5P_DEFAULT) <= 0) {
+        fail(r, MSK_EDATA, name, "missing: not a complete msksim sweep result");
+        return -1;
+    }
+    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
+    if (d < 0) {
+        fail(r, MSK_EDATA, name, "cannot be opened as a dataset");
+        return -1;
+    }
+    hid_t t = H5Dget_type(d), s = H5Dget_space(d);
+    hsize_t dims[4] = {0};
+    int ok = t >= 0 && s >= 0 && H5Tget_class(t) == cls && H5Sget_simple_extent_ndims(s) == rank &&
+             H5Sget_simple_extent_dims(s, dims, NULL) == rank;
+    for (int i = 0; ok && i < rank; i++) {
+        ok = want[i] ? dims[i] == want[i] : dims[i] >= 1 && dims[i] <= MAX_POINTS;
+        if (got)
+            got[i] = dims[i];
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    if (!ok) {
+        H5Dclose(d);
+        fail(r, MSK_EDATA, name, "has an unexpected type or shape for an msksim sweep result");
+        return -1;
+    }
+    return d;
+}
+
+static double *read_doubles(reader *r, const char *name, int rank, const hsize_t *shape)
+{
+    hid_t d = open_checked(r, name, H5T_FLOAT, rank, shape, NULL);
+    if (d < 0)
+        return NULL;
+    size_t n = 1;
+    for (int i = 0; i < rank; i++)
+        n *= (size_t)shape[i];
+    double *v = malloc(n * sizeof *v);
+    if (!v)
+        fail(r, MSK_ENOMEM, name, "out of memory");
+    else if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
+        fail(r, MSK_EDATA, name, "cannot be read");
+        free(v);
+        v = NULL;
+    }
+    H5Dclose(d);
+    return v;
+}
+
+/* A 1-D dataset of variable-length strings; *n receives its length. */
+static char **read_strings(reader *r, const char *name, size_t *n, size_t max)
+{
+    hsize_t want[1] = {*n}, got[1];
+    hid_t d = open_checked(r, name, H5T_STRING, 1, want, got);
+    if (d < 0)
+        return NULL;
+    if (got[0] > max) {
+        H5Dclose(d);
+        fail(r, MSK_EDATA, name, "has more entries than a sweep can plot");
+        return NULL;
+    }
+    *n = (size_t)got[0];
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5T_CSET_UTF8);
+    char **raw = calloc(*n, sizeof *raw), **out = calloc(*n, sizeof *out);
+    int ok = raw && out && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0;
+    for (size_t i = 0; ok && i < *n; i++)
+        ok = (out[i] = strndup(raw[i] ? raw[i] : "", 255)) != NULL;
+    if (raw) {
+        hid_t s = H5Dget_space(d);
+        H5Dvlen_reclaim(mt, s, H5P_DEFAULT, raw);
+        H5Sclose(s);
+    }
+    free(raw);
+    H5Tclose(mt);
+    H5Dclose(d);
+    if (!ok) {
+        for (size_t i = 0; out && i < *n; i++)
+            free(out[i]);
+        free(out);
+        fail(r, MSK_EDATA, name, "cannot be read as text");
+        return NULL;
+    }
+    return out;
+}
+
+static void free_strings(char **s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+static void sweepdata_fini(sweepdata *d)
+{
+    free_strings(d->param, d->k);
+    free_strings(d->param_unit, d->k);
+    free_strings(d->outcome, d->no);
+    free_strings(d->unit, d->no);
+    double *arrays[] = {d->x, d->y, d->s1, d->s1_lo, d->s1_hi, d->st, d->st_lo, d->st_hi,
+                        d->mu_star, d->mu_lo, d->mu_hi, d->sigma};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(arrays[i]);
+    memset(d, 0, sizeof *d);
+}
+
+static int h5_signature(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    unsigned char sig[8];
+    size_t n = fread(sig, 1, 8, f);
+    fclose(f);
+    return n == 8 && memcmp(sig, "\211HDF\r\n\032\n", 8) == 0;
+}
+
+int plot_sweep_detect(const char *path)
+{
+    if (h5_signature(path) != 1)
+        return -1;
+    H5E_auto2_t func;
+    void *data;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int r = -1;
+    if (f >= 0) {
+        char kind[32];
+        root_attr(f, "msksim_result", kind, sizeof kind);
+        r = strcmp(kind, "sweep") == 0;
+        H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+    return r;
+}
+
+static msk_status load(const char *path, sweepdata *d, diag_list *diags)
+{
+    memset(d, 0, sizeof *d);
+    int sig = h5_signature(path);
+    if (sig < 0) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot open the file");
+        return MSK_ENOINPUT;
+    }
+    if (sig == 0) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "not an HDF5 file, so not an msksim sweep result");
+        return MSK_EDATA;
+    }
+    reader r = {H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), path, diags, MSK_OK};
+    if (r.f < 0) {
+        fail(&r, MSK_EDATA, "", "HDF5 cannot open it (damaged or cut short?)");
+        return r.st;
+    }
+    char kind[32];
+    root_attr(r.f, "msksim_result", kind, sizeof kind);
+    if (strcmp(kind, "sweep") != 0)
+        fail(&r, MSK_EDATA, "", "not a result of `msksim sweep` (no msksim_result = \"sweep\" attribute)");
+    root_attr(r.f, "design", d->design, sizeof d->design);
+    d->param = read_strings(&r, "/parameter", &d->k, MAX_PARAMS);
+    d->param_unit = d->param ? read_strings(&r, "/parameter_unit", &d->k, MAX_PARAMS) : NULL;
+    d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
+    d->unit = d->outcome ? read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES) : NULL;
+    hsize_t any[1] = {0}, got[1];
+    hid_t pd = open_checked(&r, "/point", H5T_FLOAT, 1, any, got);
+    if (pd >= 0) {
+        d->np = (size_t)got[0];
+        H5Dclose(pd);
+    }
+    if (r.st == MSK_OK) {
+        hsize_t px[2] = {d->np, d->k}, py[2] = {d->np, d->no};
+        d->x = read_doubles(&r, "/parameter_value", 2, px);
+        d->y = read_doubles(&r, "/outcome_value", 2, py);
+    }
+    if (r.st == MSK_OK && H5Lexists(r.f, "/sensitivity", H5P_DEFAULT) > 0) {
+        hsize_t ok_[2] = {d->no, d->k};
+        if (H5Lexists(r.f, "/sensitivity/total_order", H5P_DEFAULT) > 0) {
+            d->s1 = read_doubles(&r, "/sensitivity/first_order", 2, ok_);
+            d->s1_lo = read_doubles(&r, "/sensitivity/first_order_lower", 2, ok_);
+            d->s1_hi = read_doubles(&r, "/sensitivity/first_order_upper", 2, ok_);
+            d->st = read_doubles(&r, "/sensitivity/total_order", 2, ok_);
+            d->st_lo = read_doubles(&r, "/sensitivity/total_order_lower", 2, ok_);
+            d->st_hi = read_doubles(&r, "/sensitivity/total_order_upper", 2, ok_);
+        } else {
+            d->mu_star = read_doubles(&r, "/sensitivity/mu_star", 2, ok_);
+            d->mu_lo = read_doubles(&r, "/sensitivity/mu_star_lower", 2, ok_);
+            d->mu_hi = read_doubles(&r, "/sensitivity/mu_star_upper", 2, ok_);
+            d->sigma = read_doubles(&r, "/sensitivity/sigma", 2, ok_);
+        }
+    }
+    H5Fclose(r.f);
+    if (r.st != MSK_OK)
+        sweepdata_fini(d);
+    return r.st;
+}
+
+/* ---- Writing ------------------------------------------------------------------------ */
+
+typedef struct {
+    const char *dir;   /* the temporary directory the files go to */
+    const char *path;  /* the result file, named in the scripts */
+    diag_list *diags;
+    msk_status st;
+    char *scripts[MAX_FIGURES];
+    size_t n_scripts;
+} writer;
+
+static FILE *open_file(writer *w, const char *name, const char *ext)
+{
+    if (w->st != MSK_OK)
+        return NULL;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s.%s", w->dir, name, ext);
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        w->st = MSK_EIO;
+        diag_add(w->diags, DIAG_ERROR, p, 0, 0, "", "cannot write");
+    }
+    return f;
+}
+
+static void close_file(writer *w, FILE *f, const char *name, const char *ext)
+{
+    if (!f)
+        return;
+    if (ferror(f) | fclose(f)) {
+        w->st = MSK_EIO;
+        diag_add(w->diags, DIAG_ERROR, w->dir, 0, 0, name, "cannot write %s.%s", name, ext);
+        return;
+    }
+    if (strcmp(ext, "gp") == 0 && w->n_scripts < MAX_FIGURES) {
+        size_t len = strlen(name) + 4;
+        char *s = malloc(len);
+        if (s) {
+            snprintf(s, len, "%s.gp", name);
+            w->scripts[w->n_scripts++] = s;
+        } else {
+            w->st = MSK_ENOMEM;
+        }
+    }
+}
+
+/* Panels of a multiplot: as square a layout as n allows. */
+static void layout(size_t n, size_t *rows, size_t *cols)
+{
+    *cols = (size_t)ceil(sqrt((double)n));
+    *rows = (n + *cols - 1) / *cols;
+}
+
+static void gp_label(FILE *f, const char *name, const char *unit)
+{
+    char buf[600];
+    if (unit && unit[0] && strcmp(unit, "1") != 0)
+        snprintf(buf, sizeof buf, "%s (%s)", name, unit);
+    else
+        snprintf(buf, sizeof buf, "%s", name);
+    gp_string(f, buf);
+}
+
+/* Rank of the parameters of outcome o by decreasing key (NaN last). */
+static void order_by(const double *key, size_t k, size_t *order)
+{
+    for (size_t i = 0; i < k; i++)
+        order[i] = i;
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0; j--) {
+            double a = key[order[j - 1]], b = key[order[j]];
+            if (isnan(a) || (!isnan(b) && b > a)) {
+                size_t t = order[j - 1];
+                order[j - 1] = order[j];
+                order[j] = t;
+            } else {
+                break;
+            }
+        }
+}
+
+static void tornado(writer *w, const sweepdata *d)
+{
+    const int sobol = d->st != NULL;
+    if (!sobol && !d->mu_star)
+        return;
+    const char *name = "sweep-indices";
+    const char *title = sobol ? "What drives each outcome: Sobol' indices (bars: total; dark: first order; 95% bootstrap intervals)"
+                              : "What drives each outcome: Morris screening (bars: mu*, 95% bootstrap interval; dots: sigma)";
+    size_t *order = malloc((d->k ? d->k : 1) * sizeof *order);
+    FILE *tsv = open_file(w, name, "tsv");
+    if (!order || !tsv) {
+        free(order);
+        if (tsv)
+            fclose(tsv);
+        if (!order)
+            w->st = MSK_ENOMEM;
+        return;
+    }
+    fputs("# ", tsv);
+    gp_cell(tsv, title);
+    fputs("\n# from ", tsv);
+    gp_cell(tsv, w->path);
+    fputs(sobol ? "\n# one block per outcome (in file order); rows sorted by the total index, largest last (top);\n"
+                  "# columns: parameter, row, total, total_low, total_high, first, first_low, first_high\n"
+                : "\n# one block per outcome (in file order); rows sorted by mu*, largest last (top);\n"
+                  "# columns: parameter, row, mu_star, mu_star_low, mu_star_high, sigma\n",
+          tsv);
+    gp_range *xr = malloc(d->no * sizeof *xr);
+    if (!xr) {
+        w->st = MSK_ENOMEM;
+        fclose(tsv);
+        free(order);
+        return;
+    }
+    for (size_t o = 0; o < d->no; o++) {
+        const size_t base = o * d->k;
+        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
+        gp_range_init(&xr[o]);
+        if (o)
+            fputs("\n\n", tsv);
+        fputs("# outcome ", tsv);
+        gp_cell(tsv, d->outcome[o]);
+        fputc('\n', tsv);
+        for (size_t r = d->k; r-- > 0;) {
+            size_t j = order[r];
+            gp_cell(tsv, d->param[j]);
+            fprintf(tsv, "\t%zu", d->k - 1 - r);
+            const double v[] = {sobol ? d->st[base + j] : d->mu_star[base + j], sobol ? d->st_lo[base + j] : d->mu_lo[base + j],
+                                sobol ? d->st_hi[base + j] : d->mu_hi[base + j], sobol ? d->s1[base + j] : d->sigma[base + j],
+                                sobol ? d->s1_lo[base + j] : NAN, sobol ? d->s1_hi[base + j] : NAN};
+            for (int c = 0; c < (sobol ? 6 : 4); c++) {
+                fputc('\t', tsv);
+                gp_num(tsv, v[c]);
+                gp_range_add(&xr[o], v[c]);
+            }
+            fputc('\n', tsv);
+        }
+    }
+    close_file(w, tsv, name, "tsv");
+
+    FILE *gp = open_file(w, name, "gp");
+    if (!gp) {
+        free(xr);
+        free(order);
+        return;
+    }
+    gp_preamble(gp, name, title, w->path);
+    size_t rows, cols;
+    layout(d->no, &rows, &cols);
+    fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
+    gp_string(gp, title);
+    fputs(" font \",20\"\n"
+          "set style fill solid 1.0 noborder\n"
+          "set grid xtics noytics\n"
+          "set key bottom right font \",14\"\n",
+          gp);
+    for (size_t o = 0; o < d->no; o++) {
+        const size_t base = o * d->k;
+        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
+        fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
+        gp_label(gp, d->outcome[o], sobol ? "" : d->unit[o]);
+        fputs("\nset ytics (", gp);
+        for (size_t r = 0; r < d->k; r++) {
+            gp_string(gp, d->param[order[d->k - 1 - r]]);
+            fprintf(gp, " %zu%s", r, r + 1 < d->k ? ", " : ")\n");
+        }
+        fprintf(gp, "set yrange [-0.6:%.1f]\n", (double)d->k - 0.4);
+        /* Small samples give bootstrap intervals far outside [0, 1]: clip the view. */
+        if (sobol) {
+            gp_range_add(&xr[o], 0);
+            gp_range_add(&xr[o], 1);
+            gp_range_final(&xr[o], 0.05, 1);
+            fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
+                    fmax(xr[o].lo, -0.5), fmin(xr[o].hi, 1.5));
+            fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
+                        "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
+                        "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
+                    name, o, o, o);
+        } else {
+            gp_range_add(&xr[o], 0);
+            gp_range_final(&xr[o], 0.05, 1);
+            fprintf(gp, "set xrange [%.6g:%.6g]\nset xlabel ", xr[o].lo, xr[o].hi);
+            gp_label(gp, "effect of the whole parameter range", d->unit[o]);
+            fprintf(gp, "\nplot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'mu*', \\\n"
+                        "     '' index %zu using 3:2:4:5 with xerrorbars pt -1 lc rgb \"#000000\" notitle, \\\n"
+                        "     '' index %zu using 6:2 with points pt 13 ps 1.5 lc rgb \"#ee6677\" title 'sigma'\n",
+                    name, o, o, o);
+        }
+    }
+    fputs("unset multiplot\n", gp);
+    close_file(w, gp, name, "gp");
+    free(xr);
+    free(order);
+}
+
+static void outcome_panels(writer *w, const sweepdata *d, size_t o)
+{
+    char name[64];
+    snprintf(name, sizeof name, "sweep-outcome-%zu", o + 1);
+    FILE *tsv = open_file(w, name, "tsv");
+    if (!tsv)
+        return;
+    fputs("# outcome ", tsv);
+    gp_cell(tsv, d->outcome[o]);
+    fputs(" at every point of the sweep, with the parameter values\n# columns:", tsv);
+    for (size_t j = 0; j < d->k; j++) {
+        fputc(' ', tsv);
+        gp_cell(tsv, d->param[j]);
+    }
+    fputs(" outcome\n", tsv);
+    gp_range yr;
+    gp_range_init(&yr);
+    for (size_t p = 0; p < d->np; p++) {
+        for (size_t j = 0; j < d->k; j++) {
+            gp_num(tsv, d->x[p * d->k + j]);
+            fputc('\t', tsv);
+        }
+        gp_num(tsv, d->y[p * d->no + o]);
+        gp_range_add(&yr, d->y[p * d->no + o]);
+        fputc('\n', tsv);
+    }
+    close_file(w, tsv, name, "tsv");
+    FILE *gp = open_file(w, name, "gp");
+    if (!gp)
+        return;
+    char title[700];
+    snprintf(title, sizeof title, "%s at each point of the sweep, against each parameter", d->outcome[o]);
+    gp_preamble(gp, name, title, w->path);
+    size_t rows, cols;
+    layout(d->k, &rows, &cols);
+    gp_range_final(&yr, 0.05, 0);
+    fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
+    gp_string(gp, title);
+    fprintf(gp, " font \",20\"\nset yrange [%.6g:%.6g]\nset ylabel ", yr.lo, yr.hi);
+    gp_string(gp, d->unit[o][0] && strcmp(d->unit[o], "1") != 0 ? d->unit[o] : "value"); /* the title names it */
+    fputc('\n', gp);
+    for (size_t j = 0; j < d->k; j++) {
+        fputs("set xlabel ", gp);
+        gp_label(gp, d->param[j], d->param_unit[j]);
+        fprintf(gp, "\nplot '%s.tsv' using %zu:%zu with points pt 7 ps 0.7 lc rgb \"%s\" notitle\n", name, j + 1, d->k + 1,
+                colours[j % (sizeof colours / sizeof colours[0])]);
+    }
+    fputs("unset multiplot\n", gp);
+    close_file(w, gp, name, "gp");
+}
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct values of column j, sorted; returns their count (0 when over max). */
+static size_t distinct(const sweepdata *d, size_t j, double *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < d->np; p++) {
+        double v = d->x[p * d->k + j];
+        int seen = 0;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = out[i] == v;
+        if (!seen) {
+            if (n == max)
+                return 0;
+            out[n++] = v;
+        }
+    }
+    qsort(out, n, sizeof *out, by_double);
+    return n;
+}
+
+static size_t index_of(const double *v, size_t n, double x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return i;
+    return 0;
+}
+
+/* A grid over exactly two varied parameters: each outcome as a heat map. */
+static int heatmap(writer *w, const sweepdata *d)
+{
+    enum { MAX_LEVELS = 200 };
+    if (strcmp(d->design, "grid") != 0 || d->k < 2)
+        return 0;
+    double levels[2][MAX_LEVELS], scratch[MAX_LEVELS];
+    size_t nl[2], varied[2], nv = 0;
+    for (size_t j = 0; j < d->k; j++) {
+        size_t n = distinct(d, j, scratch, MAX_LEVELS);
+        if (n == 1)
+            continue;
+        if (n == 0 || nv == 2)
+            return 0;
+        memcpy(levels[nv], scratch, n * sizeof *scratch);
+        nl[nv] = n;
+        varied[nv++] = j;
+    }
+    if (nv != 2)
+        return 0;
+    const char *name = "sweep-heatmap";
+    FILE *tsv = open_file(w, name, "tsv");
+    if (!tsv)
+        return 0;
+    fputs("# one block per outcome; columns: level of the first parameter (0, 1, ...), level of the second, outcome\n", tsv);
+    for (size_t o = 0; o < d->no; o++) {
+        if (o)
+            fputs("\n\n", tsv);
+        for (size_t a = 0; a < nl[0]; a++) {
+            for (size_t b = 0; b < nl[1]; b++) {
+                double z = NAN;
+                for (size_t p = 0; p < d->np; p++)
+                    if (index_of(levels[0], nl[0], d->x[p * d->k + varied[0]]) == a &&
+                        index_of(levels[1], nl[1], d->x[p * d->k + varied[1]]) == b)
+                        z = d->y[p * d->no + o];
+                fprintf(tsv, "%zu\t%zu\t", a, b);
+                gp_num(tsv, z);
+                fputc('\n', tsv);
+            }
+            fputc('\n', tsv);
+        }
+    }
+    close_file(w, tsv, name, "tsv");
+    FILE *gp = open_file(w, name, "gp");
+    if (!gp)
+        return 0;
+    const char *title = "Each outcome over the two parameters of the grid";
+    gp_preamble(gp, name, title, w->path);
+    size_t rows, cols;
+    layout(d->no, &rows, &cols);
+    fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
+    gp_string(gp, title);
+    fputs(" font \",20\"\nset palette defined (0 \"#313695\", 1 \"#74add1\", 2 \"#ffffbf\", 3 \"#f46d43\", 4 \"#a50026\")\n"
+          "unset grid\n",
+          gp);
+    for (int axis = 0; axis < 2; axis++) {
+        fprintf(gp, "set %s (", axis ? "ytics" : "xtics");
+        for (size_t i = 0; i < nl[axis]; i++)
+            fprintf(gp, "\"%.6g\" %zu%s", levels[axis][i], i, i + 1 < nl[axis] ? ", " : ")\n");
+        fprintf(gp, "set %s ", axis ? "ylabel" : "xlabel");
+        gp_label(gp, d->param[varied[axis]], d->param_unit[varied[axis]]);
+        fprintf(gp, "\nset %s [-0.5:%.1f]\n", axis ? "yrange" : "xrange", (double)nl[axis] - 0.5);
+    }
+    for (size_t o = 0; o < d->no; o++) {
+        fputs("set title ", gp);
+        gp_label(gp, d->outcome[o], d->unit[o]);
+        fprintf(gp, "\nplot '%s.tsv' index %zu using 1:2:3 with image notitle\n", name, o);
+    }
+    fputs("unset multiplot\n", gp);
+    close_file(w, gp, name, "gp");
+    return 1;
+}
+
+msk_status plot_sweep(const char *path, const char *dir, unsigned formats, int *n_figures, diag_list *diags)
+{
+    if (n_figures)
+        *n_figures = 0;
+    sweepdata d;
+    msk_status st = load(path, &d, diags);
+    if (st != MSK_OK)
+        return st;
+    outdir od;
+    st = outdir_begin(&od, dir, diags);
+    if (st != MSK_OK) {
+        sweepdata_fini(&d);
+        return st;
+    }
+    writer w = {od.tmp, path, diags, MSK_OK, {0}, 0};
+    tornado(&w, &d);
+    for (size_t o = 0; o < d.no && w.st == MSK_OK; o++)
+        outcome_panels(&w, &d, o);
+    if (w.st == MSK_OK)
+        heatmap(&w, &d);
+    if (w.st == MSK_OK)
+        w.st = gp_run_all(od.tmp, (const char *const *)w.scripts, w.n_scripts, formats, 2, diags);
+    if (w.st == MSK_OK) {
+        w.st = outdir_commit(&od, NULL, diags);
+        if (w.st == MSK_OK && n_figures)
+            *n_figures = (int)w.n_scripts;
+    } else {
+        outdir_abort(&od);
+    }
+    for (size_t i = 0; i < w.n_scripts; i++)
+        free(w.scripts[i]);
+    sweepdata_fini(&d);
+    return w.st;
+}

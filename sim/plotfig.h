@@ -1,0 +1,92 @@
+/* plotfig.h — what the figure modules of `msksim plot` share (internal to plot*.c).
+ *
+ * Each figure function writes NAME.tsv and NAME.gp into the output directory, renders
+ * them, and fills its plot_figure (title and caption, or the reason it was skipped).
+ * Failures are recorded once in the context (the first one wins) and later figures
+ * are skipped, so the figure code reads straight. */
+#ifndef MSK_PLOTFIG_H
+#define MSK_PLOTFIG_H
+
+#include <stdio.h>
+
+#include "gnuplot.h"
+#include "plot.h"
+
+/* Weeks per year (365.25 / 7), for time axes in years. */
+#define PF_WEEKS_PER_YEAR 52.178571428571429
+
+typedef struct {
+    const resultdata *d;
+    const char *result_path, *dir;
+    unsigned formats;
+    diag_list *diags;
+    int years; /* long follow-up: time axes in years */
+    msk_status st;
+} plot_ctx;
+
+/* Open DIR/NAME.EXT for writing; NULL (and c->st set) on failure. */
+FILE *pf_open(plot_ctx *c, const char *name, const char *ext);
+/* Close, checking that everything was written. */
+void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext);
+
+/* The colour of an arm: dark grey for the reference, then a colour-blind-safe palette. */
+const char *pf_colour(const plot_ctx *c, size_t arm);
+/* A gnuplot variable TS converting the TSV's weeks to the axis unit, with its xlabel
+ * and an x range covering the follow-up. */
+void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what);
+/* "weeks" or "years", and a time in that unit. */
+const char *pf_time_unit(const plot_ctx *c);
+double pf_time(const plot_ctx *c, double weeks);
+
+/* "unset key; set multiplot title ..." with a font that fits the title on one line. */
+void pf_multiplot_begin(FILE *gp, const char *title);
+
+/* Panels of a multiplot, placed by explicit margins (gnuplot's own layout lets axis
+ * labels collide at slide size): rows x cols panels between left/right and
+ * bottom/top (screen fractions), with gaps between them. */
+typedef struct {
+    int rows, cols;
+    double left, right, bottom, top, hgap, vgap;
+} pf_layout;
+/* The usual layout: title above, a legend strip below. */
+pf_layout pf_layout_default(int rows, int cols);
+/* Margins of panel (row, col), counted from the top left. */
+void pf_panel(FILE *gp, const pf_layout *L, int row, int col);
+/* The legend as a strip across the bottom of the figure (height: screen fraction):
+ * pf_legend_begin (with at most max_rows rows), then one pf_legend_entry per line, then pf_legend_end. Ends the
+ * figure's drawing state (borders, tics), so it comes last in a multiplot. */
+void pf_legend_begin(FILE *gp, double height, int max_rows);
+void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *title);
+void pf_legend_end(FILE *gp);
+/* One legend entry per arm, in the arms' colours. */
+void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style);
+
+/* The TSV's opening comment. */
+void pf_tsv_head(plot_ctx *c, FILE *f, const char *title);
+/* "# block N: arm NAME" */
+void pf_tsv_arm_block(FILE *f, size_t block, const char *arm);
+
+/* A 1-2-5 tick step giving about n ticks over span. */
+double pf_tick_step(double span, int n);
+
+/* Two-sided 95% Student t quantile for a mean of n values (NaN below 2). */
+double pf_t975(double n);
+
+/* A malloc'ed formatted string (NULL when out of memory). */
+char *pf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Describe an arm's prescription in words ("no intervention" when none). */
+void pf_describe_arm(FILE *f, const rd_arm *A);
+/* Does the arm use a cuff (BFR)? */
+int pf_arm_has_bfr(const rd_arm *A);
+
+/* The figures (plot_series.c, plot_outcomes.c, plot_story.c). */
+void pf_trajectories(plot_ctx *c, plot_figure *F);
+void pf_immobilization(plot_ctx *c, plot_figure *F);
+void pf_incidence(plot_ctx *c, plot_figure *F);
+void pf_prevalence(plot_ctx *c, plot_figure *F);
+void pf_end_of_study(plot_ctx *c, plot_figure *F);
+void pf_bfr_dose(plot_ctx *c, plot_figure *F);
+void pf_story(plot_ctx *c, plot_figure *F);
+void pf_spiral(plot_ctx *c, plot_figure *F);
+
+#endif

@@ -1,0 +1,312 @@
+/* report.c — index.html: figures, captions and summary tables in one file (report.h). */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gnuplot.h"
+
+/* Images larger than this are not embedded (a figure is about 100-300 KiB). */
+#define MAX_IMAGE_BYTES (64L << 20)
+
+void report_html_text(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            if (*p >= 0x20 || *p == '\n')
+                fputc(*p, f);
+        }
+    }
+}
+
+void report_base64(FILE *f, const unsigned char *data, size_t n)
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        unsigned long v = (unsigned long)data[i] << 16 | (unsigned long)data[i + 1] << 8 | data[i + 2];
+        fputc(alphabet[v >> 18 & 63], f);
+        fputc(alphabet[v >> 12 & 63], f);
+        fputc(alphabet[v >> 6 & 63], f);
+        fputc(alphabet[v & 63], f);
+    }
+    if (n - i == 1) {
+        unsigned long v = (unsigned long)data[i] << 16;
+        fputc(alphabet[v >> 18 & 63], f);
+        fputc(alphabet[v >> 12 & 63], f);
+        fputs("==", f);
+    } else if (n - i == 2) {
+        unsigned long v = (unsigned long)data[i] << 16 | (unsigned long)data[i + 1] << 8;
+        fputc(alphabet[v >> 18 & 63], f);
+        fputc(alphabet[v >> 12 & 63], f);
+        fputc(alphabet[v >> 6 & 63], f);
+        fputc('=', f);
+    }
+}
+
+/* Read a whole file; NULL with a diagnostic on failure. */
+static unsigned char *slurp(const char *path, size_t *n, diag_list *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read the figure: %s", strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = NULL;
+    long size = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (size >= 0 && size <= MAX_IMAGE_BYTES && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)size + 1)) != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (!buf)
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read the figure (%ld bytes)", size);
+    fclose(f);
+    *n = (size_t)(size > 0 ? size : 0);
+    return buf;
+}
+
+static const char style[] =
+    "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "line-height:1.5;color:#222;background:#fff}\n"
+    "h1{font-size:1.8em;margin-bottom:.2em}h2{font-size:1.35em;margin-top:2.2em;border-bottom:1px solid #ccc}\n"
+    "figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #ddd}\n"
+    "figcaption p{margin:.5em 0}.files{font-size:.9em;color:#555}\n"
+    ".note{background:#f5f5f5;border-left:4px solid #999;padding:.6em 1em}\n"
+    ".meta{font-size:.9em;color:#555}\n"
+    "table{border-collapse:collapse;font-size:.9em;margin:1em 0}\n"
+    "th,td{border:1px solid #ccc;padding:.3em .5em;text-align:right;vertical-align:top}\n"
+    "th:first-child,td:first-child{text-align:left}th{background:#f0f0f0}\n"
+    "small{color:#666}\n";
+
+/* One number per line with its 95% CI below; signed for changes and differences. */
+static void fmt1(char *out, size_t size, double x, int sign)
+{
+    if (sign)
+        snprintf(out, size, "%+.1f", x);
+    else
+        snprintf(out, size, "%.1f", x);
+}
+
+static void cell_ci(FILE *f, const double v[3], int sign)
+{
+    fputs("<td>", f);
+    if (!isfinite(v[0])) {
+        fputs("n/a</td>", f);
+        return;
+    }
+    char a[32], b[32], c[32];
+    fmt1(a, sizeof a, v[0], sign);
+    fmt1(b, sizeof b, v[1], sign);
+    fmt1(c, sizeof c, v[2], sign);
+    fprintf(f, "%s", a);
+    if (isfinite(v[1]) && isfinite(v[2]))
+        fprintf(f, "<br><small>%s to %s</small>", b, c);
+    fputs("</td>", f);
+}
+
+static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
+                                                "Gait speed", "Femoral-neck BMD"};
+static const rd_count table_counts[] = {RE_FALLS, RE_FRACTURES, RE_HIP, RE_AE_SERIOUS, RE_DEATHS};
+
+static void summary_tables(FILE *f, const resultdata *d)
+{
+    size_t nc = sizeof table_counts / sizeof table_counts[0];
+    fputs("<section id=\"summary\">\n<h2>Summary table</h2>\n", f);
+    fputs("<p>End of the study, per arm. Changes are the mean % change from the start among the "
+          "people still alive; events are per 1000 person-years. Below each value: its 95% "
+          "confidence interval.</p>\n<table>\n<thead><tr><th>Arm</th>",
+          f);
+    for (int k = 0; k < RK_COUNT; k++)
+        fprintf(f, "<th>%s<br><small>change, %%</small></th>", key_label[k]);
+    for (size_t i = 0; i < nc; i++) {
+        fputs("<th>", f);
+        report_html_text(f, resultdata_counts[table_counts[i]].label);
+        fputs("<br><small>per 1000 person-years</small></th>", f);
+    }
+    fputs("<th>Person-years</th></tr></thead>\n<tbody>\n", f);
+    for (size_t a = 0; a < d->n_arms; a++) {
+        const rd_arm *A = &d->arms[a];
+        fputs("<tr><td>", f);
+        report_html_text(f, A->name);
+        if (a == d->reference)
+            fputs(" <small>(reference)</small>", f);
+        fputs("</td>", f);
+        for (int k = 0; k < RK_COUNT; k++)
+            cell_ci(f, A->change_pct[k], 1);
+        for (size_t i = 0; i < nc; i++)
+            cell_ci(f, A->rate[table_counts[i]], 0);
+        fprintf(f, "<td>%.0f</td></tr>\n", A->person_years);
+    }
+    fputs("</tbody>\n</table>\n", f);
+    if (d->n_arms < 2) {
+        fputs("</section>\n", f);
+        return;
+    }
+    fputs("<p>Each arm against the reference arm <strong>", f);
+    report_html_text(f, d->arms[d->reference].name);
+    fputs("</strong>, person by person (the same virtual people in every arm): the difference in % "
+          "change (percentage points) and in events per 1000 person-years.</p>\n<table>\n"
+          "<thead><tr><th>Arm</th>",
+          f);
+    for (int k = 0; k < RK_COUNT; k++)
+        fprintf(f, "<th>%s<br><small>points</small></th>", key_label[k]);
+    for (size_t i = 0; i < nc; i++) {
+        fputs("<th>", f);
+        report_html_text(f, resultdata_counts[table_counts[i]].label);
+        fputs("<br><small>per 1000 person-years</small></th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t a = 0; a < d->n_arms; a++) {
+        if (a == d->reference)
+            continue;
+        const rd_arm *A = &d->arms[a];
+        fputs("<tr><td>", f);
+        report_html_text(f, A->name);
+        fputs("</td>", f);
+        for (int k = 0; k < RK_COUNT; k++)
+            cell_ci(f, A->diff_change_pct[k], 1);
+        for (size_t i = 0; i < nc; i++)
+            cell_ci(f, A->diff_rate[table_counts[i]], 1);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n</section>\n", f);
+}
+
+static void file_links(FILE *f, const plot_figure *F, const char *dir)
+{
+    static const char *const ext[] = {"gp", "tsv", "png", "svg", "pdf"};
+    static const char *const what[] = {"gnuplot script", "the plotted numbers", "image", "image", "image"};
+    fputs("<p class=\"files\">Files next to this page: ", f);
+    int first = 1;
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.%s", dir, F->name, ext[i]);
+        FILE *probe = fopen(path, "rb");
+        if (!probe)
+            continue;
+        fclose(probe);
+        fprintf(f, "%s<a href=\"%s.%s\">%s.%s</a> (%s)", first ? "" : ", ", F->name, ext[i], F->name, ext[i], what[i]);
+        first = 0;
+    }
+    fprintf(f, ". To change titles, colours or language, edit %s.gp and run <code>gnuplot %s.gp</code> "
+               "in this folder.</p>\n",
+            F->name, F->name);
+}
+
+static msk_status figure_section(FILE *f, const plot_figure *F, const char *dir, unsigned image_format,
+                                 diag_list *diags)
+{
+    fprintf(f, "<section id=\"fig%s\">\n<h2>Figure %s. ", F->number, F->number);
+    if (F->skipped) {
+        fputs("Not made for this run</h2>\n<p class=\"note\">", f);
+        report_html_text(f, F->skipped);
+        fputs("</p>\n</section>\n", f);
+        return MSK_OK;
+    }
+    report_html_text(f, F->title ? F->title : "");
+    fputs("</h2>\n<figure>\n", f);
+    char path[4096];
+    const char *ext = gp_format_name(image_format);
+    snprintf(path, sizeof path, "%s/%s.%s", dir, F->name, ext);
+    size_t n;
+    unsigned char *img = slurp(path, &n, diags);
+    if (!img)
+        return MSK_EIO;
+    fprintf(f, "<img src=\"data:%s;base64,", image_format == GP_SVG ? "image/svg+xml" : "image/png");
+    report_base64(f, img, n);
+    free(img);
+    fputs("\" alt=\"", f);
+    report_html_text(f, F->title ? F->title : "");
+    fputs("\" width=\"1600\" height=\"900\">\n<figcaption>\n", f);
+    const char *head[3] = {"What it shows.", "How to read it.", "What the simulation assumed."};
+    const char *text[3] = {F->shows, F->how, F->assumed};
+    for (int i = 0; i < 3; i++) {
+        if (!text[i])
+            continue;
+        fprintf(f, "<p><strong>%s</strong> ", head[i]);
+        report_html_text(f, text[i]);
+        fputs("</p>\n", f);
+    }
+    file_links(f, F, dir);
+    fputs("</figcaption>\n</figure>\n</section>\n", f);
+    return MSK_OK;
+}
+
+msk_status report_write(const resultdata *d, const plot_set *set, const char *result_path,
+                        const char *dir, unsigned image_format, diag_list *diags)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot write: %s", strerror(errno));
+        return MSK_EIO;
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    report_html_text(f, d->title);
+    fputs(" — msksim figures</title>\n<style>\n", f);
+    fputs(style, f);
+    fputs("</style>\n</head>\n<body>\n<h1>", f);
+    report_html_text(f, d->title);
+    fputs("</h1>\n", f);
+    if (d->description && d->description[0]) {
+        fputs("<p>", f);
+        report_html_text(f, d->description);
+        fputs("</p>\n", f);
+    }
+    if (set->study) {
+        fputs("<p>", f);
+        report_html_text(f, set->study);
+        fputs("</p>\n", f);
+    }
+    fputs("<p class=\"meta\">These are results of a simulation, not of real people: a model of how "
+          "muscle and bone respond to age, disuse, nutrition and training, with chance events drawn "
+          "at random. Made by <code>msksim plot</code> from <code>",
+          f);
+    report_html_text(f, result_path);
+    fputs("</code> (", f);
+    report_html_text(f, d->source);
+    fputs(").</p>\n<nav><p><strong>Contents:</strong> ", f);
+    for (size_t i = 0; i < set->n; i++) {
+        const plot_figure *F = &set->fig[i];
+        fprintf(f, "<a href=\"#fig%s\">Figure %s</a>%s · ", F->number, F->number, F->skipped ? " (not made)" : "");
+    }
+    fputs("<a href=\"#summary\">Summary table</a></p></nav>\n", f);
+    msk_status st = MSK_OK;
+    for (size_t i = 0; i < set->n && st == MSK_OK; i++)
+        st = figure_section(f, &set->fig[i], dir, image_format, diags);
+    summary_tables(f, d);
+    fputs("</body>\n</html>\n", f);
+    int bad = ferror(f);
+    if (fclose(f) != 0)
+        bad = 1;
+    if (bad && st == MSK_OK) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot write: %s", strerror(errno));
+        st = MSK_EIO;
+    }
+    return st;
+}

@@ -1,0 +1,584 @@
+/* resultdata.c — load and validate what figures and tables use (see resultdata.h). */
+#include "resultdata.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const rd_name resultdata_vars[RV_COUNT] = {
+    [RV_LEG_LEAN] = {"leg_lean_mass", "leg lean mass", "kg"},
+    [RV_ASM] = {"appendicular_lean_mass", "appendicular lean mass", "kg"},
+    [RV_QUAD_CSA] = {"quadriceps_csa", "quadriceps cross-section", "cm²"},
+    [RV_KNEE] = {"knee_extension_strength", "knee-extension strength", "N·m"},
+    [RV_GRIP] = {"grip_strength", "grip strength", "kg"},
+    [RV_GAIT] = {"gait_speed", "gait speed", "m/s"},
+    [RV_BMD] = {"fn_bmd", "femoral-neck BMD", "g/cm²"},
+    [RV_TSCORE] = {"fn_tscore", "femoral-neck T-score", "SD"},
+    [RV_STEPS] = {"daily_steps", "daily steps", "steps/day"},
+};
+const rd_name resultdata_prevs[RP_COUNT] = {
+    [RP_SARCOPENIA] = {"sarcopenia", "sarcopenia", "%"},
+    [RP_SEVERE_SARCOPENIA] = {"severe_sarcopenia", "severe sarcopenia", "%"},
+    [RP_OSTEOPENIA] = {"osteopenia", "osteopenia", "%"},
+    [RP_OSTEOPOROSIS] = {"osteoporosis", "osteoporosis", "%"},
+    [RP_IMMOBILIZED] = {"immobilized", "immobilized", "%"},
+};
+const rd_name resultdata_counts[RE_COUNT] = {
+    [RE_FALLS] = {"falls", "falls", ""},
+    [RE_FRACTURES] = {"fractures", "fractures", ""},
+    [RE_HIP] = {"hip_fractures", "hip fractures", ""},
+    [RE_WRIST] = {"wrist_fractures", "wrist fractures", ""},
+    [RE_VERTEBRAL] = {"vertebral_fractures", "vertebral fractures", ""},
+    [RE_OTHER] = {"other_fractures", "other fractures", ""},
+    [RE_IMMOBILIZATIONS] = {"immobilizations", "immobilizations", ""},
+    [RE_ADMISSIONS] = {"admissions", "hospital admissions", ""},
+    [RE_AE_MINOR] = {"adverse_events_minor", "minor adverse events", ""},
+    [RE_AE_SERIOUS] = {"adverse_events_serious", "serious adverse events", ""},
+    [RE_DEATHS] = {"deaths", "deaths", ""},
+    [RE_WITHHELD] = {"interventions_withheld", "interventions withheld", ""},
+};
+const rd_var resultdata_key_var[RK_COUNT] = {RV_LEG_LEAN, RV_KNEE, RV_GRIP, RV_GAIT, RV_BMD};
+const char *const resultdata_log_kinds[RL_COUNT] = {
+    "fall", "fracture", "admission", "discharge", "immobilization_start", "immobilization_end",
+    "adverse_event_minor", "adverse_event_serious", "intervention_start", "intervention_end",
+    "intervention_withheld", "phase_change", "menopause", "death"};
+const char *const resultdata_iv_types[RI_COUNT] = {
+    "protein", "walking", "bfr_walking", "resistance", "bfr_resistance", "passive_bfr", "rehabilitation"};
+const char *const resultdata_expo_kinds[RX_COUNT] = {"leg_cast", "arm_cast", "bed_rest", "hospital"};
+
+enum { EVENT_CHUNK = 65536, MAX_FLAGS = 127 };
+
+/* The loader's context: the first failure wins, later reads are skipped. */
+typedef struct {
+    resultfile *rf;
+    resultdata *d;
+    msk_status st;
+} loader;
+
+static void *alloc(loader *L, size_t n, size_t size)
+{
+    if (L->st != MSK_OK)
+        return NULL;
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        L->st = MSK_ENOMEM;
+    return p;
+}
+
+static void bad(loader *L, const char *object, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void bad(loader *L, const char *object, const char *fmt, ...)
+{
+    if (L->st != MSK_OK)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(L->rf->diags, DIAG_ERROR, L->rf->path, 0, 0, object, "%s", msg);
+    L->st = MSK_EDATA;
+}
+
+/* A 1-D numeric dataset of length n, newly allocated; NULL after a failure. */
+static double *vec(loader *L, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static double *vec(loader *L, size_t n, const char *fmt, ...)
+{
+    char path[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    double *v = alloc(L, n, sizeof *v);
+    if (v && (L->st = resultfile_doubles(L->rf, path, 1, &n, v)) != MSK_OK) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+static size_t length_of(loader *L, const char *dataset)
+{
+    if (L->st != MSK_OK)
+        return 0;
+    int nd;
+    size_t dims[RESULTFILE_MAX_RANK];
+    if ((L->st = resultfile_shape(L->rf, dataset, &nd, dims)) != MSK_OK)
+        return 0;
+    if (nd != 1) {
+        bad(L, dataset, "should be one-dimensional, not %d-dimensional", nd);
+        return 0;
+    }
+    return dims[0];
+}
+
+static char *text_attr(loader *L, const char *object, const char *name, bool required)
+{
+    if (L->st != MSK_OK)
+        return NULL;
+    char *s = NULL;
+    if (!required && !resultfile_has_attr(L->rf, object, name))
+        return strdup("");
+    if ((L->st = resultfile_attr_text(L->rf, object, name, &s)) != MSK_OK)
+        return NULL;
+    return s;
+}
+
+/* Map the words of a flag_meanings attribute to indices of `known` (RL_UNKNOWN-style
+ * value n_known for words we do not know). */
+static void flag_map(loader *L, const char *object, const char *const *known, int n_known, int *map,
+                     int *n_flags)
+{
+    *n_flags = 0;
+    char *meanings = text_attr(L, object, "flag_meanings", true);
+    if (!meanings)
+        return;
+    char *save = NULL;
+    for (char *w = strtok_r(meanings, " ", &save); w && *n_flags < MAX_FLAGS; w = strtok_r(NULL, " ", &save)) {
+        int k = n_known;
+        for (int i = 0; i < n_known; i++)
+            if (strcmp(w, known[i]) == 0)
+                k = i;
+        map[(*n_flags)++] = k;
+    }
+    free(meanings);
+}
+
+static int mapped(const int *map, int n_flags, double code, int unknown)
+{
+    if (!(code >= 0 && code < n_flags) || code != floor(code))
+        return unknown;
+    return map[(int)code];
+}
+
+/* ---- Pieces ----------------------------------------------------------------------- */
+
+static void load_root(loader *L)
+{
+    resultdata *d = L->d;
+    d->title = text_attr(L, "/", "title", true);
+    d->description = text_attr(L, "/", "description", false);
+    d->source = text_attr(L, "/", "source", true);
+    if (L->st == MSK_OK)
+        L->st = resultfile_attr_double(L->rf, "/", "population_size", &d->population_size);
+    d->replicates = 1;
+    if (L->st == MSK_OK && resultfile_has_attr(L->rf, "/", "replicates"))
+        L->st = resultfile_attr_double(L->rf, "/", "replicates", &d->replicates);
+
+    d->n_time = length_of(L, "/time");
+    if (L->st == MSK_OK && d->n_time < 2)
+        bad(L, "/time", "has %zu observation times; a result has at least the start and the end", d->n_time);
+    d->time = vec(L, d->n_time, "/time");
+    for (size_t k = 0; L->st == MSK_OK && k < d->n_time; k++)
+        if (!isfinite(d->time[k]) || (k > 0 && !(d->time[k] > d->time[k - 1])))
+            bad(L, "/time", "observation times must be finite and increasing (value %zu is %g)", k, d->time[k]);
+
+    d->n_arms = length_of(L, "/arm");
+    if (L->st == MSK_OK && (d->n_arms == 0 || d->n_arms > RESULTDATA_MAX_ARMS))
+        bad(L, "/arm", "has %zu arms; expected 1 to %d", d->n_arms, RESULTDATA_MAX_ARMS);
+    char **names = alloc(L, d->n_arms, sizeof *names);
+    d->arms = alloc(L, d->n_arms, sizeof *d->arms);
+    if (L->st == MSK_OK)
+        L->st = resultfile_strings(L->rf, "/arm", d->n_arms, names);
+    for (size_t a = 0; a < d->n_arms && d->arms && names; a++) {
+        d->arms[a].name = names[a];
+        if (L->st != MSK_OK)
+            continue;
+        if (!resultfile_name_ok(names[a]))
+            bad(L, "/arm", "arm %zu has a name that is empty, too long, not UTF-8 or holds '/' or control characters", a);
+        for (size_t b = 0; b < a; b++)
+            if (L->st == MSK_OK && strcmp(names[a], names[b]) == 0)
+                bad(L, "/arm", "arm name '%s' appears twice", names[a]);
+    }
+    free(names);
+
+    char *ref = text_attr(L, "/", "reference_arm", true);
+    if (ref) {
+        long r = resultdata_arm_index(d, ref);
+        if (r < 0)
+            bad(L, "/", "reference_arm '%.100s' is not one of the arms", ref);
+        else
+            d->reference = (size_t)r;
+    }
+    free(ref);
+}
+
+static void load_series(loader *L, rd_arm *A, const char *g)
+{
+    size_t n = L->d->n_time;
+    for (int v = 0; v < RV_COUNT; v++) {
+        A->mean[v] = vec(L, n, "%s/%s_mean", g, resultdata_vars[v].name);
+        A->sd[v] = vec(L, n, "%s/%s_sd", g, resultdata_vars[v].name);
+    }
+    A->n_alive = vec(L, n, "%s/n_alive", g);
+    for (int p = 0; p < RP_COUNT; p++)
+        A->prevalence[p] = vec(L, n, "%s/prevalence_%s", g, resultdata_prevs[p].name);
+    for (int c = 0; c < RE_COUNT; c++)
+        A->incidence[c] = vec(L, n, "%s/cumulative_incidence_%s", g, resultdata_counts[c].name);
+}
+
+static void load_sample(loader *L, rd_arm *A, const char *g, size_t n_sample_file)
+{
+    resultdata *d = L->d;
+    size_t ns = d->n_sample, n = d->n_time;
+    if (ns == 0)
+        return;
+    size_t dims[2] = {n_sample_file, n};
+    const char *extra[] = {"immobilized", "cumulative_falls", "cumulative_fractures"};
+    double **extra_out[] = {&A->sample_immobilized, &A->sample_falls, &A->sample_fractures};
+    for (int v = 0; v < RV_COUNT + 3 && L->st == MSK_OK; v++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/sample/%s", g, v < RV_COUNT ? resultdata_vars[v].name : extra[v - RV_COUNT]);
+        double *x = alloc(L, ns * n, sizeof *x);
+        if (x && (L->st = resultfile_doubles_rows(L->rf, path, 2, dims, 0, ns, x)) != MSK_OK) {
+            free(x);
+            x = NULL;
+        }
+        if (v < RV_COUNT)
+            A->sample[v] = x;
+        else
+            *extra_out[v - RV_COUNT] = x;
+    }
+}
+
+/* The sampled people's events: replicate 0, individual < n_sample, which the writer
+ * sorts first; read in chunks until the first row past them. */
+static void load_events(loader *L, rd_arm *A, const char *g)
+{
+    resultdata *d = L->d;
+    char ind_path[1024], rep_path[1024], path[1024];
+    snprintf(ind_path, sizeof ind_path, "%s/events/individual", g);
+    snprintf(rep_path, sizeof rep_path, "%s/events/replicate", g);
+    size_t n = length_of(L, ind_path);
+    if (L->st != MSK_OK || d->n_sample == 0 || n == 0)
+        return;
+    int64_t *ind = alloc(L, EVENT_CHUNK, sizeof *ind), *rep = alloc(L, EVENT_CHUNK, sizeof *rep);
+    size_t keep = 0;
+    bool done = false;
+    for (size_t start = 0; L->st == MSK_OK && !done && start < n; start += EVENT_CHUNK) {
+        size_t count = n - start < EVENT_CHUNK ? n - start : EVENT_CHUNK;
+        L->st = resultfile_int64s_rows(L->rf, ind_path, 1, &n, start, count, ind);
+        if (L->st == MSK_OK)
+            L->st = resultfile_int64s_rows(L->rf, rep_path, 1, &n, start, count, rep);
+        for (size_t i = 0; L->st == MSK_OK && i < count && !done; i++) {
+            if (rep[i] != 0 || ind[i] < 0 || (uint64_t)ind[i] >= d->n_sample)
+                done = true;
+            else
+                keep++;
+        }
+    }
+    free(ind);
+    free(rep);
+    if (L->st != MSK_OK || keep == 0)
+        return;
+
+    double *col[4] = {NULL, NULL, NULL, NULL};
+    const char *names[4] = {"individual", "event_time", "kind", "detail"};
+    for (int c = 0; c < 4; c++) {
+        col[c] = alloc(L, keep, sizeof *col[c]);
+        snprintf(path, sizeof path, "%s/events/%s", g, names[c]);
+        if (col[c] && L->st == MSK_OK)
+            L->st = resultfile_doubles_rows(L->rf, path, 1, &n, 0, keep, col[c]);
+    }
+    int map[MAX_FLAGS], n_flags = 0;
+    snprintf(path, sizeof path, "%s/events/kind", g);
+    flag_map(L, path, resultdata_log_kinds, RL_COUNT, map, &n_flags);
+    A->events = alloc(L, keep, sizeof *A->events);
+    if (L->st == MSK_OK) {
+        for (size_t i = 0; i < keep; i++) {
+            rd_event *e = &A->events[A->n_events];
+            e->individual = (size_t)col[0][i];
+            e->week = col[1][i];
+            e->kind = (rd_log_kind)mapped(map, n_flags, col[2][i], RL_UNKNOWN);
+            e->detail = fabs(col[3][i]) < 1e6 ? (int)col[3][i] : -1;
+            if (isfinite(e->week) && e->kind != RL_UNKNOWN && e->individual < d->n_sample)
+                A->n_events++;
+        }
+    }
+    for (int c = 0; c < 4; c++)
+        free(col[c]);
+}
+
+static void load_interventions(loader *L, rd_arm *A, const char *g)
+{
+    char grp[1024];
+    snprintf(grp, sizeof grp, "%s/interventions", g);
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, grp))
+        return; /* written before prescriptions were recorded */
+    char path[1100];
+    snprintf(path, sizeof path, "%s/type", grp);
+    size_t n = length_of(L, path);
+    if (L->st == MSK_OK && n > 1000)
+        bad(L, path, "implausibly many interventions (%zu)", n);
+    A->iv = alloc(L, n, sizeof *A->iv);
+    double *type = vec(L, n, "%s", path);
+    int map[MAX_FLAGS], n_flags = 0;
+    flag_map(L, path, resultdata_iv_types, RI_COUNT, map, &n_flags);
+    if (L->st != MSK_OK) {
+        free(type);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        A->iv[i].type = (rd_iv_type)mapped(map, n_flags, type[i], RI_UNKNOWN);
+    free(type);
+    struct {
+        const char *name;
+        size_t offset;
+    } cols[] = {
+        {"start_week", offsetof(rd_intervention, start_week)},
+        {"duration_weeks", offsetof(rd_intervention, duration_weeks)},
+        {"sessions_per_week", offsetof(rd_intervention, sessions_per_week)},
+        {"adherence", offsetof(rd_intervention, adherence)},
+        {"load_pct_1rm", offsetof(rd_intervention, load_pct_1rm)},
+        {"cuff_pct_aop", offsetof(rd_intervention, cuff_pct_aop)},
+        {"cuff_mmhg", offsetof(rd_intervention, cuff_mmhg)},
+        {"walk_minutes", offsetof(rd_intervention, walk_minutes)},
+        {"walk_speed_kmh", offsetof(rd_intervention, walk_speed_kmh)},
+        {"protein_g_per_kg", offsetof(rd_intervention, protein_g_per_kg)},
+    };
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+        double *v = vec(L, n, "%s/%s", grp, cols[c].name);
+        for (size_t i = 0; v && i < n; i++)
+            memcpy((char *)&A->iv[i] + cols[c].offset, &v[i], sizeof(double));
+        free(v);
+    }
+    if (L->st == MSK_OK) {
+        A->n_iv = n;
+        A->has_interventions = 1;
+    }
+}
+
+static void load_arm(loader *L, size_t a, size_t n_sample_file)
+{
+    rd_arm *A = &L->d->arms[a];
+    char g[600];
+    snprintf(g, sizeof g, "/arms/%s", A->name);
+    if (L->st == MSK_OK && !resultfile_exists(L->rf, g))
+        bad(L, g, "group missing: every arm listed in /arm has a group under /arms");
+    load_series(L, A, g);
+    load_sample(L, A, g, n_sample_file);
+    load_events(L, A, g);
+    load_interventions(L, A, g);
+}
+
+static void load_summary(loader *L)
+{
+    resultdata *d = L->d;
+    size_t na = d->n_arms;
+    static const char *const part[3] = {"", "_ci_low", "_ci_high"};
+    for (size_t a = 0; a < na; a++) {
+        for (int k = 0; k < RK_COUNT; k++)
+            for (int j = 0; j < 3; j++)
+                d->arms[a].diff_change_pct[k][j] = NAN;
+        for (int c = 0; c < RE_COUNT; c++)
+            for (int j = 0; j < 3; j++)
+                d->arms[a].diff_rate[c][j] = NAN;
+    }
+    if (L->st == MSK_OK && !resultfile_exists(L->rf, "/summary"))
+        bad(L, "/summary", "group missing: not an msksim result, or written by an incompatible version");
+    for (int k = 0; k < RK_COUNT + RE_COUNT + 1 && L->st == MSK_OK; k++)
+        for (int j = 0; j < 3 && L->st == MSK_OK; j++) {
+            double *v;
+            if (k < RK_COUNT)
+                v = vec(L, na, "/summary/%s_change_pct%s", resultdata_vars[resultdata_key_var[k]].name, part[j]);
+            else if (k < RK_COUNT + RE_COUNT)
+                v = vec(L, na, "/summary/%s_per_1000py%s", resultdata_counts[k - RK_COUNT].name, part[j]);
+            else if (j == 0)
+                v = vec(L, na, "/summary/person_years");
+            else
+                break;
+            for (size_t a = 0; v && a < na; a++) {
+                rd_arm *A = &d->arms[a];
+                if (k < RK_COUNT)
+                    A->change_pct[k][j] = v[a];
+                else if (k < RK_COUNT + RE_COUNT)
+                    A->rate[k - RK_COUNT][j] = v[a];
+                else
+                    A->person_years = v[a];
+            }
+            free(v);
+        }
+
+    if (na < 2 || L->st != MSK_OK)
+        return;
+    size_t nc = length_of(L, "/comparison/compared_arm");
+    if (L->st == MSK_OK && nc != na - 1)
+        bad(L, "/comparison/compared_arm", "holds %zu arms; expected every arm but the reference (%zu)", nc, na - 1);
+    char **names = alloc(L, nc, sizeof *names);
+    if (L->st == MSK_OK)
+        L->st = resultfile_strings(L->rf, "/comparison/compared_arm", nc, names);
+    size_t *idx = alloc(L, nc, sizeof *idx);
+    for (size_t i = 0; L->st == MSK_OK && i < nc; i++) {
+        long a = resultdata_arm_index(d, names[i]);
+        if (a < 0 || (size_t)a == d->reference)
+            bad(L, "/comparison/compared_arm", "'%.100s' is not an arm other than the reference", names[i]);
+        else
+            idx[i] = (size_t)a;
+    }
+    for (size_t i = 0; names && i < nc; i++)
+        free(names[i]);
+    free(names);
+    double *v = alloc(L, nc, sizeof *v);
+    for (int k = 0; k < RK_COUNT + RE_COUNT && L->st == MSK_OK; k++)
+        for (int j = 0; j < 3 && L->st == MSK_OK; j++) {
+            char path[512];
+            if (k < RK_COUNT)
+                snprintf(path, sizeof path, "/comparison/%s_change_pct_difference%s",
+                         resultdata_vars[resultdata_key_var[k]].name, part[j]);
+            else
+                snprintf(path, sizeof path, "/comparison/%s_per_1000py_difference%s",
+                         resultdata_counts[k - RK_COUNT].name, part[j]);
+            if ((L->st = resultfile_doubles(L->rf, path, 1, &nc, v)) != MSK_OK)
+                break;
+            for (size_t i = 0; i < nc; i++) {
+                rd_arm *A = &d->arms[idx[i]];
+                if (k < RK_COUNT)
+                    A->diff_change_pct[k][j] = v[i];
+                else
+                    A->diff_rate[k - RK_COUNT][j] = v[i];
+            }
+        }
+    free(v);
+    free(idx);
+}
+
+static void load_exposures(loader *L)
+{
+    resultdata *d = L->d;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/exposures"))
+        return;
+    size_t n = length_of(L, "/exposures/kind");
+    if (L->st == MSK_OK && n > 1000)
+        bad(L, "/exposures/kind", "implausibly many exposures (%zu)", n);
+    double *kind = vec(L, n, "/exposures/kind");
+    double *start = vec(L, n, "/exposures/start_week");
+    double *dur = vec(L, n, "/exposures/duration_weeks");
+    int map[MAX_FLAGS], n_flags = 0;
+    flag_map(L, "/exposures/kind", resultdata_expo_kinds, RX_COUNT, map, &n_flags);
+    d->exposures = alloc(L, n, sizeof *d->exposures);
+    if (L->st == MSK_OK) {
+        for (size_t i = 0; i < n; i++) {
+            d->exposures[i].kind = (rd_expo_kind)mapped(map, n_flags, kind[i], RX_UNKNOWN);
+            d->exposures[i].start_week = start[i];
+            d->exposures[i].duration_weeks = dur[i];
+        }
+        d->n_exposures = n;
+        d->has_exposures = 1;
+    }
+    free(kind);
+    free(start);
+    free(dur);
+}
+
+/* The model parameters behind the WHO bands; NaN when the provenance lacks them. */
+static void load_parameters(loader *L)
+{
+    resultdata *d = L->d;
+    struct {
+        const char *name;
+        double *out;
+    } want[] = {
+        {"model.bone.tscore_ref_mean_female", &d->tscore_ref_mean_female},
+        {"model.bone.tscore_ref_sd_female", &d->tscore_ref_sd_female},
+        {"model.bone.tscore_ref_mean_male", &d->tscore_ref_mean_male},
+        {"model.bone.tscore_ref_sd_male", &d->tscore_ref_sd_male},
+        {"model.criteria.osteopenia_tscore", &d->osteopenia_tscore},
+        {"model.criteria.osteoporosis_tscore", &d->osteoporosis_tscore},
+    };
+    size_t nw = sizeof want / sizeof want[0];
+    for (size_t i = 0; i < nw; i++)
+        *want[i].out = NAN;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/provenance/parameter") ||
+        !resultfile_exists(L->rf, "/provenance/parameter_value"))
+        return;
+    size_t n = length_of(L, "/provenance/parameter");
+    char **names = alloc(L, n, sizeof *names);
+    double *values = vec(L, n, "/provenance/parameter_value");
+    if (L->st == MSK_OK && (L->st = resultfile_strings(L->rf, "/provenance/parameter", n, names)) == MSK_OK) {
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < nw; j++)
+                if (strcmp(names[i], want[j].name) == 0)
+                    *want[j].out = values[i];
+            free(names[i]);
+        }
+    }
+    free(names);
+    free(values);
+}
+
+/* ---- Public ----------------------------------------------------------------------- */
+
+msk_status resultdata_load(resultdata *d, resultfile *rf)
+{
+    memset(d, 0, sizeof *d);
+    loader L = {rf, d, MSK_OK};
+    load_root(&L);
+
+    size_t n_sample_file = 0;
+    if (L.st == MSK_OK && resultfile_exists(rf, "/arms/individual_sample"))
+        n_sample_file = length_of(&L, "/arms/individual_sample");
+    d->n_sample = n_sample_file < RESULTDATA_MAX_SAMPLE ? n_sample_file : RESULTDATA_MAX_SAMPLE;
+    if (d->n_sample) {
+        size_t dims[1] = {n_sample_file};
+        d->sample_age = alloc(&L, d->n_sample, sizeof *d->sample_age);
+        d->sample_female = alloc(&L, d->n_sample, sizeof *d->sample_female);
+        if (L.st == MSK_OK)
+            L.st = resultfile_doubles_rows(rf, "/arms/sample_age", 1, dims, 0, d->n_sample, d->sample_age);
+        if (L.st == MSK_OK)
+            L.st = resultfile_doubles_rows(rf, "/arms/sample_sex", 1, dims, 0, d->n_sample, d->sample_female);
+    }
+    for (size_t a = 0; a < d->n_arms && L.st == MSK_OK; a++)
+        load_arm(&L, a, n_sample_file);
+    if (L.st == MSK_OK)
+        load_summary(&L);
+    load_exposures(&L);
+    load_parameters(&L);
+    if (L.st != MSK_OK)
+        resultdata_fini(d);
+    return L.st;
+}
+
+void resultdata_fini(resultdata *d)
+{
+    if (!d)
+        return;
+    free(d->title);
+    free(d->description);
+    free(d->source);
+    free(d->time);
+    for (size_t a = 0; d->arms && a < d->n_arms; a++) {
+        rd_arm *A = &d->arms[a];
+        free(A->name);
+        for (int v = 0; v < RV_COUNT; v++) {
+            free(A->mean[v]);
+            free(A->sd[v]);
+            free(A->sample[v]);
+        }
+        free(A->n_alive);
+        for (int p = 0; p < RP_COUNT; p++)
+            free(A->prevalence[p]);
+        for (int c = 0; c < RE_COUNT; c++)
+            free(A->incidence[c]);
+        free(A->sample_immobilized);
+        free(A->sample_falls);
+        free(A->sample_fractures);
+        free(A->events);
+        free(A->iv);
+    }
+    free(d->arms);
+    free(d->sample_age);
+    free(d->sample_female);
+    free(d->exposures);
+    memset(d, 0, sizeof *d);
+}
+
+long resultdata_arm_index(const resultdata *d, const char *name)
+{
+    for (size_t a = 0; d->arms && a < d->n_arms; a++)
+        if (d->arms[a].name && strcmp(d->arms[a].name, name) == 0)
+            return (long)a;
+    return -1;
+}

@@ -1,0 +1,145 @@
+/* resultdata.h — the parts of an msksim result file that figures and tables use,
+ * loaded and validated in one pass.
+ *
+ * resultdata_load reads through resultfile.h, so every object is checked for type and
+ * shape against the file's own dimensions (time, arm, individual_sample) before it is
+ * used; names read from the file are checked (resultfile_name_ok) before they become
+ * object paths; observation times must increase. What an older msksim did not write
+ * (the arms' interventions, scheduled exposures) is optional and flagged; everything
+ * else missing makes the load fail with MSK_EDATA and a diagnostic naming the object.
+ * Only the events of the sampled people (replicate 0, individuals 0 … n_sample-1,
+ * which the writer puts first) are loaded, and at most RESULTDATA_MAX_SAMPLE of them,
+ * so memory stays small whatever the size of the run.
+ *
+ * Usage (also the fuzzing entry point: open, load, fini, close):
+ *   resultfile rf;
+ *   resultdata d;
+ *   if (resultfile_open(&rf, path, &diags) == MSK_OK && resultdata_load(&d, &rf) == MSK_OK) {
+ *       ... d.arms[a].mean[RV_LEG_LEAN][k] ...
+ *       resultdata_fini(&d);
+ *   }
+ *   resultfile_close(&rf); */
+#ifndef MSK_RESULTDATA_H
+#define MSK_RESULTDATA_H
+
+#include <stddef.h>
+
+#include "resultfile.h"
+
+enum { RESULTDATA_MAX_ARMS = 1000, RESULTDATA_MAX_SAMPLE = 200 };
+
+/* Observed variables (VAR_mean, VAR_sd, sample/VAR). */
+typedef enum {
+    RV_LEG_LEAN, RV_ASM, RV_QUAD_CSA, RV_KNEE, RV_GRIP, RV_GAIT, RV_BMD, RV_TSCORE, RV_STEPS,
+    RV_COUNT
+} rd_var;
+/* Prevalences (prevalence_NAME). */
+typedef enum {
+    RP_SARCOPENIA, RP_SEVERE_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS, RP_IMMOBILIZED, RP_COUNT
+} rd_prev;
+/* Counted events (cumulative_incidence_NAME, NAME_per_1000py). */
+typedef enum {
+    RE_FALLS, RE_FRACTURES, RE_HIP, RE_WRIST, RE_VERTEBRAL, RE_OTHER, RE_IMMOBILIZATIONS,
+    RE_ADMISSIONS, RE_AE_MINOR, RE_AE_SERIOUS, RE_DEATHS, RE_WITHHELD, RE_COUNT
+} rd_count;
+/* End-of-study outcomes (/summary VAR_change_pct). */
+typedef enum { RK_LEG_LEAN, RK_KNEE, RK_GRIP, RK_GAIT, RK_BMD, RK_COUNT } rd_key;
+/* Event-log kinds, mapped from the file's flag_meanings by name. */
+typedef enum {
+    RL_FALL, RL_FRACTURE, RL_ADMISSION, RL_DISCHARGE, RL_IMMOB_START, RL_IMMOB_END,
+    RL_AE_MINOR, RL_AE_SERIOUS, RL_IV_START, RL_IV_END, RL_IV_WITHHELD, RL_PHASE, RL_MENOPAUSE,
+    RL_DEATH, RL_COUNT, RL_UNKNOWN = RL_COUNT
+} rd_log_kind;
+/* Intervention types and exposure kinds (scenario.def choices), mapped by name. */
+typedef enum {
+    RI_PROTEIN, RI_WALKING, RI_BFR_WALKING, RI_RESISTANCE, RI_BFR_RESISTANCE, RI_PASSIVE_BFR,
+    RI_REHABILITATION, RI_COUNT, RI_UNKNOWN = RI_COUNT
+} rd_iv_type;
+typedef enum { RX_LEG_CAST, RX_ARM_CAST, RX_BED_REST, RX_HOSPITAL, RX_COUNT, RX_UNKNOWN = RX_COUNT } rd_expo_kind;
+
+typedef struct {
+    const char *name;  /* in the file */
+    const char *label; /* for people: "leg lean mass" */
+    const char *unit;  /* for people, UTF-8: "kg", "N·m", "g/cm²" */
+} rd_name;
+extern const rd_name resultdata_vars[RV_COUNT];
+extern const rd_name resultdata_prevs[RP_COUNT];
+extern const rd_name resultdata_counts[RE_COUNT];
+extern const rd_var resultdata_key_var[RK_COUNT];
+extern const char *const resultdata_log_kinds[RL_COUNT];
+extern const char *const resultdata_iv_types[RI_COUNT];
+extern const char *const resultdata_expo_kinds[RX_COUNT];
+
+/* One prescribed intervention (NaN: not given or not used by the type). */
+typedef struct {
+    rd_iv_type type;
+    double start_week, duration_weeks, sessions_per_week, adherence, load_pct_1rm,
+        cuff_pct_aop, cuff_mmhg, walk_minutes, walk_speed_kmh, protein_g_per_kg;
+} rd_intervention;
+
+typedef struct {
+    rd_expo_kind kind;
+    double start_week, duration_weeks;
+} rd_exposure;
+
+/* One event of a sampled person. */
+typedef struct {
+    size_t individual; /* 0 … n_sample-1 */
+    double week;
+    rd_log_kind kind;
+    int detail;
+} rd_event;
+
+typedef struct {
+    char *name;
+    /* Over time, [n_time] each. */
+    double *mean[RV_COUNT], *sd[RV_COUNT];
+    double *n_alive;
+    double *prevalence[RP_COUNT];
+    double *incidence[RE_COUNT]; /* share of people enrolled with >= 1 */
+    /* End of study: [0] mean, [1] lower, [2] upper 95% limit. */
+    double change_pct[RK_COUNT][3];
+    double rate[RE_COUNT][3]; /* per 1000 person-years */
+    double person_years;
+    /* Paired against the reference arm; NaN for the reference itself. */
+    double diff_change_pct[RK_COUNT][3];
+    double diff_rate[RE_COUNT][3];
+    /* Sampled people, [n_sample][n_time] each (NaN after death); NULL without a sample. */
+    double *sample[RV_COUNT];
+    double *sample_immobilized, *sample_falls, *sample_fractures;
+    rd_event *events; /* the sampled people's, in file order */
+    size_t n_events;
+    /* Prescription; has_interventions is 0 for files written before it was recorded. */
+    int has_interventions;
+    rd_intervention *iv;
+    size_t n_iv;
+} rd_arm;
+
+typedef struct {
+    char *title, *description, *source;
+    double population_size, replicates;
+    size_t n_time;
+    double *time; /* weeks, increasing */
+    size_t n_arms, reference;
+    rd_arm *arms;
+    size_t n_sample; /* sampled people loaded (<= RESULTDATA_MAX_SAMPLE) */
+    double *sample_age, *sample_female; /* [n_sample]; NULL without a sample */
+    int has_exposures;
+    rd_exposure *exposures;
+    size_t n_exposures;
+    /* Model parameters the figures need (NaN when the provenance lacks them). */
+    double tscore_ref_mean_female, tscore_ref_sd_female, tscore_ref_mean_male,
+        tscore_ref_sd_male, osteopenia_tscore, osteoporosis_tscore;
+} resultdata;
+
+/* Load everything above from an open result file. On failure *d holds nothing to
+ * free and a diagnostic says what is wrong; statuses as in resultfile.h. */
+msk_status resultdata_load(resultdata *d, resultfile *rf);
+
+/* Free what resultdata_load allocated; accepts a zeroed struct. */
+void resultdata_fini(resultdata *d);
+
+/* Arm index by name, or -1. */
+long resultdata_arm_index(const resultdata *d, const char *name);
+
+#endif

@@ -1,0 +1,345 @@
+/* sweeprun.c — resume, run and assemble a sweep (see sweeprun.h). */
+#include "sweeprun.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "progress.h"
+#include "sweepout.h"
+#ifdef MSK_HAVE_MPI
+#include "mpi_sweep.h"
+#endif
+
+enum { REPORT_EVERY_S = 30 };
+
+/* ---- Bookkeeping of the farm ------------------------------------------------------ */
+
+static void report_progress(sweeprun_farm *f, int final)
+{
+    if (!f->show_progress)
+        return;
+    double now = progress_now();
+    if (!final && now - f->last_report < REPORT_EVERY_S)
+        return;
+    f->last_report = now;
+    const journal_state *s = f->state;
+    double elapsed = now - f->t0;
+    double left = f->n_run ? elapsed / (double)f->n_run * (double)(f->n_todo - f->n_run) : NAN;
+    fprintf(stderr, "msksim sweep: %zu of %zu runs done (%zu in this job), %.0f s elapsed", s->n_done,
+            s->n_tasks, f->n_run, elapsed);
+    if (!final && !isnan(left))
+        fprintf(stderr, ", about %.0f s left", left);
+    fputc('\n', stderr);
+}
+
+msk_status sweeprun_record(sweeprun_farm *f, size_t task, const double *values)
+{
+    journal_state *s = f->state;
+    if (s->done[task])
+        return MSK_OK;
+    msk_status st = journal_append(f->jr, task, values, f->diags);
+    if (st != MSK_OK)
+        return st;
+    memcpy(&s->values[task * s->n_values], values, s->n_values * sizeof *values);
+    s->done[task] = 1;
+    s->n_done++;
+    f->n_run++;
+    report_progress(f, 0);
+    return MSK_OK;
+}
+
+void sweeprun_failed(sweeprun_farm *f, size_t task, msk_status st)
+{
+    if (st == MSK_EINTERRUPTED) {
+        f->interrupted = 1;
+    } else if (f->failure == MSK_OK) {
+        f->failure = st;
+        f->failed_task = task;
+    }
+}
+
+int sweeprun_draining(const sweeprun_farm *f)
+{
+    return *f->stop || *f->drain || f->interrupted || f->failure != MSK_OK;
+}
+
+static void run_serial(sweeprun_farm *f)
+{
+    double *values = malloc((f->sw->n_outcomes ? f->sw->n_outcomes : 1) * sizeof *values);
+    if (!values) {
+        sweeprun_failed(f, 0, MSK_ENOMEM);
+        return;
+    }
+    for (size_t i = 0; i < f->n_todo && !sweeprun_draining(f); i++) {
+        size_t task = f->todo[i];
+        msk_status st = sweep_run_task(f->sw, task, f->threads, f->stop, values, f->diags);
+        if (st == MSK_OK)
+            st = sweeprun_record(f, task, values);
+        if (st != MSK_OK)
+            sweeprun_failed(f, task, st);
+    }
+    if (f->n_run < f->n_todo && (*f->stop || *f->drain))
+        f->interrupted = 1;
+    free(values);
+}
+
+/* ---- The result file already there ------------------------------------------------ */
+
+/* The sweep_key attribute of an existing result file, or "" (none, unreadable). */
+static void existing_key(const char *path, char *key, size_t size)
+{
+    key[0] = '\0';
+    if (access(path, R_OK) != 0)
+        return;
+    H5E_auto2_t func;
+    void *data;
+    H5Eget_auto2(H5E_DEFAULT, &func, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0) {
+        if (H5Aexists(f, "sweep_key") > 0) {
+            hid_t a = H5Aopen(f, "sweep_key", H5P_DEFAULT);
+            hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+            size_t n = t >= 0 ? H5Tget_size(t) : 0;
+            if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && n < size &&
+                H5Aread(a, t, key) >= 0)
+                key[n] = '\0';
+            else
+                key[0] = '\0';
+            if (t >= 0)
+                H5Tclose(t);
+            if (a >= 0)
+                H5Aclose(a);
+        }
+        H5Fclose(f);
+    }
+    H5Eset_auto2(H5E_DEFAULT, func, data);
+}
+
+/* ---- The command ------------------------------------------------------------------ */
+
+typedef enum { PLAN_RUN, PLAN_UP_TO_DATE, PLAN_FAIL } plan;
+
+static void print_diags(const mpi_env *e, diag_list *d)
+{
+    if (e->rank == 0)
+        diag_print(d, stderr);
+    diag_list_fini(d);
+    diag_list_init(d);
+}
+
+/* Rank 0: read the journals, decide, open our own journal, list what is left. */
+static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *out, journal_state *state,
+                    journal **jr, size_t **todo, size_t *n_todo, msk_status *why, diag_list *d)
+{
+    *why = MSK_OK;
+    char **names;
+    size_t n_names;
+    msk_status st = journal_find(out, &names, &n_names, d);
+    if (st != MSK_OK) {
+        *why = st;
+        return PLAN_FAIL;
+    }
+    char want[32], have[64];
+    snprintf(want, sizeof want, "%016" PRIx64, sw->key);
+    if (n_names == 0 && opt->shard_count == 0) {
+        existing_key(out, have, sizeof have);
+        if (strcmp(have, want) == 0) {
+            journal_free_names(names, n_names);
+            return PLAN_UP_TO_DATE;
+        }
+    }
+    for (size_t i = 0; i < n_names && st == MSK_OK; i++)
+        st = journal_read(names[i], sw->key, state, d);
+    journal_free_names(names, n_names);
+    if (st != MSK_OK) {
+        *why = st;
+        return PLAN_FAIL;
+    }
+    char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+    if (!mine) {
+        *why = MSK_ENOMEM;
+        return PLAN_FAIL;
+    }
+    if (state->n_done < state->n_tasks) {
+        *jr = journal_open(mine, sw->key, sw->n_tasks, sw->n_outcomes, d);
+        if (!*jr) {
+            free(mine);
+            *why = MSK_EIO;
+            return PLAN_FAIL;
+        }
+    }
+    free(mine);
+    *todo = malloc((sw->n_tasks ? sw->n_tasks : 1) * sizeof **todo);
+    if (!*todo) {
+        *why = MSK_ENOMEM;
+        return PLAN_FAIL;
+    }
+    *n_todo = 0;
+    for (size_t t = 0; t < sw->n_tasks; t++)
+        if (!state->done[t] && (opt->shard_count == 0 || t % opt->shard_count == opt->shard_index))
+            (*todo)[(*n_todo)++] = t;
+    return PLAN_RUN;
+}
+
+static void remove_journals(const char *out)
+{
+    char **names;
+    size_t n;
+    diag_list d;
+    diag_list_init(&d);
+    if (journal_find(out, &names, &n, &d) == MSK_OK) {
+        for (size_t i = 0; i < n; i++)
+            if (unlink(names[i]) != 0 && errno != ENOENT)
+                fprintf(stderr, "msksim sweep: warning: cannot remove %s: %s\n", names[i], strerror(errno));
+        journal_free_names(names, n);
+    }
+    diag_list_fini(&d);
+}
+
+static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_state *state, const char *out,
+                    double seconds)
+{
+    sweepout_analysis a;
+    diag_list d;
+    diag_list_init(&d);
+    msk_status st = sweepout_analyse(sw, state->values, &a);
+    if (st == MSK_OK) {
+        st = sweepout_write(sw, state->values, &a, out, opt->command_line, &d);
+        diag_print(&d, stderr);
+        if (st == MSK_OK) {
+            remove_journals(out);
+            if (!opt->quiet)
+                sweepout_print(sw, &a, stdout);
+            fflush(stdout);
+        }
+        sweepout_analysis_fini(&a);
+    }
+    diag_list_fini(&d);
+    if (st != MSK_OK) {
+        fprintf(stderr, "msksim sweep: %s; the finished runs stay in the journal, so the same command "
+                        "retries without recomputing them\n",
+                msk_status_message(st) /* "input/output error" and the like */);
+        return msk_status_exit_code(st == MSK_EINTERRUPTED ? MSK_EIO : st);
+    }
+    fprintf(stderr, "msksim: wrote %s (%zu points x %lld replicate%s, %zu runs in %.1f s)\n", out, sw->n_points,
+            sw->replicates, sw->replicates == 1 ? "" : "s", sw->n_tasks, seconds);
+    return 0;
+}
+
+int sweeprun(const sweeprun_options *opt, const mpi_env *e)
+{
+    diag_list d;
+    diag_list_init(&d);
+    sweep sw;
+    const msk_status local = sweep_load(&sw, opt->sweep_path, opt->sets, opt->n_sets, e->rank == 0, &d);
+    print_diags(e, &d);
+    msk_status st = (msk_status)mpi_env_max(e, (int)local);
+    if (st != MSK_OK) {
+        if (e->rank == 0)
+            fprintf(stderr, "msksim sweep: %s: %s; nothing was run\n", opt->sweep_path, msk_status_message(st));
+        if (local == MSK_OK)
+            sweep_fini(&sw);
+        return msk_status_exit_code(st);
+    }
+
+    char default_path[PATH_MAX];
+    const char *out = opt->out_path;
+    if (!out) {
+        if (e->rank == 0 && mkdir("output", 0777) != 0 && errno != EEXIST)
+            fprintf(stderr, "msksim sweep: cannot create directory 'output': %s\n", strerror(errno));
+        snprintf(default_path, sizeof default_path, "output/%s.h5", sw.sweep);
+        out = default_path;
+    }
+
+    /* Rank 0 decides; the others follow. */
+    journal_state state;
+    memset(&state, 0, sizeof state);
+    journal *jr = NULL;
+    size_t *todo = NULL, n_todo = 0;
+    msk_status why = MSK_OK;
+    plan pl = PLAN_RUN;
+    if (e->rank == 0) {
+        why = journal_state_init(&state, sw.n_tasks, sw.n_outcomes);
+        pl = why == MSK_OK ? prepare(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_FAIL;
+        diag_print(&d, stderr);
+        diag_list_fini(&d);
+        diag_list_init(&d);
+        if (pl == PLAN_FAIL)
+            fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(why));
+        else if (pl == PLAN_UP_TO_DATE)
+            fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out,
+                    sw.key);
+        else if (state.n_done)
+            fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state.n_done,
+                    sw.n_tasks, state.n_done == sw.n_tasks ? "; assembling the result" : "");
+    }
+    pl = (plan)mpi_env_bcast(e, (int)pl);
+    why = (msk_status)mpi_env_bcast(e, (int)why);
+    int code = 0;
+    if (pl != PLAN_RUN) {
+        code = pl == PLAN_FAIL ? msk_status_exit_code(why) : 0;
+    } else if (e->rank != 0) {
+#ifdef MSK_HAVE_MPI
+        mpi_sweep_worker(e, &sw, opt->threads, opt->stop);
+#endif
+    } else {
+        sweeprun_farm f = {.sw = &sw, .state = &state, .jr = jr, .todo = todo, .n_todo = n_todo,
+                           .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = &d,
+                           .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
+        f.last_report = f.t0;
+        if (e->size > 1) {
+#ifdef MSK_HAVE_MPI
+            mpi_sweep_master(e, &f);
+#endif
+        } else {
+            run_serial(&f);
+        }
+        if (n_todo)
+            report_progress(&f, 1);
+        journal_close(jr);
+        jr = NULL;
+        diag_print(&d, stderr);
+        char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+        if (f.failure != MSK_OK) {
+            char point[64];
+            snprintf(point, sizeof point, "point %zu, replicate %zu", f.failed_task / (size_t)sw.replicates,
+                     f.failed_task % (size_t)sw.replicates);
+            fprintf(stderr,
+                    "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n",
+                    point, msk_status_message(f.failure), state.n_done, sw.n_tasks, mine ? mine : "the journal");
+            code = msk_status_exit_code(f.failure);
+        } else if (state.n_done < sw.n_tasks && (f.interrupted || *opt->stop || *opt->drain)) {
+            fprintf(stderr,
+                    "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
+                    "command again to finish\n",
+                    state.n_done, sw.n_tasks, mine ? mine : "the journal");
+            code = msk_status_exit_code(MSK_EINTERRUPTED);
+        } else if (state.n_done < sw.n_tasks) {
+            fprintf(stderr,
+                    "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
+                    "`msksim sweep %s -o %s` without --shard once every shard is done, to write the result\n",
+                    opt->shard_index, opt->shard_count, state.n_done, sw.n_tasks, opt->sweep_path, out);
+            code = 0;
+        } else {
+            code = assemble(opt, &sw, &state, out, progress_now() - f.t0);
+        }
+        free(mine);
+    }
+    code = mpi_env_bcast(e, code);
+    journal_close(jr);
+    free(todo);
+    journal_state_fini(&state);
+    diag_list_fini(&d);
+    sweep_fini(&sw);
+    return code;
+}

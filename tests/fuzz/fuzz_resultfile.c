@@ -1,0 +1,91 @@
+/* fuzz_resultfile.c — libFuzzer harness for the result-file reader of plot and export.
+ *
+ * The input is a file handed to `msksim plot` or `msksim export`. It is written to a
+ * private temporary file (HDF5 reads files, not buffers), opened with resultfile_open
+ * and, when that accepts it, loaded whole with resultdata_load, as plot and export do.
+ * Beyond "no crash, no leak, no undefined behaviour": a refusal must say why, no
+ * diagnostic may carry a control character (names and texts come from the file), and
+ * no HDF5 object may be left open. Leaks inside libhdf5's own error paths are
+ * suppressed (tests/fuzz/lsan.supp). */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "resultdata.h"
+#include "resultfile.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char path[96];
+
+static void cleanup(void)
+{
+    unlink(path);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    snprintf(path, sizeof path, "%s/msk-fuzz-result.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        abort();
+    }
+    close(fd);
+    atexit(cleanup);
+    return 0;
+}
+
+static void check_clean(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7F) {
+            fprintf(stderr, "control character 0x%02X in a diagnostic: %s\n", *c, s);
+            abort();
+        }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+        perror(path);
+        abort();
+    }
+    diag_list d;
+    diag_list_init(&d);
+    resultfile rf;
+    msk_status st = resultfile_open(&rf, path, &d);
+    if (st == MSK_OK) {
+        resultdata rd;
+        memset(&rd, 0, sizeof rd);
+        st = resultdata_load(&rd, &rf);
+        if (st == MSK_OK)
+            resultdata_fini(&rd);
+    }
+    resultfile_close(&rf);
+    /* LeakSanitizer cannot see an HDF5 object left open (HDF5 holds it until exit). */
+    ssize_t open_objects = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+    if (open_objects != 0) {
+        fprintf(stderr, "%zd HDF5 object(s) left open after resultfile_close\n", open_objects);
+        abort();
+    }
+    for (size_t i = 0; i < d.count; i++) {
+        check_clean(d.items[i].path);
+        check_clean(d.items[i].message);
+    }
+    if (st != MSK_OK && st != MSK_ENOMEM && d.errors == 0) {
+        fprintf(stderr, "refused (status %d) without an error diagnostic\n", (int)st);
+        abort();
+    }
+    diag_list_fini(&d);
+    return 0;
+}

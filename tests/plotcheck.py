@@ -1,0 +1,380 @@
+#!/usr/bin/python3
+"""Checks the figures of `msksim plot` against the result file they were made from.
+
+  plotcheck.py figures RESULT.h5 DIR    every plotted number (the TSV next to each figure)
+                                        equals, or follows from, the HDF5 data; the set of
+                                        figures made is the set that applies to the run;
+                                        index.html shows each of them once
+  plotcheck.py export RESULT.h5 DIR EXT the tables of `msksim export` hold the HDF5 values
+
+The expectations are computed here from the HDF5 file with h5py, independently of the C
+code. One line per check; exit status 1 on the first failure, naming the figure, block,
+row and column."""
+import csv
+import math
+import os
+import re
+import sys
+
+import h5py
+import numpy as np
+
+FIGURES = ["fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
+           "fig5-prevalence", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose"]
+KEYS = ["leg_lean_mass", "knee_extension_strength", "grip_strength", "gait_speed", "fn_bmd"]
+BFR = {"bfr_walking", "bfr_resistance", "passive_bfr"}
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def text(x):
+    return x.decode() if isinstance(x, bytes) else str(x)
+
+
+def close(a, b, what, rel=2e-9):
+    a, b = float(a), float(b)
+    if math.isnan(a) and math.isnan(b):
+        return
+    if math.isnan(a) or math.isnan(b) or abs(a - b) > rel * max(1.0, abs(a), abs(b)):
+        fail(f"{what}: plotted {a!r}, file {b!r}")
+
+
+def read_tsv(path):
+    """Blocks (two blank lines apart) of series (one blank line apart) of rows."""
+    blocks, series, rows, blank = [], [], [], 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("#"):
+                continue
+            if line == "":
+                blank += 1
+                continue
+            if blank >= 2 and (rows or series):
+                series.append(rows)
+                blocks.append(series)
+                series, rows = [], []
+            elif blank == 1 and rows:
+                series.append(rows)
+                rows = []
+            blank = 0
+            rows.append(line.split("\t"))
+    if rows:
+        series.append(rows)
+    if series:
+        blocks.append(series)
+    return blocks
+
+
+def flat(block):
+    return [r for s in block for r in s]
+
+
+def num(x):
+    return float("nan") if x == "NaN" else float(x)
+
+
+class Result:
+    def __init__(self, path):
+        self.f = h5py.File(path, "r")
+        f = self.f
+        self.time = f["time"][()]
+        self.arms = [text(a) for a in f["arm"][()]]
+        self.ref = self.arms.index(text(f.attrs["reference_arm"]))
+        self.n_sample = len(f["arms/individual_sample"]) if "arms/individual_sample" in f else 0
+        self.kinds = text(f[f"arms/{self.arms[0]}/events/kind"].attrs["flag_meanings"]).split()
+
+    def arm(self, a):
+        return self.f["arms/" + self.arms[a]]
+
+    def sampled_events(self, a):
+        g = self.arm(a)["events"]
+        if len(g["individual"]) == 0:
+            return []
+        ind, rep = g["individual"][()], g["replicate"][()]
+        t, kind, det = g["event_time"][()], g["kind"][()], g["detail"][()]
+        keep = (rep == 0) & (ind < self.n_sample)
+        return [(int(i), float(w), self.kinds[k], int(d)) for i, w, k, d in zip(ind[keep], t[keep], kind[keep], det[keep])]
+
+    def interventions(self, a):
+        g = self.arm(a)
+        if "interventions" not in g:
+            return None
+        iv = g["interventions"]
+        types = text(iv["type"].attrs["flag_meanings"]).split()
+        return [dict(type=types[int(t)], load=iv["load_pct_1rm"][i], cuff=iv["cuff_pct_aop"][i])
+                for i, t in enumerate(iv["type"][()])]
+
+
+def leg_episode(kind, detail):
+    return (kind == "immobilization_start" and detail in (0, 2)) or kind == "admission"
+
+
+def expected_figures(r):
+    made = {"fig1-trajectories", "fig3-end-of-study", "fig4-falls-fractures", "fig5-prevalence"}
+    expo = r.f.get("exposures")
+    scheduled = expo is not None and any(
+        text(expo["kind"].attrs["flag_meanings"]).split()[k] in ("leg_cast", "bed_rest", "hospital")
+        for k in expo["kind"][()])
+    sampled = r.n_sample > 0 and any(leg_episode(k, d) for a in range(len(r.arms)) for _, _, k, d in r.sampled_events(a))
+    if scheduled or sampled:
+        made.add("fig2-immobilization")
+    if r.n_sample > 0:
+        made |= {"fig6a-one-person", "fig6b-spiral"}
+    ivs = [r.interventions(a) for a in range(len(r.arms))]
+    if all(iv is not None for iv in ivs) and any(
+            a != r.ref and any(i["type"] in BFR for i in ivs[a]) for a in range(len(r.arms))):
+        made.add("fig7-bfr-dose")
+    return made
+
+
+def check_fig1(r, blocks):
+    if len(blocks) != len(r.arms):
+        fail(f"fig1: {len(blocks)} blocks for {len(r.arms)} arms")
+    for a, block in enumerate(blocks):
+        g, rows = r.arm(a), flat(block)
+        if len(rows) != len(r.time):
+            fail(f"fig1 arm {r.arms[a]}: {len(rows)} rows for {len(r.time)} times")
+        n_alive = g["n_alive"][()]
+        for k, row in enumerate(rows):
+            close(row[0], r.time[k], f"fig1 arm {r.arms[a]} row {k} week")
+            close(row[1], n_alive[k], f"fig1 arm {r.arms[a]} row {k} n_alive")
+            for j, var in enumerate(["leg_lean_mass", "knee_extension_strength", "fn_bmd"]):
+                m, lo, hi = (num(x) for x in row[2 + 3 * j: 5 + 3 * j])
+                close(m, g[var + "_mean"][k], f"fig1 arm {r.arms[a]} row {k} {var} mean")
+                se = g[var + "_sd"][k] / math.sqrt(n_alive[k])
+                if n_alive[k] >= 100 and se > 0:
+                    # 95% Student t quantile: 1.984 for 99 df, 1.960 in the limit.
+                    for bound, sign in ((lo, -1), (hi, 1)):
+                        t = sign * (bound - m) / se
+                        if not 1.9599 <= t <= 1.9843:
+                            fail(f"fig1 arm {r.arms[a]} row {k} {var}: CI limit {bound} is {t} SE from the mean")
+    print(f"ok: fig1: means and 95% CIs of {len(r.arms)} arms x {len(r.time)} times match the file")
+
+
+def baseline_index(time, t0):
+    return max(k for k in range(len(time)) if time[k] <= t0 + 1e-9)
+
+
+def check_fig2(r, blocks):
+    expo = r.f.get("exposures")
+    kinds = text(expo["kind"].attrs["flag_meanings"]).split() if expo is not None else []
+    legs = [i for i, k in enumerate(expo["kind"][()] if expo is not None else []) if kinds[k] in ("leg_cast", "bed_rest", "hospital")]
+    if legs:
+        t0 = expo["start_week"][legs[0]]
+        k0 = baseline_index(r.time, t0)
+        for a in range(len(r.arms)):
+            g = r.arm(a)
+            for row in flat(blocks[a]):
+                k = int(np.argmin(abs(r.time - num(row[1]))))
+                close(num(row[0]), r.time[k] - t0, f"fig2 arm {r.arms[a]} weeks since start")
+                for j, var in enumerate(["leg_lean_mass", "knee_extension_strength"]):
+                    want = 100 * (g[var + "_mean"][k] / g[var + "_mean"][k0] - 1)
+                    close(row[2 + j], want, f"fig2 arm {r.arms[a]} week {row[1]} {var} % change")
+        print(f"ok: fig2: % change since the scheduled immobilization (week {t0:g}) matches the arm means")
+        return
+    n = 0
+    for a in range(len(r.arms)):
+        s = r.arm(a)["sample"]
+        for row in flat(blocks[a]):
+            if row[0] == "NaN":
+                continue
+            p, week = int(row[2]), num(row[1])
+            k = int(np.argmin(abs(r.time - week)))
+            k0 = baseline_index(r.time, week - num(row[0]))
+            for j, var in enumerate(["leg_lean_mass", "knee_extension_strength"]):
+                want = 100 * (s[var][p, k] / s[var][p, k0] - 1)
+                close(row[3 + j], want, f"fig2 arm {r.arms[a]} person {p} week {week} {var}")
+            n += 1
+    print(f"ok: fig2: {n} points of sampled people's immobilizations match their trajectories")
+
+
+def check_fig3(r, blocks):
+    s = r.f["summary"]
+    rows = flat(blocks[0])
+    for k, var in enumerate(KEYS):
+        for a in range(len(r.arms)):
+            for j, part in enumerate(["", "_ci_low", "_ci_high"]):
+                close(rows[k][1 + 3 * a + j], s[f"{var}_change_pct{part}"][a], f"fig3 {var} arm {r.arms[a]}{part}")
+    if len(r.arms) > 1:
+        c = r.f["comparison"]
+        names = [text(x) for x in c["compared_arm"][()]]
+        others = [a for a in range(len(r.arms)) if a != r.ref]
+        rows = flat(blocks[1])
+        for k, var in enumerate(KEYS):
+            for i, a in enumerate(others):
+                ci = names.index(r.arms[a])
+                for j, part in enumerate(["", "_ci_low", "_ci_high"]):
+                    close(rows[k][1 + 3 * i + j], c[f"{var}_change_pct_difference{part}"][ci],
+                          f"fig3 paired {var} arm {r.arms[a]}{part}")
+    print("ok: fig3: changes and paired differences with CIs match /summary and /comparison")
+
+
+def check_series(r, blocks, fig, cols):
+    for a in range(len(r.arms)):
+        g, rows = r.arm(a), flat(blocks[a])
+        for k, row in enumerate(rows):
+            close(row[0], r.time[k], f"{fig} arm {r.arms[a]} row {k} week")
+            for j, name in enumerate(cols):
+                close(row[1 + j], g[name][k], f"{fig} arm {r.arms[a]} row {k} {name}")
+    print(f"ok: {fig}: {', '.join(cols)} match the file for every arm and time")
+
+
+def story_person(r):
+    score = [0] * r.n_sample
+    weight = {"fracture": 4, "admission": 2, "immobilization_start": 2, "fall": 1}
+    for p, _, kind, _ in r.sampled_events(r.ref):
+        score[p] += weight.get(kind, 0)
+    return max(range(r.n_sample), key=lambda p: (score[p], -p))
+
+
+def check_fig6a(r, blocks, tsv_path):
+    head = open(tsv_path, encoding="utf-8").readline()
+    p = int(re.search(r"sampled person (\d+)", head).group(1))
+    if p != story_person(r):
+        fail(f"fig6a: tells the story of person {p}, but person {story_person(r)} had the most eventful life")
+    cols = ["leg_lean_mass", "fn_tscore", "daily_steps", "fn_bmd", "knee_extension_strength", "immobilized"]
+    for a in range(len(r.arms)):
+        s = r.arm(a)["sample"]
+        for k, row in enumerate(flat(blocks[a])):
+            close(row[0], r.time[k], f"fig6a arm {r.arms[a]} row {k} week")
+            for j, name in enumerate(cols):
+                close(row[1 + j], s[name][p, k], f"fig6a arm {r.arms[a]} week {row[0]} {name}")
+    events = [(w, k, d) for i, w, k, d in r.sampled_events(r.ref) if i == p]
+    rows = [row for row in flat(blocks[len(r.arms)]) if row[0] != "NaN"]
+    if len(rows) != len(events):
+        fail(f"fig6a: {len(rows)} events listed, the file has {len(events)} for person {p}")
+    for row, (w, k, d) in zip(rows, events):
+        close(row[0], w, f"fig6a event time")
+        if row[1] != k or int(row[2]) != d:
+            fail(f"fig6a: event {row} differs from the file's ({w}, {k}, {d})")
+    print(f"ok: fig6a: person {p} (the most eventful), trajectories in every arm and {len(events)} events match")
+
+
+def check_fig6b(r, blocks):
+    s = r.arm(r.ref)["sample"]
+    n = 0
+    for series in blocks[0]:
+        for row in series:
+            p, k = int(row[1]), int(np.argmin(abs(r.time - num(row[0]))))
+            close(row[2], s["fn_tscore"][p, k], f"fig6b person {p} week {row[0]} T-score")
+            close(row[3], s["leg_lean_mass"][p, k], f"fig6b person {p} week {row[0]} leg lean mass")
+            n += 1
+    for a in range(len(r.arms)):
+        g = r.arm(a)
+        for k, row in enumerate(flat(blocks[3 + a])):
+            close(row[1], g["fn_tscore_mean"][k], f"fig6b mean T-score arm {r.arms[a]}")
+            close(row[2], g["leg_lean_mass_mean"][k], f"fig6b mean leg lean mass arm {r.arms[a]}")
+    print(f"ok: fig6b: {n} points of sampled people and every arm's mean path match")
+
+
+def check_fig7(r, blocks):
+    rows = flat(blocks[0])
+    s, c = r.f["summary"], r.f["comparison"]
+    names = [text(x) for x in c["compared_arm"][()]]
+    for a, row in enumerate(rows):
+        if row[0] != r.arms[a]:
+            fail(f"fig7 row {a} is arm {row[0]!r}, expected {r.arms[a]!r}")
+        ivs = r.interventions(a)
+        loads = [i["load"] for i in ivs if not math.isnan(i["load"])]
+        cuffs = [i["cuff"] for i in ivs if not math.isnan(i["cuff"])]
+        if int(row[1]) != int(any(i["type"] in BFR for i in ivs)):
+            fail(f"fig7 arm {r.arms[a]}: uses_bfr {row[1]}")
+        close(row[2], max(loads, default=0), f"fig7 arm {r.arms[a]} load")
+        close(row[3], max(cuffs, default=0), f"fig7 arm {r.arms[a]} cuff")
+        for j, part in enumerate(["", "_ci_low", "_ci_high"]):
+            for col, var in ((4, "knee_extension_strength"), (7, "leg_lean_mass")):
+                want = c[f"{var}_change_pct_difference{part}"][names.index(r.arms[a])] if a != r.ref else float("nan")
+                close(row[col + j], want, f"fig7 arm {r.arms[a]} {var} difference{part}")
+            close(row[10 + j], s[f"adverse_events_minor_per_1000py{part}"][a], f"fig7 arm {r.arms[a]} minor AE{part}")
+            close(row[13 + j], s[f"adverse_events_serious_per_1000py{part}"][a], f"fig7 arm {r.arms[a]} serious AE{part}")
+    print("ok: fig7: doses from the prescriptions, paired effects and adverse-event rates match")
+
+
+def figures(h5, d):
+    r = Result(h5)
+    made = {f for f in FIGURES if os.path.exists(os.path.join(d, f + ".png"))}
+    want = expected_figures(r)
+    if made != want:
+        fail(f"figures made {sorted(made)}, expected {sorted(want)}")
+    print(f"ok: the {len(made)} figures that apply were made: {' '.join(sorted(made))}")
+    for f in made:
+        for ext in ("gp", "tsv"):
+            if not os.path.exists(os.path.join(d, f"{f}.{ext}")):
+                fail(f"{f}.{ext} is missing next to {f}.png")
+    blocks = {f: read_tsv(os.path.join(d, f + ".tsv")) for f in made}
+    check_fig1(r, blocks["fig1-trajectories"])
+    if "fig2-immobilization" in made:
+        check_fig2(r, blocks["fig2-immobilization"])
+    check_fig3(r, blocks["fig3-end-of-study"])
+    check_series(r, blocks["fig4-falls-fractures"], "fig4",
+                 ["cumulative_incidence_falls", "cumulative_incidence_fractures",
+                  "cumulative_incidence_hip_fractures", "cumulative_incidence_immobilizations"])
+    check_series(r, blocks["fig5-prevalence"], "fig5",
+                 ["n_alive", "prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"])
+    if "fig6a-one-person" in made:
+        check_fig6a(r, blocks["fig6a-one-person"], os.path.join(d, "fig6a-one-person.tsv"))
+        check_fig6b(r, blocks["fig6b-spiral"])
+    if "fig7-bfr-dose" in made:
+        check_fig7(r, blocks["fig7-bfr-dose"])
+    page = open(os.path.join(d, "index.html"), encoding="utf-8").read()
+    imgs = re.findall(r'<img src="data:image/(?:png|svg\+xml);base64,', page)
+    if len(imgs) != len(made):
+        fail(f"index.html embeds {len(imgs)} images for {len(made)} figures")
+    if page.count("Not made for this run") != len(FIGURES) - len(made):
+        fail("index.html does not note every figure that was skipped")
+    if re.search(r'(src|href)="(https?:|//)|<link|<script', page):
+        fail("index.html refers to something outside itself")
+    if "Summary table" not in page:
+        fail("index.html has no summary table")
+    print(f"ok: index.html embeds {len(imgs)} images, notes {len(FIGURES) - len(made)} skipped figures, fetches nothing")
+
+
+def export(h5, d, ext):
+    r = Result(h5)
+    delim = "\t" if ext == "tsv" else ","
+    with open(os.path.join(d, f"summary.{ext}"), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter=delim))
+    head, body = rows[0], rows[1:]
+    s = r.f["summary"]
+    if [row[0] for row in body] != r.arms:
+        fail(f"summary.{ext}: arms {[row[0] for row in body]}")
+    names = [n for n in s if s[n].shape == (len(r.arms),)]
+    if sorted(head[1:]) != sorted(names):
+        fail(f"summary.{ext}: columns differ from /summary: {sorted(set(head[1:]) ^ set(names))}")
+    for a, row in enumerate(body):
+        for j, name in enumerate(head[1:]):
+            close(float("nan") if row[1 + j] == "NA" else row[1 + j], s[name][a], f"summary.{ext} {r.arms[a]} {name}")
+    with open(os.path.join(d, f"timeseries.{ext}"), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter=delim))
+    head, body = rows[0], rows[1:]
+    if len(body) != len(r.arms) * len(r.time):
+        fail(f"timeseries.{ext}: {len(body)} rows for {len(r.arms)} arms x {len(r.time)} times")
+    q = r.f["quantile"][()]
+    for i, row in enumerate(body):
+        a, k = divmod(i, len(r.time))
+        g = r.arm(a)
+        close(row[1], r.time[k], f"timeseries.{ext} row {i} week")
+        for j, name in enumerate(head[2:]):
+            m = re.fullmatch(r"(.*_quantiles)_q(\d\d)", name)
+            want = g[m.group(1)][k, [round(100 * x) for x in q].index(int(m.group(2)))] if m else g[name][k]
+            close(float("nan") if row[2 + j] == "NA" else row[2 + j], want, f"timeseries.{ext} row {i} {name}")
+    if len(r.arms) > 1:
+        with open(os.path.join(d, f"comparison.{ext}"), newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f, delimiter=delim))
+        c = r.f["comparison"]
+        names = [text(x) for x in c["compared_arm"][()]]
+        for i, row in enumerate(rows[1:]):
+            if row[0] != names[i]:
+                fail(f"comparison.{ext}: row {i} is {row[0]!r}, expected {names[i]!r}")
+            for j, name in enumerate(rows[0][1:]):
+                close(float("nan") if row[1 + j] == "NA" else row[1 + j], c[name][i], f"comparison.{ext} {names[i]} {name}")
+    print(f"ok: export ({ext}): summary, timeseries{' and comparison' if len(r.arms) > 1 else ''} hold the file's values")
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    {"figures": figures, "export": export}[cmd](*args)
