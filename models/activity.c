@@ -14,8 +14,11 @@ void activity_fade(activity_state *a, const model_params *p, double dt)
 {
     if (dt <= 0)
         return;
-    a->fear *= exp(-dt / p->activity_fear_decay);
-    a->pain *= exp(-dt / p->activity_pain_decay);
+    /* Nothing to fade is the usual case: skip the exponential (0 times it is 0). */
+    if (a->fear != 0)
+        a->fear *= exp(-dt / p->activity_fear_decay);
+    if (a->pain != 0)
+        a->pain *= exp(-dt / p->activity_pain_decay);
 }
 
 void activity_after_fall(activity_state *a, const model_params *p)

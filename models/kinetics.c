@@ -18,6 +18,23 @@ double kinetics_relax(double x0, double c, double k, double r, double t)
     return x0 * exp(-k * t) + c * k * t * exp(-slow * t) * expm1_ratio(fabs(k - r) * t);
 }
 
+void kinetics_relax_factors_set(kinetics_relax_factors *f, double k, double r, double t,
+                                double e_k, double e_r)
+{
+    double slow = fmin(k, r);
+    f->k = k;
+    f->t = t;
+    f->e_k = e_k;
+    f->e_slow = slow == r ? e_r : slow == k ? e_k : exp(-slow * t);
+    f->ratio = expm1_ratio(fabs(k - r) * t);
+}
+
+double kinetics_relax_by(const kinetics_relax_factors *f, double x0, double c)
+{
+    /* kinetics_relax's expression, term for term. */
+    return x0 * f->e_k + c * f->k * f->t * f->e_slow * f->ratio;
+}
+
 void kinetics_lagged_balance(double *formation, double *balance, double target,
                              double resorption, double tau, double t)
 {

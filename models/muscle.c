@@ -20,27 +20,58 @@ void muscle_init(muscle_state *m, double lean, const model_params *p)
 void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params *p,
                     double dt)
 {
+    muscle_advance_all(m, in, 1, p, dt);
+}
+
+void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
+                        const model_params *p, double dt)
+{
     if (dt <= 0)
         return;
-    double unload = fmax(0.0, 1.0 - in->loading);
-    double r = in->age_loss / DAYS_PER_YEAR;
-    double kd = p->muscle_turnover_rate;
-    /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
-    double drop = fmin(0.9, p->muscle_disuse_synthesis_drop * in->disuse_sensitivity * unload);
-    double synth = in->anabolic * (1.0 - drop);
-    double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in->catabolic;
-    /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
-    double k = kd * brk;
-    m->contractile = kinetics_relax(m->contractile, synth * m->setpoint / brk, k, r, dt);
+    /* Exponentials shared by compartments: those of the ageing rate r (the same for
+     * all of one person) and of each distinct load (breakdown rate k). */
+    enum { LOADS = 4 };
+    const double kd = p->muscle_turnover_rate, kn = p->muscle_neural_rate;
+    const double e_kn = exp(-kn * dt);
+    double r_seen = NAN, e_r = 0, rn = 0, e_rn = 0;
+    kinetics_relax_factors neural, load[LOADS], one;
+    size_t n_load = 0;
+    for (size_t i = 0; i < n; i++) {
+        muscle_state *c = &m[i];
+        double unload = fmax(0.0, 1.0 - in[i].loading);
+        double r = in[i].age_loss / DAYS_PER_YEAR;
+        /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
+        double drop = fmin(0.9, p->muscle_disuse_synthesis_drop * in[i].disuse_sensitivity * unload);
+        double synth = in[i].anabolic * (1.0 - drop);
+        double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in[i].catabolic;
+        /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
+        double k = kd * brk;
+        if (!(r == r_seen)) {
+            r_seen = r;
+            e_r = exp(-r * dt);
+            rn = p->muscle_neural_age_ratio * r;
+            e_rn = exp(-rn * dt);
+            kinetics_relax_factors_set(&neural, kn, rn, dt, e_kn, e_rn);
+            n_load = 0;
+        }
+        const kinetics_relax_factors *f = NULL;
+        for (size_t j = 0; j < n_load && !f; j++)
+            if (load[j].k == k)
+                f = &load[j];
+        if (!f) {
+            kinetics_relax_factors *slot = n_load < LOADS ? &load[n_load++] : &one;
+            kinetics_relax_factors_set(slot, k, r, dt, exp(-k * dt), e_r);
+            f = slot;
+        }
+        c->contractile = kinetics_relax_by(f, c->contractile, synth * c->setpoint / brk);
 
-    double rn = p->muscle_neural_age_ratio * r;
-    double target = m->neural_set * in->neural_drive * (1.0 - p->muscle_neural_disuse_drop * unload);
-    m->neural = kinetics_relax(m->neural, target, p->muscle_neural_rate, rn, dt);
+        double target = c->neural_set * in[i].neural_drive * (1.0 - p->muscle_neural_disuse_drop * unload);
+        c->neural = kinetics_relax_by(&neural, c->neural, target);
 
-    double age = exp(-r * dt);
-    m->setpoint *= age;
-    m->noncontractile *= age;
-    m->neural_set *= exp(-rn * dt);
+        c->setpoint *= e_r;
+        c->noncontractile *= e_r;
+        c->neural_set *= e_rn;
+    }
 }
 
 double muscle_lean(const muscle_state *m)
@@ -65,10 +96,25 @@ static double protein_availability(double protein, const model_params *p)
     return -expm1(-protein / p->muscle_protein_scale);
 }
 
+muscle_protein muscle_protein_of(double protein, const model_params *p)
+{
+    muscle_protein mp;
+    mp.availability = protein_availability(protein, p) / protein_availability(p->muscle_protein_ref, p);
+    mp.synergy = pow(mp.availability, p->muscle_protein_synergy);
+    return mp;
+}
+
 double muscle_anabolic(double weekly, double protein, double age, double responsiveness,
                        const model_params *p)
 {
-    double avail = protein_availability(protein, p) / protein_availability(p->muscle_protein_ref, p);
+    muscle_protein mp = muscle_protein_of(protein, p);
+    return muscle_anabolic_at(weekly, &mp, age, responsiveness, p);
+}
+
+double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, double responsiveness,
+                          const model_params *p)
+{
+    double avail = mp->availability;
     /* Protein is the material, exercise the stimulus: alone it moves synthesis little. */
     double base = 1.0 + p->muscle_protein_alone_gain * (avail - 1.0);
     if (weekly <= 0)
@@ -77,7 +123,7 @@ double muscle_anabolic(double weekly, double protein, double age, double respons
     double age_factor = fmax(p->muscle_anabolic_resistance_floor,
                              1.0 - p->muscle_anabolic_resistance * decades_over_65);
     double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
-                  responsiveness * age_factor * pow(avail, p->muscle_protein_synergy);
+                  responsiveness * age_factor * mp->synergy;
     return base * (1.0 + gain);
 }
 

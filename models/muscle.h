@@ -40,6 +40,12 @@ void muscle_init(muscle_state *m, double lean, const model_params *p);
 void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params *p,
                     double dt_days);
 
+/* Advance n compartments, each with its own constant inputs, by dt days: the same
+ * numbers as n calls of muscle_advance, with the exponentials they share computed
+ * once (kinetics_memo). */
+void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
+                        const model_params *p, double dt_days);
+
 /* DXA lean mass of the compartment, kg. */
 double muscle_lean(const muscle_state *m);
 
@@ -54,6 +60,16 @@ double muscle_disuse_sensitivity(double age_years, const model_params *p);
  * intake (g/kg/day), age, and the person's responsiveness (1 = typical). */
 double muscle_anabolic(double weekly_stimulus, double protein, double age_years,
                        double responsiveness, const model_params *p);
+
+/* The two halves of muscle_anabolic, for callers that reuse the first (intake changes
+ * rarely): protein availability relative to muscle.protein_ref with its power
+ * availability^muscle.protein_synergy, and A given them. */
+typedef struct {
+    double availability, synergy;
+} muscle_protein;
+muscle_protein muscle_protein_of(double protein, const model_params *p);
+double muscle_anabolic_at(double weekly_stimulus, const muscle_protein *mp, double age_years,
+                          double responsiveness, const model_params *p);
 
 /* Neural-target multiplier for a weekly neural stimulus. */
 double muscle_neural_drive(double weekly_neural_stimulus, double responsiveness,

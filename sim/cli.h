@@ -11,6 +11,7 @@ int cli_calibrate(int argc, char **argv);
 int cli_plot(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_sweep(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* Report bad usage of `msksim COMMAND` ("msksim COMMAND: MESSAGE" then usage_line)
  * on stderr; returns the usage exit status (2). */
@@ -26,5 +27,6 @@ extern const char cli_calibrate_help[];
 extern const char cli_plot_help[];
 extern const char cli_export_help[];
 extern const char cli_sweep_help[];
+extern const char cli_bench_help[];
 
 #endif

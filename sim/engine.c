@@ -53,15 +53,16 @@ static int log_before(const void *pa, const void *pb)
 
 typedef struct {
     rng_stream *rng;
-    obs_acc *acc;
+    obs_work *acc;
     obs_record *rec; /* [arm][n_obs] */
     event_log *logs; /* [arm] */
+    individual_work work;
 } worker;
 
 static void worker_fini(worker *w, size_t n_arms)
 {
     rng_destroy(w->rng);
-    obs_destroy(w->acc);
+    obs_work_destroy(w->acc);
     free(w->rec);
     if (w->logs)
         for (size_t a = 0; a < n_arms; a++)
@@ -73,7 +74,7 @@ static int worker_init(worker *w, const scenario *sc, size_t n_obs)
 {
     memset(w, 0, sizeof *w);
     w->rng = rng_create(sc->seed);
-    w->acc = obs_create(sc->n_arms, n_obs);
+    w->acc = obs_work_create(sc->n_arms, n_obs);
     w->rec = calloc(sc->n_arms * n_obs, sizeof *w->rec);
     w->logs = calloc(sc->n_arms, sizeof *w->logs);
     if (!w->rng || !w->acc || !w->rec || !w->logs)
@@ -114,6 +115,12 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
 msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engine_result *out,
                              diag_list *diags)
 {
+    return engine_run_stepped(sc, opt, 0.0, out, diags);
+}
+
+msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, double step_days,
+                              engine_result *out, diag_list *diags)
+{
     const int threads = opt->threads;
     volatile sig_atomic_t *stop = opt->stop;
     memset(out, 0, sizeof *out);
@@ -125,6 +132,7 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
     out->plan.horizon_days = sc->horizon_weeks * DAYS_PER_WEEK;
     out->plan.n_obs = n_obs;
     out->plan.obs_days = out->obs_days;
+    out->plan.fixed_step_days = step_days;
 
     for (size_t a = 0; a < sc->n_arms; a++)
         if (sc->arms[a].n_interventions > INDIVIDUAL_MAX_INTERVENTIONS) {
@@ -208,6 +216,7 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
             continue;
         }
         worker *w = &workers[omp_get_thread_num()];
+        individual_work work = {0, 0}; /* added to w once per block: workers share cache lines */
         size_t end = (b + 1) * ENGINE_BLOCK < total ? (b + 1) * ENGINE_BLOCK : total;
         for (size_t g = b * ENGINE_BLOCK; g < end; g++) {
             uint32_t replicate = (uint32_t)(g / size);
@@ -228,7 +237,7 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
                 obs_record *rec = &w->rec[arm * n_obs];
                 invariant_violation v = {0};
                 if (individual_simulate(&out->plan, &x, arm, w->rng, rec, logged ? &w->logs[arm] : NULL,
-                                        &v) != MSK_OK) {
+                                        &v, &work) != MSK_OK) {
 #pragma omp critical(msk_engine_invariant)
                     if (g < bad_g) {
                         bad = v;
@@ -238,7 +247,7 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
                     broken = 1;
                     break;
                 }
-                obs_add(w->acc, arm, rec, ref);
+                obs_work_add(w->acc, arm, rec, ref);
                 if (k == 0)
                     ref = rec;
                 if (sampled)
@@ -249,6 +258,8 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
             if (sampled)
                 out->sample_people[id] = x;
         }
+        w->work.events += work.events;
+        w->work.steps += work.steps;
         if (omp_get_thread_num() == 0) {
             size_t done;
 #pragma omp atomic read
@@ -263,7 +274,9 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
 
     msk_status status = MSK_OK;
     for (int t = 0; t < threads; t++) {
-        obs_merge(out->acc, workers[t].acc);
+        obs_work_flush(out->acc, workers[t].acc);
+        out->work.events += workers[t].work.events;
+        out->work.steps += workers[t].work.steps;
         for (size_t a = 0; a < n_arms && status == MSK_OK; a++) {
             event_log *src = &workers[t].logs[a], *dst = &out->logs[a];
             if (src->failed) {

@@ -33,6 +33,7 @@ typedef struct {
     size_t block_begin, block_end; /* the blocks simulated (all of them unless split) */
     double seconds;          /* wall-clock time of the simulation */
     int threads;
+    individual_work work;    /* events handled and fixed steps taken, all arms */
 } engine_result;
 
 /* Run sc with `threads` OpenMP threads (>= 1). `stop` (may be NULL) is polled between
@@ -56,6 +57,12 @@ typedef struct {
 size_t engine_block_count(const scenario *sc);
 msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engine_result *out,
                              diag_list *diags);
+
+/* engine_run_blocks with the fixed-step loop of step_days > 0 days instead of the
+ * exact one (sim_plan; 0 is the exact loop): what msksim bench compares it with
+ * (docs/performance.md). */
+msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, double step_days,
+                              engine_result *out, diag_list *diags);
 
 /* Observation times for a scenario: every observe_every_weeks from 0, plus the
  * horizon when it is not a multiple. Returns the count; *days is malloc'ed. */

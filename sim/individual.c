@@ -76,6 +76,12 @@ typedef struct {
     int32_t n_weeks;
     double adherence;
     double week_effect[COMPARTMENTS][3]; /* hypertrophy, neural, bone for this week */
+    /* The last session's dose and what follows from it: sessions rarely change, so
+     * their (pure) effect and adverse-event rates are computed once per change. */
+    int dose_known, dose_frail;
+    dose_session dose;
+    dose_effect effect;
+    double minor, serious, log1p_serious;
 } iv_slot;
 
 typedef struct {
@@ -107,10 +113,17 @@ typedef struct {
     double activity;     /* relative to usual */
     double rate[CLOCKS]; /* per day */
     double clock[CLOCKS];
+    double refreshed_at; /* time of the last refresh() */
+    /* Memos of pure functions of the state, so that several readers at one time
+     * compute them once: gait speed for a leg strength; protein availability. */
+    double gait_strength, gait;
+    double avail_protein;
+    muscle_protein avail;
     uint32_t draws[CLOCKS];
 
     uint32_t count[EVC_COUNT];
     uint32_t n_logged;
+    uint64_t events, steps; /* work done, for msksim bench */
     double alive_days, immobilized_days;
     evq q;
 } life;
@@ -184,9 +197,14 @@ static double leg_strength_rel(const life *L)
     return 0.5 * (strength_rel(L, LEG_INDEX) + strength_rel(L, LEG_OTHER));
 }
 
-static double gait_now(const life *L)
+static double gait_now(life *L)
 {
-    return L->x->gait_ms * pow(leg_strength_rel(L), L->p->muscle_gait_strength_exponent);
+    double s = leg_strength_rel(L);
+    if (s != L->gait_strength) {
+        L->gait_strength = s;
+        L->gait = L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent);
+    }
+    return L->gait;
 }
 
 static double grip_now(const life *L)
@@ -260,11 +278,25 @@ static void refresh(life *L)
         age_loss += p->muscle_disease_extra_loss;
     double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
     double disuse_sensitivity = muscle_disuse_sensitivity(age, p);
+    if (L->protein != L->avail_protein) {
+        L->avail_protein = L->protein;
+        L->avail = muscle_protein_of(L->protein, p);
+    }
     for (int c = 0; c < COMPARTMENTS; c++) {
         L->min[c].disuse_sensitivity = disuse_sensitivity;
         L->min[c].loading = loading[c];
-        L->min[c].anabolic = muscle_anabolic(weekly[c][0], L->protein, age, response, p);
-        L->min[c].neural_drive = muscle_neural_drive(weekly[c][1], response, p);
+        /* Compartments trained alike (both legs, usually) share their inputs. */
+        int same = -1;
+        for (int d = 0; d < c && same < 0; d++)
+            if (weekly[d][0] == weekly[c][0] && weekly[d][1] == weekly[c][1])
+                same = d;
+        if (same >= 0) {
+            L->min[c].anabolic = L->min[same].anabolic;
+            L->min[c].neural_drive = L->min[same].neural_drive;
+        } else {
+            L->min[c].anabolic = muscle_anabolic_at(weekly[c][0], &L->avail, age, response, p);
+            L->min[c].neural_drive = muscle_neural_drive(weekly[c][1], response, p);
+        }
         L->min[c].catabolic = catabolic;
         L->min[c].age_loss = age_loss;
     }
@@ -288,6 +320,7 @@ static void refresh(life *L)
     int bound = legs_unavailable(L);
     L->rate[CLOCK_FALL] = falls_rate(age, x->female, gait_now(L), grip, bound, p) / DAYS_PER_YEAR;
     L->rate[CLOCK_ADMISSION] = L->immob[IMMOB_HOSPITAL] ? 0.0 : mortality_admission_rate(age, p) / DAYS_PER_YEAR;
+    L->refreshed_at = L->t;
     L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
                                           isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
                            DAYS_PER_YEAR;
@@ -311,8 +344,7 @@ static int advance(life *L, double t1)
     double dt = t1 - L->t;
     if (dt <= 0)
         return 1;
-    for (int c = 0; c < COMPARTMENTS; c++)
-        muscle_advance(&L->m[c], &L->min[c], L->p, dt);
+    muscle_advance_all(L->m, L->min, COMPARTMENTS, L->p, dt);
     bone_advance(&L->bone, &L->brates, L->p, dt);
     activity_fade(&L->act, L->p, dt);
     for (int k = 0; k < CLOCKS; k++)
@@ -486,6 +518,13 @@ static dose_session session_of(const life *L, const iv_slot *s)
     return d;
 }
 
+static int same_session(const dose_session *a, const dose_session *b)
+{
+    return a->mode == b->mode && a->load_pct_1rm == b->load_pct_1rm &&
+           a->cuff_pct_aop == b->cuff_pct_aop && a->walk_minutes == b->walk_minutes &&
+           a->walk_speed_kmh == b->walk_speed_kmh;
+}
+
 static int rehab_phase(const intervention_spec *iv, int32_t week)
 {
     if (week < iv->passive_weeks)
@@ -534,16 +573,22 @@ static void training_week(life *L, int32_t slot)
 
     dose_session d = session_of(L, s);
     int frail = gait_now(L) <= p->safety_frail_gait;
-    double minor, serious;
-    dose_adverse_rates(&d, frail, p, &minor, &serious);
-    unsigned n_minor = attended ? gsl_ran_binomial(L->rng->r, minor, attended) : 0;
-    int serious_event = attended && gsl_rng_uniform(L->rng->r) < -expm1(attended * log1p(-serious));
+    if (!s->dose_known || frail != s->dose_frail || !same_session(&d, &s->dose)) {
+        s->dose_known = 1;
+        s->dose_frail = frail;
+        s->dose = d;
+        dose_adverse_rates(&d, frail, p, &s->minor, &s->serious);
+        s->log1p_serious = log1p(-s->serious);
+        s->effect = dose_session_effect(&d, p);
+    }
+    unsigned n_minor = attended ? gsl_ran_binomial(L->rng->r, s->minor, attended) : 0;
+    int serious_event = attended && gsl_rng_uniform(L->rng->r) < -expm1(attended * s->log1p_serious);
     for (unsigned k = 0; k < n_minor; k++) {
         L->count[EVC_ADVERSE_MINOR]++;
         log_event(L, LOG_ADVERSE_MINOR, slot);
     }
 
-    dose_effect e = dose_session_effect(&d, p);
+    const dose_effect e = s->effect;
     memset(s->week_effect, 0, sizeof s->week_effect);
     int compartments_trained[COMPARTMENTS] = {1, 1, 0};
     if (iv->type == IV_RESISTANCE || iv->type == IV_BFR_RESISTANCE)
@@ -635,6 +680,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->alive = 1;
     L->protein = x->protein;
     L->hip_fracture_day = NAN;
+    L->gait_strength = L->avail_protein = NAN;
     muscle_init(&L->m[LEG_INDEX], x->leg_lean_kg, p);
     muscle_init(&L->m[LEG_OTHER], x->leg_lean_kg, p);
     muscle_init(&L->m[ARMS], x->arm_lean_kg, p);
@@ -695,97 +741,169 @@ static void record_dead(const life *L, obs_record *rec, size_t from, size_t n_ob
     }
 }
 
-msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm,
-                               rng_stream *rng, obs_record *rec, event_log *log,
-                               invariant_violation *bad)
+/* Fire stochastic clock `which` at the current time. Returns 1 when the person died
+ * (the records from next_obs on are then filled), 0 otherwise. */
+static int fire(life *L, int which, obs_record *rec, size_t next_obs)
 {
-    life L;
-    init_life(&L, plan, x, arm, rng, log, bad);
-    size_t next_obs = 0;
+    L->clock[which] = 0;
+    L->events++;
+    if (which == CLOCK_DEATH) {
+        L->alive = 0;
+        L->count[EVC_DEATH]++;
+        log_event(L, LOG_DEATH, 0);
+        record_dead(L, rec, next_obs, L->plan->n_obs);
+        return 1;
+    }
+    if (which == CLOCK_FALL) {
+        handle_fall(L);
+        L->clock[CLOCK_FALL] = new_clock(L, CLOCK_FALL, RNG_FALL);
+    } else {
+        handle_admission(L);
+        rng_seek(L->rng, RNG_HOSPITAL, L->x->id, L->x->replicate, 2u * L->count[EVC_ADMISSION]);
+        L->clock[CLOCK_ADMISSION] = gsl_ran_exponential(L->rng->r, 1.0);
+    }
+    return 0;
+}
 
+/* What follows a scheduled event. */
+enum { AFTER_REFRESH, AFTER_NOTHING, AFTER_END, AFTER_BROKEN };
+
+static int run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
+{
+    const sim_plan *plan = L->plan;
+    L->events++;
+    switch ((event_kind)e->kind) {
+    case EV_OBSERVE:
+        if (!observe(L, &rec[e->arg]))
+            return AFTER_BROKEN;
+        *next_obs = (size_t)e->arg + 1;
+        if (*next_obs < plan->n_obs)
+            schedule(L, plan->obs_days[*next_obs], EV_OBSERVE, (int32_t)*next_obs);
+        return AFTER_NOTHING; /* observing changes nothing: no refresh */
+    case EV_END:
+        return AFTER_END;
+    case EV_REASSESS:
+        schedule(L, L->t + L->p->activity_reassess_interval, EV_REASSESS, 0);
+        /* Every state change is followed by a refresh: one at this very time has
+         * already computed what this one would. */
+        if (L->t == L->refreshed_at)
+            return L->bad->violated ? AFTER_BROKEN : AFTER_NOTHING;
+        break;
+    case EV_EXPOSURE_START:
+        exposure_start(L, e->arg);
+        break;
+    case EV_RECOVERY_END:
+        L->immob[e->arg]--;
+        if (e->arg != IMMOB_HIP_REHAB)
+            log_event(L, LOG_IMMOBILIZATION_END, e->arg);
+        break;
+    case EV_DISCHARGE:
+        L->immob[IMMOB_HOSPITAL]--;
+        log_event(L, LOG_DISCHARGE, e->arg);
+        break;
+    case EV_IV_START:
+        start_intervention(L, e->arg);
+        break;
+    case EV_IV_END:
+        end_intervention(L, &L->iv[e->arg], e->arg);
+        break;
+    case EV_TRAINING_WEEK:
+        training_week(L, e->arg);
+        break;
+    case EV_MENOPAUSE:
+        if (e->arg == 1)
+            log_event(L, LOG_MENOPAUSE, 0);
+        break;
+    }
+    return AFTER_REFRESH;
+}
+
+/* The exact loop: the hazard clocks race the head of the event list, and the
+ * physiology advances in closed form from each event to the next. */
+static msk_status run_events(life *L, obs_record *rec)
+{
+    size_t next_obs = 0;
     for (;;) {
-        double t_sched = evq_next_time(&L.q);
+        double t_sched = evq_next_time(&L->q);
         int which = -1;
         double t_stoch = INFINITY;
         for (int k = 0; k < CLOCKS; k++) {
-            if (L.rate[k] <= 0)
+            if (L->rate[k] <= 0)
                 continue;
-            double tk = L.t + L.clock[k] / L.rate[k];
+            double tk = L->t + L->clock[k] / L->rate[k];
             if (tk < t_stoch) {
                 t_stoch = tk;
                 which = k;
             }
         }
         if (which >= 0 && t_stoch < t_sched) {
-            if (!advance(&L, t_stoch))
+            if (!advance(L, t_stoch))
                 return MSK_ESOFTWARE;
-            L.clock[which] = 0;
-            if (which == CLOCK_DEATH) {
-                L.alive = 0;
-                L.count[EVC_DEATH]++;
-                log_event(&L, LOG_DEATH, 0);
-                record_dead(&L, rec, next_obs, plan->n_obs);
+            if (fire(L, which, rec, next_obs))
                 return MSK_OK;
-            }
-            if (which == CLOCK_FALL) {
-                handle_fall(&L);
-                L.clock[CLOCK_FALL] = new_clock(&L, CLOCK_FALL, RNG_FALL);
-            } else {
-                handle_admission(&L);
-                rng_seek(rng, RNG_HOSPITAL, x->id, x->replicate, 2u * L.count[EVC_ADMISSION]);
-                L.clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
-            }
-            refresh(&L);
-            if (L.bad->violated)
+        } else {
+            evq_event e;
+            evq_pop(&L->q, &e);
+            if (!advance(L, e.time))
                 return MSK_ESOFTWARE;
-            continue;
-        }
-
-        evq_event e;
-        evq_pop(&L.q, &e);
-        if (!advance(&L, e.time))
-            return MSK_ESOFTWARE;
-        switch ((event_kind)e.kind) {
-        case EV_OBSERVE:
-            if (!observe(&L, &rec[e.arg]))
+            int after = run_scheduled(L, &e, rec, &next_obs);
+            if (after == AFTER_BROKEN)
                 return MSK_ESOFTWARE;
-            next_obs = (size_t)e.arg + 1;
-            if (next_obs < plan->n_obs)
-                schedule(&L, plan->obs_days[next_obs], EV_OBSERVE, (int32_t)next_obs);
-            continue; /* observing changes nothing: no refresh */
-        case EV_END:
-            return MSK_OK;
-        case EV_REASSESS:
-            schedule(&L, L.t + L.p->activity_reassess_interval, EV_REASSESS, 0);
-            break;
-        case EV_EXPOSURE_START:
-            exposure_start(&L, e.arg);
-            break;
-        case EV_RECOVERY_END:
-            L.immob[e.arg]--;
-            if (e.arg != IMMOB_HIP_REHAB)
-                log_event(&L, LOG_IMMOBILIZATION_END, e.arg);
-            break;
-        case EV_DISCHARGE:
-            L.immob[IMMOB_HOSPITAL]--;
-            log_event(&L, LOG_DISCHARGE, e.arg);
-            break;
-        case EV_IV_START:
-            start_intervention(&L, e.arg);
-            break;
-        case EV_IV_END:
-            end_intervention(&L, &L.iv[e.arg], e.arg);
-            break;
-        case EV_TRAINING_WEEK:
-            training_week(&L, e.arg);
-            break;
-        case EV_MENOPAUSE:
-            if (e.arg == 1)
-                log_event(&L, LOG_MENOPAUSE, 0);
-            break;
+            if (after == AFTER_END)
+                return MSK_OK;
+            if (after == AFTER_NOTHING)
+                continue;
         }
-        refresh(&L);
-        if (L.bad->violated)
+        refresh(L);
+        if (L->bad->violated)
             return MSK_ESOFTWARE;
     }
+}
+
+/* The fixed-step loop (plan->fixed_step_days = h > 0), which msksim bench compares
+ * with the exact one (docs/performance.md): the same state, handlers and model
+ * functions, but time moves in steps of h days. Inputs and hazards are re-evaluated at
+ * every step. Each hazard clock loses rate x h per step and its event happens at the
+ * end of the step in which it ran out: a Bernoulli trial per step with probability
+ * 1 - exp(-rate h), driven by the same random numbers as the exact loop, so the two
+ * differ by the discretisation alone. Scheduled events run at the first step boundary
+ * at or after their time. */
+static msk_status run_fixed_step(life *L, obs_record *rec, double h)
+{
+    size_t next_obs = 0;
+    for (;;) {
+        while (evq_next_time(&L->q) <= L->t) {
+            evq_event e;
+            evq_pop(&L->q, &e);
+            int after = run_scheduled(L, &e, rec, &next_obs);
+            if (after == AFTER_BROKEN)
+                return MSK_ESOFTWARE;
+            if (after == AFTER_END)
+                return MSK_OK;
+        }
+        refresh(L);
+        if (L->bad->violated)
+            return MSK_ESOFTWARE;
+        if (!advance(L, fmin(L->t + h, L->plan->horizon_days)))
+            return MSK_ESOFTWARE;
+        L->steps++;
+        for (int k = 0; k < CLOCKS; k++)
+            if (L->rate[k] > 0 && L->clock[k] <= 0 && fire(L, k, rec, next_obs))
+                return MSK_OK;
+    }
+}
+
+msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm,
+                               rng_stream *rng, obs_record *rec, event_log *log,
+                               invariant_violation *bad, individual_work *work)
+{
+    life L;
+    init_life(&L, plan, x, arm, rng, log, bad);
+    msk_status st = plan->fixed_step_days > 0 ? run_fixed_step(&L, rec, plan->fixed_step_days)
+                                              : run_events(&L, rec);
+    if (work) {
+        work->events += L.events;
+        work->steps += L.steps;
+    }
+    return st;
 }

@@ -104,15 +104,24 @@ typedef struct {
     double horizon_days;
     size_t n_obs;
     const double *obs_days; /* n_obs observation times, days */
+    double fixed_step_days; /* 0: exact event-driven loop; h > 0: fixed steps of h days
+                               (the benchmark's comparison, docs/performance.md) */
 } sim_plan;
 
+/* Work counted for the benchmark: events handled (scheduled and stochastic) and, in
+ * the fixed-step loop, steps taken. */
+typedef struct {
+    uint64_t events, steps;
+} individual_work;
+
 /* Simulate person x in arm `arm` over the horizon. rec receives n_obs records; log,
- * when not NULL, receives the person's notable events. Returns MSK_OK, or
- * MSK_ESOFTWARE when a physiological invariant broke (invariant.h): *bad then says
- * what, when and for whom, and the records from that time on are not filled. */
+ * when not NULL, receives the person's notable events; work, when not NULL, is added
+ * to. Returns MSK_OK, or MSK_ESOFTWARE when a physiological invariant broke
+ * (invariant.h): *bad then says what, when and for whom, and the records from that
+ * time on are not filled. */
 msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm,
                                rng_stream *rng, obs_record *rec, event_log *log,
-                               invariant_violation *bad);
+                               invariant_violation *bad, individual_work *work);
 
 enum { INDIVIDUAL_MAX_INTERVENTIONS = 32, INDIVIDUAL_MAX_EXPOSURES = 32 };
 

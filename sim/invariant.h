@@ -9,10 +9,12 @@
  * nothing is written. The checks are a few comparisons per state update and per
  * observation: the bounds are plain numbers, and a NaN fails every comparison.
  *
- * The bounds are deliberately wide: they catch what no human can be (they are not
- * clinical thresholds). Masses and rates are positive and finite; BMD stays within the
- * range the architecture documents; strength, speed and steps stay below values no
- * person reaches (grip 200 kg, knee torque 1500 N m, usual gait 5 m/s). */
+ * The bounds are deliberately wide (they are not clinical thresholds). Masses are
+ * positive and finite, and BMD stays within the range docs/architecture.md documents.
+ * Strength, speed and steps only have to stay below magnitudes that are no longer a
+ * body (a grip of a tonne, usual gait of 20 m/s): the tails of the baseline draws at
+ * the edges of the parameter ranges must never stop a valid run, a runaway number
+ * must. The pending events of one person are bounded by the event list (evq.h). */
 #ifndef MSK_INVARIANT_H
 #define MSK_INVARIANT_H
 

@@ -21,6 +21,7 @@ static const char usage[] =
     "  export RESULT write the summaries of a result file as CSV or TSV tables\n"
     "  evidence      run the virtual trials and compare them with published results\n"
     "  calibrate     fit free model parameters to the published targets\n"
+    "  bench         measure the simulator's speed and memory (docs/performance.md)\n"
     "  help COMMAND  show help for a command\n"
     "\n"
     "Run 'msksim help COMMAND' for the options of a command.\n"
@@ -42,6 +43,7 @@ static const command commands[] = {
     {"plot", cli_plot, cli_plot_help},
     {"export", cli_export, cli_export_help},
     {"sweep", cli_sweep, cli_sweep_help},
+    {"bench", cli_bench, cli_bench_help},
 };
 
 static const command *find(const char *name)

@@ -11,12 +11,21 @@ const obs_var obs_key_var[KEY_COUNT] = {OV_LEG_LEAN, OV_KNEE, OV_GRIP, OV_GAIT, 
 
 static const double fixed_scale = (double)(1 << OBS_FRAC_BITS);
 
-static int64_t to_fixed(double x)
+/* llround(x 2^20). Multiplying by a power of two is exact; below 2^62 truncation
+ * plus a correction by the (exact) fraction rounds half away from zero as llround
+ * does, without the library call. NaN and huge values go to llround itself. */
+static inline int64_t to_fixed(double x)
 {
-    return llround(x * fixed_scale);
+    double y = x * fixed_scale;
+    if (fabs(y) < 0x1p62) {
+        int64_t i = (int64_t)y;
+        double f = y - (double)i;
+        return i + (f >= 0.5) - (f <= -0.5); /* no branch: f is anywhere in (-1, 1) */
+    }
+    return llround(y);
 }
 
-static void moments_add(obs_moments *m, double x)
+static inline void moments_add(obs_moments *m, double x)
 {
     obs_int q = to_fixed(x);
     m->n++;
@@ -79,7 +88,7 @@ void obs_destroy(obs_acc *a)
     free(a);
 }
 
-static size_t hist_bin(obs_var v, double x)
+static inline size_t hist_bin(obs_var v, double x)
 {
     const obs_var_info *vi = &obs_var_table[v];
     double f = (x - vi->hist_lo) / (vi->hist_hi - vi->hist_lo);
@@ -189,6 +198,40 @@ double obs_ci95(const obs_moments *m)
     return t * obs_sd(m) / sqrt((double)m->n);
 }
 
+void obs_quantiles(const uint32_t *hist, obs_var v, const double *q, size_t n, double *out)
+{
+    for (size_t j = 1; j < n; j++)
+        if (!(q[j] >= q[j - 1])) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = obs_quantile(hist, v, q[i]);
+            return;
+        }
+    uint64_t total = 0;
+    for (size_t b = 0; b < OBS_HIST_BINS; b++)
+        total += hist[b];
+    const obs_var_info *vi = &obs_var_table[v];
+    if (total == 0) {
+        for (size_t j = 0; j < n; j++)
+            out[j] = NAN;
+        return;
+    }
+    /* The arithmetic of obs_quantile, all targets in one pass: a bin that is too early
+     * for one target is too early for every larger one. */
+    double width = (vi->hist_hi - vi->hist_lo) / OBS_HIST_BINS, acc = 0;
+    size_t j = 0;
+    for (size_t b = 0; b < OBS_HIST_BINS && j < n; b++) {
+        if (!hist[b])
+            continue;
+        while (j < n && acc + hist[b] >= q[j] * (double)total) {
+            double within = (q[j] * (double)total - acc) / hist[b];
+            out[j++] = vi->hist_lo + ((double)b + within) * width;
+        }
+        acc += hist[b];
+    }
+    for (; j < n; j++)
+        out[j] = vi->hist_hi;
+}
+
 double obs_quantile(const uint32_t *hist, obs_var v, double q)
 {
     uint64_t total = 0;
@@ -207,4 +250,294 @@ double obs_quantile(const uint32_t *hist, obs_var v, double q)
         acc += hist[b];
     }
     return vi->hist_hi;
+}
+
+/* ---- The thread accumulator (obs_work) ------------------------------------------ */
+
+enum { MOM_SUM, MOM_SUMSQ, MOM_PSUM, MOM_PSUMSQ, MOM_PARTS };
+
+struct obs_work {
+    size_t n_arms, n_obs;
+    /* First differences along the observations, [arm][obs](...): alive; alive here
+     * and in the reference arm (the paired n); prevalences among the alive; counts;
+     * people with at least one event. */
+    int64_t *d_alive, *d_paired, *d_prevalent, *d_count, *d_ever;
+    /* Second differences of fixed-point person-time, which grows by the same step
+     * from one observation to the next while alive (or immobilized). */
+    obs_int *dd_alive_days, *dd_immobilized_days;
+    obs_int *mom;        /* [arm][obs][MOM_PARTS][OV_COUNT]: one row per observation */
+    uint32_t *hist;      /* [arm][OV_COUNT][OBS_HIST_BINS][obs] */
+    /* Histogram counts are first added in bytes, a quarter of the memory (so they stay
+     * in cache), and folded into hist before a byte can overflow: after HOT_PEOPLE
+     * trajectories of an arm, over the bins they reached. */
+    uint8_t *hot;        /* as hist */
+    size_t *hot_people;  /* [arm] trajectories added since the last fold */
+    uint16_t *hot_lo, *hot_hi; /* [arm][OV_COUNT]: bins reached since the last fold */
+    obs_moments *change_pct, *paired_change, *paired_count; /* as in obs_acc */
+};
+
+obs_work *obs_work_create(size_t n_arms, size_t n_obs)
+{
+    obs_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    size_t ak = n_arms * n_obs;
+    w->n_arms = n_arms;
+    w->n_obs = n_obs;
+    w->d_alive = calloc(ak, sizeof *w->d_alive);
+    w->d_paired = calloc(ak, sizeof *w->d_paired);
+    w->d_prevalent = calloc(ak * PREV_COUNT, sizeof *w->d_prevalent);
+    w->d_count = calloc(ak * EVC_COUNT, sizeof *w->d_count);
+    w->d_ever = calloc(ak * EVC_COUNT, sizeof *w->d_ever);
+    w->dd_alive_days = calloc(ak, sizeof *w->dd_alive_days);
+    w->dd_immobilized_days = calloc(ak, sizeof *w->dd_immobilized_days);
+    w->mom = calloc(ak * MOM_PARTS * OV_COUNT, sizeof *w->mom);
+    w->hist = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hist);
+    w->hot = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hot);
+    w->hot_people = calloc(n_arms, sizeof *w->hot_people);
+    w->hot_lo = malloc(n_arms * OV_COUNT * sizeof *w->hot_lo);
+    w->hot_hi = calloc(n_arms * OV_COUNT, sizeof *w->hot_hi);
+    if (w->hot_lo)
+        for (size_t i = 0; i < n_arms * OV_COUNT; i++)
+            w->hot_lo[i] = OBS_HIST_BINS;
+    w->change_pct = calloc(n_arms * KEY_COUNT, sizeof *w->change_pct);
+    w->paired_change = calloc(n_arms * KEY_COUNT, sizeof *w->paired_change);
+    w->paired_count = calloc(n_arms * EVC_COUNT, sizeof *w->paired_count);
+    if (!w->d_alive || !w->d_paired || !w->d_prevalent || !w->d_count || !w->d_ever ||
+        !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->hist || !w->hot ||
+        !w->hot_people || !w->hot_lo || !w->hot_hi ||
+        !w->change_pct || !w->paired_change || !w->paired_count) {
+        obs_work_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+size_t obs_acc_bytes(size_t n_arms, size_t n_obs)
+{
+    size_t ak = n_arms * n_obs;
+    return sizeof(obs_acc) +
+           ak * (sizeof(int64_t) * (1 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
+                 2 * OV_COUNT * sizeof(obs_moments) + OV_COUNT * OBS_HIST_BINS * sizeof(uint32_t)) +
+           n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
+}
+
+size_t obs_work_bytes(size_t n_arms, size_t n_obs)
+{
+    size_t ak = n_arms * n_obs;
+    return sizeof(obs_work) +
+           ak * (sizeof(int64_t) * (2 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
+                 MOM_PARTS * OV_COUNT * sizeof(obs_int) +
+                 OV_COUNT * OBS_HIST_BINS * (sizeof(uint32_t) + sizeof(uint8_t))) +
+           n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
+}
+
+void obs_work_destroy(obs_work *w)
+{
+    if (!w)
+        return;
+    free(w->d_alive);
+    free(w->d_paired);
+    free(w->d_prevalent);
+    free(w->d_count);
+    free(w->d_ever);
+    free(w->dd_alive_days);
+    free(w->dd_immobilized_days);
+    free(w->mom);
+    free(w->hist);
+    free(w->hot);
+    free(w->hot_people);
+    free(w->hot_lo);
+    free(w->hot_hi);
+    free(w->change_pct);
+    free(w->paired_change);
+    free(w->paired_count);
+    free(w);
+}
+
+/* Second difference of a fixed-point sequence: f is the new value, *f1 and *d1 the
+ * previous value and step. */
+static inline obs_int second_difference(int64_t f, int64_t *f1, obs_int *d1)
+{
+    obs_int d = (obs_int)f - *f1, dd = d - *d1;
+    *f1 = f;
+    *d1 = d;
+    return dd;
+}
+
+enum { HOT_PEOPLE = UINT8_MAX };
+
+static void fold_hot(obs_work *w, size_t arm)
+{
+    const size_t n = w->n_obs;
+    for (size_t v = 0; v < OV_COUNT; v++) {
+        size_t j = arm * OV_COUNT + v;
+        if (w->hot_lo[j] >= w->hot_hi[j])
+            continue;
+        size_t first = ((arm * OV_COUNT + v) * OBS_HIST_BINS + w->hot_lo[j]) * n;
+        size_t count = (size_t)(w->hot_hi[j] - w->hot_lo[j]) * n;
+        uint32_t *cold = &w->hist[first];
+        uint8_t *hot = &w->hot[first];
+        for (size_t i = 0; i < count; i++)
+            cold[i] += hot[i];
+        memset(hot, 0, count);
+        w->hot_lo[j] = OBS_HIST_BINS;
+        w->hot_hi[j] = 0;
+    }
+    w->hot_people[arm] = 0;
+}
+
+void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
+{
+    const size_t n = w->n_obs;
+    uint32_t count[EVC_COUNT] = {0};
+    uint8_t prevalent[PREV_COUNT] = {0};
+    int alive = 0, paired = 0;
+    int64_t ad = 0, id = 0;
+    obs_int ad_step = 0, id_step = 0;
+    for (size_t k = 0; k < n; k++) {
+        const obs_record *r = &rec[k];
+        size_t i = arm * n + k;
+        if (memcmp(r->count, count, sizeof count) != 0)
+            for (int c = 0; c < EVC_COUNT; c++) {
+                if (r->count[c] == count[c])
+                    continue;
+                w->d_count[i * EVC_COUNT + c] += (int64_t)r->count[c] - (int64_t)count[c];
+                w->d_ever[i * EVC_COUNT + c] += (int64_t)(r->count[c] > 0) - (int64_t)(count[c] > 0);
+                count[c] = r->count[c];
+            }
+        obs_int dd = second_difference(to_fixed(r->alive_days), &ad, &ad_step);
+        if (dd)
+            w->dd_alive_days[i] += dd;
+        dd = second_difference(to_fixed(r->immobilized_days), &id, &id_step);
+        if (dd)
+            w->dd_immobilized_days[i] += dd;
+        int a = r->alive != 0, pa = a && ref && ref[k].alive;
+        if (a != alive)
+            w->d_alive[i] += a - alive;
+        if (pa != paired)
+            w->d_paired[i] += pa - paired;
+        alive = a;
+        paired = pa;
+        for (int c = 0; c < PREV_COUNT; c++) {
+            uint8_t p = a ? r->prevalent[c] : 0;
+            if (p != prevalent[c]) {
+                w->d_prevalent[i * PREV_COUNT + c] += (int64_t)p - (int64_t)prevalent[c];
+                prevalent[c] = p;
+            }
+        }
+        if (!a)
+            continue;
+        obs_int *m = &w->mom[i * MOM_PARTS * OV_COUNT];
+        for (int v = 0; v < OV_COUNT; v++) {
+            obs_int q = to_fixed(r->value[v]);
+            m[MOM_SUM * OV_COUNT + v] += q;
+            m[MOM_SUMSQ * OV_COUNT + v] += q * q;
+        }
+        if (pa)
+            for (int v = 0; v < OV_COUNT; v++) {
+                obs_int q = to_fixed(r->value[v] - ref[k].value[v]);
+                m[MOM_PSUM * OV_COUNT + v] += q;
+                m[MOM_PSUMSQ * OV_COUNT + v] += q * q;
+            }
+    }
+    /* Histograms variable by variable: each walks its rows forward in time. */
+    if (w->hot_people[arm] == HOT_PEOPLE)
+        fold_hot(w, arm);
+    w->hot_people[arm]++;
+    for (int v = 0; v < OV_COUNT; v++) {
+        uint8_t *h = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
+        size_t lo = OBS_HIST_BINS, hi = 0;
+        for (size_t k = 0; k < n; k++)
+            if (rec[k].alive) {
+                size_t b = hist_bin((obs_var)v, rec[k].value[v]);
+                h[b * n + k]++;
+                lo = b < lo ? b : lo;
+                hi = b > hi ? b : hi;
+            }
+        size_t j = arm * OV_COUNT + (size_t)v;
+        if (lo < w->hot_lo[j])
+            w->hot_lo[j] = (uint16_t)lo;
+        if (hi + 1 > w->hot_hi[j])
+            w->hot_hi[j] = (uint16_t)(hi + 1);
+    }
+    /* The end of follow-up, as in obs_add. */
+    const obs_record *first = &rec[0], *last = &rec[n - 1];
+    if (last->alive) {
+        for (int key = 0; key < KEY_COUNT; key++) {
+            obs_var v = obs_key_var[key];
+            double change = 100.0 * (last->value[v] - first->value[v]) / first->value[v];
+            moments_add(&w->change_pct[arm * KEY_COUNT + key], change);
+            if (ref && ref[n - 1].alive) {
+                double ref_change = 100.0 * (ref[n - 1].value[v] - first->value[v]) / first->value[v];
+                moments_add(&w->paired_change[arm * KEY_COUNT + key], change - ref_change);
+            }
+        }
+    }
+    if (ref)
+        for (int c = 0; c < EVC_COUNT; c++)
+            moments_add(&w->paired_count[arm * EVC_COUNT + c],
+                        (double)last->count[c] - (double)ref[n - 1].count[c]);
+}
+
+void obs_work_flush(obs_acc *d, const obs_work *w)
+{
+    const size_t n = w->n_obs;
+    for (size_t arm = 0; arm < w->n_arms; arm++) {
+        int64_t alive = 0, paired = 0, prevalent[PREV_COUNT] = {0};
+        int64_t count[EVC_COUNT] = {0}, ever[EVC_COUNT] = {0};
+        obs_int ad = 0, ad_step = 0, id = 0, id_step = 0;
+        for (size_t k = 0; k < n; k++) {
+            size_t i = arm * n + k;
+            alive += w->d_alive[i];
+            paired += w->d_paired[i];
+            d->alive[i] += alive;
+            for (int c = 0; c < PREV_COUNT; c++) {
+                prevalent[c] += w->d_prevalent[i * PREV_COUNT + c];
+                d->prevalent[i * PREV_COUNT + c] += prevalent[c];
+            }
+            for (int c = 0; c < EVC_COUNT; c++) {
+                count[c] += w->d_count[i * EVC_COUNT + c];
+                ever[c] += w->d_ever[i * EVC_COUNT + c];
+                d->count[i * EVC_COUNT + c] += count[c];
+                d->ever[i * EVC_COUNT + c] += ever[c];
+            }
+            ad_step += w->dd_alive_days[i];
+            ad += ad_step;
+            d->alive_days[i] += ad;
+            id_step += w->dd_immobilized_days[i];
+            id += id_step;
+            d->immobilized_days[i] += id;
+            const obs_int *m = &w->mom[i * MOM_PARTS * OV_COUNT];
+            for (int v = 0; v < OV_COUNT; v++) {
+                obs_moments *x = &d->value[i * OV_COUNT + v], *y = &d->paired[i * OV_COUNT + v];
+                x->n += alive;
+                x->sum += m[MOM_SUM * OV_COUNT + v];
+                x->sumsq += m[MOM_SUMSQ * OV_COUNT + v];
+                y->n += paired;
+                y->sum += m[MOM_PSUM * OV_COUNT + v];
+                y->sumsq += m[MOM_PSUMSQ * OV_COUNT + v];
+            }
+        }
+        /* Transpose the histograms in tiles of observations, so that both sides stay
+         * in cache. */
+        enum { TILE = 16 };
+        for (int v = 0; v < OV_COUNT; v++) {
+            const uint32_t *h = &w->hist[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
+            const uint8_t *hot = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
+            for (size_t k0 = 0; k0 < n; k0 += TILE) {
+                size_t k1 = k0 + TILE < n ? k0 + TILE : n;
+                for (size_t b = 0; b < OBS_HIST_BINS; b++)
+                    for (size_t k = k0; k < k1; k++)
+                        d->hist[((arm * n + k) * OV_COUNT + (size_t)v) * OBS_HIST_BINS + b] +=
+                            h[b * n + k] + hot[b * n + k];
+            }
+        }
+    }
+    for (size_t i = 0; i < w->n_arms * KEY_COUNT; i++) {
+        moments_merge(&d->change_pct[i], &w->change_pct[i]);
+        moments_merge(&d->paired_change[i], &w->paired_change[i]);
+    }
+    for (size_t i = 0; i < w->n_arms * EVC_COUNT; i++)
+        moments_merge(&d->paired_count[i], &w->paired_count[i]);
 }

@@ -59,6 +59,30 @@ void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *re
 /* dst += src (exact; any order gives the same result). */
 void obs_merge(obs_acc *dst, const obs_acc *src);
 
+/* A thread's accumulator, laid out for the order in which a thread adds: person by
+ * person, each over all observation times. Along one trajectory most quantities change
+ * rarely (event counts, prevalences, vital status, person-time), so they are added as
+ * differences between consecutive observations and summed back at the flush; the
+ * histograms are indexed [arm][variable][bin][observation], so that a trajectory,
+ * which stays in a bin for many observations, walks memory forward instead of jumping
+ * 18 kB per observation. Everything is an integer, so obs_work_flush leaves dst
+ * exactly as obs_add of the same records would have (tests/test_observe.c). */
+typedef struct obs_work obs_work;
+
+/* Allocate a zeroed accumulator; NULL when out of memory. */
+obs_work *obs_work_create(size_t n_arms, size_t n_obs);
+void obs_work_destroy(obs_work *w);
+
+/* As obs_add. */
+void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
+
+/* dst += w (exact); w is left as it was. */
+void obs_work_flush(obs_acc *dst, const obs_work *w);
+
+/* Bytes an obs_acc / an obs_work of this shape holds (msksim bench reports them). */
+size_t obs_acc_bytes(size_t n_arms, size_t n_obs);
+size_t obs_work_bytes(size_t n_arms, size_t n_obs);
+
 /* Derived statistics. */
 double obs_mean(const obs_moments *m);
 double obs_sd(const obs_moments *m);
@@ -66,6 +90,9 @@ double obs_sd(const obs_moments *m);
 double obs_ci95(const obs_moments *m);
 /* Quantile q of a histogram of the variable (linear within a bin). */
 double obs_quantile(const uint32_t *hist, obs_var v, double q);
+/* n quantiles q[0..n) at once, each equal to obs_quantile's (one pass over the bins
+ * when q is ascending). */
+void obs_quantiles(const uint32_t *hist, obs_var v, const double *q, size_t n, double *out);
 
 static inline size_t obs_index(const obs_acc *a, size_t arm, size_t k)
 {

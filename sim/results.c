@@ -114,10 +114,8 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
         snprintf(longname, sizeof longname, "standard deviation of %s", vi->long_name);
         var1(wr, group, name, "time", buf, vi->units, longname);
         for (size_t k = 0; k < n; k++)
-            for (int q = 0; q < RESULTS_N_QUANTILES; q++)
-                buf[k * RESULTS_N_QUANTILES + q] = obs_quantile(
-                    &a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
-                    results_quantiles[q]);
+            obs_quantiles(&a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
+                          results_quantiles, RESULTS_N_QUANTILES, &buf[k * RESULTS_N_QUANTILES]);
         snprintf(name, sizeof name, "%s_quantiles", vi->name);
         snprintf(longname, sizeof longname, "quantiles of %s (histogram of %d bins over [%g, %g])",
                  vi->long_name, OBS_HIST_BINS, vi->hist_lo, vi->hist_hi);

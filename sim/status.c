@@ -83,19 +83,33 @@ void diag_add(diag_list *d, diag_severity sev, const char *file, int line, int c
     d->count++;
 }
 
+/* Write S with control characters but the tab shown as '?': file names and values
+ * quoted in messages may come from a hostile file, and must not drive the terminal
+ * with escape sequences or forge further lines. */
+static void put_clean(const char *s, FILE *out)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        fputc((*c < 0x20 && *c != '\t') || *c == 0x7F ? '?' : *c, out);
+}
+
 void diag_print(const diag_list *d, FILE *out)
 {
     static const char *const sev_name[] = {"error", "warning", "note"};
     for (size_t i = 0; i < d->count; i++) {
         const diag *g = &d->items[i];
-        if (g->line > 0)
-            fprintf(out, "%s:%d:%d: ", g->file, g->line, g->col);
-        else if (g->file[0])
-            fprintf(out, "%s: ", g->file);
+        if (g->line > 0 || g->file[0]) {
+            put_clean(g->file, out);
+            if (g->line > 0)
+                fprintf(out, ":%d:%d", g->line, g->col);
+            fputs(": ", out);
+        }
         fprintf(out, "%s: ", sev_name[g->severity]);
-        if (g->path[0])
-            fprintf(out, "%s: ", g->path);
-        fprintf(out, "%s\n", g->message);
+        if (g->path[0]) {
+            put_clean(g->path, out);
+            fputs(": ", out);
+        }
+        put_clean(g->message, out);
+        fputc('\n', out);
     }
 }
 

@@ -56,7 +56,8 @@ void diag_list_fini(diag_list *d);
 void diag_add(diag_list *d, diag_severity sev, const char *file, int line, int col,
               const char *path, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-/* Print as "FILE:LINE:COL: error: PATH: MESSAGE", one per line, in the order added. */
+/* Print as "FILE:LINE:COL: error: PATH: MESSAGE", one per line, in the order added;
+ * control characters (other than tab) in FILE, PATH and MESSAGE are shown as '?'. */
 void diag_print(const diag_list *d, FILE *out);
 
 /* Invariant check for bugs (never for user input). Prints file, line, expression and

@@ -1100,7 +1100,9 @@ int sweep_file_detect(const char *path)
     msk_status st = yamltree_parse_file(&t, path, NULL, &quiet);
     diag_list_fini(&quiet);
     int r = (st == MSK_OK || st == MSK_EDATA) && t.root ? yamltree_get(t.root, "sweep") != NULL : -1;
-    if ((st == MSK_OK || st == MSK_EDATA) && !t.root)
+    /* An empty document is "not a sweep"; a syntax error (no tree) is -1, so the
+     * caller's loader reports it with its location. */
+    if (st == MSK_OK && !t.root)
         r = 0;
     yamltree_fini(&t);
     return r;

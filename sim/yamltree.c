@@ -624,8 +624,10 @@ static int parse_index(const char *s, size_t len, size_t *out)
 
 #define SET_MAX_COMPONENTS 32
 
-msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int arg_index,
-                        diag_list *d)
+/* yamltree_set, with SHOWN a copy of DOTTED for messages (same length, control
+ * characters replaced): offsets into one are offsets into the other. */
+static msk_status set_at(yamltree *t, const char *dotted, const char *shown, const char *value,
+                         int arg_index, diag_list *d)
 {
     const char *const cl = yamltree_cmdline_file;
     /* Split the path first, so a malformed one changes nothing. */
@@ -636,7 +638,7 @@ msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int 
         size_t len = dot ? (size_t)(dot - s) : strlen(s);
         if (len == 0) {
             diag_add(d, DIAG_ERROR, cl, arg_index, 1, "",
-                     "--set '%.200s': the key path has an empty part", dotted);
+                     "--set '%.200s': the key path has an empty part", shown);
             return MSK_EUSAGE;
         }
         if (n == SET_MAX_COMPONENTS) {
@@ -675,7 +677,8 @@ msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int 
         if (where == 0)
             snprintf(prefix, sizeof prefix, "the top level");
         else
-            snprintf(prefix, sizeof prefix, "'%.*s'", where - 1 > 150 ? 150 : where - 1, dotted);
+            snprintf(prefix, sizeof prefix, "'%.*s'", where - 1 > 150 ? 150 : where - 1, shown);
+        const char *part = shown + where; /* comp[i] as shown */
         yamltree_node *cur = *slot;
         if (!cur || yamltree_is_null(cur)) {
             /* Create the container this component needs. */
@@ -688,20 +691,19 @@ msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int 
             t->n_nodes++;
         }
         if (cur->kind == YAMLTREE_SCALAR) {
-            diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
-                     "%s holds a single value, so it has no '%.*s'", prefix,
-                     (int)clen[i], comp[i]);
+            diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
+                     "%s holds a single value, so it has no '%.*s'", prefix, (int)clen[i], part);
             node_free(val);
             return MSK_EDATA;
         }
         if (cur->kind == YAMLTREE_SEQUENCE) {
             if (!is_index || index > cur->count) {
                 if (!is_index)
-                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
+                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
                              "%s is a list; '%.*s' is not an index (0, 1, ...)", prefix,
-                             (int)clen[i], comp[i]);
+                             (int)clen[i], part);
                 else
-                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, dotted,
+                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
                              "%s has %zu item%s; index %zu is past the end (use 0 to %zu)",
                              prefix, cur->count, cur->count == 1 ? "" : "s", index,
                              cur->count);
@@ -744,6 +746,22 @@ msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int 
 nomem:
     node_free(val);
     return MSK_ENOMEM;
+}
+
+msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int arg_index,
+                        diag_list *d)
+{
+    /* The path may come from a file (a sweep's parameter paths), and messages must not
+     * carry its control characters to the terminal. */
+    char *shown = strdup(dotted);
+    if (!shown)
+        return MSK_ENOMEM;
+    for (char *c = shown; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7F)
+            *c = '?';
+    msk_status st = set_at(t, dotted, shown, value, arg_index, d);
+    free(shown);
+    return st;
 }
 
 /* ---- Writing scalars ----------------------------------------------------------- */

@@ -99,8 +99,10 @@ why_rc() {
     esac
 }
 
-# check_refused NAME WANT AT FILE [ARGS...]; fragments are read from $tmp/frags.
+# check_refused NAME WANT AT FILE [ARGS...]; fragments are read from $tmp/frags. The
+# file is also given to `msksim $twin` (run, or sweep for sweep files).
 n_refused=0
+twin=run
 check_refused() {
     local name=$1 want=$2 at=$3 file=$4
     shift 4
@@ -122,13 +124,13 @@ check_refused() {
     located_n=$(grep -cE "$located" "$tmp/err")
     cp "$tmp/err" "$tmp/check.err"
 
-    rm -rf "$tmp/run" && mkdir "$tmp/run" && bounded "$tmp/run" "$msk" run "$file" -q -o result.h5 "$@"
+    rm -rf "$tmp/run" && mkdir "$tmp/run" && bounded "$tmp/run" "$msk" "$twin" "$file" -q -o result.h5 "$@"
     rc=$?
-    [ "$rc" = "$want" ] || problems="$problems run: exit $rc$(why_rc "$rc") (want $want);"
-    grep -qF -- "$loc" "$tmp/err" || problems="$problems run: no error located at '$at';"
-    [ -z "$(ls -A "$tmp/run")" ] || problems="$problems run wrote: $(ls -A "$tmp/run" | head -3 | tr '\n' ' ');"
+    [ "$rc" = "$want" ] || problems="$problems $twin: exit $rc$(why_rc "$rc") (want $want);"
+    grep -qF -- "$loc" "$tmp/err" || problems="$problems $twin: no error located at '$at';"
+    [ -z "$(ls -A "$tmp/run")" ] || problems="$problems $twin wrote: $(ls -A "$tmp/run" | head -3 | tr '\n' ' ');"
     if [ -z "$problems" ]; then
-        pass "$name: exit $want, $located_n located diagnostic(s), run wrote nothing"
+        pass "$name: exit $want, $located_n located diagnostic(s), $twin wrote nothing"
     else
         fail "$name:$problems"
         sed 's/^/    check stderr: /' "$tmp/check.err" | cut -c1-300 | head -8
@@ -155,6 +157,25 @@ for f in "$src"/tests/bad/*.yaml; do
     read -r -a argv <<<"$args"
     check_refused "$(basename "$f")" "$want" "$at" "$f" ${argv[@]+"${argv[@]}"}
 done
+
+# Sweep files, the same way; `msksim sweep` is their twin (it must not write a result or
+# a journal). Their base scenarios live in tests/bad/sweeps/base/.
+twin=sweep
+n_sweeps=0
+for f in "$src"/tests/bad/sweeps/*.yaml; do
+    [ -e "$f" ] || continue
+    n_sweeps=$((n_sweeps + 1))
+    awk '!/^#/ { exit } { print }' "$f" >"$tmp/header"
+    want=$(sed -n 's/^# expect-exit: *//p' "$tmp/header" | head -1)
+    at=$(sed -n 's/^# expect-at: *//p' "$tmp/header" | head -1)
+    sed -n 's/^# expect: //p' "$tmp/header" >"$tmp/frags"
+    if [ -z "$want" ] || [ -z "$at" ] || [ ! -s "$tmp/frags" ]; then
+        fail "sweeps/$(basename "$f"): header lacks '# expect-exit:', '# expect-at:' or '# expect:'"
+        continue
+    fi
+    check_refused "sweeps/$(basename "$f")" "$want" "$at" "$f"
+done
+twin=run
 
 # Generated cases: binary, huge or hostile inputs better made than committed.
 # gen NAME WANT AT FRAGMENT... [-- ARGS...]: check $tmp/gen/NAME.yaml.
@@ -280,11 +301,23 @@ printf "$head_ok" >"$tmp/gen/set-huge-value.yaml"
 gen set-huge-value 65 '<command line>:1:1' 'error: a value of 100000 bytes is longer than the limit of 65536' \
     -- --set "description=$(head -c 100000 /dev/zero | tr '\0' 'v')"
 
+printf "$head_ok" >"$tmp/gen/set-escape.yaml"
+gen set-escape 65 '<command line>:1:1' "error: arms.x?[31m.name: 'arms' is a list; 'x?[31m' is not an index" \
+    -- --set "$(printf 'arms.x\033[31m.name=y')"
+
+# Escape sequences in a file name taken from a file (a sweep's base): shown as '?'.
+printf 'sweep: s\nbase: "\\e[31mred.yaml"\nparameters: [{name: a, path: population.age_mean, range: [65, 85]}]\ndesign: {method: lhs, samples: 2}\noutcomes: [{arm: a, variable: falls_per_1000py}]\n' >"$tmp/gen/sweep-escape.yaml"
+twin=sweep
+gen sweep-escape 65 2:7 "error: base: cannot read the base scenario '" "?[31mred.yaml'"
+twin=run
+
 printf "$head_ok" >"$tmp/gen/set-alias.yaml"
 gen set-alias 65 '<command line>:1:1' 'error: aliases (*x) are not supported' -- --set 'population.size=*x'
 
 [ "$n_committed" -ge 100 ] && pass "$n_committed committed bad cases in tests/bad" ||
     fail "only $n_committed committed bad cases in tests/bad (want >= 100)"
+[ "$n_sweeps" -ge 25 ] && pass "$n_sweeps committed bad sweep files in tests/bad/sweeps" ||
+    fail "only $n_sweeps bad sweep files in tests/bad/sweeps (want >= 25)"
 pass "$n_refused bad inputs refused in all"
 
 # Unreadable files and usage errors carry no location; checked separately.

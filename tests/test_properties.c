@@ -1,8 +1,9 @@
 /* test_properties.c — random valid scenarios keep every state finite and physiological.
  *
- * Scenarios are drawn at random from the tables' ranges: every model parameter
- * uniformly within [min, max] of models/params.def, the population keys within those of
- * sim/scenario.def, random exposures, and one to three arms of random interventions.
+ * Scenarios are drawn at random from the tables' ranges: every model parameter within
+ * [min, max] of models/params.def narrowed around its default (see `spread`), the
+ * population keys within those of sim/scenario.def, random exposures, and one to three
+ * arms of random interventions.
  * Each draw goes through the scenario loader; a draw it refuses (cross-field rules such
  * as age_min <= age_max, or a cuff above the drawn safety limit) or the engine refuses
  * before time zero (correlations that are not positive-definite, inclusion criteria
@@ -17,8 +18,11 @@
  * the run must stop with MSK_ESOFTWARE and an error naming the individual, replicate,
  * arm, day and seed, the same for 1 and 3 threads.
  *
- * MSK_PROPERTY_SEED and MSK_PROPERTY_COUNT (environment) change the draw for a longer
- * search; a failure prints the seed, the draw number and the scenario text. */
+ * The observation at the horizon is also checked when k * step rounds above it.
+ *
+ * MSK_PROPERTY_SEED, MSK_PROPERTY_COUNT and MSK_PROPERTY_SPREAD_PCT (environment) change
+ * the draw for a longer or wider search; a failure prints the seed, the draw number and
+ * the scenario text (docs/robustness.md lists what the wide searches find). */
 #include "fixture.h" /* first: it asks for mkstemps (_DEFAULT_SOURCE) */
 
 #include <math.h>

@@ -3,9 +3,9 @@
  * The input is a file handed to `msksim plot` or `msksim export`. It is written to a
  * private temporary file (HDF5 reads files, not buffers), opened with resultfile_open
  * and, when that accepts it, loaded whole with resultdata_load, as plot and export do.
- * Beyond "no crash, no leak, no undefined behaviour": a refusal must say why, no
- * diagnostic may carry a control character (names and texts come from the file), and
- * no HDF5 object may be left open. Leaks inside libhdf5's own error paths are
+ * Beyond "no crash, no leak, no undefined behaviour": a refusal says why, the printed
+ * diagnostics are one line each without control characters (names and texts come from
+ * the file; fuzzcheck.h), and no HDF5 object is left open. Leaks inside libhdf5's own error paths are
  * suppressed (tests/fuzz/lsan.supp). */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 
 #include <hdf5.h>
 
+#include "fuzzcheck.h"
 #include "resultdata.h"
 #include "resultfile.h"
 
@@ -44,15 +45,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static void check_clean(const char *s)
-{
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-        if (*c < 0x20 || *c == 0x7F) {
-            fprintf(stderr, "control character 0x%02X in a diagnostic: %s\n", *c, s);
-            abort();
-        }
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
@@ -78,14 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "%zd HDF5 object(s) left open after resultfile_close\n", open_objects);
         abort();
     }
-    for (size_t i = 0; i < d.count; i++) {
-        check_clean(d.items[i].path);
-        check_clean(d.items[i].message);
-    }
-    if (st != MSK_OK && st != MSK_ENOMEM && d.errors == 0) {
-        fprintf(stderr, "refused (status %d) without an error diagnostic\n", (int)st);
-        abort();
-    }
+    fuzzcheck_printed(&d);
+    fuzzcheck_refusal(st, &d);
     diag_list_fini(&d);
     return 0;
 }

@@ -1,0 +1,548 @@
+/* cli_bench.c — `msksim bench`: the figures of docs/performance.md from one command.
+ *
+ * Runs the reference workload (scenarios/bench/reference.yaml) at each thread count,
+ * scaled copies of it (population size, horizon), and the same physiology with a
+ * fixed daily step; prints one row per run, then the scaling, the comparison with the
+ * daily step and every target of the performance issue as met or not. Each run is
+ * measured in its own child process (bench.h). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "bench.h"
+#include "cli.h"
+#include "scenario.h"
+#include "version.h"
+
+#define WEEKS_PER_YEAR 52.0
+
+const char cli_bench_help[] =
+    "Usage: msksim bench [--quick] [--threads LIST] [--people N] [--sizes LIST]\n"
+    "                    [--years LIST] [--daily-size N] [--scenario FILE] [--scratch DIR]\n"
+    "                    [--tsv FILE]\n"
+    "Measure the simulator: the reference workload (scenarios/bench/reference.yaml:\n"
+    "100,000 people aged 60-90, five arms, 10 years, weekly observations, a 1% sample\n"
+    "of trajectories written to HDF5) at each thread count, scaled copies of it, and the\n"
+    "same physiology integrated with a fixed daily step. Prints person-years per second\n"
+    "per core, events per second, peak memory, time in output, thread scaling, growth\n"
+    "with population size and horizon, the speed ratio and the difference in outcomes\n"
+    "against the daily step, and each performance target as met or not\n"
+    "(docs/performance.md). Every run is a separate process. The full set takes about\n"
+    "an hour on two cores, most of it the 10^6-people run.\n"
+    "\n"
+    "  --quick            tiny sizes (a few seconds): checks that everything runs\n"
+    "  --threads LIST     thread counts for the reference workload (default: 1,2,4,8,16\n"
+    "                     up to the cores online); the largest runs the scaled copies\n"
+    "  --people N         people in the reference workload (default: the scenario's)\n"
+    "  --sizes LIST       population sizes at the reference horizon (default\n"
+    "                     10000,100000,1000000); the sample of written trajectories\n"
+    "                     stays the reference's\n"
+    "  --years LIST       horizons in years at --daily-size people (default 1,10,30);\n"
+    "                     whole-follow-up programmes last the whole horizon\n"
+    "  --daily-size N     people for the horizons and the daily-step comparison\n"
+    "                     (default 10000)\n"
+    "  --scenario FILE    the reference workload (default scenarios/bench/reference.yaml)\n"
+    "  --scratch DIR      where result files are written and removed (default: $TMPDIR\n"
+    "                     or /tmp)\n"
+    "  --tsv FILE         also write one row per run as tab-separated values\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Exit status: 0 when every run worked (whether or not the targets are met), 2 bad\n"
+    "usage, 65 invalid scenario, 66 unreadable scenario, 70 a run failed, 74 cannot\n"
+    "write the TSV file.\n";
+
+static const char bench_usage_line[] =
+    "Usage: msksim bench [--quick] [--threads LIST] [--sizes LIST] [--years LIST] ...\n"
+    "Try 'msksim help bench'.\n";
+
+enum { MAX_LIST = 16, MAX_RUNS = 64 };
+
+/* Performance targets of the issue (docs/performance.md). */
+#define TARGET_PY_PER_CORE 250000.0
+#define TARGET_SPEEDUP_2 1.8
+#define TARGET_PEAK_MB_1E6 300.0
+#define TARGET_DAILY_RATIO 10.0
+#define TARGET_AGREEMENT_PCT 0.5
+
+typedef struct {
+    double v[MAX_LIST];
+    size_t n;
+} num_list;
+
+typedef struct {
+    const char *what; /* reference, size, horizon, exact, daily-step */
+    long people;
+    double years;
+    int threads;
+    double step_days;
+    int output;
+    bench_figures f;
+} run;
+
+typedef struct {
+    const char *file;
+    const char *scratch;
+    scenario base; /* the reference as loaded */
+    run runs[MAX_RUNS];
+    size_t n_runs;
+    FILE *tsv;
+} bench;
+
+static int parse_list(const char *arg, num_list *out, int integers)
+{
+    out->n = 0;
+    const char *p = arg;
+    while (*p) {
+        char *end;
+        errno = 0;
+        double x = strtod(p, &end);
+        if (errno || end == p || !(x > 0) || !isfinite(x) || (integers && x != floor(x)) ||
+            out->n == MAX_LIST || (*end && *end != ','))
+            return -1;
+        out->v[out->n++] = x;
+        p = *end ? end + 1 : end;
+        if (*end && !*p)
+            return -1;
+    }
+    return out->n ? 0 : -1;
+}
+
+static const char *default_scenario(void)
+{
+    struct stat st;
+    if (stat("scenarios/bench/reference.yaml", &st) == 0)
+        return "scenarios/bench/reference.yaml";
+    return MSK_SOURCE_DIR "/scenarios/bench/reference.yaml";
+}
+
+/* The reference scenario with a population size and horizon; programmes that last the
+ * whole reference follow-up last the whole new one. */
+static msk_status load_variant(const bench *b, long people, double years, scenario *sc)
+{
+    const scenario *ref = &b->base;
+    char buf[SCENARIO_MAX_ARMS * SCENARIO_MAX_INTERVENTIONS + 2][128];
+    const char *sets[SCENARIO_MAX_ARMS * SCENARIO_MAX_INTERVENTIONS + 2];
+    size_t n = 0;
+    double weeks = years * WEEKS_PER_YEAR;
+    snprintf(buf[n], sizeof buf[n], "population.size=%ld", people);
+    sets[n] = buf[n];
+    n++;
+    snprintf(buf[n], sizeof buf[n], "horizon_weeks=%.17g", weeks);
+    sets[n] = buf[n];
+    n++;
+    for (size_t a = 0; a < ref->n_arms; a++)
+        for (size_t j = 0; j < ref->arms[a].n_interventions; j++)
+            if (ref->arms[a].interventions[j].duration_weeks == ref->horizon_weeks) {
+                snprintf(buf[n], sizeof buf[n], "arms.%zu.interventions.%zu.duration_weeks=%.17g", a, j, weeks);
+                sets[n] = buf[n];
+                n++;
+            }
+    diag_list diags;
+    diag_list_init(&diags);
+    msk_status st = scenario_load(sc, b->file, sets, n, &diags);
+    if (st != MSK_OK)
+        diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    return st;
+}
+
+static double per_core(const run *r)
+{
+    return r->f.person_years / (r->f.sim_seconds * r->threads);
+}
+
+static void print_header(void)
+{
+    printf("%-10s %9s %6s %7s %13s %9s %11s %11s %12s %9s %9s %9s\n", "run", "people", "years",
+           "threads", "person-years", "sim s", "py/s/core", "py/cpu-s", "events/s", "output s",
+           "output MB", "peak MB");
+}
+
+static void print_row(const run *r)
+{
+    const bench_figures *f = &r->f;
+    printf("%-10s %9ld %6g %7d %13.0f %9.2f %11.0f %11.0f %12.0f %9.2f %9.1f %9.1f\n", r->what,
+           r->people, r->years, r->threads, f->person_years, f->sim_seconds, per_core(r),
+           f->person_years / f->sim_cpu_seconds, (double)f->events / f->sim_seconds,
+           f->output_seconds, f->output_mb, (double)f->peak_rss_kb / 1024.0);
+    fflush(stdout);
+}
+
+static void tsv_row(FILE *t, const run *r)
+{
+    const bench_figures *f = &r->f;
+    fprintf(t, "%s\t%ld\t%g\t%d\t%g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%llu\t%llu\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\n",
+            r->what, r->people, r->years, r->threads, r->step_days, f->person_years, f->sim_seconds,
+            f->sim_cpu_seconds, f->output_seconds, f->output_mb, (double)f->peak_rss_kb / 1024.0,
+            (unsigned long long)f->events, (unsigned long long)f->steps, f->sample_mb, f->log_mb,
+            f->accumulator_mb, per_core(r), (double)f->events / f->sim_seconds);
+}
+
+/* Measure one run (or find it already measured). NULL when it failed. */
+static const run *measure(bench *b, const char *what, long people, double years, int threads,
+                          double step_days, int output, msk_status *status)
+{
+    for (size_t i = 0; i < b->n_runs; i++) {
+        const run *r = &b->runs[i];
+        if (r->people == people && r->years == years && r->threads == threads &&
+            r->step_days == step_days && r->output == output)
+            return r;
+    }
+    if (b->n_runs == MAX_RUNS) {
+        *status = MSK_EUSAGE;
+        return NULL;
+    }
+    run *r = &b->runs[b->n_runs];
+    *r = (run){what, people, years, threads, step_days, output, {0}};
+    scenario sc;
+    msk_status st = load_variant(b, people, years, &sc);
+    if (st == MSK_OK) {
+        bench_options o = {threads, step_days, output, b->scratch};
+        st = bench_measure(&sc, &o, &r->f);
+        scenario_fini(&sc);
+    }
+    if (st != MSK_OK) {
+        fprintf(stderr, "msksim bench: the run '%s' (%ld people, %g years, %d threads) failed: %s\n",
+                what, people, years, threads, msk_status_message(st));
+        *status = st;
+        return NULL;
+    }
+    b->n_runs++;
+    print_row(r);
+    if (b->tsv)
+        tsv_row(b->tsv, r);
+    return r;
+}
+
+static void machine_line(FILE *out, const char *when)
+{
+    char model[256] = "unknown CPU", load[64] = "unknown";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f) {
+        char line[512];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "model name", 10) == 0) {
+                const char *c = strchr(line, ':');
+                if (c) {
+                    snprintf(model, sizeof model, "%s", c + 2);
+                    model[strcspn(model, "\n")] = 0;
+                }
+                break;
+            }
+        fclose(f);
+    }
+    f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fgets(load, sizeof load, f))
+            load[strcspn(load, "\n")] = 0;
+        fclose(f);
+    }
+    fprintf(out, "machine (%s): %s, %ld cores online, load average %s\n", when, model,
+            sysconf(_SC_NPROCESSORS_ONLN), load);
+}
+
+static const char *verdict(int met)
+{
+    return met ? "[met]    " : "[not met]";
+}
+
+/* Relative difference of y from x, in percent. */
+static double rel_pct(double x, double y)
+{
+    return 100.0 * (y - x) / fabs(x);
+}
+
+static void compare_daily(const bench *b, const run *exact, const run *daily, double *worst)
+{
+    const bench_figures *e = &exact->f, *d = &daily->f;
+    double ratio = per_core(exact) / per_core(daily);
+    printf("\ndaily step (%ld people, %g years, 1 thread): the exact loop is %.1fx faster "
+           "(%.0f against %.0f person-years/s/core; %.1f days stepped per person-year)\n",
+           exact->people, exact->years, ratio, per_core(exact), per_core(daily),
+           (double)d->steps / d->person_years);
+    printf("  %-24s %-16s %12s %12s %11s %14s\n", "outcome", "arm", "exact", "daily step",
+           "difference", "% change (pp)");
+    *worst = 0;
+    for (size_t a = 0; a < e->n_arms; a++)
+        for (int o = 0; o < BENCH_OUTCOMES; o++) {
+            int is_rate = o == BENCH_FALLS || o == BENCH_FRACTURES;
+            double x = is_rate ? e->rate[a][o] : e->end_mean[a][o];
+            double y = is_rate ? d->rate[a][o] : d->end_mean[a][o];
+            double diff = rel_pct(x, y);
+            if (!(fabs(diff) <= *worst))
+                *worst = fabs(diff);
+            printf("  %-24s %-16s %12.5g %12.5g %+10.3f%%", is_rate ? (o == BENCH_FALLS ? "falls /1000 py" : "fractures /1000 py")
+                                                                      : bench_outcome_names[o],
+                   b->base.arms[a].name, x, y, diff);
+            if (is_rate)
+                printf("\n");
+            else
+                printf(" %+14.4f\n", d->change_pct[a][o] - e->change_pct[a][o]);
+        }
+    printf("  (end-of-study means among survivors and event rates; the last column is the "
+           "difference in mean %% change from baseline, in percentage points)\n");
+}
+
+static int run_all(bench *b, const num_list *threads, const num_list *sizes, const num_list *years,
+                   long ref_people, double ref_years, long daily_size)
+{
+    msk_status st = MSK_OK;
+    int max_threads = (int)threads->v[threads->n - 1];
+    print_header();
+    const run *ref1 = NULL, *ref2 = NULL, *refmax = NULL;
+    for (size_t i = 0; i < threads->n; i++) {
+        const run *r = measure(b, "reference", ref_people, ref_years, (int)threads->v[i], 0, 1, &st);
+        if (!r)
+            return st;
+        if (r->threads == 1)
+            ref1 = r;
+        if (r->threads == 2)
+            ref2 = r;
+        refmax = r;
+    }
+    const run *by_size[MAX_LIST];
+    for (size_t i = 0; i < sizes->n; i++)
+        if (!(by_size[i] = measure(b, "size", (long)sizes->v[i], ref_years, max_threads, 0, 1, &st)))
+            return st;
+    const run *by_years[MAX_LIST];
+    for (size_t i = 0; i < years->n; i++)
+        if (!(by_years[i] = measure(b, "horizon", daily_size, years->v[i], max_threads, 0, 1, &st)))
+            return st;
+    const run *exact = measure(b, "exact", daily_size, ref_years, 1, 0, 0, &st);
+    if (!exact)
+        return st;
+    const run *daily = measure(b, "daily-step", daily_size, ref_years, 1, 1.0, 0, &st);
+    if (!daily)
+        return st;
+
+    /* Scaling. */
+    if (ref1 && ref2)
+        printf("\nthreads: 2 threads simulate the reference workload %.2fx faster than 1 "
+               "(parallel efficiency %.0f%%); the 2-thread run got %.2f cores of CPU time and did "
+               "%.0f%% of the 1-thread work per CPU-second (a busy machine lowers the first, not "
+               "the second)\n",
+               ref1->f.sim_seconds / ref2->f.sim_seconds, 50.0 * ref1->f.sim_seconds / ref2->f.sim_seconds,
+               ref2->f.sim_cpu_seconds / ref2->f.sim_seconds,
+               100.0 * (ref2->f.person_years / ref2->f.sim_cpu_seconds) /
+                   (ref1->f.person_years / ref1->f.sim_cpu_seconds));
+    for (size_t i = 0; ref1 && i < threads->n; i++)
+        if (threads->v[i] > 2) {
+            const run *r = measure(b, "reference", ref_people, ref_years, (int)threads->v[i], 0, 1, &st);
+            printf("threads: %d threads %.2fx faster than 1\n", r->threads, ref1->f.sim_seconds / r->f.sim_seconds);
+        }
+    printf("size (%g years, %d threads): person-years/s/core, peak MB (output buffers MB):", ref_years,
+           max_threads);
+    for (size_t i = 0; i < sizes->n; i++)
+        printf(" %ld: %.0f, %.0f (%.0f)%s", by_size[i]->people, per_core(by_size[i]),
+               (double)by_size[i]->f.peak_rss_kb / 1024.0, by_size[i]->f.sample_mb + by_size[i]->f.log_mb,
+               i + 1 < sizes->n ? ";" : "\n");
+    printf("horizon (%ld people, %d threads): person-years/s/core, peak MB (accumulators MB):", daily_size,
+           max_threads);
+    for (size_t i = 0; i < years->n; i++)
+        printf(" %g y: %.0f, %.0f (%.0f)%s", by_years[i]->years, per_core(by_years[i]),
+               (double)by_years[i]->f.peak_rss_kb / 1024.0, by_years[i]->f.accumulator_mb,
+               i + 1 < years->n ? ";" : "\n");
+    printf("output: the reference workload's result file (%.0f MB) took %.1f s to write, %.0f%% of "
+           "its run; the simulation itself writes nothing\n",
+           refmax->f.output_mb, refmax->f.output_seconds,
+           100.0 * refmax->f.output_seconds / (refmax->f.output_seconds + refmax->f.sim_seconds));
+
+    double worst;
+    compare_daily(b, exact, daily, &worst);
+
+    /* Peak memory at 10^6 people: measured, or extrapolated linearly in the size. */
+    const run *big = NULL, *small = NULL;
+    for (size_t i = 0; i < sizes->n; i++) {
+        if (!big || by_size[i]->people > big->people)
+            big = by_size[i];
+        if (!small || by_size[i]->people < small->people)
+            small = by_size[i];
+    }
+    double peak = (double)big->f.peak_rss_kb / 1024.0, buffers = big->f.sample_mb + big->f.log_mb;
+    int measured = big->people == 1000000;
+    if (!measured && big != small) {
+        double slope = ((double)big->f.peak_rss_kb - (double)small->f.peak_rss_kb) / 1024.0 /
+                       (double)(big->people - small->people);
+        peak += slope * (double)(1000000 - big->people);
+    }
+    double ratio = per_core(exact) / per_core(daily);
+    printf("\ntargets:\n");
+    printf("  %s >= %.0f person-years/s/core on the reference workload: %.0f (1 thread, wall clock), "
+           "%.0f per CPU-second\n",
+           verdict(ref1 && per_core(ref1) >= TARGET_PY_PER_CORE), TARGET_PY_PER_CORE,
+           ref1 ? per_core(ref1) : NAN, ref1 ? ref1->f.person_years / ref1->f.sim_cpu_seconds : NAN);
+    if (ref1 && ref2)
+        printf("  %s 2 threads >= %.1fx one thread: %.2fx (wall clock; %.2f cores were free)\n",
+               verdict(ref1->f.sim_seconds / ref2->f.sim_seconds >= TARGET_SPEEDUP_2), TARGET_SPEEDUP_2,
+               ref1->f.sim_seconds / ref2->f.sim_seconds, ref2->f.sim_cpu_seconds / ref2->f.sim_seconds);
+    else
+        printf("  [not run] 2 threads >= %.1fx one thread: needs --threads with 1 and 2\n", TARGET_SPEEDUP_2);
+    printf("  %s peak memory <= %.0f MB at 10^6 people: %.0f MB (%s; output buffers %.0f MB of it "
+           "at %ld people)\n",
+           verdict(peak <= TARGET_PEAK_MB_1E6), TARGET_PEAK_MB_1E6, peak,
+           measured ? "measured" : "extrapolated linearly from the sizes run", buffers, big->people);
+    printf("  %s >= %.0fx faster than the daily step: %.1fx\n", verdict(ratio >= TARGET_DAILY_RATIO),
+           TARGET_DAILY_RATIO, ratio);
+    printf("  %s key outcomes within %.1f%% of the daily step: largest difference %.3f%%\n",
+           verdict(worst <= TARGET_AGREEMENT_PCT), TARGET_AGREEMENT_PCT, worst);
+    return MSK_OK;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"quick", no_argument, NULL, 'Q'},          {"threads", required_argument, NULL, 't'},
+        {"sizes", required_argument, NULL, 'S'},    {"years", required_argument, NULL, 'Y'},
+        {"daily-size", required_argument, NULL, 'D'}, {"scenario", required_argument, NULL, 'f'},
+        {"scratch", required_argument, NULL, 'd'},  {"tsv", required_argument, NULL, 'T'},
+        {"people", required_argument, NULL, 'P'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int quick = 0;
+    num_list threads = {{0}, 0}, sizes = {{0}, 0}, years = {{0}, 0}, daily = {{0}, 0}, people = {{0}, 0};
+    const char *file = NULL, *scratch = NULL, *tsv = NULL;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        num_list *l = NULL;
+        int integers = 1;
+        switch (c) {
+        case 'Q':
+            quick = 1;
+            continue;
+        case 't':
+            l = &threads;
+            break;
+        case 'S':
+            l = &sizes;
+            break;
+        case 'Y':
+            l = &years;
+            integers = 0;
+            break;
+        case 'D':
+            l = &daily;
+            break;
+        case 'P':
+            l = &people;
+            break;
+        case 'f':
+            file = optarg;
+            continue;
+        case 'd':
+            scratch = optarg;
+            continue;
+        case 'T':
+            tsv = optarg;
+            continue;
+        case 'h':
+            fputs(cli_bench_help, stdout);
+            return 0;
+        default:
+            return cli_usage_error("bench", bench_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        int single = l == &daily || l == &people;
+        if (parse_list(optarg, l, integers) != 0 || (single && l->n != 1) ||
+            (l == &threads && l->v[l->n - 1] > 4096))
+            return cli_usage_error("bench", bench_usage_line, "--%s needs %s, not '%s'",
+                                   c == 't'   ? "threads"
+                                   : c == 'S' ? "sizes"
+                                   : c == 'Y' ? "years"
+                                   : c == 'P' ? "people"
+                                              : "daily-size",
+                                   single     ? "one whole number above 0"
+                                   : integers  ? "whole numbers above 0 separated by commas (e.g. 1,2)"
+                                               : "numbers above 0 separated by commas (e.g. 1,10,30)",
+                                   optarg);
+    }
+    if (optind != argc)
+        return cli_usage_error("bench", bench_usage_line, "unexpected argument '%s'", argv[optind]);
+
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!threads.n) {
+        static const int t[] = {1, 2, 4, 8, 16};
+        for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+            if (t[i] == 1 || t[i] <= cores)
+                threads.v[threads.n++] = t[i];
+    }
+    /* Ascending thread counts: the largest runs the scaled copies. */
+    for (size_t i = 1; i < threads.n; i++)
+        for (size_t j = i; j > 0 && threads.v[j] < threads.v[j - 1]; j--) {
+            double x = threads.v[j];
+            threads.v[j] = threads.v[j - 1];
+            threads.v[j - 1] = x;
+        }
+    if (!sizes.n) {
+        sizes = quick ? (num_list){{100, 200}, 2} : (num_list){{10000, 100000, 1000000}, 3};
+    }
+    if (!years.n)
+        years = quick ? (num_list){{0.5, 1}, 2} : (num_list){{1, 10, 30}, 3};
+    long daily_size = daily.n ? (long)daily.v[0] : quick ? 100 : 10000;
+    if (!scratch)
+        scratch = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+    bench b;
+    memset(&b, 0, sizeof b);
+    b.file = file ? file : default_scenario();
+    b.scratch = scratch;
+    diag_list diags;
+    diag_list_init(&diags);
+    msk_status st = scenario_load(&b.base, b.file, NULL, 0, &diags);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    if (st != MSK_OK) {
+        fprintf(stderr, "msksim bench: %s: %s\n", b.file, msk_status_message(st));
+        return msk_status_exit_code(st);
+    }
+    if (b.base.n_arms > BENCH_MAX_ARMS) {
+        fprintf(stderr, "msksim bench: %s: at most %d arms can be compared, not %zu\n", b.file,
+                BENCH_MAX_ARMS, b.base.n_arms);
+        scenario_fini(&b.base);
+        return msk_status_exit_code(MSK_EDATA);
+    }
+    long ref_people = people.n ? (long)people.v[0] : quick ? 200 : (long)b.base.population.size;
+    double ref_years = quick ? 1 : b.base.horizon_weeks / WEEKS_PER_YEAR;
+
+    atomicfile af = {0};
+    if (tsv) {
+        diag_list_init(&diags);
+        st = atomicfile_open(&af, tsv, &diags);
+        diag_print(&diags, stderr);
+        diag_list_fini(&diags);
+        if (st != MSK_OK) {
+            scenario_fini(&b.base);
+            return msk_status_exit_code(MSK_EIO);
+        }
+        b.tsv = af.f;
+        fputs("run\tpeople\tyears\tthreads\tstep_days\tperson_years\tsim_seconds\tsim_cpu_seconds\t"
+              "output_seconds\toutput_mb\tpeak_mb\tevents\tsteps\tsample_mb\tlog_mb\taccumulator_mb\t"
+              "py_per_s_core\tevents_per_s\n",
+              b.tsv);
+    }
+
+    printf("msksim bench %s (git %s): %s%s\n", MSK_VERSION, MSK_GIT_REVISION, b.file,
+           quick ? " (--quick: tiny sizes, figures not meaningful)" : "");
+    printf("workload: %s; %zu arms, observations every %g weeks, %lld sampled trajectories per arm\n",
+           b.base.name, b.base.n_arms, b.base.observe_every_weeks, (long long)b.base.record.sample_size);
+    machine_line(stdout, "start");
+    st = run_all(&b, &threads, &sizes, &years, ref_people, ref_years, daily_size);
+    machine_line(stdout, "end");
+    if (tsv) {
+        diag_list_init(&diags);
+        msk_status ts = st == MSK_OK ? atomicfile_commit(&af, &diags) : MSK_OK;
+        if (st != MSK_OK)
+            atomicfile_abort(&af);
+        diag_print(&diags, stderr);
+        diag_list_fini(&diags);
+        if (ts != MSK_OK && st == MSK_OK)
+            st = MSK_EIO;
+    }
+    scenario_fini(&b.base);
+    return msk_status_exit_code(st);
+}
