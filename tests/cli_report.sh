@@ -52,19 +52,32 @@ check "run the immobilization scenario (200 people)" "$msksim" run "$src/scenari
 check "plot it" "$msksim" plot "$work/imm.h5" -o "$work/figs" -q
 n=$(ls "$work/figs"/fig*.png 2>/dev/null | wc -l)
 instrument "$work/figs/index.html" "$work/figs/probe.html"
-check "chromium loads every one of the $n images of index.html" bash -c \
-  "r=\$($(declare -f chrome loaded); work='$work'; browser='$browser'; loaded '$work/figs/probe.html'); echo \"\$r\"; [ \"\$r\" = 'IMAGES-LOADED $n OF $n BROKEN []' ] && [ $n -ge 7 ]"
+# Checks are shell functions called with their file names as arguments: chromium is
+# started without a shell re-reading any path.
+expect_loaded() { # expect_loaded PAGE WANTED-LINE
+  local r
+  r=$(loaded "$1")
+  echo "$r"
+  [ "$r" = "$2" ]
+}
+screenshot() { # screenshot OUT.png PAGE
+  chrome --window-size=1280,2400 --screenshot="$1" "file://$2" &&
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+    [ "$(stat -c %s "$1")" -gt 50000 ]
+}
+[ "$n" -ge 7 ] || { echo "FAIL: only $n figures"; fail=$((fail + 1)); }
+check "chromium loads every one of the $n images of index.html" \
+  expect_loaded "$work/figs/probe.html" "IMAGES-LOADED $n OF $n BROKEN []"
 
 # The probe must catch a broken image, or the check above proves nothing.
 sed '0,/data:image\/png;base64,iVBOR/s//data:image\/png;base64,AAAA/' "$work/figs/index.html" >"$work/figs/broken.html"
 instrument "$work/figs/broken.html" "$work/figs/broken-probe.html"
-check "a page with a corrupt image is caught (image 0 broken)" bash -c \
-  "r=\$($(declare -f chrome loaded); work='$work'; browser='$browser'; loaded '$work/figs/broken-probe.html'); echo \"\$r\"; [ \"\$r\" = 'IMAGES-LOADED $((n - 1)) OF $n BROKEN [0]' ]"
+check "a page with a corrupt image is caught (image 0 broken)" \
+  expect_loaded "$work/figs/broken-probe.html" "IMAGES-LOADED $((n - 1)) OF $n BROKEN [0]"
 
 shot="$PWD/report-screenshot.png"
 rm -f "$shot"
-check "chromium takes a screenshot of the page ($shot)" bash -c \
-  "$(declare -f chrome); work='$work'; browser='$browser'; chrome --window-size=1280,2400 --screenshot='$shot' 'file://$work/figs/index.html' && [ \$(head -c 8 '$shot' | od -An -tx1 | tr -d ' \n') = 89504e470d0a1a0a ] && [ \$(stat -c %s '$shot') -gt 50000 ]"
+check "chromium takes a screenshot of the page ($shot)" screenshot "$shot" "$work/figs/index.html"
 
 echo "$fail failure(s)"
 exit $fail
