@@ -1295,8 +1295,12 @@ static msk_status load_base(loader *L, const yamltree_node *base_node)
     return MSK_OK;
 }
 
-/* Load every point's scenario; report the first few that fail, and each warning once
- * with the number of points that raise it. */
+/* Points `check` validates at most: beyond this an evenly spaced subset (with the
+ * first and last point) is checked, and each point is validated again when it runs. */
+enum { CHECK_MAX_POINTS = 100000 };
+
+/* Load every point's scenario (or an evenly spaced CHECK_MAX_POINTS of them); report
+ * the first few that fail, and each warning once with the number of points that raise it. */
 static msk_status check_points(loader *L)
 {
     sweep *sw = L->sw;
@@ -1304,7 +1308,14 @@ static msk_status check_points(loader *L)
     diag_list warn;
     diag_list_init(&warn);
     size_t *count = NULL;
-    for (size_t p = 0; p < sw->n_points && !L->nomem; p++) {
+    const size_t n_check = sw->n_points < CHECK_MAX_POINTS ? sw->n_points : CHECK_MAX_POINTS;
+    if (n_check < sw->n_points)
+        report_at(L, DIAG_NOTE, (sweep_loc){sw->source_path, 0, 0}, "",
+                  "checked %zu evenly spaced of the %zu points; every point is validated again "
+                  "when it runs", n_check, sw->n_points);
+    for (size_t c = 0; c < n_check && !L->nomem; c++) {
+        /* c-th of n_check points spread over [0, n_points - 1]; exact for n_check = n_points. */
+        const size_t p = n_check > 1 ? (size_t)((double)c * (double)(sw->n_points - 1) / (double)(n_check - 1) + 0.5) : 0;
         scenario sc;
         diag_list tmp;
         diag_list_init(&tmp);
@@ -1347,12 +1358,12 @@ static msk_status check_points(loader *L)
     }
     for (size_t j = 0; j < warn.count; j++)
         diag_add(L->d, DIAG_WARNING, warn.items[j].file, warn.items[j].line, warn.items[j].col, warn.items[j].path,
-                 "%s [at %zu of the %zu points]", warn.items[j].message, count[j], sw->n_points);
+                 "%s [at %zu of the %zu points checked]", warn.items[j].message, count[j], n_check);
     free(count);
     diag_list_fini(&warn);
     if (failed > 3)
         report_at(L, DIAG_ERROR, (sweep_loc){sw->source_path, 0, 0}, "",
-                  "%zu more of the %zu points are invalid (only the first 3 are shown)", failed - 3, sw->n_points);
+                  "%zu more of the %zu points checked are invalid (only the first 3 are shown)", failed - 3, n_check);
     return failed ? MSK_EDATA : MSK_OK;
 }
 
