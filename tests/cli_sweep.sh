@@ -91,7 +91,7 @@ check "help sweep shows --shard" bash -c "'$msk' help sweep | grep -q -- '--shar
 check "check accepts the example sweep and counts its points" bash -c \
   "'$msk' check '$example' | grep -q 'saltelli design, 4 parameters, 48 points x 1 replicate = 48 runs'"
 check "check reports cuff pressures above the advised range once, with the count of points" bash -c \
-  "'$msk' check '$example' 2>&1 | grep -E 'bfr-dose.yaml:[0-9]+:[0-9]+: warning: .*above the advised 60% AOP.*\[at [0-9]+ of the 48 points\]'"
+  "'$msk' check '$example' 2>&1 | grep -E 'bfr-dose.yaml:[0-9]+:[0-9]+: warning: .*above the advised 60% AOP.*\[at [0-9]+ of the 48 points checked\]'"
 
 # Bad sweep files: refused with 65 and a FILE:LINE:COL in the sweep file.
 bad() { # bad NAME EXPECTED-FRAGMENT: the file $work/NAME.yaml must be refused so
