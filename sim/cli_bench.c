@@ -34,7 +34,7 @@ const char cli_bench_help[] =
     "with population size and horizon, the speed ratio and the difference in outcomes\n"
     "against the daily step, and each performance target as met or not\n"
     "(docs/performance.md). Every run is a separate process. The full set takes about\n"
-    "an hour on two cores, most of it the 10^6-people run.\n"
+    "40 minutes on two cores, most of it the 10^6-people run.\n"
     "\n"
     "  --quick            tiny sizes (a few seconds): checks that everything runs\n"
     "  --threads LIST     thread counts for the reference workload (default: 1,2,4,8,16\n"

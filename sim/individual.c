@@ -232,6 +232,7 @@ static double new_clock(life *L, int clock, rng_purpose purpose)
 /* Recompute every piecewise-constant input and hazard from the current state. */
 static void refresh(life *L)
 {
+    L->refreshed_at = L->t;
     const model_params *p = L->p;
     const person *x = L->x;
     double age = age_now(L);
@@ -320,7 +321,6 @@ static void refresh(life *L)
     int bound = legs_unavailable(L);
     L->rate[CLOCK_FALL] = falls_rate(age, x->female, gait_now(L), grip, bound, p) / DAYS_PER_YEAR;
     L->rate[CLOCK_ADMISSION] = L->immob[IMMOB_HOSPITAL] ? 0.0 : mortality_admission_rate(age, p) / DAYS_PER_YEAR;
-    L->refreshed_at = L->t;
     L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
                                           isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
                            DAYS_PER_YEAR;
