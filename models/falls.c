@@ -14,7 +14,9 @@ double falls_rate(double age, int female, double gait, double grip, int immobili
     rate *= pow(p->falls_grip_hr_per_sd, (ref - grip) / sd);
     if (immobilized)
         rate *= p->falls_immobilized_rr;
-    return rate;
+    /* The exponential risk factors are fitted on ordinary ranges; their product would
+     * otherwise grow without bound at extreme ages, gait or grip. */
+    return fmin(rate, p->falls_max_rate);
 }
 
 void falls_fracture_probabilities(double tscore, const model_params *p,
