@@ -37,7 +37,10 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
                       p->bone_protein_formation_drop * prot_def +
                       p->bone_overload_formation_gain * above;
     bone_rates r;
-    r.resorption = p->bone_turnover / DAYS_PER_YEAR * b->bmd * resorb_mult;
+    /* Only bone above a residual density is remodelled away: BMD approaches it
+     * instead of crossing zero however strong the imbalance. */
+    r.resorption = p->bone_turnover / DAYS_PER_YEAR * fmax(0.0, b->bmd - p->bone_residual_bmd) *
+                   resorb_mult;
     r.coupling = fmax(0.0, coupling);
     return r;
 }
@@ -64,11 +67,12 @@ double bone_stimulus(double strength_rel, double loading, double bmd_rel, double
     double w = p->bone_muscle_weight;
     /* Strain rises as the same load meets less bone (Frost): divide by density. */
     double floor = p->bone_stimulus_floor;
-    double habitual = (floor + (1.0 - floor) * (w * strength_rel + (1.0 - w)) * loading) / bmd_rel;
+    double habitual = floor + (1.0 - floor) * (w * strength_rel + (1.0 - w)) * loading;
     double training = weekly > 0 ? p->bone_training_stimulus * weekly /
                                        (weekly + p->muscle_train_halfsat)
                                  : 0.0;
-    return habitual + training;
+    /* Training strain, too, falls as bone densifies: gains level off (Frost). */
+    return (habitual + training) / bmd_rel;
 }
 
 double bone_tscore(double bmd, int female, const model_params *p)

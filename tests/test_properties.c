@@ -112,10 +112,12 @@ static void put_key(text *t, gsl_rng *r, const char *indent, const char *section
 }
 
 /* Model parameters are drawn from [min, max] scaled towards the default by SPREAD:
- * 1 is the table's whole range, 0.25 a quarter of it on each side of the default.
- * The suite uses 0.25: wider draws still find states the models were not built for
- * (docs/robustness.md lists them), which is what MSK_PROPERTY_SPREAD_PCT=100 is for. */
-static double spread = 0.25;
+ * 1 is the table's whole range, 0.5 half of it on each side of the default.
+ * The suite uses 0.5 (100 draws pass there since the bone model's residual density and
+ * normalised training strain, and the fall-rate ceiling); the whole range still finds
+ * states the models were not built for (docs/robustness.md lists them), which is what
+ * MSK_PROPERTY_SPREAD_PCT=100 is for. */
+static double spread = 0.5;
 
 /* Draw one scenario as YAML. */
 static void draw_scenario(gsl_rng *r, text *t, size_t *n_people)
@@ -300,7 +302,7 @@ static void random_scenarios(void)
 {
     const unsigned long seed = (unsigned long)env_int("MSK_PROPERTY_SEED", 20261121);
     const int count = env_int("MSK_PROPERTY_COUNT", 40);
-    spread = env_int("MSK_PROPERTY_SPREAD_PCT", 25) / 100.0;
+    spread = env_int("MSK_PROPERTY_SPREAD_PCT", 50) / 100.0;
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, seed);
     text t = {malloc(1 << 17), 0, 1 << 17};
