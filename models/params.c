@@ -26,3 +26,12 @@ int model_param_opens_group(size_t i)
             return 0;
     return 1;
 }
+
+const model_param_info *model_param_find(const char *group, const char *name)
+{
+    for (size_t i = 0; i < model_param_count; i++)
+        if (strcmp(model_param_table[i].group, group) == 0 &&
+            strcmp(model_param_table[i].name, name) == 0)
+            return &model_param_table[i];
+    return NULL;
+}

@@ -28,6 +28,9 @@ extern const size_t model_param_count;
  * print each group whole, even if params.def interleaves groups. */
 int model_param_opens_group(size_t i);
 
+/* The row of model.GROUP.NAME, or NULL when there is none. */
+const model_param_info *model_param_find(const char *group, const char *name);
+
 /* Fill p with every default from params.def. */
 void model_params_defaults(model_params *p);
 

@@ -56,15 +56,6 @@ static int get_real(const yamltree_node *map, const char *key, const char *path,
     return 1;
 }
 
-static const model_param_info *find_param(const char *group, const char *name)
-{
-    for (size_t i = 0; i < model_param_count; i++)
-        if (strcmp(model_param_table[i].group, group) == 0 &&
-            strcmp(model_param_table[i].name, name) == 0)
-            return &model_param_table[i];
-    return NULL;
-}
-
 static void load_param(calibrate_param *cp, const yamltree_node *item, const char *path,
                        const char *file, diag_list *d)
 {
@@ -93,7 +84,7 @@ static void load_param(calibrate_param *cp, const yamltree_node *item, const cha
             cp->group = strndup(name->text, (size_t)(dot - name->text));
             cp->name = strdup(dot + 1);
             if (cp->group && cp->name)
-                info = find_param(cp->group, cp->name);
+                info = model_param_find(cp->group, cp->name);
         }
         if (!info)
             diag_add(d, DIAG_ERROR, file, name->line, name->col, path,

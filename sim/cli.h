@@ -18,6 +18,16 @@ int cli_bench(int argc, char **argv);
 int cli_usage_error(const char *command, const char *usage_line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* "msksim ARGS..." for the provenance of a result (malloc'ed; NULL when out of memory). */
+char *cli_command_line(int argc, char **argv);
+
+/* Parse a --threads value: a whole number from 1 to 4096. Returns 0 and sets *threads,
+ * or -1 when the text is not one. */
+int cli_parse_threads(const char *text, int *threads);
+
+/* Route SIGINT and SIGTERM to handler (which should only set a flag). */
+void cli_catch_stop_signals(void (*handler)(int));
+
 /* Help text of each subcommand, printed by `msksim help NAME` and `NAME --help`. */
 extern const char cli_run_help[];
 extern const char cli_check_help[];

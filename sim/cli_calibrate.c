@@ -53,15 +53,11 @@ int cli_calibrate(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case 'q': quiet = 1; break;
-        case 't': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 4096)
+        case 't':
+            if (cli_parse_threads(optarg, &threads) != 0)
                 return cli_usage_error("calibrate", usage_line,
                                        "--threads expects a whole number from 1 to 4096, not '%s'", optarg);
-            threads = (int)v;
             break;
-        }
         case 'h': fputs(cli_calibrate_help, stdout); return 0;
         case ':': return cli_usage_error("calibrate", usage_line, "option '%s' needs a value", argv[optind - 1]);
         default: return cli_usage_error("calibrate", usage_line, "unknown option '%s'", argv[optind - 1]);
@@ -81,11 +77,7 @@ int cli_calibrate(int argc, char **argv)
     calibrate_report report;
     msk_status st = calibrate_load(&spec, argv[optind], &diags);
     if (st == MSK_OK) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        cli_catch_stop_signals(on_signal);
         if (!quiet)
             fprintf(stderr, "msksim calibrate: %zu free parameters, trials in %s (cohorts 1/%zu), "
                             "%d thread%s\n",

@@ -209,17 +209,13 @@ int cli_evidence(int argc, char **argv)
         case 'p': parameters = optarg; break;
         case 's': sets[n_sets++] = optarg; break;
         case 'q': quiet = 1; break;
-        case 't': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 4096) {
+        case 't':
+            if (cli_parse_threads(optarg, &threads) != 0) {
                 free(sets);
                 return cli_usage_error("evidence", usage_line,
                                        "--threads expects a whole number from 1 to 4096, not '%s'", optarg);
             }
-            threads = (int)v;
             break;
-        }
         case 'h':
             free(sets);
             fputs(cli_evidence_help, stdout);
@@ -280,11 +276,7 @@ int cli_evidence(int argc, char **argv)
     evidence_set set;
     memset(&set, 0, sizeof set);
     if (st == MSK_OK) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
+        cli_catch_stop_signals(on_signal);
         evidence_options opt = {quick ? QUICK_DIVISOR : 1, threads, overrides, n_param + n_sets,
                                 &stop_requested, !quiet};
         if (!quiet)

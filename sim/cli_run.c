@@ -49,22 +49,6 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static char *join_args(int argc, char **argv)
-{
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    strcpy(s, "msksim");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 /* Under mpirun every rank runs this; the population is split into block ranges and
  * only rank 0 writes (see mpi_engine.h). */
 static int run(int argc, char **argv, const mpi_env *e)
@@ -88,14 +72,10 @@ static int run(int argc, char **argv, const mpi_env *e)
             output = optarg;
             break;
         case 't': {
-            char *end;
-            errno = 0;
-            long n = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || n < 1 || n > 4096) {
+            if (cli_parse_threads(optarg, &threads) != 0) {
                 free(sets);
                 return cli_usage_error("run", run_usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", optarg);
             }
-            threads = (int)n;
             break;
         }
         case 's':
@@ -148,12 +128,7 @@ static int run(int argc, char **argv, const mpi_env *e)
         output = default_path;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_stop_signals(on_signal);
 
     engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1};
 #ifdef MSK_HAVE_MPI
@@ -179,7 +154,7 @@ static int run(int argc, char **argv, const mpi_env *e)
     if (st == MSK_OK && stop_requested)
         st = MSK_EINTERRUPTED;
     if (st == MSK_OK) {
-        char *cmd = join_args(argc, argv);
+        char *cmd = cli_command_line(argc, argv);
         st = results_write(&res, output, cmd ? cmd : "msksim run", &diags);
         free(cmd);
     }

@@ -64,22 +64,6 @@ static void on_drain(int sig)
     drain_requested = 1;
 }
 
-static char *join_args(int argc, char **argv)
-{
-    size_t len = 16;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    strcpy(s, "msksim");
-    for (int i = 0; i < argc; i++) {
-        strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
 static int parse_shard(const char *s, size_t *index, size_t *count)
 {
     char *end;
@@ -137,13 +121,8 @@ int cli_sweep(int argc, char **argv)
             opt.out_path = optarg;
             break;
         case 't': {
-            char *end;
-            errno = 0;
-            long n = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || n < 1 || n > 4096)
+            if (cli_parse_threads(optarg, &opt.threads) != 0)
                 rc = cli_usage_error("sweep", usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", optarg);
-            else
-                opt.threads = (int)n;
             break;
         }
         case 's':
@@ -200,7 +179,7 @@ int cli_sweep(int argc, char **argv)
         mpi_env_finalize(&e);
         return msk_status_exit_code(MSK_EDATA);
     }
-    char *cmd = join_args(argc, argv);
+    char *cmd = cli_command_line(argc, argv);
     opt.command_line = cmd ? cmd : "msksim sweep";
     rc = sweeprun(&opt, &e);
     free(cmd);

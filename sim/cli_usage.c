@@ -1,6 +1,11 @@
-/* cli_usage.c — the one way subcommands report bad usage (exit status 2). */
+/* cli_usage.c — what every subcommand shares: reporting bad usage (exit status 2),
+ * reading --threads, catching stop signals, recording the command line. */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "status.h"
@@ -15,4 +20,41 @@ int cli_usage_error(const char *command, const char *usage_line, const char *fmt
     fputc('\n', stderr);
     fputs(usage_line, stderr);
     return msk_status_exit_code(MSK_EUSAGE);
+}
+
+char *cli_command_line(int argc, char **argv)
+{
+    size_t len = sizeof "msksim";
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    strcpy(s, "msksim");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+int cli_parse_threads(const char *text, int *threads)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno || *end || end == text || n < 1 || n > 4096)
+        return -1;
+    *threads = (int)n;
+    return 0;
+}
+
+void cli_catch_stop_signals(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }

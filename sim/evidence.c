@@ -212,15 +212,6 @@ void evidence_set_fini(evidence_set *set)
     memset(set, 0, sizeof *set);
 }
 
-static const model_param_info *find_param(const char *group, const char *name)
-{
-    for (size_t i = 0; i < model_param_count; i++)
-        if (strcmp(model_param_table[i].group, group) == 0 &&
-            strcmp(model_param_table[i].name, name) == 0)
-            return &model_param_table[i];
-    return NULL;
-}
-
 msk_status evidence_parameter_overrides(const char *file, char ***overrides, size_t *n,
                                         diag_list *diags)
 {
@@ -261,7 +252,7 @@ msk_status evidence_parameter_overrides(const char *file, char ***overrides, siz
             char path[160];
             snprintf(path, sizeof path, "model.%s.%s", gk->text, pk->text);
             double x;
-            if (!find_param(gk->text, pk->text)) {
+            if (!model_param_find(gk->text, pk->text)) {
                 diag_add(diags, DIAG_ERROR, file, pk->line, pk->col, path,
                          "unknown model parameter (see 'msksim params')");
             } else if (pv->kind != YAMLTREE_SCALAR || pv->quoted ||
