@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
 const model_param_info model_param_table[] = {
 #define PARAM(group, name, unit, def, lo, hi, help, source) \
     {#group, #name, unit, help, source, def, lo, hi, offsetof(model_params, group##_##name)},
@@ -34,4 +37,25 @@ const model_param_info *model_param_find(const char *group, const char *name)
             strcmp(model_param_table[i].name, name) == 0)
             return &model_param_table[i];
     return NULL;
+}
+
+int model_params_correlation_factor(const model_params *p,
+                                    double chol[BASELINE_Z_COUNT][BASELINE_Z_COUNT])
+{
+    enum { N = BASELINE_Z_COUNT };
+    memset(chol, 0, sizeof(double) * N * N);
+    for (size_t i = 0; i < N; i++)
+        chol[i][i] = 1.0;
+    chol[BASELINE_Z_BMD][BASELINE_Z_LEAN] = p->baseline_corr_muscle_bone;
+    chol[BASELINE_Z_STRENGTH][BASELINE_Z_LEAN] = p->baseline_corr_muscle_strength;
+    chol[BASELINE_Z_GAIT][BASELINE_Z_STRENGTH] = p->baseline_corr_strength_gait;
+    chol[BASELINE_Z_ACTIVITY][BASELINE_Z_GAIT] = p->baseline_corr_activity_gait;
+    for (size_t i = 0; i < N; i++)
+        for (size_t j = 0; j < i; j++)
+            chol[j][i] = chol[i][j];
+    gsl_matrix_view m = gsl_matrix_view_array(&chol[0][0], N, N);
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int rc = gsl_linalg_cholesky_decomp1(&m.matrix);
+    gsl_set_error_handler(old);
+    return rc == 0 ? 0 : -1;
 }

@@ -31,6 +31,16 @@ int model_param_opens_group(size_t i);
 /* The row of model.GROUP.NAME, or NULL when there is none. */
 const model_param_info *model_param_find(const char *group, const char *name);
 
+/* Baseline residuals correlated through model.baseline.corr_* (population.c). */
+enum { BASELINE_Z_LEAN, BASELINE_Z_STRENGTH, BASELINE_Z_GAIT, BASELINE_Z_BMD, BASELINE_Z_ACTIVITY,
+       BASELINE_Z_COUNT };
+
+/* Lower Cholesky factor of the baseline residual correlation matrix into
+ * chol[i][j] (row-major, j <= i). Returns 0, or -1 when the correlations do not form a
+ * positive-definite matrix (the loader refuses such a scenario). */
+int model_params_correlation_factor(const model_params *p,
+                                    double chol[BASELINE_Z_COUNT][BASELINE_Z_COUNT]);
+
 /* Fill p with every default from params.def. */
 void model_params_defaults(model_params *p);
 

@@ -11,8 +11,9 @@
 
 #include "../models/bone.h"
 
-/* Correlated residuals, in this order. */
-enum { Z_LEAN, Z_STRENGTH, Z_GAIT, Z_BMD, Z_ACTIVITY, Z_COUNT };
+/* Correlated residuals, in the order of model_params_correlation_factor. */
+enum { Z_LEAN = BASELINE_Z_LEAN, Z_STRENGTH = BASELINE_Z_STRENGTH, Z_GAIT = BASELINE_Z_GAIT,
+       Z_BMD = BASELINE_Z_BMD, Z_ACTIVITY = BASELINE_Z_ACTIVITY, Z_COUNT = BASELINE_Z_COUNT };
 
 /* Each attempt has its own counter index, so a rejected attempt never shifts the next. */
 
@@ -33,18 +34,11 @@ population *population_create(const scenario *sc, diag_list *diags)
         free(pop);
         return NULL;
     }
-    gsl_matrix *c = pop->chol;
-    gsl_matrix_set_identity(c);
-    gsl_matrix_set(c, Z_LEAN, Z_BMD, p->baseline_corr_muscle_bone);
-    gsl_matrix_set(c, Z_LEAN, Z_STRENGTH, p->baseline_corr_muscle_strength);
-    gsl_matrix_set(c, Z_STRENGTH, Z_GAIT, p->baseline_corr_strength_gait);
-    gsl_matrix_set(c, Z_GAIT, Z_ACTIVITY, p->baseline_corr_activity_gait);
+    double factor[BASELINE_Z_COUNT][BASELINE_Z_COUNT];
+    int rc = model_params_correlation_factor(p, factor);
     for (size_t i = 0; i < Z_COUNT; i++)
-        for (size_t j = 0; j < i; j++)
-            gsl_matrix_set(c, i, j, gsl_matrix_get(c, j, i));
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int rc = gsl_linalg_cholesky_decomp1(c);
-    gsl_set_error_handler(old);
+        for (size_t j = 0; j <= i; j++)
+            gsl_matrix_set(pop->chol, i, j, factor[i][j]);
     if (rc != 0) {
         diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "model.baseline",
                  "the correlations corr_muscle_bone, corr_muscle_strength, corr_strength_gait "

@@ -1101,6 +1101,12 @@ static void walk(loader *L, const yamltree_node *root, scenario *sc)
     if (sc->parameters && sc->parameters[0])
         load_parameter_file(L, sc, given[F_top_parameters], &sc->model);
     load_model(L, yamltree_get(root, "model"), &sc->model);
+    double factor[BASELINE_Z_COUNT][BASELINE_Z_COUNT];
+    if (model_params_correlation_factor(&sc->model, factor) != 0)
+        report(L, DIAG_ERROR, where_or(yamltree_get(root, "model"), root), "model.baseline",
+               "the correlations corr_muscle_bone, corr_muscle_strength, corr_strength_gait and "
+               "corr_activity_gait do not form a valid (positive-definite) correlation matrix; "
+               "reduce their magnitudes");
     if (sc->model.safety_advised_cuff_pct_aop > sc->model.safety_max_cuff_pct_aop)
         report(L, DIAG_WARNING, where_or(yamltree_get(root, "model"), root), "model.safety",
                "advised_cuff_pct_aop is above max_cuff_pct_aop");
