@@ -415,7 +415,11 @@ int cli_export(int argc, char **argv)
     resultfile rf;
     resultdata d;
     int loaded = 0;
-    msk_status st = resultfile_open(&rf, result, &diags);
+    msk_status st = resultdata_probe(result, &diags);
+    if (st == MSK_OK)
+        st = resultfile_open(&rf, result, &diags);
+    else
+        memset(&rf, 0, sizeof rf);
     if (st == MSK_OK && (st = resultdata_load(&d, &rf)) == MSK_OK)
         loaded = 1;
     char *dir = NULL;

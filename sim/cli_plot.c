@@ -144,7 +144,11 @@ int cli_plot(int argc, char **argv)
     }
     resultfile rf;
     resultdata d;
-    msk_status st = resultfile_open(&rf, result, &diags);
+    msk_status st = resultdata_probe(result, &diags);
+    if (st == MSK_OK)
+        st = resultfile_open(&rf, result, &diags);
+    else
+        memset(&rf, 0, sizeof rf);
     if (st == MSK_OK)
         st = resultdata_load(&d, &rf);
     resultfile_close(&rf);

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 const rd_name resultdata_vars[RV_COUNT] = {
     [RV_LEG_LEAN] = {"leg_lean_mass", "leg lean mass", "kg"},
@@ -581,4 +584,39 @@ long resultdata_arm_index(const resultdata *d, const char *name)
         if (d->arms[a].name && strcmp(d->arms[a].name, name) == 0)
             return (long)a;
     return -1;
+}
+
+msk_status resultdata_probe(const char *path, diag_list *diags)
+{
+    fflush(NULL); /* nothing buffered is written twice by the child */
+    pid_t pid = fork();
+    if (pid < 0) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot start a process to read the file safely");
+        return MSK_ESOFTWARE;
+    }
+    if (pid == 0) {
+        diag_list d;
+        diag_list_init(&d);
+        resultfile rf;
+        msk_status st = resultfile_open(&rf, path, &d);
+        if (st == MSK_OK) {
+            resultdata rd;
+            memset(&rd, 0, sizeof rd);
+            if (resultdata_load(&rd, &rf) == MSK_OK)
+                resultdata_fini(&rd);
+        }
+        resultfile_close(&rf);
+        _exit(0); /* no atexit handlers, no stdio flush: the parent owns those */
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        ;
+    if (WIFSIGNALED(status)) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "",
+                 "the file is damaged: reading it crashed the HDF5 library (signal %d); "
+                 "it is not a usable msksim result",
+                 WTERMSIG(status));
+        return MSK_EDATA;
+    }
+    return MSK_OK;
 }

@@ -142,4 +142,12 @@ void resultdata_fini(resultdata *d);
 /* Arm index by name, or -1. */
 long resultdata_arm_index(const resultdata *d, const char *name);
 
+/* Read the result file at PATH completely (resultfile_open and resultdata_load) in a
+ * child process first. Some damaged files crash the HDF5 library itself (e.g. a
+ * corrupt global heap behind a string: H5HG_read in HDF5 1.10.8, found by fuzzing);
+ * such a file gets a diagnostic and MSK_EDATA instead of taking the program down.
+ * Returns MSK_OK when the child came back (the caller's own reading then reports any
+ * ordinary problem), MSK_EDATA when it crashed, MSK_ESOFTWARE when it cannot fork. */
+msk_status resultdata_probe(const char *path, diag_list *diags);
+
 #endif
