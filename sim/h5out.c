@@ -24,6 +24,7 @@
  * quotes HDF5's own reason. */
 #include "h5out.h"
 
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -37,6 +38,8 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+
+#include "h5err.h"
 
 enum {
     /* Below this a variable is stored contiguously: chunk indexing would cost more
@@ -92,54 +95,6 @@ struct h5out {
 
 /* ---- HDF5 error handling ---------------------------------------------------------- */
 
-typedef struct {
-    H5E_auto2_t func;
-    void *data;
-} quiet;
-
-/* Silence HDF5's error printing for the duration of one h5out call, leaving the
- * caller's setting as it was afterwards. */
-static quiet quiet_begin(void)
-{
-    quiet q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-
-static void quiet_end(quiet q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
-}
-
-typedef struct {
-    char outer[1024]; /* what the API call was doing */
-    char inner[1024]; /* the innermost reason, often an errno text */
-    unsigned count;
-} h5cause;
-
-/* Diagnostics are one line each; HDF5's I/O messages embed a ctime() newline. */
-static void one_line(char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20)
-            *s = ' ';
-}
-
-static herr_t cause_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5cause *c = data;
-    const char *desc = e->desc ? e->desc : "";
-    if (n == 0) {
-        snprintf(c->outer, sizeof c->outer, "%s", desc);
-        one_line(c->outer);
-    }
-    snprintf(c->inner, sizeof c->inner, "%s", desc);
-    one_line(c->inner);
-    c->count++;
-    return 0;
-}
-
 /* Every failure passes through here: one diagnostic naming the output file and the
  * HDF5 object, optionally with HDF5's reason, and the writer becomes unusable. The
  * HDF5 stack must be read before any other HDF5 call, which would clear it. */
@@ -150,20 +105,9 @@ static msk_status vfail(h5out *w, const char *object, bool with_hdf5, const char
 {
     char msg[600];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    h5cause c = {{0}, {0}, 0};
-    if (with_hdf5) {
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, cause_cb, &c);
+    if (with_hdf5)
         w->hdf5_error = true;
-    }
-    H5Eclear2(H5E_DEFAULT);
-    if (c.count == 0)
-        diag_add(w->diags, DIAG_ERROR, w->final_path, 0, 0, object, "%s", msg);
-    else if (c.count == 1 || strcmp(c.outer, c.inner) == 0)
-        diag_add(w->diags, DIAG_ERROR, w->final_path, 0, 0, object, "%s (HDF5: %s)", msg,
-                 c.outer);
-    else
-        diag_add(w->diags, DIAG_ERROR, w->final_path, 0, 0, object, "%s (HDF5: %s: %s)",
-                 msg, c.outer, c.inner);
+    h5err_report(w->diags, w->final_path, object, with_hdf5, msg);
     w->state = W_FAILED;
     return MSK_EIO;
 }
@@ -688,13 +632,13 @@ static msk_status numeric_var(h5out *w, const char *group, const char *name, int
                               const char *long_name, hid_t file_type, hid_t mem_type)
 {
     MSK_ASSERT(w && group && name && (ndims == 0 || dims) && units && long_name);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     if (st == MSK_OK) {
         var_spec v = {group, name, ndims, dims, file_type, mem_type, data, true, NULL};
         st = write_var(w, &v, units, long_name);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -789,7 +733,7 @@ h5out *h5out_create(const char *final_path, diag_list *diags)
     }
     w->tmp_exists = true;
 
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = H5Pcreate(H5P_FILE_CREATE);
     bool ok = fapl >= 0 && fcpl >= 0 && set_object_props(fcpl, true) >= 0 &&
               /* SEMI: closing fails while objects are open, so commit never renames a
@@ -811,7 +755,7 @@ h5out *h5out_create(const char *final_path, diag_list *diags)
         H5Pclose(fcpl);
     if (fapl >= 0)
         H5Pclose(fapl);
-    quiet_end(q);
+    h5err_loud(q);
     if (w->state != W_OPEN) {
         h5out_destroy(w);
         return NULL;
@@ -822,11 +766,11 @@ h5out *h5out_create(const char *final_path, diag_list *diags)
 msk_status h5out_group(h5out *w, const char *group)
 {
     MSK_ASSERT(w && group);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     if (st == MSK_OK)
         st = ensure_group(w, group);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -910,7 +854,7 @@ msk_status h5out_dim(h5out *w, const char *group, const char *name, size_t n,
                      const double *coords, const char *units, const char *long_name)
 {
     MSK_ASSERT(w && group && name);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     if (st == MSK_OK && !coords) {
         st = bare_dim(w, group, name, n);
@@ -921,7 +865,7 @@ msk_status h5out_dim(h5out *w, const char *group, const char *name, size_t n,
                       name};
         st = coord_dim(w, &v, n, units, long_name);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -929,7 +873,7 @@ msk_status h5out_dim_strings(h5out *w, const char *group, const char *name, size
                              const char *const *labels, const char *long_name)
 {
     MSK_ASSERT(w && group && name && long_name && (n == 0 || labels));
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     const char **s = NULL;
     hid_t t = H5I_INVALID_HID;
@@ -949,7 +893,7 @@ msk_status h5out_dim_strings(h5out *w, const char *group, const char *name, size
         H5Tclose(t);
     free(s);
     free(path);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -1036,14 +980,14 @@ msk_status h5out_var_flags(h5out *w, const char *group, const char *name, int nd
                            const char *flag_meanings, const char *long_name)
 {
     MSK_ASSERT(w && group && name && (ndims == 0 || dims) && flag_meanings && long_name);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     if (st == MSK_OK) {
         var_spec v = {group, name, ndims, dims, H5T_STD_I8LE, H5T_NATIVE_INT8, data, true,
                       NULL};
         st = flags_var(w, &v, flag_meanings, long_name);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -1051,7 +995,7 @@ msk_status h5out_var_strings(h5out *w, const char *group, const char *name, cons
                              const char *const *data, const char *long_name)
 {
     MSK_ASSERT(w && group && name && dim && long_name);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     const dim_def *d = st == MSK_OK ? find_dim(w, group, dim) : NULL;
     size_t n = d ? (size_t)d->len : 0;
@@ -1075,7 +1019,7 @@ msk_status h5out_var_strings(h5out *w, const char *group, const char *name, cons
         H5Tclose(t);
     free(s);
     free(path);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -1108,7 +1052,7 @@ static msk_status attr_common(h5out *w, const char *object, const char *name,
                               const void *value)
 {
     MSK_ASSERT(w && object && name);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     hid_t obj = H5I_INVALID_HID;
     char *path = NULL;
@@ -1120,7 +1064,7 @@ static msk_status attr_common(h5out *w, const char *object, const char *name,
     if (obj >= 0)
         H5Oclose(obj);
     free(path);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -1163,7 +1107,7 @@ static int sync_directory(const char *file_path)
 msk_status h5out_commit(h5out *w)
 {
     MSK_ASSERT(w);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     /* No H5Fflush first: in HDF5 1.10.8 a failed metadata flush leaves the file
      * impossible to close. A failed H5Fclose frees the file's state but keeps its
@@ -1174,7 +1118,7 @@ msk_status h5out_commit(h5out *w)
             st = h5_fail(w, "", "cannot close temporary file '%s'", w->tmp_path);
         w->file = H5I_INVALID_HID;
     }
-    quiet_end(q);
+    h5err_loud(q);
     if (st != MSK_OK)
         return st;
     /* HDF5 wrote through its own descriptor; fsync on ours flushes the same inode. */
@@ -1212,10 +1156,10 @@ void h5out_destroy(h5out *w)
         if (w->hdf5_error && w->fd >= 0 && ftruncate(w->fd, 0) != 0) {
             /* nothing more to try; the close below reports nothing either way */
         }
-        quiet q = quiet_begin();
+        h5err_quiet q = h5err_silence();
         H5Fclose(w->file);
         H5Eclear2(H5E_DEFAULT);
-        quiet_end(q);
+        h5err_loud(q);
     }
     if (w->fd >= 0)
         close(w->fd);

@@ -1,6 +1,7 @@
 /* resultfile.c — defensive reading of msksim result files (see resultfile.h). */
 #include "resultfile.h"
 
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 
 #include <hdf5.h>
 
+#include "h5err.h"
+
 /* "\211HDF\r\n\032\n": the format signature, at offset 0 or, after a user block, at
  * 512, 1024, 2048, ... (HDF5 file format specification, superblock). */
 static const unsigned char HDF5_SIGNATURE[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
@@ -20,46 +23,12 @@ enum { SIGNATURE_FIRST_BLOCK = 512, MAX_LISTED = 100000 };
 
 /* ---- HDF5 error handling ---------------------------------------------------------- */
 
-typedef struct {
-    H5E_auto2_t func;
-    void *data;
-} quiet;
-
-/* Silence HDF5's error printing for one call, leaving the caller's setting as it was. */
-static quiet quiet_begin(void)
-{
-    quiet q = {NULL, NULL};
-    H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    return q;
-}
-
-static void quiet_end(quiet q)
-{
-    H5Eset_auto2(H5E_DEFAULT, q.func, q.data);
-}
-
-typedef struct {
-    char outer[512], inner[512];
-    unsigned count;
-} h5cause;
-
+/* Names from the file are shown on one line, without control characters. */
 static void printable(char *s)
 {
     for (; *s; s++)
         if ((unsigned char)*s < 0x20)
             *s = ' ';
-}
-
-static herr_t cause_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5cause *c = data;
-    const char *desc = e->desc ? e->desc : "";
-    if (n == 0)
-        snprintf(c->outer, sizeof c->outer, "%s", desc);
-    snprintf(c->inner, sizeof c->inner, "%s", desc);
-    c->count++;
-    return 0;
 }
 
 /* Every failure passes through here: one diagnostic naming the file and the object,
@@ -71,21 +40,7 @@ static msk_status vfail(resultfile *rf, msk_status st, const char *object, bool 
 {
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    h5cause c = {{0}, {0}, 0};
-    if (with_hdf5)
-        H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, cause_cb, &c);
-    H5Eclear2(H5E_DEFAULT);
-    printable(c.outer);
-    printable(c.inner);
-    const char *file = rf->path ? rf->path : "";
-    const char *obj = object ? object : "";
-    if (c.count == 0)
-        diag_add(rf->diags, DIAG_ERROR, file, 0, 0, obj, "%s", msg);
-    else if (c.count == 1 || strcmp(c.outer, c.inner) == 0)
-        diag_add(rf->diags, DIAG_ERROR, file, 0, 0, obj, "%s (HDF5: %s)", msg, c.outer);
-    else
-        diag_add(rf->diags, DIAG_ERROR, file, 0, 0, obj, "%s (HDF5: %s: %s)", msg, c.outer,
-                 c.inner);
+    h5err_report(rf->diags, rf->path, object, with_hdf5, msg);
     return st;
 }
 
@@ -190,7 +145,7 @@ msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags)
     if (st != MSK_OK)
         return st;
 
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl >= 0 && H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0)
         rf->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
@@ -198,7 +153,7 @@ msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags)
         st = h5_fail(rf, "", "damaged HDF5 file: HDF5 cannot open it (cut short while copying, or not written completely?)");
     if (fapl >= 0)
         H5Pclose(fapl);
-    quiet_end(q);
+    h5err_loud(q);
     if (st != MSK_OK)
         return st;
 
@@ -231,10 +186,10 @@ void resultfile_close(resultfile *rf)
     if (!rf)
         return;
     if (rf->path && rf->file >= 0) { /* path is set by every open, failed or not */
-        quiet q = quiet_begin();
+        h5err_quiet q = h5err_silence();
         H5Fclose((hid_t)rf->file);
         H5Eclear2(H5E_DEFAULT);
-        quiet_end(q);
+        h5err_loud(q);
     }
     rf->file = -1;
     free(rf->path);
@@ -273,9 +228,9 @@ int resultfile_exists(resultfile *rf, const char *object)
 {
     if (rf->file < 0)
         return 0;
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     bool ok = exists_quiet((hid_t)rf->file, object);
-    quiet_end(q);
+    h5err_loud(q);
     return ok;
 }
 
@@ -283,11 +238,11 @@ int resultfile_has_attr(resultfile *rf, const char *object, const char *name)
 {
     if (rf->file < 0)
         return 0;
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     int ok = exists_quiet((hid_t)rf->file, object) &&
              H5Aexists_by_name((hid_t)rf->file, object, name, H5P_DEFAULT) > 0;
     H5Eclear2(H5E_DEFAULT);
-    quiet_end(q);
+    h5err_loud(q);
     return ok;
 }
 
@@ -390,7 +345,7 @@ static msk_status check_shape(resultfile *rf, const char *name, hid_t space, int
 msk_status resultfile_shape(resultfile *rf, const char *dataset, int *ndims,
                             size_t dims[RESULTFILE_MAX_RANK])
 {
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t d, s;
     msk_status st = open_dataset(rf, dataset, H5T_NO_CLASS, H5T_NO_CLASS, &d, &s);
     if (st == MSK_OK) {
@@ -400,7 +355,7 @@ msk_status resultfile_shape(resultfile *rf, const char *dataset, int *ndims,
             dims[i] = (size_t)hd[i];
     }
     close_dataset(d, s);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -408,7 +363,7 @@ int resultfile_is_numeric(resultfile *rf, const char *dataset)
 {
     if (rf->file < 0)
         return 0;
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     int numeric = 0;
     if (exists_quiet((hid_t)rf->file, dataset)) {
         hid_t d = H5Dopen2((hid_t)rf->file, dataset, H5P_DEFAULT);
@@ -421,14 +376,14 @@ int resultfile_is_numeric(resultfile *rf, const char *dataset)
             H5Dclose(d);
     }
     H5Eclear2(H5E_DEFAULT);
-    quiet_end(q);
+    h5err_loud(q);
     return numeric;
 }
 
 static msk_status read_numbers(resultfile *rf, const char *name, int ndims, const size_t *dims,
                                hid_t memtype, bool integer_only, void *out)
 {
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t d, s;
     msk_status st = open_dataset(rf, name, H5T_INTEGER, integer_only ? H5T_NO_CLASS : H5T_FLOAT, &d, &s);
     if (st == MSK_OK)
@@ -439,7 +394,7 @@ static msk_status read_numbers(resultfile *rf, const char *name, int ndims, cons
     if (st == MSK_OK && !empty && H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
         st = h5_fail(rf, name, "cannot read the data (damaged file?)");
     close_dataset(d, s);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -461,7 +416,7 @@ static msk_status read_rows(resultfile *rf, const char *name, int ndims, const s
     if (ndims < 1 || ndims > RESULTFILE_MAX_RANK || start > dims[0] || count > dims[0] - start)
         return fail(rf, MSK_ESOFTWARE, name, "rows %zu..%zu requested of %zu", start, start + count,
                     ndims >= 1 ? dims[0] : 0);
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t d, s, m = -1;
     msk_status st = open_dataset(rf, name, H5T_INTEGER, integer_only ? H5T_NO_CLASS : H5T_FLOAT, &d, &s);
     if (st == MSK_OK)
@@ -483,7 +438,7 @@ static msk_status read_rows(resultfile *rf, const char *name, int ndims, const s
     if (m >= 0)
         H5Sclose(m);
     close_dataset(d, s);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -582,7 +537,7 @@ static msk_status read_text(resultfile *rf, const char *what, hid_t dset, hid_t 
 
 msk_status resultfile_strings(resultfile *rf, const char *dataset, size_t n, char **out)
 {
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     hid_t d, s, t = -1;
     msk_status st = open_dataset(rf, dataset, H5T_STRING, H5T_NO_CLASS, &d, &s);
     if (st == MSK_OK)
@@ -594,7 +549,7 @@ msk_status resultfile_strings(resultfile *rf, const char *dataset, size_t n, cha
     if (t >= 0)
         H5Tclose(t);
     close_dataset(d, s);
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -635,7 +590,7 @@ static msk_status open_attr(resultfile *rf, const char *object, const char *name
 msk_status resultfile_attr_text(resultfile *rf, const char *object, const char *name, char **out)
 {
     *out = NULL;
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     char what[600];
     hid_t a, t;
     msk_status st = open_attr(rf, object, name, H5T_STRING, H5T_NO_CLASS, &a, &t, what, sizeof what);
@@ -647,13 +602,13 @@ msk_status resultfile_attr_text(resultfile *rf, const char *object, const char *
         H5Tclose(t);
         H5Aclose(a);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
 msk_status resultfile_attr_double(resultfile *rf, const char *object, const char *name, double *out)
 {
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     char what[600];
     hid_t a, t;
     msk_status st = open_attr(rf, object, name, H5T_INTEGER, H5T_FLOAT, &a, &t, what, sizeof what);
@@ -663,7 +618,7 @@ msk_status resultfile_attr_double(resultfile *rf, const char *object, const char
         H5Tclose(t);
         H5Aclose(a);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
@@ -709,7 +664,7 @@ msk_status resultfile_list_datasets(resultfile *rf, const char *group, char ***n
 {
     *names = NULL;
     *n = 0;
-    quiet q = quiet_begin();
+    h5err_quiet q = h5err_silence();
     msk_status st = MSK_OK;
     hid_t g = -1;
     if (rf->file < 0 || !exists_quiet((hid_t)rf->file, group))
@@ -737,7 +692,7 @@ msk_status resultfile_list_datasets(resultfile *rf, const char *group, char ***n
         }
         H5Gclose(g);
     }
-    quiet_end(q);
+    h5err_loud(q);
     return st;
 }
 
