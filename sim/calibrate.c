@@ -216,6 +216,8 @@ typedef struct {
     size_t n_targets;      /* calibration targets (fixed at the first evaluation) */
     msk_status failure;    /* first hard failure inside the callback */
     int evaluations;
+    gsl_vector *last_u, *last_f; /* the latest evaluation, reused by the Jacobian */
+    int have_last;
 } objective;
 
 static double to_value(const calibrate_param *cp, double u)
@@ -229,8 +231,8 @@ static double to_logit(const calibrate_param *cp, double v)
     return log(f / (1.0 - f));
 }
 
-/* Residuals for unconstrained parameters u. */
-static int residuals(const gsl_vector *u, void *data, gsl_vector *f)
+/* Residuals for unconstrained parameters u: one run of every trial. */
+static int evaluate(const gsl_vector *u, void *data, gsl_vector *f)
 {
     objective *ob = data;
     const calibrate_spec *spec = ob->spec;
@@ -275,6 +277,52 @@ static int residuals(const gsl_vector *u, void *data, gsl_vector *f)
     }
     evidence_set_fini(&set);
     diag_list_fini(&local);
+    return GSL_SUCCESS;
+}
+
+/* evaluate(), remembering the result: the trust-region driver asks for the Jacobian at
+ * the point whose residuals it has just computed. */
+static int residuals(const gsl_vector *u, void *data, gsl_vector *f)
+{
+    objective *ob = data;
+    if (ob->have_last && gsl_vector_equal(u, ob->last_u)) {
+        gsl_vector_memcpy(f, ob->last_f);
+        return GSL_SUCCESS;
+    }
+    evaluate(u, data, f);
+    gsl_vector_memcpy(ob->last_u, u);
+    gsl_vector_memcpy(ob->last_f, f);
+    ob->have_last = 1;
+    return GSL_SUCCESS;
+}
+
+/* Forward differences with an absolute step of fd_step on the logit scale. GSL's own
+ * finite differences scale the step by |u|, which vanishes for a parameter that starts
+ * at the middle of its bounds (u = 0): its column of the Jacobian would be zero and the
+ * parameter would never move. */
+static int jacobian(const gsl_vector *u, void *data, gsl_matrix *J)
+{
+    objective *ob = data;
+    const double h = ob->spec->fd_step;
+    gsl_vector *f0 = gsl_vector_alloc(J->size1), *fj = gsl_vector_alloc(J->size1);
+    gsl_vector *uj = gsl_vector_alloc(u->size);
+    if (!f0 || !fj || !uj) {
+        gsl_vector_free(f0);
+        gsl_vector_free(fj);
+        gsl_vector_free(uj);
+        return GSL_ENOMEM;
+    }
+    residuals(u, data, f0);
+    for (size_t j = 0; j < u->size; j++) {
+        gsl_vector_memcpy(uj, u);
+        gsl_vector_set(uj, j, gsl_vector_get(u, j) + h);
+        evaluate(uj, data, fj);
+        for (size_t i = 0; i < J->size1; i++)
+            gsl_matrix_set(J, i, j, (gsl_vector_get(fj, i) - gsl_vector_get(f0, i)) / h);
+    }
+    gsl_vector_free(f0);
+    gsl_vector_free(fj);
+    gsl_vector_free(uj);
     return GSL_SUCCESS;
 }
 
@@ -325,7 +373,7 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
                          FILE *log, calibrate_report *report, diag_list *diags)
 {
     memset(report, 0, sizeof *report);
-    objective ob = {spec, NULL, 0, threads, stop, diags, NULL, 0, MSK_OK, 0};
+    objective ob = {spec, NULL, 0, threads, stop, diags, NULL, 0, MSK_OK, 0, NULL, NULL, 0};
     msk_status st = evidence_find(spec->evidence, &ob.paths, &ob.n_paths, diags);
     if (st != MSK_OK)
         return st;
@@ -341,6 +389,10 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
                  p, ob.n_targets);
         st = MSK_EDATA;
     }
+    ob.last_u = gsl_vector_alloc(p ? p : 1);
+    ob.last_f = gsl_vector_alloc(n ? n : 1);
+    if (!ob.last_u || !ob.last_f)
+        st = MSK_ENOMEM;
     ob.overrides = calloc(p, sizeof *ob.overrides);
     for (size_t j = 0; ob.overrides && j < p; j++)
         if (!(ob.overrides[j] = malloc(160)))
@@ -355,7 +407,7 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
         gsl_multifit_nlinear_fdf fdf;
         memset(&fdf, 0, sizeof fdf);
         fdf.f = residuals;
-        fdf.df = NULL; /* finite differences */
+        fdf.df = jacobian;
         fdf.n = n;
         fdf.p = p;
         fdf.params = &ob;
@@ -363,10 +415,9 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
         fp.trs = gsl_multifit_nlinear_trs_lm;
         fp.scale = gsl_multifit_nlinear_scale_more;
         fp.solver = gsl_multifit_nlinear_solver_qr;
-        fp.fdtype = GSL_MULTIFIT_NLINEAR_FWDIFF;
-        /* Steps well above round-off: the objective is a simulation (event timing makes
-         * it piecewise smooth), so the Jacobian is taken over a finite neighbourhood. */
-        fp.h_df = spec->fd_step;
+        /* jacobian() steps well above round-off: the objective is a simulation (event
+         * timing makes it piecewise smooth), so the Jacobian is taken over a finite
+         * neighbourhood. */
         w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
         u0 = gsl_vector_alloc(p);
         cov = gsl_matrix_alloc(p, p);
@@ -418,6 +469,8 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
     report->n_targets = ob.n_targets;
     report->evaluations = ob.evaluations;
     gsl_multifit_nlinear_free(w);
+    gsl_vector_free(ob.last_u);
+    gsl_vector_free(ob.last_f);
     gsl_vector_free(u0);
     gsl_matrix_free(cov);
     for (size_t j = 0; ob.overrides && j < p; j++)

@@ -116,6 +116,21 @@ m = re.search(r"objective ([0-9.e+-]+) -> ([0-9.e+-]+)", open(sys.argv[1]).read(
 a, b = float(m.group(1)), float(m.group(2))
 assert b < 0.5 * a, (a, b)
 EOF
+# A parameter that starts in the middle of its bounds (logit 0) must still move: GSL's
+# own finite differences scale the step by |u| and froze such parameters.
+cat >"$tmp/cal/mid.yaml" <<'EOF'
+evidence: trials
+population_divisor: 16
+max_iterations: 4
+parameters:
+  - {name: muscle.age_loss_male, start: 0.0155, min: 0.001, max: 0.03}
+EOF
+"$msksim" calibrate -q "$tmp/cal/mid.yaml" -o "$tmp/fitmid.yaml" >"$tmp/calmid.out" 2>&1
+/usr/bin/python3 - "$tmp/fitmid.yaml" <<'EOF' && pass "a parameter starting mid-bounds is fitted (moves from 0.0155)" || { fail "mid-bounds start"; cat "$tmp/calmid.out"; }
+import re, sys
+v = float(re.search(r"age_loss_male: ([0-9.e+-]+)", open(sys.argv[1]).read()).group(1))
+assert abs(v - 0.0155) > 1e-3, v
+EOF
 "$msksim" evidence -q --quick --parameters "$tmp/fit2.yaml" "$tmp/cal/trials" >/dev/null 2>&1
 [ $? -le 1 ] && pass "the fitted file is a valid parameter file" || fail "fitted file refused"
 
