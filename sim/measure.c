@@ -350,6 +350,23 @@ msk_status measure_target(const target *t, const engine_result *r, measure_resul
     case TM_FRACTION_AFTER_EVENT:
         fraction_after(t, r, out);
         break;
+    case TM_PREVALENCE: {
+        double k = 0, m = 0;
+        for (size_t i = 0; i < n; i++) {
+            const obs_record *a = rec(r, t->arm, i, t->from_obs);
+            if (!a->alive)
+                continue;
+            m += 1;
+            k += a->prevalent[t->condition] != 0;
+        }
+        /* In per cent, as prevalence is published. */
+        stats_wilson_ci(k, m, &out->lo, &out->hi);
+        out->value = m > 0 ? 100.0 * k / m : NAN;
+        out->lo *= 100.0;
+        out->hi *= 100.0;
+        out->n = m;
+        break;
+    }
     case TM_RATE_RATIO_PER_SD:
         return rate_ratio(t, r, out, diags);
     case TM_COUNT:

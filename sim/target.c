@@ -19,11 +19,11 @@ static const char *const target_keys[] = {
     "id",        "what",   "source",       "tolerance", "measure",      "variable",
     "event",     "per_event", "arm",       "versus",    "from_week",    "at_week",
     "recover_week", "within_weeks", "scale", "units",   "published",    "accept",
-    "calibrate", NULL};
+    "calibrate", "condition", NULL};
 
 /* What each measure needs besides the common keys. */
 enum { NEED_VARIABLE = 1, NEED_EVENT = 2, NEED_PER_EVENT = 4, NEED_VERSUS = 8,
-       NEED_RECOVER = 16, NEED_WITHIN = 32 };
+       NEED_RECOVER = 16, NEED_WITHIN = 32, NEED_CONDITION = 64 };
 
 static int needs(target_measure m)
 {
@@ -49,6 +49,8 @@ static int needs(target_measure m)
         return NEED_EVENT | NEED_PER_EVENT | NEED_WITHIN;
     case TM_RATE_RATIO_PER_SD:
         return NEED_EVENT | NEED_VARIABLE;
+    case TM_PREVALENCE:
+        return NEED_CONDITION;
     case TM_COUNT:
         break;
     }
@@ -194,7 +196,7 @@ static int obs_at(reader *R, const yamltree_node *item, const char *key, const c
 
 static void load_one(reader *R, const yamltree_node *item, const char *path, target *t)
 {
-    t->variable = t->event = t->per_event = -1;
+    t->variable = t->event = t->per_event = t->condition = -1;
     t->scale = 1.0;
     t->calibrate = 1;
     t->file = item->file;
@@ -236,6 +238,8 @@ static void load_one(reader *R, const yamltree_node *item, const char *path, tar
     t->variable = named(R, item, "variable", path, var_names, OV_COUNT, need & NEED_VARIABLE);
     t->event = named(R, item, "event", path, obs_count_names, EVC_COUNT, need & NEED_EVENT);
     t->per_event = named(R, item, "per_event", path, obs_count_names, EVC_COUNT, need & NEED_PER_EVENT);
+    t->condition = named(R, item, "condition", path, obs_prevalence_names, PREV_COUNT,
+                         need & NEED_CONDITION);
 
     t->arm = R->sc->reference;
     arm_index(R, item, "arm", path, &t->arm, 0);
@@ -253,7 +257,8 @@ static void load_one(reader *R, const yamltree_node *item, const char *path, tar
     real(R, item, "at_week", path, &t->at_week, 0);
     obs_at(R, item, "from_week", path, t->from_week, &t->from_obs);
     obs_at(R, item, "at_week", path, t->at_week, &t->at_obs);
-    if (t->at_week <= t->from_week && t->measure != TM_BASELINE_MEAN) {
+    if (t->at_week <= t->from_week && t->measure != TM_BASELINE_MEAN &&
+        t->measure != TM_PREVALENCE) {
         char p[160];
         snprintf(p, sizeof p, "%s.at_week", path);
         err(R, item, p, "at_week (%g) must come after from_week (%g)", t->at_week, t->from_week);
@@ -394,6 +399,8 @@ const char *target_units(const target *t)
     case TM_FRACTION_AFTER_EVENT:
     case TM_RATE_RATIO_PER_SD:
         return "1";
+    case TM_PREVALENCE:
+        return "%";
     default:
         return t->scale == 1.0 && t->variable >= 0 ? obs_var_table[t->variable].units : "";
     }

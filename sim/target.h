@@ -24,7 +24,10 @@
  *   fraction_after_event  share of people whose first `after_event` (at least within_weeks
  *                         before the end) have `event` within within_weeks of it
  *   rate_ratio_per_sd     rate ratio of `event` per SD lower baseline `variable` (Poisson
- *                         regression on person-time), as in Marshall et al. 1996 */
+ *                         regression on person-time), as in Marshall et al. 1996
+ *   prevalence            share of people alive at from_week who then have `condition`
+ *                         (osteoporosis, osteopenia, sarcopenia, ...: as the result file's
+ *                         prevalence_* variables define them) */
 #ifndef MSK_TARGET_H
 #define MSK_TARGET_H
 
@@ -49,7 +52,8 @@
     X(TM_PROPORTION_WITH_EVENT, "proportion_with_event")                                    \
     X(TM_EVENTS_PER_EVENT, "events_per_event")                                              \
     X(TM_FRACTION_AFTER_EVENT, "fraction_after_event")                                      \
-    X(TM_RATE_RATIO_PER_SD, "rate_ratio_per_sd")
+    X(TM_RATE_RATIO_PER_SD, "rate_ratio_per_sd")                                          \
+    X(TM_PREVALENCE, "prevalence")
 
 typedef enum {
 #define X(code, name) code,
@@ -69,6 +73,7 @@ typedef struct {
     target_measure measure;
     int variable;            /* obs_var, or -1 */
     int event, per_event;    /* obs_count, or -1 */
+    int condition;           /* PREV_*, or -1 */
     size_t arm, versus;      /* arm indices (versus: diff_* only) */
     double from_week, at_week, recover_week, within_weeks;
     size_t from_obs, at_obs, recover_obs; /* observation indices of those times */

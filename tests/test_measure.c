@@ -3,8 +3,8 @@
  * Each check builds an engine_result by hand (no simulation), so the expected value is
  * computed independently from the data put in: a mean change, a paired difference, a
  * ratio, a Poisson rate, a proportion, a recovery fraction, the fraction of people
- * dying within a window after a hip fracture, and a Poisson-regression rate ratio
- * recovered from data generated with a known one. */
+ * dying within a window after a hip fracture, a Poisson-regression rate ratio
+ * recovered from data generated with a known one, and a prevalence among the living. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,11 +227,49 @@ static void test_rate_ratio(void)
     fake_fini(&f);
 }
 
+static void test_prevalence(void)
+{
+    fake f;
+    fake_init(&f, 20, 1);
+    /* 20 people at week 0; the 4 dead at the end are left out there. Osteoporosis: every
+     * third person at week 0 (7 of 20); at the end, people 0-9 (of the 16 alive). */
+    for (size_t i = 0; i < 20; i++)
+        for (size_t k = 0; k < N_OBS; k++) {
+            obs_record *r = at(&f, 0, i, k);
+            r->alive = k < 2 || i < 16;
+            r->prevalent[PREV_OSTEOPOROSIS] = (uint8_t)(k == 0 ? i % 3 == 0 : i < 10);
+            r->prevalent[PREV_OSTEOPENIA] = (uint8_t)(k == 0 && i % 3 != 0);
+        }
+    diag_list d;
+    diag_list_init(&d);
+    measure_result m;
+    target t = base_target(TM_PREVALENCE);
+    t.condition = PREV_OSTEOPOROSIS;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 100.0 * 7 / 20, 1e-12, "osteoporosis in 7 of 20 at week 0, in per cent");
+    double lo, hi;
+    stats_wilson_ci(7, 20, &lo, &hi);
+    CHECK_CLOSE(m.lo, 100 * lo, 1e-12, "Wilson CI, lower end, in per cent");
+    CHECK_CLOSE(m.hi, 100 * hi, 1e-12, "Wilson CI, upper end, in per cent");
+    CHECK(m.n == 20, "measured over the 20 alive at week 0");
+    t.condition = PREV_OSTEOPENIA;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 100.0 * 13 / 20, 1e-12, "osteopenia in the other 13");
+    t.condition = PREV_OSTEOPOROSIS;
+    t.from_obs = 2;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 100.0 * 10 / 16, 1e-12, "at the end: 10 of the 16 alive");
+    CHECK(m.n == 16, "the dead are not counted");
+    diag_list_fini(&d);
+    fake_fini(&f);
+}
+
 int main(void)
 {
     test_changes();
     test_events();
     test_rate_ratio();
+    test_prevalence();
     printf("%d failure(s)\n", test_failures);
     return test_failures != 0;
 }
