@@ -130,7 +130,8 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
     x->fn_bmd = fmax(0.25, (f ? p->baseline_fn_bmd_female : p->baseline_fn_bmd_male) +
                                age_term(x->age, p->baseline_fn_bmd_per_decade,
                                         p->baseline_fn_bmd_per_decade_young) +
-                               p->baseline_fn_bmd_sd * z[Z_BMD]);
+                               (f ? p->baseline_fn_bmd_sd_female : p->baseline_fn_bmd_sd_male) *
+                                   z[Z_BMD]);
     x->steps = p->baseline_steps_at70 * ps->activity_factor *
                fmax(0.1, 1.0 + p->baseline_steps_per_decade * (x->age - 70.0) / 10.0) *
                exp(p->baseline_steps_cv * z[Z_ACTIVITY]);
