@@ -46,6 +46,15 @@ FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
     return f;
 }
 
+FILE *pf_open_script(plot_ctx *c, const plot_figure *F, char tsvname[static 128])
+{
+    snprintf(tsvname, 128, "%s.tsv", F->name);
+    FILE *gp = pf_open(c, F->name, "gp");
+    if (gp)
+        gp_preamble(gp, F->name, F->title, c->result_path);
+    return gp;
+}
+
 void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
 {
     if (!f)

@@ -85,12 +85,10 @@ void pf_end_of_study(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (!gp)
         return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
     histogram_style(gp);
     pf_multiplot_begin(gp, F->title);
     pf_layout L = pf_layout_default(1, na > 1 ? 2 : 1);
@@ -344,12 +342,10 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (!gp)
         goto out;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
     int any_plain = 0, any_cuff = 0;
     for (size_t a = 0; a < na; a++) {
         if (a == d->reference)

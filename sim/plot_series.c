@@ -144,12 +144,10 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (!gp)
         return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
     pf_time_axis(c, gp, "Time since the start");
     pf_multiplot_begin(gp, F->title);
     pf_layout L = pf_layout_default(1, 3);
@@ -315,11 +313,9 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (gp) {
-        char tsvname[128];
-        snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-        gp_preamble(gp, F->name, F->title, c->result_path);
         fputs("TS = 1            # weeks since the immobilization began\n", gp);
         fprintf(gp, "set xrange [%.6g:%.6g]\n", d->time[kfirst] - t0, d->time[kend] - t0);
         fprintf(gp, "# The grey area is the time %s.\n", exposure_word(e->kind));
@@ -505,11 +501,9 @@ static void immobilization_sampled(plot_ctx *c, plot_figure *F)
     free(sum);
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (gp) {
-        char tsvname[128];
-        snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-        gp_preamble(gp, F->name, F->title, c->result_path);
         fputs("TS = 1            # weeks since the immobilization began\n", gp);
         fputs("set xlabel \"Weeks since the immobilization began\"\n", gp);
         fprintf(gp, "set xrange [%.6g:%.6g]\n", fmin(rx.lo, 0), rx.hi);
@@ -592,6 +586,49 @@ void pf_immobilization(plot_ctx *c, plot_figure *F)
 
 /* ---- Figure 4: falls and fractures ------------------------------------------------- */
 
+/* Figures 4 and 5 plot shares (0-1 in the TSV) as percentages, one panel each. */
+typedef struct {
+    const char *title, *ylabel;
+    int column; /* of the TSV */
+} share_panel;
+
+static void share_panels_gp(plot_ctx *c, plot_figure *F, const share_panel *p, int n, gp_range *r)
+{
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
+    if (!gp)
+        return;
+    pf_time_axis(c, gp, "Time since the start");
+    pf_multiplot_begin(gp, F->title);
+    pf_layout L = pf_layout_default(1, n);
+    for (int i = 0; i < n; i++) {
+        gp_range_final(&r[i], 0.08, 1);
+        fprintf(gp, "\n# ---- %s ----\n", p[i].title);
+        pf_panel(gp, &L, 0, i);
+        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", p[i].title,
+                p[i].ylabel, r[i].lo, r[i].hi);
+        lines_only(c, gp, tsvname, p[i].column, "*100", "lines lw 3");
+    }
+    pf_legend_arms(c, gp, "lines lw 3");
+    fputs("unset multiplot\n", gp);
+    pf_close(c, gp, F->name, "gp");
+}
+
+typedef enum { SHARE_INCIDENCE, SHARE_PREVALENCE } share_kind;
+
+/* "arm 12.3%, arm 4.5%": each arm's share at the last time, for captions. */
+static void shares_at_end(FILE *m, const resultdata *d, share_kind kind, int index)
+{
+    const size_t last = d->n_time - 1;
+    for (size_t a = 0; a < d->n_arms; a++) {
+        const rd_arm *A = &d->arms[a];
+        const double v = kind == SHARE_PREVALENCE ? A->prevalence[index][last] : A->incidence[index][last];
+        fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * v);
+    }
+}
+
+/* ---- Figure 4: falls and fractures ------------------------------------------------- */
+
 void pf_incidence(plot_ctx *c, plot_figure *F)
 {
     const resultdata *d = c->d;
@@ -625,42 +662,20 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
-    if (!gp)
-        return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
-    pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
-    pf_layout L = pf_layout_default(1, 2);
-    static const char *const title[2] = {"Falls", "Fractures (any bone)"};
-    static const char *const ylabel[2] = {"People with at least one fall (%)",
-                                          "People with at least one fracture (%)"};
-    for (int i = 0; i < 2; i++) {
-        gp_range_final(&r[i], 0.08, 1);
-        fprintf(gp, "\n# ---- %s ----\n", title[i]);
-        pf_panel(gp, &L, 0, i);
-        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", title[i], ylabel[i], r[i].lo,
-                r[i].hi);
-        lines_only(c, gp, tsvname, 2 + i, "*100", "lines lw 3");
-    }
-    pf_legend_arms(c, gp, "lines lw 3");
-    fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
+    static const share_panel panels[2] = {
+        {"Falls", "People with at least one fall (%)", 2},
+        {"Fractures (any bone)", "People with at least one fracture (%)", 3}};
+    share_panels_gp(c, F, panels, 2, r);
 
-    size_t len, last = d->n_time - 1;
+    size_t len;
     FILE *m = open_memstream(&F->shows, &len);
     if (m) {
         fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
               "(right) since the start. By the end: falls ",
               m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %.1f%%", a ? ", " : "", d->arms[a].name, 100 * d->arms[a].incidence[RE_FALLS][last]);
+        shares_at_end(m, d, SHARE_INCIDENCE, RE_FALLS);
         fputs("; fractures ", m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %.1f%%", a ? ", " : "", d->arms[a].name,
-                    100 * d->arms[a].incidence[RE_FRACTURES][last]);
+        shares_at_end(m, d, SHARE_INCIDENCE, RE_FRACTURES);
         fputs(".", m);
         fclose(m);
     }
@@ -709,40 +724,24 @@ void pf_prevalence(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
-    if (!gp)
-        return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
-    pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
-    pf_layout L = pf_layout_default(1, 3);
+    share_panel panels[3];
     static const char *const title[3] = {"Sarcopenia", "Osteopenia", "Osteoporosis"};
+    char ylabel[3][96];
     for (int i = 0; i < 3; i++) {
-        gp_range_final(&r[i], 0.08, 1);
-        fprintf(gp, "\n# ---- %s ----\n", title[i]);
-        pf_panel(gp, &L, 0, i);
-        fprintf(gp, "set title \"%s\"\nset ylabel \"People alive with %s (%%)\"\nset yrange [%.6g:%.6g]\n",
-                title[i], resultdata_prevs[prevs[i]].label, r[i].lo, r[i].hi);
-        lines_only(c, gp, tsvname, 3 + i, "*100", "lines lw 3");
+        snprintf(ylabel[i], sizeof ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
+        panels[i] = (share_panel){title[i], ylabel[i], 3 + i};
     }
-    pf_legend_arms(c, gp, "lines lw 3");
-    fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
+    share_panels_gp(c, F, panels, 3, r);
 
-    size_t len, last = d->n_time - 1;
+    size_t len;
     FILE *m = open_memstream(&F->shows, &len);
     if (m) {
         fputs("How many of the people still alive have each condition, over time. At the end: "
               "sarcopenia ",
               m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %.1f%%", a ? ", " : "", d->arms[a].name, 100 * d->arms[a].prevalence[RP_SARCOPENIA][last]);
+        shares_at_end(m, d, SHARE_PREVALENCE, RP_SARCOPENIA);
         fputs("; osteoporosis ", m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %.1f%%", a ? ", " : "", d->arms[a].name,
-                    100 * d->arms[a].prevalence[RP_OSTEOPOROSIS][last]);
+        shares_at_end(m, d, SHARE_PREVALENCE, RP_OSTEOPOROSIS);
         fputs(".", m);
         fclose(m);
     }

@@ -155,12 +155,10 @@ void pf_story(plot_ctx *c, plot_figure *F)
 
     period per[64];
     size_t n_per = periods_of(d, R, p, per, sizeof per / sizeof per[0]);
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (!gp)
         return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
     pf_time_axis(c, gp, "Time since the start");
     fputs("\n# Grey: immobilized or in hospital. Orange dashed: a fall. Red: a fracture. Black: death.\n", gp);
     int obj = 1, arrow = 1;
@@ -357,12 +355,10 @@ void pf_spiral(plot_ctx *c, plot_figure *F)
     }
     pf_close(c, tsv, F->name, "tsv");
 
-    FILE *gp = pf_open(c, F->name, "gp");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, F, tsvname);
     if (!gp)
         return;
-    char tsvname[128];
-    snprintf(tsvname, sizeof tsvname, "%s.tsv", F->name);
-    gp_preamble(gp, F->name, F->title, c->result_path);
     gp_range_final(&rx, 0.05, 0);
     gp_range_final(&ry, 0.05, 0);
     pf_multiplot_begin(gp, F->title);
