@@ -26,10 +26,12 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
     double vd_def = fmax(0.0, 1.0 - in->vitamin_d_iu / p->bone_vitamin_d_requirement);
     double prot_def = fmax(0.0, 1.0 - in->protein_g_per_kg / p->muscle_protein_ref);
 
-    double resorb_mult = (1.0 + p->bone_disuse_resorption_gain * below) *
-                         (1.0 + p->bone_menopause_resorption * meno) *
-                         (1.0 + p->bone_calcium_resorption_gain * ca_def) *
-                         (1.0 + p->bone_vitamin_d_resorption_gain * vd_def);
+    /* Each factor is plausible alone; their product at extreme parameters is not. */
+    double resorb_mult = fmin((1.0 + p->bone_disuse_resorption_gain * below) *
+                                  (1.0 + p->bone_menopause_resorption * meno) *
+                                  (1.0 + p->bone_calcium_resorption_gain * ca_def) *
+                                  (1.0 + p->bone_vitamin_d_resorption_gain * vd_def),
+                              p->bone_max_resorption);
     double age_imb = p->bone_age_imbalance * exp2((in->age - 70.0) / p->bone_age_imbalance_doubling);
     double coupling = 1.0 - age_imb - p->bone_menopause_imbalance * meno -
                       (post ? p->bone_postmenopause_imbalance : 0.0) -
@@ -41,6 +43,7 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
      * instead of crossing zero however strong the imbalance. */
     r.resorption = p->bone_turnover / DAYS_PER_YEAR * fmax(0.0, b->bmd - p->bone_residual_bmd) *
                    resorb_mult;
+    r.per_excess = p->bone_turnover / DAYS_PER_YEAR * resorb_mult;
     r.coupling = fmax(0.0, coupling);
     return r;
 }
@@ -53,12 +56,39 @@ void bone_init(bone_state *b, double bmd, const bone_inputs *in, const model_par
     b->formation = r.coupling * r.resorption;
 }
 
+/* Bone cannot be made denser than max_bmd: at the ceiling, formation only replaces
+ * what is resorbed. */
+static void cap_density(bone_state *b, double resorption, const model_params *p)
+{
+    if (b->bmd > p->bone_max_bmd) {
+        b->bmd = p->bone_max_bmd;
+        b->formation = fmin(b->formation, resorption);
+    }
+}
+
 void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, double dt)
 {
     if (dt <= 0)
         return;
-    kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * r->resorption, r->resorption,
-                            p->bone_formation_lag, dt);
+    /* Resorption is held at its value for the density of the last refresh, which may
+     * lie several intervals back. Where that would remove more than a share of the
+     * remodelable excess (fast turnover over a long interval), the interval is split
+     * and resorption follows the excess down, so BMD never steps past residual_bmd. */
+    const double max_share = p->bone_max_step_resorption;
+    const double excess = b->bmd - p->bone_residual_bmd;
+    if (r->per_excess <= 0 || (r->per_excess * dt <= max_share && r->resorption * dt <= max_share * excess)) {
+        kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * r->resorption, r->resorption,
+                                p->bone_formation_lag, dt);
+        cap_density(b, r->resorption, p);
+        return;
+    }
+    double steps = ceil(r->per_excess * dt / max_share), h = dt / steps;
+    for (double i = 0; i < steps; i++) {
+        double resorption = r->per_excess * fmax(0.0, b->bmd - p->bone_residual_bmd);
+        kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * resorption, resorption,
+                                p->bone_formation_lag, h);
+        cap_density(b, resorption, p);
+    }
 }
 
 double bone_stimulus(double strength_rel, double loading, double bmd_rel, double weekly,

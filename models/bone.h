@@ -26,6 +26,8 @@ typedef struct {
 typedef struct {
     double resorption; /* g/cm^2/day */
     double coupling;   /* beta: formation target / resorption */
+    double per_excess; /* 1/day: resorption per g/cm^2 above the residual density; 0 = not
+                          known, the interval is never split */
 } bone_rates;
 
 /* Start with formation in equilibrium with the entry inputs (as if they had held for
@@ -35,7 +37,9 @@ void bone_init(bone_state *b, double bmd, const bone_inputs *in, const model_par
 /* Remodeling rates for the current state and inputs. */
 bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const model_params *p);
 
-/* Advance by dt days with constant rates (exact). */
+/* Advance by dt days with constant rates (exact); an interval in which resorption
+ * would remove more than bone.max_step_resorption of the remodelable density is split,
+ * resorption following the density from step to step. */
 void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, double dt_days);
 
 /* Mechanostat stimulus: strain from muscle force and weight-bearing activity, scaled

@@ -70,7 +70,8 @@ void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
 
         c->setpoint *= e_r;
         c->noncontractile *= e_r;
-        c->neural_set *= e_rn;
+        /* Ageing lowers strength per unit muscle, but not to nothing. */
+        c->neural_set = fmax(c->neural_set * e_rn, p->muscle_neural_floor);
     }
 }
 
@@ -87,7 +88,8 @@ double muscle_disuse_sensitivity(double age, const model_params *p)
 double muscle_age_loss(double age, int female, const model_params *p)
 {
     double at75 = female ? p->muscle_age_loss_female : p->muscle_age_loss_male;
-    return at75 * exp2((age - 75.0) / p->muscle_age_loss_doubling);
+    /* The doubling is fitted on ages 60-90; it cannot go on for ever. */
+    return fmin(at75 * exp2((age - 75.0) / p->muscle_age_loss_doubling), p->muscle_max_age_loss);
 }
 
 static double protein_availability(double protein, const model_params *p)
@@ -118,13 +120,15 @@ double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, d
     /* Protein is the material, exercise the stimulus: alone it moves synthesis little. */
     double base = 1.0 + p->muscle_protein_alone_gain * (avail - 1.0);
     if (weekly <= 0)
-        return base;
+        return fmin(base, p->muscle_max_anabolic);
     double decades_over_65 = fmax(0.0, (age - 65.0) / 10.0);
     double age_factor = fmax(p->muscle_anabolic_resistance_floor,
                              1.0 - p->muscle_anabolic_resistance * decades_over_65);
     double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
                   responsiveness * age_factor * mp->synergy;
-    return base * (1.0 + gain);
+    /* Hypertrophy has a ceiling however responsive the person and rich the diet: the
+     * product of the factors above is not bounded on its own. */
+    return fmin(base * (1.0 + gain), p->muscle_max_anabolic);
 }
 
 double muscle_neural_drive(double weekly, double responsiveness, const model_params *p)
@@ -132,6 +136,7 @@ double muscle_neural_drive(double weekly, double responsiveness, const model_par
     if (weekly <= 0)
         return 1.0;
     /* Neural adaptation varies less between people than hypertrophy. */
-    return 1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
-                     sqrt(responsiveness);
+    return fmin(1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
+                          sqrt(responsiveness),
+                p->muscle_max_neural_drive);
 }

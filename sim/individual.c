@@ -202,7 +202,9 @@ static double gait_now(life *L)
     double s = leg_strength_rel(L);
     if (s != L->gait_strength) {
         L->gait_strength = s;
-        L->gait = L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent);
+        /* Stronger legs speed walking up to where people would run instead. */
+        L->gait = fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
+                       L->p->muscle_max_gait_speed);
     }
     return L->gait;
 }
@@ -276,7 +278,7 @@ static void refresh(life *L)
     if (x->condition == CONDITION_MYOGENIC)
         response *= p->muscle_myogenic_response;
     if (x->condition != CONDITION_NONE)
-        age_loss += p->muscle_disease_extra_loss;
+        age_loss = fmin(age_loss + p->muscle_disease_extra_loss, p->muscle_max_age_loss);
     double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
     double disuse_sensitivity = muscle_disuse_sensitivity(age, p);
     if (L->protein != L->avail_protein) {
@@ -378,7 +380,7 @@ static int observe(life *L, obs_record *r)
     v[OV_GAIT] = gait_now(L);
     v[OV_BMD] = L->bone.bmd;
     v[OV_TSCORE] = bone_tscore(L->bone.bmd, x->female, p);
-    double steps = x->steps * L->activity;
+    double steps = fmin(x->steps * L->activity, p->baseline_steps_max);
     if (L->immob[IMMOB_LEG_CAST])
         steps *= p->activity_cast_activity;
     if (L->immob[IMMOB_HOSPITAL])

@@ -116,25 +116,35 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
     double lean_age = fmax(0.3, 1.0 + age_term(x->age, p->baseline_lean_per_decade,
                                                   p->baseline_lean_per_decade_young));
     double lean_z = exp(p->baseline_lean_cv * z[Z_LEAN]);
-    x->leg_lean_kg = (f ? p->baseline_leg_lean_female : p->baseline_leg_lean_male) * h2 * lean_age * lean_z;
-    x->arm_lean_kg = (f ? p->baseline_arm_lean_female : p->baseline_arm_lean_male) * h2 * lean_age * lean_z;
+    /* Log-normal tails, extrapolated age curves and extreme heights are cut where no
+     * body goes (the ceilings are far beyond the distributions of the defaults). */
+    x->leg_lean_kg = fmin((f ? p->baseline_leg_lean_female : p->baseline_leg_lean_male) * h2 * lean_age * lean_z,
+                          p->baseline_leg_lean_max);
+    x->arm_lean_kg = fmin((f ? p->baseline_arm_lean_female : p->baseline_arm_lean_male) * h2 * lean_age * lean_z,
+                          p->baseline_arm_lean_max);
 
     double str_age = fmax(0.2, 1.0 + age_term(x->age, p->baseline_strength_per_decade,
                                                  p->baseline_strength_per_decade_young));
     double str_z = exp(p->baseline_strength_cv * z[Z_STRENGTH]);
-    x->knee_torque = (f ? p->baseline_knee_torque_female : p->baseline_knee_torque_male) * str_age * str_z;
-    x->grip_kg = (f ? p->baseline_grip_female : p->baseline_grip_male) * str_age * str_z;
+    x->knee_torque = fmin((f ? p->baseline_knee_torque_female : p->baseline_knee_torque_male) * str_age * str_z,
+                          p->baseline_knee_torque_max);
+    x->grip_kg = fmin((f ? p->baseline_grip_female : p->baseline_grip_male) * str_age * str_z, p->baseline_grip_max);
 
-    x->gait_ms = fmax(0.2, (f ? p->baseline_gait_female : p->baseline_gait_male) +
-                               age_term(x->age, p->baseline_gait_per_decade, p->baseline_gait_per_decade_young) + p->baseline_gait_sd * z[Z_GAIT]);
-    x->fn_bmd = fmax(0.25, (f ? p->baseline_fn_bmd_female : p->baseline_fn_bmd_male) +
-                               age_term(x->age, p->baseline_fn_bmd_per_decade,
-                                        p->baseline_fn_bmd_per_decade_young) +
-                               (f ? p->baseline_fn_bmd_sd_female : p->baseline_fn_bmd_sd_male) *
-                                   z[Z_BMD]);
-    x->steps = p->baseline_steps_at70 * ps->activity_factor *
-               fmax(0.1, 1.0 + p->baseline_steps_per_decade * (x->age - 70.0) / 10.0) *
-               exp(p->baseline_steps_cv * z[Z_ACTIVITY]);
+    /* Normal draws are truncated where walking would be running (and at a shuffle). */
+    x->gait_ms = fmin(fmax(0.2, (f ? p->baseline_gait_female : p->baseline_gait_male) +
+                                    age_term(x->age, p->baseline_gait_per_decade, p->baseline_gait_per_decade_young) +
+                                    p->baseline_gait_sd * z[Z_GAIT]),
+                      p->muscle_max_gait_speed);
+    x->fn_bmd = fmin(fmax(0.25, (f ? p->baseline_fn_bmd_female : p->baseline_fn_bmd_male) +
+                                    age_term(x->age, p->baseline_fn_bmd_per_decade,
+                                             p->baseline_fn_bmd_per_decade_young) +
+                                    (f ? p->baseline_fn_bmd_sd_female : p->baseline_fn_bmd_sd_male) * z[Z_BMD]),
+                     p->bone_max_bmd);
+    /* The log-normal tail is cut where nobody walks more. */
+    x->steps = fmin(p->baseline_steps_at70 * ps->activity_factor *
+                        fmax(0.1, 1.0 + p->baseline_steps_per_decade * (x->age - 70.0) / 10.0) *
+                        exp(p->baseline_steps_cv * z[Z_ACTIVITY]),
+                    p->baseline_steps_max);
 
     x->protein = positive_normal(rng, ps->protein_g_per_kg, ps->protein_sd, 0.3);
     x->calcium = positive_normal(rng, ps->calcium_mg, ps->calcium_sd, 100);

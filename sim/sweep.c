@@ -7,11 +7,14 @@
  * place in the sweep file where the value came from. */
 #include "sweep.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "journal.h"
 #include "results.h"
@@ -539,6 +542,36 @@ static int is_index(const char *s, size_t len)
         if (s[i] < '0' || s[i] > '9')
             return 0;
     return len > 0;
+}
+
+/* The base scenario must be a regular file that opens: a FIFO would make `check` wait
+ * for a writer, a device would be read up to the size limit, and an unreadable file
+ * would otherwise surface first as arm names missing from the paths. Returns 0 after a
+ * diagnostic at `base:`. */
+static int base_readable(loader *L, const yamltree_node *base_node, const char *file)
+{
+    struct stat info;
+    const char *why = NULL;
+    if (stat(file, &info) != 0)
+        why = strerror(errno);
+    else if (S_ISDIR(info.st_mode))
+        why = "a directory, not a regular file";
+    else if (S_ISFIFO(info.st_mode))
+        why = "a FIFO (named pipe), not a regular file";
+    else if (S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode))
+        why = "a device, not a regular file";
+    else if (!S_ISREG(info.st_mode))
+        why = "not a regular file";
+    if (!why) {
+        FILE *f = fopen(file, "r"); /* a regular file: opening it cannot block */
+        if (f)
+            fclose(f);
+        else
+            why = strerror(errno);
+    }
+    if (why)
+        report(L, base_node, "base", "cannot read the base scenario '%s': %s", file, why);
+    return why == NULL;
 }
 
 /* Arm names of the base scenario file in list order (read raw, so that paths can name
@@ -1443,7 +1476,7 @@ msk_status sweep_load(sweep *sw, const char *path, const char *const *overrides,
         arm_names arms;
         if (!sw->base_path) {
             L.nomem = 1;
-        } else {
+        } else if (base_readable(&L, given[K_top_base], sw->base_path)) {
             arm_names_read(&L, sw->base_path, &arms);
             for (size_t i = 0; i < sw->set.count; i++) {
                 char *eq = strchr(sw->set.items[i], '=');

@@ -88,7 +88,8 @@ ldd "$msk" 2>/dev/null | grep -q libasan && limit_kb=unlimited
 bounded() {
     local dir=$1
     shift
-    (cd "$dir" && ulimit -v "$limit_kb" && exec timeout -k 5 "$limit_s" "$@") >"$tmp/out" 2>"$tmp/err"
+    # stdin is /dev/null: a case may name /dev/stdin, which must never be a regular file.
+    (cd "$dir" && ulimit -v "$limit_kb" && exec timeout -k 5 "$limit_s" "$@") </dev/null >"$tmp/out" 2>"$tmp/err"
 }
 
 # why_rc RC: how a process ended, when that is not an ordinary exit.
@@ -304,6 +305,12 @@ gen set-huge-value 65 '<command line>:1:1' 'error: a value of 100000 bytes is lo
 printf "$head_ok" >"$tmp/gen/set-escape.yaml"
 gen set-escape 65 '<command line>:1:1' "error: arms.x?[31m.name: 'arms' is a list; 'x?[31m' is not an index" \
     -- --set "$(printf 'arms.x\033[31m.name=y')"
+
+# A FIFO as a sweep's base: refused at once (opening it would wait for a writer).
+printf 'sweep: s\nbase: fifo.yaml\nparameters: [{name: c, path: arms.a.interventions.0.adherence, range: [0.5, 1]}]\ndesign: {method: lhs, samples: 2}\noutcomes: [{arm: a, variable: falls_per_1000py}]\n' >"$tmp/gen/sweep-base-fifo.yaml"
+twin=sweep
+gen sweep-base-fifo 65 2:7 "error: base: cannot read the base scenario '" "fifo.yaml': a FIFO (named pipe), not a regular file"
+twin=run
 
 # Escape sequences in a file name taken from a file (a sweep's base): shown as '?'.
 printf 'sweep: s\nbase: "\\e[31mred.yaml"\nparameters: [{name: a, path: population.age_mean, range: [65, 85]}]\ndesign: {method: lhs, samples: 2}\noutcomes: [{arm: a, variable: falls_per_1000py}]\n' >"$tmp/gen/sweep-escape.yaml"

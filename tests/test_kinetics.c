@@ -356,7 +356,10 @@ static void test_bone(void)
     disuse.stimulus = 0.5;
     bone_rates r = bone_rates_for(&b0, &disuse, &p);
     check_bone("disuse", &b0, &r, &p, 28.0);
-    check_bone("disuse, long", &b0, &r, &p, 730.5);
+    /* Long enough to be split (test_bone_split); here the closed form itself. */
+    model_params whole = p;
+    whole.bone_max_step_resorption = 1e9;
+    check_bone("disuse, long", &b0, &r, &whole, 730.5);
 
     bone_inputs meno = usual;
     meno.age = 51.7;
@@ -377,12 +380,83 @@ static void test_bone(void)
     check_bone("short lag, fast turnover", &b0, &r, &q, 3.7);
 }
 
+/* ---- bone_advance over long intervals: resorption follows the excess ------------- */
+
+typedef struct {
+    double per_excess, residual, coupling, tau;
+} excess_par;
+
+/* dF/dt = (beta k (B - res) - F)/tau, dB/dt = F - k (B - res): resorption proportional to
+ * the density above the residual at every instant (the limit of ever finer splits). */
+static int excess_rhs(double t, const double *y, double *dy, void *vp)
+{
+    (void)t;
+    const excess_par *q = vp;
+    double resorption = q->per_excess * fmax(0.0, y[1] - q->residual);
+    dy[0] = (q->coupling * resorption - y[0]) / q->tau;
+    dy[1] = y[0] - resorption;
+    return GSL_SUCCESS;
+}
+
+static void test_bone_split(void)
+{
+    model_params p;
+    model_params_defaults(&p);
+    p.bone_turnover = 0.5;
+    p.bone_disuse_resorption_gain = 50;
+    bone_inputs usual = {1.0, 72.4, NAN, 1000.0, 600.0, 1.0}, disuse = usual;
+    disuse.stimulus = 0.0;
+    bone_state b0;
+    bone_init(&b0, 0.6731, &usual, &p);
+    bone_rates r = bone_rates_for(&b0, &disuse, &p);
+    const double dt = 91.0;
+    CHECK(r.resorption * dt > b0.bmd - p.bone_residual_bmd,
+          "held constant for %g days, resorption would remove %.3f g/cm2, more than the %.3f "
+          "above the residual density",
+          dt, r.resorption * dt, b0.bmd - p.bone_residual_bmd);
+    excess_par q = {r.per_excess, p.bone_residual_bmd, r.coupling, p.bone_formation_lag};
+    double y[2] = {b0.formation, b0.bmd};
+    int rc = integrate(excess_rhs, 2, &q, y, dt);
+    CHECK(rc == GSL_SUCCESS, "continuous resorption: GSL status %d", rc);
+    double share[] = {p.bone_max_step_resorption, 0.01};
+    double tol[] = {0.15, 0.01};
+    for (int i = 0; i < 2; i++) {
+        model_params pi = p;
+        pi.bone_max_step_resorption = share[i];
+        bone_state b = b0;
+        bone_advance(&b, &r, &pi, dt);
+        double err = fabs((b.bmd - b0.bmd) - (y[1] - b0.bmd)) / fabs(y[1] - b0.bmd);
+        CHECK(b.bmd > p.bone_residual_bmd && err < tol[i],
+              "split by a share of %g: BMD %.5f (residual %.2f; continuous %.5f, change off by "
+              "%.2g, want < %g)",
+              share[i], b.bmd, p.bone_residual_bmd, y[1], err, tol[i]);
+    }
+    /* The rates of a refresh long past: the density fell since, resorption did not. */
+    bone_state low = b0;
+    low.bmd = p.bone_residual_bmd + 0.01;
+    bone_advance(&low, &r, &p, 28.0);
+    CHECK(low.bmd > p.bone_residual_bmd, "stale resorption cannot step past the residual density: %.5f",
+          low.bmd);
+    /* Formation stops at the densest bone the model allows. */
+    bone_inputs over = usual;
+    over.stimulus = 3.0;
+    p.bone_overload_formation_gain = 10;
+    r = bone_rates_for(&b0, &over, &p);
+    bone_state high = b0;
+    bone_advance(&high, &r, &p, 3650.0);
+    double at_max = r.per_excess * (p.bone_max_bmd - p.bone_residual_bmd);
+    CHECK(high.bmd == p.bone_max_bmd && high.formation <= at_max,
+          "ten years of overload stop at max_bmd: %.4f (formation %.3g, resorption there %.3g)",
+          high.bmd, high.formation, at_max);
+}
+
 int main(void)
 {
     test_relax();
     test_lagged_balance();
     test_muscle();
     test_bone();
+    test_bone_split();
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }

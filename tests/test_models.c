@@ -629,6 +629,37 @@ static void activity_cycle(const model_params *p)
                 "lasting disability after hip fracture does not fade");
 }
 
+/* ---- Ceilings: what the models' products and exponentials cannot exceed --------------- */
+
+static void ceilings(const model_params *p)
+{
+    /* A 6-SD responder (responsiveness e^6) on a rich diet, trained to saturation. */
+    double a = muscle_anabolic(1e9, 3.0, 60, exp(6.0), p), d = muscle_neural_drive(1e9, exp(6.0), p);
+    CHECK(a == p->muscle_max_anabolic && d == p->muscle_max_neural_drive,
+          "extreme responder: synthesis x%.3g (ceiling %.3g), neural drive x%.3g (ceiling %.3g)", a,
+          p->muscle_max_anabolic, d, p->muscle_max_neural_drive);
+    double typical = muscle_anabolic(3.0, 1.2, 72, 1.0, p);
+    CHECK(typical < p->muscle_max_anabolic && typical == muscle_anabolic(3.0, 1.2, 72, 1.0, p),
+          "typical training stays below the ceiling: x%.4f", typical);
+    double loss = muscle_age_loss(180, 0, p);
+    CHECK(loss == p->muscle_max_age_loss && muscle_age_loss(90, 0, p) < p->muscle_max_age_loss,
+          "age-related loss: %.3f/y at 180 y (ceiling), %.4f/y at 90 y", loss, muscle_age_loss(90, 0, p));
+    double adm = mortality_admission_rate(200, p);
+    CHECK(adm == p->hospital_max_rate && mortality_admission_rate(95, p) < p->hospital_max_rate,
+          "admissions: %.3g/y at 200 y (ceiling), %.3f/y at 95 y", adm, mortality_admission_rate(95, p));
+
+    /* Ageing cannot take strength per unit muscle below the floor. */
+    muscle_state m;
+    muscle_init(&m, 8.0, p);
+    muscle_inputs in = {.loading = 1, .anabolic = 1, .neural_drive = 1, .disuse_sensitivity = 1,
+                        .age_loss = p->muscle_max_age_loss};
+    for (int i = 0; i < 1300; i++) /* a century in the engine's 28-day intervals */
+        muscle_advance(&m, &in, p, 28.0);
+    CHECK(m.neural_set == p->muscle_neural_floor && m.neural > 0.99 * p->muscle_neural_floor,
+          "a century at the fastest loss: neural set point %.3g, neural factor %.3g (floor %.3g)",
+          m.neural_set, m.neural, p->muscle_neural_floor);
+}
+
 int main(void)
 {
     model_params p;
@@ -647,6 +678,7 @@ int main(void)
     falls_fractures(&p);
     mortality_hazards(&p);
     activity_cycle(&p);
+    ceilings(&p);
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }
