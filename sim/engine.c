@@ -247,7 +247,12 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
                     broken = 1;
                     break;
                 }
-                obs_work_add(w->acc, arm, rec, ref);
+                /* The byte counts of the histograms go into the shared accumulator
+                 * every 255 trajectories: no thread holds a full copy of them. */
+                if (obs_work_add(w->acc, arm, rec, ref)) {
+#pragma omp critical(msk_engine_fold)
+                    obs_work_fold(out->acc, w->acc, arm);
+                }
                 if (k == 0)
                     ref = rec;
                 if (sampled)

@@ -65,18 +65,31 @@ void obs_merge(obs_acc *dst, const obs_acc *src);
  * differences between consecutive observations and summed back at the flush; the
  * histograms are indexed [arm][variable][bin][observation], so that a trajectory,
  * which stays in a bin for many observations, walks memory forward instead of jumping
- * 18 kB per observation. Everything is an integer, so obs_work_flush leaves dst
- * exactly as obs_add of the same records would have (tests/test_observe.c). */
+ * 18 kB per observation. Histogram counts are kept in bytes (a quarter of the memory
+ * of 32-bit counts, and no thread-private copy of the full histograms): every
+ * OBS_WORK_FOLD_PEOPLE trajectories of an arm, before a byte can overflow, the caller
+ * folds them into the shared accumulator (obs_work_fold). Everything is an integer, so
+ * the result is exactly what obs_add of the same records gives, in any order
+ * (tests/test_observe.c). */
 typedef struct obs_work obs_work;
+
+enum { OBS_WORK_FOLD_PEOPLE = UINT8_MAX };
 
 /* Allocate a zeroed accumulator; NULL when out of memory. */
 obs_work *obs_work_create(size_t n_arms, size_t n_obs);
 void obs_work_destroy(obs_work *w);
 
-/* As obs_add. */
-void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
+/* As obs_add. Returns 1 when the byte counts of arm are full: obs_work_fold must then
+ * move them into the shared accumulator before the next add to that arm (an add
+ * without it is a bug: MSK_ASSERT). Returns 0 otherwise. */
+int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
 
-/* dst += w (exact); w is left as it was. */
+/* Add w's histogram counts of arm into dst->hist (exact) and clear them. Calls with
+ * the same dst must not run concurrently (the engine serialises them). */
+void obs_work_fold(obs_acc *dst, obs_work *w, size_t arm);
+
+/* dst += w: everything w holds, histogram counts not yet folded included (exact); w
+ * is left as it was. */
 void obs_work_flush(obs_acc *dst, const obs_work *w);
 
 /* Bytes an obs_acc / an obs_work of this shape holds (msksim bench reports them). */
