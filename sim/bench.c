@@ -52,6 +52,7 @@ static void summarise(const engine_result *r, int threads, bench_figures *f)
         f->rate[arm][BENCH_FRACTURES] = s.rate[EVC_FRACTURE];
     }
     f->sample_mb = mb((double)n_arms * (double)r->n_sample * (double)n_obs * sizeof(obs_record));
+    f->sample_in_file = r->sample_store.fd >= 0;
     f->log_mb = mb(log_entries * sizeof(log_entry));
     f->accumulator_mb = mb((double)threads * (double)obs_work_bytes(n_arms, n_obs) +
                            (double)obs_acc_bytes(n_arms, n_obs));
