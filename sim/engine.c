@@ -74,7 +74,7 @@ static int worker_init(worker *w, const scenario *sc, size_t n_obs)
 {
     memset(w, 0, sizeof *w);
     w->rng = rng_create(sc->seed);
-    w->acc = obs_work_create(sc->n_arms, n_obs);
+    w->acc = obs_work_create(sc->n_arms, n_obs, OBS_WORK_FOLD_PEOPLE);
     w->rec = calloc(sc->n_arms * n_obs, sizeof *w->rec);
     w->logs = calloc(sc->n_arms, sizeof *w->logs);
     if (!w->rng || !w->acc || !w->rec || !w->logs)
@@ -258,8 +258,9 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
                     broken = 1;
                     break;
                 }
-                /* The byte counts of the histograms go into the shared accumulator
-                 * every 255 trajectories: no thread holds a full copy of them. */
+                /* The histogram counts go into the shared accumulator every
+                 * OBS_WORK_FOLD_PEOPLE trajectories of an arm: no thread holds a full
+                 * copy of the histograms. */
                 if (obs_work_add(w->acc, arm, rec, ref)) {
 #pragma omp critical(msk_engine_fold)
                     obs_work_fold(out->acc, w->acc, arm);

@@ -61,26 +61,27 @@ void obs_merge(obs_acc *dst, const obs_acc *src);
 
 /* A thread's accumulator, laid out for the order in which a thread adds: person by
  * person, each over all observation times. Along one trajectory most quantities change
- * rarely (event counts, prevalences, vital status, person-time), so they are added as
- * differences between consecutive observations and summed back at the flush; the
- * histograms are indexed [arm][variable][bin][observation], so that a trajectory,
- * which stays in a bin for many observations, walks memory forward instead of jumping
- * 18 kB per observation. Histogram counts are kept in bytes (a quarter of the memory
- * of 32-bit counts, and no thread-private copy of the full histograms): every
- * OBS_WORK_FOLD_PEOPLE trajectories of an arm, before a byte can overflow, the caller
- * folds them into the shared accumulator (obs_work_fold). Everything is an integer, so
- * the result is exactly what obs_add of the same records gives, in any order
- * (tests/test_observe.c). */
+ * rarely (event counts, prevalences, vital status, person-time, the histogram bin of
+ * each value), so they are added as differences between consecutive observations and
+ * summed back when they leave the thread accumulator; the histograms are indexed
+ * [arm][variable][bin][observation], so that a trajectory walks memory forward. The
+ * histogram differences are 16-bit, and there is no thread-private copy of the full
+ * histograms: every fold_every trajectories of an arm the caller folds them into the
+ * shared accumulator (obs_work_fold). Everything is an integer, so the result is
+ * exactly what obs_add of the same records gives, in any order (tests/test_observe.c). */
 typedef struct obs_work obs_work;
 
-enum { OBS_WORK_FOLD_PEOPLE = UINT8_MAX };
+/* The most trajectories of one arm between two folds (what 16 bits hold). */
+enum { OBS_WORK_FOLD_PEOPLE = INT16_MAX };
 
-/* Allocate a zeroed accumulator; NULL when out of memory. */
-obs_work *obs_work_create(size_t n_arms, size_t n_obs);
+/* Allocate a zeroed accumulator that asks for a fold every fold_every (1 ..
+ * OBS_WORK_FOLD_PEOPLE) trajectories of an arm; NULL when out of memory or when
+ * fold_every is out of range. */
+obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every);
 void obs_work_destroy(obs_work *w);
 
-/* As obs_add. Returns 1 when the byte counts of arm are full: obs_work_fold must then
- * move them into the shared accumulator before the next add to that arm (an add
+/* As obs_add. Returns 1 when the histogram counts of arm are full: obs_work_fold must
+ * then move them into the shared accumulator before the next add to that arm (an add
  * without it is a bug: MSK_ASSERT). Returns 0 otherwise. */
 int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
 
