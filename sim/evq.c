@@ -1,7 +1,6 @@
 /* evq.c — binary heap with deterministic tie-breaking. */
 #include "evq.h"
 
-
 static int before(const evq_event *a, const evq_event *b)
 {
     if (a->time != b->time)
