@@ -4,7 +4,8 @@
  * ENGINE_BLOCK people; OpenMP threads take blocks dynamically. Each person is
  * simulated in the reference arm first and then in every other arm, with the same
  * random streams (paired arms). Each thread adds into its own accumulators, merged
- * exactly at the end (observe.h), so the data are bit-identical for any thread count.
+ * exactly into the shared one (observe.h: histogram counts during the run, the rest
+ * at the end), so the data are bit-identical for any thread count.
  * The event log is sorted by (replicate, individual, order of occurrence), also
  * independent of scheduling. A run can be split into block ranges (MPI ranks) and the
  * pieces merged with the same result. */

@@ -8,8 +8,9 @@
  * histograms, which merge the same way. The rounding (2^-20 of a unit, e.g. 1e-6 kg)
  * is far below any reported precision.
  *
- * An accumulator covers all arms and observation times; each thread owns one and
- * they are merged at the end (obs_merge). */
+ * An accumulator (obs_acc) covers all arms and observation times. Each thread adds into
+ * its own obs_work, whose histogram counts it folds into the shared obs_acc during the
+ * run and whose other sums it adds at the end; MPI ranks merge with obs_merge. */
 #ifndef MSK_OBSERVE_H
 #define MSK_OBSERVE_H
 
