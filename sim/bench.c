@@ -52,6 +52,7 @@ static void summarise(const engine_result *r, int threads, bench_figures *f)
         f->rate[arm][BENCH_FRACTURES] = s.rate[EVC_FRACTURE];
     }
     f->sample_mb = mb((double)n_arms * (double)r->n_sample * (double)n_obs * sizeof(obs_record));
+    f->sample_in_file = r->sample_store.fd >= 0;
     f->log_mb = mb(log_entries * sizeof(log_entry));
     f->accumulator_mb = mb((double)threads * (double)obs_work_bytes(n_arms, n_obs) +
                            (double)obs_acc_bytes(n_arms, n_obs));
@@ -100,7 +101,7 @@ static void child(const scenario *sc, const bench_options *o, int fd)
     memset(&f, 0, sizeof f);
     diag_list diags;
     diag_list_init(&diags);
-    engine_options eo = {o->threads, NULL, 0, SIZE_MAX, 1};
+    engine_options eo = {o->threads, NULL, 0, SIZE_MAX, 1, 0};
     engine_result res;
     msk_status st = engine_run_stepped(sc, &eo, o->step_days, &res, &diags);
     struct rusage ru;

@@ -39,6 +39,8 @@ typedef struct {
     long peak_rss_kb;           /* of the child */
     double output_mb;           /* size of the result file */
     double sample_mb, log_mb;   /* output buffers: sampled trajectories, event log */
+    int sample_in_file;         /* the sampled trajectories waited in a temporary file
+                                   (spill.h), not in memory */
     double accumulator_mb;      /* integer accumulators: one per thread plus the merged one */
     size_t n_arms;
     /* Per arm: mean at the end among survivors (BENCH_LEG_LEAN..BENCH_BMD, in the

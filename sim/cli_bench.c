@@ -184,6 +184,13 @@ static void tsv_row(FILE *t, const run *r)
             f->accumulator_mb, per_core(r), (double)f->events / f->sim_seconds);
 }
 
+/* Output buffers held in memory: the event log, and the sampled trajectories unless
+ * they waited in a temporary file (spill.h). */
+static double buffers_in_memory(const bench_figures *f)
+{
+    return f->log_mb + (f->sample_in_file ? 0.0 : f->sample_mb);
+}
+
 /* Measure one run (or find it already measured). NULL when it failed. */
 static const run *measure(bench *b, const char *what, long people, double years, int threads,
                           double step_days, int output, msk_status *status)
@@ -336,11 +343,11 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
             const run *r = measure(b, "reference", ref_people, ref_years, (int)threads->v[i], 0, 1, &st);
             printf("threads: %d threads %.2fx faster than 1\n", r->threads, ref1->f.sim_seconds / r->f.sim_seconds);
         }
-    printf("size (%g years, %d threads): person-years/s/core, peak MB (output buffers MB):", ref_years,
-           max_threads);
+    printf("size (%g years, %d threads): person-years/s/core, peak MB (output buffers in memory MB):",
+           ref_years, max_threads);
     for (size_t i = 0; i < sizes->n; i++)
         printf(" %ld: %.0f, %.0f (%.0f)%s", by_size[i]->people, per_core(by_size[i]),
-               (double)by_size[i]->f.peak_rss_kb / 1024.0, by_size[i]->f.sample_mb + by_size[i]->f.log_mb,
+               (double)by_size[i]->f.peak_rss_kb / 1024.0, buffers_in_memory(&by_size[i]->f),
                i + 1 < sizes->n ? ";" : "\n");
     printf("horizon (%ld people, %d threads): person-years/s/core, peak MB (accumulators MB):", daily_size,
            max_threads);
@@ -364,7 +371,7 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
         if (!small || by_size[i]->people < small->people)
             small = by_size[i];
     }
-    double peak = (double)big->f.peak_rss_kb / 1024.0, buffers = big->f.sample_mb + big->f.log_mb;
+    double peak = (double)big->f.peak_rss_kb / 1024.0, buffers = buffers_in_memory(&big->f);
     int measured = big->people == 1000000;
     if (!measured && big != small) {
         double slope = ((double)big->f.peak_rss_kb - (double)small->f.peak_rss_kb) / 1024.0 /
@@ -383,10 +390,13 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
                ref1->f.sim_seconds / ref2->f.sim_seconds, ref2->f.sim_cpu_seconds / ref2->f.sim_seconds);
     else
         printf("  [not run] 2 threads >= %.1fx one thread: needs --threads with 1 and 2\n", TARGET_SPEEDUP_2);
-    printf("  %s peak memory <= %.0f MB at 10^6 people: %.0f MB (%s; output buffers %.0f MB of it "
-           "at %ld people)\n",
+    printf("  %s peak memory <= %.0f MB at 10^6 people: %.0f MB (%s; output buffers in memory %.0f "
+           "MB of it at %ld people",
            verdict(peak <= TARGET_PEAK_MB_1E6), TARGET_PEAK_MB_1E6, peak,
            measured ? "measured" : "extrapolated linearly from the sizes run", buffers, big->people);
+    if (big->f.sample_in_file)
+        printf("; the sampled trajectories, %.0f MB, waited in a temporary file", big->f.sample_mb);
+    printf(")\n");
     printf("  %s >= %.0fx faster than the daily step: %.1fx\n", verdict(ratio >= TARGET_DAILY_RATIO),
            TARGET_DAILY_RATIO, ratio);
     printf("  %s key outcomes within %.1f%% of the daily step: largest difference %.3f%%\n",

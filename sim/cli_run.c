@@ -130,7 +130,7 @@ static int run(int argc, char **argv, const mpi_env *e)
 
     cli_catch_stop_signals(on_signal);
 
-    engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1};
+    engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1, 0};
 #ifdef MSK_HAVE_MPI
     if (e->size > 1)
         mpi_engine_range(e, engine_block_count(&sc), &eo.block_begin, &eo.block_end);

@@ -74,7 +74,7 @@ static int worker_init(worker *w, const scenario *sc, size_t n_obs)
 {
     memset(w, 0, sizeof *w);
     w->rng = rng_create(sc->seed);
-    w->acc = obs_work_create(sc->n_arms, n_obs);
+    w->acc = obs_work_create(sc->n_arms, n_obs, OBS_WORK_FOLD_PEOPLE);
     w->rec = calloc(sc->n_arms * n_obs, sizeof *w->rec);
     w->logs = calloc(sc->n_arms, sizeof *w->logs);
     if (!w->rng || !w->acc || !w->rec || !w->logs)
@@ -95,8 +95,14 @@ void engine_result_fini(engine_result *r)
             event_log_fini(&r->logs[a]);
     free(r->logs);
     free(r->sample_people);
-    free(r->sample);
+    spill_fini(&r->sample_store);
     memset(r, 0, sizeof *r);
+}
+
+void engine_sample_release(const engine_result *r, size_t arm)
+{
+    size_t bytes = r->n_sample * r->plan.n_obs * sizeof *r->sample;
+    spill_release(&r->sample_store, arm * bytes, bytes);
 }
 
 size_t engine_block_count(const scenario *sc)
@@ -108,7 +114,7 @@ size_t engine_block_count(const scenario *sc)
 msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
                       engine_result *out, diag_list *diags)
 {
-    engine_options opt = {threads, stop, 0, SIZE_MAX, 0};
+    engine_options opt = {threads, stop, 0, SIZE_MAX, 0, 0};
     return engine_run_blocks(sc, &opt, out, diags);
 }
 
@@ -167,7 +173,12 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
     out->n_people = total;
     out->n_sample = (size_t)sc->record.sample_size < size ? (size_t)sc->record.sample_size : size;
     out->sample_people = calloc(out->n_sample ? out->n_sample : 1, sizeof *out->sample_people);
-    out->sample = calloc(n_arms * (out->n_sample ? out->n_sample : 1) * n_obs, sizeof *out->sample);
+    /* The sampled trajectories are written once and read at the end: above the limit
+     * they wait in a temporary file, not in memory (spill.h). */
+    size_t sample_bytes = n_arms * (out->n_sample ? out->n_sample : 1) * n_obs * sizeof *out->sample;
+    if (spill_init(&out->sample_store, sample_bytes,
+                   opt->sample_memory_limit ? opt->sample_memory_limit : SPILL_MEMORY_LIMIT) == 0)
+        out->sample = out->sample_store.data;
     out->acc = obs_create(n_arms, n_obs);
     out->logs = calloc(n_arms, sizeof *out->logs);
     worker *workers = calloc((size_t)threads, sizeof *workers);
@@ -193,7 +204,7 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
     if (!opt->quiet)
         progress_init(&pr, b_end - b_begin, "simulating");
     size_t blocks_done = 0;
-    int ineligible = 0, interrupted = 0;
+    int ineligible = 0, interrupted = 0, spill_errno = 0;
     /* The first person, in population order, whose simulation broke a physiological
      * invariant (invariant.h). Later blocks are skipped and earlier ones still run, so
      * the person reported does not depend on the thread count. */
@@ -203,7 +214,7 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t b = b_begin; b < b_end; b++) {
-        if (interrupted || ineligible)
+        if (interrupted || ineligible || spill_errno)
             continue;
         size_t first_bad;
 #pragma omp atomic read
@@ -247,11 +258,24 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
                     broken = 1;
                     break;
                 }
-                obs_work_add(w->acc, arm, rec, ref);
+                /* The histogram counts go into the shared accumulator every
+                 * OBS_WORK_FOLD_PEOPLE trajectories of an arm: no thread holds a full
+                 * copy of the histograms. */
+                if (obs_work_add(w->acc, arm, rec, ref)) {
+#pragma omp critical(msk_engine_fold)
+                    obs_work_fold(out->acc, w->acc, arm);
+                }
                 if (k == 0)
                     ref = rec;
-                if (sampled)
-                    memcpy(&out->sample[(arm * out->n_sample + id) * n_obs], rec, n_obs * sizeof *rec);
+                if (sampled) {
+                    int e = spill_write(&out->sample_store,
+                                        (arm * out->n_sample + id) * n_obs * sizeof *rec, rec,
+                                        n_obs * sizeof *rec);
+                    if (e) {
+#pragma omp atomic write
+                        spill_errno = e;
+                    }
+                }
             }
             if (broken)
                 break;
@@ -307,6 +331,13 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
     if (status == MSK_OK && bad_g != SIZE_MAX) {
         invariant_report(&bad, sc->source_path, sc->arms[bad.arm].name, diags);
         status = MSK_ESOFTWARE;
+    }
+    if (status == MSK_OK && spill_errno) {
+        const char *dir = getenv("TMPDIR");
+        diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "record.sample_size",
+                 "cannot write the sampled trajectories to their temporary file in %s: %s",
+                 dir && *dir ? dir : "/tmp", strerror(spill_errno));
+        status = MSK_EIO;
     }
     if (status == MSK_OK && ineligible) {
         diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "population",

@@ -4,7 +4,8 @@
  * ENGINE_BLOCK people; OpenMP threads take blocks dynamically. Each person is
  * simulated in the reference arm first and then in every other arm, with the same
  * random streams (paired arms). Each thread adds into its own accumulators, merged
- * exactly at the end (observe.h), so the data are bit-identical for any thread count.
+ * exactly into the shared one (observe.h: histogram counts during the run, the rest
+ * at the end), so the data are bit-identical for any thread count.
  * The event log is sorted by (replicate, individual, order of occurrence), also
  * independent of scheduling. A run can be split into block ranges (MPI ranks) and the
  * pieces merged with the same result. */
@@ -18,6 +19,7 @@
 #include "observe.h"
 #include "population.h"
 #include "scenario.h"
+#include "spill.h"
 
 enum { ENGINE_BLOCK = 64 };
 
@@ -28,7 +30,9 @@ typedef struct {
     event_log *logs;         /* per arm, sorted */
     size_t n_sample;         /* sampled individuals (replicate 0, ids 0..n_sample-1) */
     person *sample_people;   /* [n_sample] */
-    obs_record *sample;      /* [arm][n_sample][n_obs] */
+    obs_record *sample;      /* [arm][n_sample][n_obs]: sample_store's array */
+    spill sample_store;      /* in a temporary file when large (spill.h): read it through
+                                `sample`, then engine_sample_release */
     size_t n_people;         /* enrolled per arm (the whole population, also for a block range) */
     size_t block_begin, block_end; /* the blocks simulated (all of them unless split) */
     double seconds;          /* wall-clock time of the simulation */
@@ -43,6 +47,10 @@ msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *st
                       engine_result *out, diag_list *diags);
 void engine_result_fini(engine_result *r);
 
+/* The sampled trajectories of arm will not be read again soon: when they live in a
+ * temporary file, their pages leave the process's memory (they can still be read). */
+void engine_sample_release(const engine_result *r, size_t arm);
+
 /* A run restricted to blocks [block_begin, block_end) of engine_block_count(sc)
  * (block_end is clamped to the count: SIZE_MAX means to the end), as an MPI rank or a
  * sweep runs it. Sampled people
@@ -52,6 +60,8 @@ typedef struct {
     volatile sig_atomic_t *stop;  /* may be NULL */
     size_t block_begin, block_end;
     int quiet;                    /* no progress bar */
+    size_t sample_memory_limit;   /* sampled trajectories larger than this many bytes go
+                                     to a temporary file (spill.h); 0: SPILL_MEMORY_LIMIT */
 } engine_options;
 
 size_t engine_block_count(const scenario *sc);

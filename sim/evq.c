@@ -1,8 +1,6 @@
 /* evq.c — binary heap with deterministic tie-breaking. */
 #include "evq.h"
 
-#include <math.h>
-
 static int before(const evq_event *a, const evq_event *b)
 {
     if (a->time != b->time)
@@ -56,9 +54,4 @@ int evq_pop(evq *q, evq_event *out)
     if (n > 0)
         q->heap[i] = last;
     return 0;
-}
-
-double evq_next_time(const evq *q)
-{
-    return q->size ? q->heap[0].time : INFINITY;
 }

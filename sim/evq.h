@@ -8,6 +8,7 @@
 #ifndef MSK_EVQ_H
 #define MSK_EVQ_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,7 +33,11 @@ void evq_init(evq *q);
 int evq_push(evq *q, double time, int kind, int32_t arg);
 /* Remove the earliest event into *out; returns 0, or -1 when empty. */
 int evq_pop(evq *q, evq_event *out);
-/* Time of the earliest event, or +infinity when empty. */
-double evq_next_time(const evq *q);
+/* Time of the earliest event, or +infinity when empty. Inline: the event loop asks
+ * several times per event. */
+static inline double evq_next_time(const evq *q)
+{
+    return q->size ? q->heap[0].time : INFINITY;
+}
 
 #endif

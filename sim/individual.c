@@ -704,8 +704,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     }
 
     evq_init(&L->q);
-    /* Each observation schedules the next: the list stays short. */
-    schedule(L, plan->obs_days[0], EV_OBSERVE, 0);
+    /* Observations are not in the list (next_scheduled). */
     schedule(L, plan->horizon_days, EV_END, 0);
     schedule(L, p->activity_reassess_interval, EV_REASSESS, 0);
     MSK_ASSERT(sc->n_exposures <= INDIVIDUAL_MAX_EXPOSURES);
@@ -767,20 +766,40 @@ static int fire(life *L, int which, obs_record *rec, size_t next_obs)
     return 0;
 }
 
+/* Observations stay out of the event list: their times are a sorted array, walked with
+ * the cursor next_obs, and EV_OBSERVE, the first kind, runs before any other event at
+ * the same time, as the list would order it. A push and a pop saved per observation. */
+static int observation_first(const life *L, size_t next_obs)
+{
+    return next_obs < L->plan->n_obs && L->plan->obs_days[next_obs] <= evq_next_time(&L->q);
+}
+
+/* Time of the next scheduled event, observations included. */
+static double next_scheduled(const life *L, size_t next_obs)
+{
+    return observation_first(L, next_obs) ? L->plan->obs_days[next_obs] : evq_next_time(&L->q);
+}
+
+/* Remove the next scheduled event, observations included, into *e. */
+static void pop_scheduled(life *L, size_t next_obs, evq_event *e)
+{
+    if (observation_first(L, next_obs))
+        *e = (evq_event){L->plan->obs_days[next_obs], EV_OBSERVE, 0, (int32_t)next_obs};
+    else
+        evq_pop(&L->q, e);
+}
+
 /* What follows a scheduled event. */
 enum { AFTER_REFRESH, AFTER_NOTHING, AFTER_END, AFTER_BROKEN };
 
 static int run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
 {
-    const sim_plan *plan = L->plan;
     L->events++;
     switch ((event_kind)e->kind) {
     case EV_OBSERVE:
         if (!observe(L, &rec[e->arg]))
             return AFTER_BROKEN;
         *next_obs = (size_t)e->arg + 1;
-        if (*next_obs < plan->n_obs)
-            schedule(L, plan->obs_days[*next_obs], EV_OBSERVE, (int32_t)*next_obs);
         return AFTER_NOTHING; /* observing changes nothing: no refresh */
     case EV_END:
         return AFTER_END;
@@ -826,7 +845,7 @@ static msk_status run_events(life *L, obs_record *rec)
 {
     size_t next_obs = 0;
     for (;;) {
-        double t_sched = evq_next_time(&L->q);
+        double t_sched = next_scheduled(L, next_obs);
         int which = -1;
         double t_stoch = INFINITY;
         for (int k = 0; k < CLOCKS; k++) {
@@ -845,7 +864,7 @@ static msk_status run_events(life *L, obs_record *rec)
                 return MSK_OK;
         } else {
             evq_event e;
-            evq_pop(&L->q, &e);
+            pop_scheduled(L, next_obs, &e);
             if (!advance(L, e.time))
                 return MSK_ESOFTWARE;
             int after = run_scheduled(L, &e, rec, &next_obs);
@@ -874,9 +893,9 @@ static msk_status run_fixed_step(life *L, obs_record *rec, double h)
 {
     size_t next_obs = 0;
     for (;;) {
-        while (evq_next_time(&L->q) <= L->t) {
+        while (next_scheduled(L, next_obs) <= L->t) {
             evq_event e;
-            evq_pop(&L->q, &e);
+            pop_scheduled(L, next_obs, &e);
             int after = run_scheduled(L, &e, rec, &next_obs);
             if (after == AFTER_BROKEN)
                 return MSK_ESOFTWARE;

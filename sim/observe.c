@@ -1,6 +1,8 @@
 /* observe.c — exact integer accumulators (see observe.h). */
 #include "observe.h"
 
+#include "status.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,21 +268,27 @@ struct obs_work {
      * from one observation to the next while alive (or immobilized). */
     obs_int *dd_alive_days, *dd_immobilized_days;
     obs_int *mom;        /* [arm][obs][MOM_PARTS][OV_COUNT]: one row per observation */
-    uint32_t *hist;      /* [arm][OV_COUNT][OBS_HIST_BINS][obs] */
-    /* Histogram counts are first added in bytes, a quarter of the memory (so they stay
-     * in cache), and folded into hist before a byte can overflow: after HOT_PEOPLE
-     * trajectories of an arm, over the bins they reached. */
-    uint8_t *hot;        /* as hist */
+    /* Histogram counts as differences along the observations, [arm][OV_COUNT]
+     * [OBS_HIST_BINS][obs]: a trajectory adds +1 where it enters a bin and -1 where it
+     * leaves it, two writes per stay in a bin instead of one per observation; the
+     * running sum along the observations is the count. A trajectory changes a cell by
+     * at most 1, so 16 bits hold fold_every trajectories; then the caller folds them
+     * into the shared accumulator, over the bins reached. */
+    int16_t *hot;
+    size_t fold_every;
     size_t *hot_people;  /* [arm] trajectories added since the last fold */
     uint16_t *hot_lo, *hot_hi; /* [arm][OV_COUNT]: bins reached since the last fold */
     obs_moments *change_pct, *paired_change, *paired_count; /* as in obs_acc */
 };
 
-obs_work *obs_work_create(size_t n_arms, size_t n_obs)
+obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every)
 {
+    if (fold_every < 1 || fold_every > OBS_WORK_FOLD_PEOPLE)
+        return NULL;
     obs_work *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    w->fold_every = fold_every;
     size_t ak = n_arms * n_obs;
     w->n_arms = n_arms;
     w->n_obs = n_obs;
@@ -292,7 +300,6 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs)
     w->dd_alive_days = calloc(ak, sizeof *w->dd_alive_days);
     w->dd_immobilized_days = calloc(ak, sizeof *w->dd_immobilized_days);
     w->mom = calloc(ak * MOM_PARTS * OV_COUNT, sizeof *w->mom);
-    w->hist = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hist);
     w->hot = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hot);
     w->hot_people = calloc(n_arms, sizeof *w->hot_people);
     w->hot_lo = malloc(n_arms * OV_COUNT * sizeof *w->hot_lo);
@@ -304,7 +311,7 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs)
     w->paired_change = calloc(n_arms * KEY_COUNT, sizeof *w->paired_change);
     w->paired_count = calloc(n_arms * EVC_COUNT, sizeof *w->paired_count);
     if (!w->d_alive || !w->d_paired || !w->d_prevalent || !w->d_count || !w->d_ever ||
-        !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->hist || !w->hot ||
+        !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->hot ||
         !w->hot_people || !w->hot_lo || !w->hot_hi ||
         !w->change_pct || !w->paired_change || !w->paired_count) {
         obs_work_destroy(w);
@@ -328,7 +335,7 @@ size_t obs_work_bytes(size_t n_arms, size_t n_obs)
     return sizeof(obs_work) +
            ak * (sizeof(int64_t) * (2 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
                  MOM_PARTS * OV_COUNT * sizeof(obs_int) +
-                 OV_COUNT * OBS_HIST_BINS * (sizeof(uint32_t) + sizeof(uint8_t))) +
+                 OV_COUNT * OBS_HIST_BINS * sizeof(int16_t)) +
            n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
 }
 
@@ -344,7 +351,6 @@ void obs_work_destroy(obs_work *w)
     free(w->dd_alive_days);
     free(w->dd_immobilized_days);
     free(w->mom);
-    free(w->hist);
     free(w->hot);
     free(w->hot_people);
     free(w->hot_lo);
@@ -365,30 +371,46 @@ static inline obs_int second_difference(int64_t f, int64_t *f1, obs_int *d1)
     return dd;
 }
 
-enum { HOT_PEOPLE = UINT8_MAX };
+/* dst->hist += the counts of (arm, v) over bins [lo, hi): running sums of the
+ * differences along the observations, written transposed from [bin][obs] to
+ * [obs][variable][bin], in tiles of observations so that both sides stay in cache. */
+static void add_hot(obs_acc *d, const obs_work *w, size_t arm, size_t v, size_t lo, size_t hi)
+{
+    enum { TILE = 16 };
+    const size_t n = w->n_obs;
+    const int16_t *hot = &w->hot[(arm * OV_COUNT + v) * OBS_HIST_BINS * n];
+    int32_t sum[OBS_HIST_BINS] = {0};
+    for (size_t k0 = 0; k0 < n; k0 += TILE) {
+        size_t k1 = k0 + TILE < n ? k0 + TILE : n;
+        for (size_t k = k0; k < k1; k++) {
+            uint32_t *h = &d->hist[((arm * n + k) * OV_COUNT + v) * OBS_HIST_BINS];
+            for (size_t b = lo; b < hi; b++) {
+                sum[b] += hot[b * n + k];
+                h[b] += (uint32_t)sum[b];
+            }
+        }
+    }
+}
 
-static void fold_hot(obs_work *w, size_t arm)
+void obs_work_fold(obs_acc *d, obs_work *w, size_t arm)
 {
     const size_t n = w->n_obs;
     for (size_t v = 0; v < OV_COUNT; v++) {
         size_t j = arm * OV_COUNT + v;
         if (w->hot_lo[j] >= w->hot_hi[j])
             continue;
-        size_t first = ((arm * OV_COUNT + v) * OBS_HIST_BINS + w->hot_lo[j]) * n;
-        size_t count = (size_t)(w->hot_hi[j] - w->hot_lo[j]) * n;
-        uint32_t *cold = &w->hist[first];
-        uint8_t *hot = &w->hot[first];
-        for (size_t i = 0; i < count; i++)
-            cold[i] += hot[i];
-        memset(hot, 0, count);
+        add_hot(d, w, arm, v, w->hot_lo[j], w->hot_hi[j]);
+        memset(&w->hot[((arm * OV_COUNT + v) * OBS_HIST_BINS + w->hot_lo[j]) * n], 0,
+               (size_t)(w->hot_hi[j] - w->hot_lo[j]) * n * sizeof *w->hot);
         w->hot_lo[j] = OBS_HIST_BINS;
         w->hot_hi[j] = 0;
     }
     w->hot_people[arm] = 0;
 }
 
-void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
+int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
 {
+    MSK_ASSERT(w->hot_people[arm] < w->fold_every);
     const size_t n = w->n_obs;
     uint32_t count[EVC_COUNT] = {0};
     uint8_t prevalent[PREV_COUNT] = {0};
@@ -442,19 +464,23 @@ void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_reco
             }
     }
     /* Histograms variable by variable: each walks its rows forward in time. */
-    if (w->hot_people[arm] == HOT_PEOPLE)
-        fold_hot(w, arm);
     w->hot_people[arm]++;
     for (int v = 0; v < OV_COUNT; v++) {
-        uint8_t *h = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
-        size_t lo = OBS_HIST_BINS, hi = 0;
-        for (size_t k = 0; k < n; k++)
-            if (rec[k].alive) {
-                size_t b = hist_bin((obs_var)v, rec[k].value[v]);
+        int16_t *h = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
+        size_t lo = OBS_HIST_BINS, hi = 0, prev = OBS_HIST_BINS; /* prev: no bin (dead) */
+        for (size_t k = 0; k < n; k++) {
+            size_t b = rec[k].alive ? hist_bin((obs_var)v, rec[k].value[v]) : OBS_HIST_BINS;
+            if (b == prev)
+                continue;
+            if (prev < OBS_HIST_BINS)
+                h[prev * n + k]--;
+            if (b < OBS_HIST_BINS) {
                 h[b * n + k]++;
                 lo = b < lo ? b : lo;
                 hi = b > hi ? b : hi;
             }
+            prev = b;
+        }
         size_t j = arm * OV_COUNT + (size_t)v;
         if (lo < w->hot_lo[j])
             w->hot_lo[j] = (uint16_t)lo;
@@ -478,6 +504,7 @@ void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_reco
         for (int c = 0; c < EVC_COUNT; c++)
             moments_add(&w->paired_count[arm * EVC_COUNT + c],
                         (double)last->count[c] - (double)ref[n - 1].count[c]);
+    return w->hot_people[arm] == w->fold_every;
 }
 
 void obs_work_flush(obs_acc *d, const obs_work *w)
@@ -519,19 +546,10 @@ void obs_work_flush(obs_acc *d, const obs_work *w)
                 y->sumsq += m[MOM_PSUMSQ * OV_COUNT + v];
             }
         }
-        /* Transpose the histograms in tiles of observations, so that both sides stay
-         * in cache. */
-        enum { TILE = 16 };
-        for (int v = 0; v < OV_COUNT; v++) {
-            const uint32_t *h = &w->hist[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
-            const uint8_t *hot = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
-            for (size_t k0 = 0; k0 < n; k0 += TILE) {
-                size_t k1 = k0 + TILE < n ? k0 + TILE : n;
-                for (size_t b = 0; b < OBS_HIST_BINS; b++)
-                    for (size_t k = k0; k < k1; k++)
-                        d->hist[((arm * n + k) * OV_COUNT + (size_t)v) * OBS_HIST_BINS + b] +=
-                            h[b * n + k] + hot[b * n + k];
-            }
+        for (size_t v = 0; v < OV_COUNT; v++) {
+            size_t j = arm * OV_COUNT + v;
+            if (w->hot_lo[j] < w->hot_hi[j])
+                add_hot(d, w, arm, v, w->hot_lo[j], w->hot_hi[j]);
         }
     }
     for (size_t i = 0; i < w->n_arms * KEY_COUNT; i++) {

@@ -8,8 +8,9 @@
  * histograms, which merge the same way. The rounding (2^-20 of a unit, e.g. 1e-6 kg)
  * is far below any reported precision.
  *
- * An accumulator covers all arms and observation times; each thread owns one and
- * they are merged at the end (obs_merge). */
+ * An accumulator (obs_acc) covers all arms and observation times. Each thread adds into
+ * its own obs_work, whose histogram counts it folds into the shared obs_acc during the
+ * run and whose other sums it adds at the end; MPI ranks merge with obs_merge. */
 #ifndef MSK_OBSERVE_H
 #define MSK_OBSERVE_H
 
@@ -61,22 +62,36 @@ void obs_merge(obs_acc *dst, const obs_acc *src);
 
 /* A thread's accumulator, laid out for the order in which a thread adds: person by
  * person, each over all observation times. Along one trajectory most quantities change
- * rarely (event counts, prevalences, vital status, person-time), so they are added as
- * differences between consecutive observations and summed back at the flush; the
- * histograms are indexed [arm][variable][bin][observation], so that a trajectory,
- * which stays in a bin for many observations, walks memory forward instead of jumping
- * 18 kB per observation. Everything is an integer, so obs_work_flush leaves dst
- * exactly as obs_add of the same records would have (tests/test_observe.c). */
+ * rarely (event counts, prevalences, vital status, person-time, the histogram bin of
+ * each value), so they are added as differences between consecutive observations and
+ * summed back when they leave the thread accumulator; the histograms are indexed
+ * [arm][variable][bin][observation], so that a trajectory walks memory forward. The
+ * histogram differences are 16-bit, and there is no thread-private copy of the full
+ * histograms: every fold_every trajectories of an arm the caller folds them into the
+ * shared accumulator (obs_work_fold). Everything is an integer, so the result is
+ * exactly what obs_add of the same records gives, in any order (tests/test_observe.c). */
 typedef struct obs_work obs_work;
 
-/* Allocate a zeroed accumulator; NULL when out of memory. */
-obs_work *obs_work_create(size_t n_arms, size_t n_obs);
+/* The most trajectories of one arm between two folds (what 16 bits hold). */
+enum { OBS_WORK_FOLD_PEOPLE = INT16_MAX };
+
+/* Allocate a zeroed accumulator that asks for a fold every fold_every (1 ..
+ * OBS_WORK_FOLD_PEOPLE) trajectories of an arm; NULL when out of memory or when
+ * fold_every is out of range. */
+obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every);
 void obs_work_destroy(obs_work *w);
 
-/* As obs_add. */
-void obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
+/* As obs_add. Returns 1 when the histogram counts of arm are full: obs_work_fold must
+ * then move them into the shared accumulator before the next add to that arm (an add
+ * without it is a bug: MSK_ASSERT). Returns 0 otherwise. */
+int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
 
-/* dst += w (exact); w is left as it was. */
+/* Add w's histogram counts of arm into dst->hist (exact) and clear them. Calls with
+ * the same dst must not run concurrently (the engine serialises them). */
+void obs_work_fold(obs_acc *dst, obs_work *w, size_t arm);
+
+/* dst += w: everything w holds, histogram counts not yet folded included (exact); w
+ * is left as it was. */
 void obs_work_flush(obs_acc *dst, const obs_work *w);
 
 /* Bytes an obs_acc / an obs_work of this shape holds (msksim bench reports them). */

@@ -229,6 +229,7 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
             snprintf(name, sizeof name, "cumulative_%s", obs_count_names[c]);
             ok(wr, h5out_var_double(wr->w, sub, name, 2, sd, traj, "1", obs_count_long_names[c]));
         }
+        engine_sample_release(r, arm);
     }
     free(traj);
     free(flags);

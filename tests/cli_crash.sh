@@ -161,6 +161,34 @@ else
     fail "reference sweeps failed: $(tail -3 "$work/err")"
 fi
 
+# ---- (a'') SIGKILL while the sampled trajectories wait in a temporary file -------------
+# Above 64 MB they do (sim/spill): a file without a name in $TMPDIR, which the kernel
+# removes with the process. 1000 sampled people x 5 arms x 105 weeks = 75 MB.
+spill_dir=$work/spill
+mkdir -p "$spill_dir"
+TMPDIR=$spill_dir "$msk" run "$src/scenarios/bench/reference.yaml" --set population.size=3000 \
+    --set horizon_weeks=104 --threads 2 -q -o "$work/spilled.h5" >/dev/null 2>&1 &
+pid=$!
+spilled=0
+for _ in $(seq 1 100); do
+    if ls -l "/proc/$pid/fd" 2>/dev/null | grep -q "$spill_dir/"; then
+        spilled=1
+        break
+    fi
+    sleep 0.05
+done
+sleep 0.3
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+rc=$?
+left=$(find "$spill_dir" "$work" -maxdepth 1 -name '*spill*' -newer "$work/reference.h5" ! -path "$spill_dir" | wc -l)
+if [ "$spilled" = 1 ] && [ "$rc" = 137 ] && [ -z "$(ls -A "$spill_dir")" ] && [ "$left" = 0 ] &&
+    [ ! -e "$work/spilled.h5" ]; then
+    pass "SIGKILL while the sampled trajectories were in a temporary file: nothing left in TMPDIR, no result file"
+else
+    fail "spilled run killed (spill seen: $spilled, exit $rc): TMPDIR holds '$(ls -A "$spill_dir")', result file $(ls "$work"/spilled.h5* 2>/dev/null)"
+fi
+
 # ---- (b) SIGINT and SIGTERM ---------------------------------------------------------------
 # Four times the population: the signal, at a third of the calibrated time, then lands
 # well inside the simulation (the only phase that polls for it), whatever the share

@@ -82,7 +82,9 @@ static void check_work_matches_add(void)
 {
     enum { ARMS = 3, OBS = 37, PEOPLE = 800 };
     obs_acc *direct = obs_create(ARMS, OBS), *flushed = obs_create(ARMS, OBS);
-    obs_work *w1 = obs_work_create(ARMS, OBS), *w2 = obs_work_create(ARMS, OBS);
+    /* One thread accumulator folds its histogram counts often, the other never before
+     * the flush. */
+    obs_work *w1 = obs_work_create(ARMS, OBS, 100), *w2 = obs_work_create(ARMS, OBS, OBS_WORK_FOLD_PEOPLE);
     obs_record *rec = malloc(ARMS * OBS * sizeof *rec);
     CHECK(direct && flushed && w1 && w2 && rec, "allocations");
     if (!direct || !flushed || !w1 || !w2 || !rec)
@@ -99,24 +101,28 @@ static void check_work_matches_add(void)
             state = saved + 1 + a;
         }
         state += 12345;
-        /* Two thread accumulators, people split between them, as the engine does; more
-         * than 255 people each, so the byte counts of the histograms are folded. */
+        /* Two thread accumulators, people split between them, as the engine does; 400
+         * people each, so w1 folds its histogram counts four times per arm. */
         obs_work *w = i % 2 ? w1 : w2;
         for (size_t a = 0; a < ARMS; a++) {
             const obs_record *ref = a == 0 ? NULL : rec;
             obs_add(direct, a, &rec[a * OBS], ref);
-            obs_work_add(w, a, &rec[a * OBS], ref);
+            if (obs_work_add(w, a, &rec[a * OBS], ref))
+                obs_work_fold(flushed, w, a);
         }
     }
     obs_work_flush(flushed, w2);
     obs_work_flush(flushed, w1);
     CHECK(deaths > PEOPLE / 4 && deaths < 3 * PEOPLE / 4, "the records include deaths (%zu of %d people)", deaths, PEOPLE);
-    CHECK(same_acc(direct, flushed), "obs_work_add + obs_work_flush == obs_add, bit for bit "
-          "(%d people, %d arms, %d observations, two thread accumulators)", PEOPLE, ARMS, OBS);
+    CHECK(same_acc(direct, flushed), "obs_work_add + obs_work_fold + obs_work_flush == obs_add, bit "
+          "for bit (%d people, %d arms, %d observations, two thread accumulators)", PEOPLE, ARMS, OBS);
+    CHECK(obs_work_create(ARMS, OBS, 0) == NULL && obs_work_create(ARMS, OBS, OBS_WORK_FOLD_PEOPLE + 1) == NULL,
+          "a fold interval of 0 or above %d trajectories is refused", OBS_WORK_FOLD_PEOPLE);
     CHECK(direct->alive[0] > 0 && direct->count[(OBS - 1) * EVC_COUNT] >= 0 &&
               direct->value[OV_COUNT * (OBS - 1)].n == direct->alive[OBS - 1],
           "the accumulators hold data (alive at the end of arm 0: %lld)", (long long)direct->alive[OBS - 1]);
-    /* A second flush adds the same again: the flush leaves the accumulator as it was. */
+    /* A second flush adds the same again: the flush leaves the thread accumulator as it
+     * was (histogram counts already folded are not in it). */
     obs_acc *twice = obs_create(ARMS, OBS);
     obs_work_flush(twice, w1);
     obs_work_flush(twice, w2);
@@ -127,9 +133,11 @@ static void check_work_matches_add(void)
           "flushing twice adds twice (alive %lld = 2 x %lld)", twice ? (long long)twice->alive[5] : -1LL,
           (long long)direct->alive[5]);
     obs_destroy(twice);
-    CHECK(obs_work_bytes(ARMS, OBS) > (size_t)ARMS * OBS * OV_COUNT * OBS_HIST_BINS * 4 &&
-              obs_acc_bytes(ARMS, OBS) > (size_t)ARMS * OBS * OV_COUNT * OBS_HIST_BINS * 4,
-          "sizes include the histograms (%zu, %zu bytes)", obs_work_bytes(ARMS, OBS), obs_acc_bytes(ARMS, OBS));
+    CHECK(obs_work_bytes(ARMS, OBS) > (size_t)ARMS * OBS * OV_COUNT * OBS_HIST_BINS * 2 &&
+              obs_acc_bytes(ARMS, OBS) > (size_t)ARMS * OBS * OV_COUNT * OBS_HIST_BINS * 4 &&
+              obs_work_bytes(ARMS, OBS) < obs_acc_bytes(ARMS, OBS),
+          "sizes include the histograms, 16-bit in the thread accumulator (%zu, %zu bytes)",
+          obs_work_bytes(ARMS, OBS), obs_acc_bytes(ARMS, OBS));
     free(rec);
     obs_work_destroy(w1);
     obs_work_destroy(w2);
