@@ -26,16 +26,33 @@ void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params
 void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
                         const model_params *p, double dt)
 {
+    muscle_memo mm;
+    muscle_memo_init(&mm);
+    muscle_advance_memo(m, in, n, p, dt, &mm);
+}
+
+void muscle_memo_init(muscle_memo *mm)
+{
+    mm->dt = NAN;
+    mm->r = NAN;
+    mm->n_load = 0;
+}
+
+void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
+                         const model_params *p, double dt, muscle_memo *mm)
+{
     if (dt <= 0)
         return;
-    /* Exponentials shared by compartments: those of the ageing rate r (the same for
-     * all of one person) and of each distinct load (breakdown rate k). */
-    enum { LOADS = 4 };
+    /* Exponentials shared by compartments, and by calls with the same step and rates
+     * (most weekly intervals between two refreshes): those of the ageing rate r (the
+     * same for all of one person) and of each distinct load (breakdown rate k). */
     const double kd = p->muscle_turnover_rate, kn = p->muscle_neural_rate;
-    const double e_kn = exp(-kn * dt);
-    double r_seen = NAN, e_r = 0, rn = 0, e_rn = 0;
-    kinetics_relax_factors neural, load[LOADS], one;
-    size_t n_load = 0;
+    if (!(dt == mm->dt)) {
+        mm->dt = dt;
+        mm->e_kn = exp(-kn * dt);
+        mm->r = NAN;
+    }
+    kinetics_relax_factors one;
     for (size_t i = 0; i < n; i++) {
         muscle_state *c = &m[i];
         double unload = fmax(0.0, 1.0 - in[i].loading);
@@ -46,32 +63,32 @@ void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
         double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in[i].catabolic;
         /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
         double k = kd * brk;
-        if (!(r == r_seen)) {
-            r_seen = r;
-            e_r = exp(-r * dt);
-            rn = p->muscle_neural_age_ratio * r;
-            e_rn = exp(-rn * dt);
-            kinetics_relax_factors_set(&neural, kn, rn, dt, e_kn, e_rn);
-            n_load = 0;
+        if (!(r == mm->r)) {
+            mm->r = r;
+            mm->e_r = exp(-r * dt);
+            double rn = p->muscle_neural_age_ratio * r;
+            mm->e_rn = exp(-rn * dt);
+            kinetics_relax_factors_set(&mm->neural, kn, rn, dt, mm->e_kn, mm->e_rn);
+            mm->n_load = 0;
         }
         const kinetics_relax_factors *f = NULL;
-        for (size_t j = 0; j < n_load && !f; j++)
-            if (load[j].k == k)
-                f = &load[j];
+        for (size_t j = 0; j < mm->n_load && !f; j++)
+            if (mm->load[j].k == k)
+                f = &mm->load[j];
         if (!f) {
-            kinetics_relax_factors *slot = n_load < LOADS ? &load[n_load++] : &one;
-            kinetics_relax_factors_set(slot, k, r, dt, exp(-k * dt), e_r);
+            kinetics_relax_factors *slot = mm->n_load < MUSCLE_MEMO_LOADS ? &mm->load[mm->n_load++] : &one;
+            kinetics_relax_factors_set(slot, k, r, dt, exp(-k * dt), mm->e_r);
             f = slot;
         }
         c->contractile = kinetics_relax_by(f, c->contractile, synth * c->setpoint / brk);
 
         double target = c->neural_set * in[i].neural_drive * (1.0 - p->muscle_neural_disuse_drop * unload);
-        c->neural = kinetics_relax_by(&neural, c->neural, target);
+        c->neural = kinetics_relax_by(&mm->neural, c->neural, target);
 
-        c->setpoint *= e_r;
-        c->noncontractile *= e_r;
+        c->setpoint *= mm->e_r;
+        c->noncontractile *= mm->e_r;
         /* Ageing lowers strength per unit muscle, but not to nothing. */
-        c->neural_set = fmax(c->neural_set * e_rn, p->muscle_neural_floor);
+        c->neural_set = fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
     }
 }
 

@@ -13,6 +13,7 @@
 #ifndef MSK_MUSCLE_H
 #define MSK_MUSCLE_H
 
+#include "kinetics.h"
 #include "params.h"
 
 typedef struct {
@@ -42,9 +43,27 @@ void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params
 
 /* Advance n compartments, each with its own constant inputs, by dt days: the same
  * numbers as n calls of muscle_advance, with the exponentials they share computed
- * once (kinetics_memo). */
+ * once (kinetics_relax_factors). */
 void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
                         const model_params *p, double dt_days);
+
+/* The exponentials of the last muscle_advance_memo call: e^{-kn dt} for its step, and
+ * for its last ageing rate r those of r, of the neural ageing rate and of each load
+ * (breakdown rate k). A call with the same step, rate and loads reuses them: they are
+ * the same expressions of the same operands, so the numbers are those of
+ * muscle_advance_all. One memo serves one set of parameters p; muscle_memo_init
+ * empties it. */
+enum { MUSCLE_MEMO_LOADS = 4 };
+typedef struct {
+    double dt, e_kn;       /* dt NAN: empty */
+    double r, e_r, e_rn;   /* r NAN: none for this dt */
+    kinetics_relax_factors neural, load[MUSCLE_MEMO_LOADS];
+    size_t n_load;
+} muscle_memo;
+
+void muscle_memo_init(muscle_memo *mm);
+void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
+                         const model_params *p, double dt_days, muscle_memo *mm);
 
 /* DXA lean mass of the compartment, kg. */
 double muscle_lean(const muscle_state *m);

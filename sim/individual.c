@@ -96,6 +96,7 @@ typedef struct {
     double t; /* days */
     int alive;
     muscle_state m[COMPARTMENTS];
+    muscle_memo muscle_memo; /* exponentials of the last advance (muscle.h) */
     double contractile0[COMPARTMENTS];
     bone_state bone;
     activity_state act;
@@ -346,7 +347,7 @@ static int advance(life *L, double t1)
     double dt = t1 - L->t;
     if (dt <= 0)
         return 1;
-    muscle_advance_all(L->m, L->min, COMPARTMENTS, L->p, dt);
+    muscle_advance_memo(L->m, L->min, COMPARTMENTS, L->p, dt, &L->muscle_memo);
     bone_advance(&L->bone, &L->brates, L->p, dt);
     activity_fade(&L->act, L->p, dt);
     for (int k = 0; k < CLOCKS; k++)
@@ -683,6 +684,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->protein = x->protein;
     L->hip_fracture_day = NAN;
     L->gait_strength = L->avail_protein = NAN;
+    muscle_memo_init(&L->muscle_memo);
     muscle_init(&L->m[LEG_INDEX], x->leg_lean_kg, p);
     muscle_init(&L->m[LEG_OTHER], x->leg_lean_kg, p);
     muscle_init(&L->m[ARMS], x->arm_lean_kg, p);
