@@ -21,6 +21,33 @@ void activity_fade(activity_state *a, const model_params *p, double dt)
         a->pain *= exp(-dt / p->activity_pain_decay);
 }
 
+void activity_memo_init(activity_memo *memo)
+{
+    memo->fear_dt = memo->pain_dt = NAN;
+    memo->fear = memo->pain = NAN;
+}
+
+void activity_fade_memo(activity_state *a, const model_params *p, double dt, activity_memo *memo)
+{
+    if (dt <= 0)
+        return;
+    /* activity_fade's expressions, each computed once per step. */
+    if (a->fear != 0) {
+        if (!(dt == memo->fear_dt)) {
+            memo->fear_dt = dt;
+            memo->fear = exp(-dt / p->activity_fear_decay);
+        }
+        a->fear *= memo->fear;
+    }
+    if (a->pain != 0) {
+        if (!(dt == memo->pain_dt)) {
+            memo->pain_dt = dt;
+            memo->pain = exp(-dt / p->activity_pain_decay);
+        }
+        a->pain *= memo->pain;
+    }
+}
+
 void activity_after_fall(activity_state *a, const model_params *p)
 {
     /* Each fall removes a further share of what activity remains. */

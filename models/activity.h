@@ -20,6 +20,16 @@ void activity_init(activity_state *a);
 /* Fear and pain fade exponentially over dt days. */
 void activity_fade(activity_state *a, const model_params *p, double dt_days);
 
+/* activity_fade with the factors e^{-dt/decay} of the last step kept in *memo and
+ * reused for the same step (the same numbers). One memo serves one set of parameters
+ * p; activity_memo_init empties it. */
+typedef struct {
+    double fear_dt, fear, pain_dt, pain; /* *_dt NAN: empty */
+} activity_memo;
+void activity_memo_init(activity_memo *memo);
+void activity_fade_memo(activity_state *a, const model_params *p, double dt_days,
+                        activity_memo *memo);
+
 /* A fall adds fear; a fracture adds pain. */
 void activity_after_fall(activity_state *a, const model_params *p);
 void activity_after_fracture(activity_state *a, const model_params *p);

@@ -68,6 +68,20 @@ static void cap_density(bone_state *b, double resorption, const model_params *p)
 
 void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, double dt)
 {
+    bone_memo memo;
+    bone_memo_init(&memo);
+    bone_advance_memo(b, r, p, dt, &memo);
+}
+
+void bone_memo_init(bone_memo *memo)
+{
+    memo->dt = NAN;
+    memo->decay = NAN;
+}
+
+void bone_advance_memo(bone_state *b, const bone_rates *r, const model_params *p, double dt,
+                       bone_memo *memo)
+{
     if (dt <= 0)
         return;
     /* Resorption is held at its value for the density of the last refresh, which may
@@ -77,8 +91,12 @@ void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, dou
     const double max_share = p->bone_max_step_resorption;
     const double excess = b->bmd - p->bone_residual_bmd;
     if (r->per_excess <= 0 || (r->per_excess * dt <= max_share && r->resorption * dt <= max_share * excess)) {
-        kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * r->resorption, r->resorption,
-                                p->bone_formation_lag, dt);
+        if (!(dt == memo->dt)) {
+            memo->dt = dt;
+            memo->decay = kinetics_lag_decay(p->bone_formation_lag, dt);
+        }
+        kinetics_lagged_balance_by(&b->formation, &b->bmd, r->coupling * r->resorption, r->resorption,
+                                   p->bone_formation_lag, dt, memo->decay);
         cap_density(b, r->resorption, p);
         return;
     }

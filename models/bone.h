@@ -42,6 +42,16 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
  * resorption following the density from step to step. */
 void bone_advance(bone_state *b, const bone_rates *r, const model_params *p, double dt_days);
 
+/* bone_advance with the formation lag's decay over the last unsplit step kept in
+ * *memo and reused for the same step (the same expression of the same operands: the
+ * same numbers). One memo serves one set of parameters p; bone_memo_init empties it. */
+typedef struct {
+    double dt, decay; /* dt NAN: empty */
+} bone_memo;
+void bone_memo_init(bone_memo *memo);
+void bone_advance_memo(bone_state *b, const bone_rates *r, const model_params *p, double dt_days,
+                       bone_memo *memo);
+
 /* Mechanostat stimulus: strain from muscle force and weight-bearing activity, scaled
  * by loading, relative to bone density at entry, plus training strain. */
 double bone_stimulus(double strength_rel, double loading, double bmd_rel,

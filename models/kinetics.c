@@ -35,11 +35,22 @@ double kinetics_relax_by(const kinetics_relax_factors *f, double x0, double c)
     return x0 * f->e_k + c * f->k * f->t * f->e_slow * f->ratio;
 }
 
+double kinetics_lag_decay(double tau, double t)
+{
+    return -expm1(-t / tau); /* 1 - e^{-t/tau}, accurate for small t */
+}
+
+void kinetics_lagged_balance_by(double *formation, double *balance, double target,
+                                double resorption, double tau, double t, double decay)
+{
+    double f0 = *formation;
+    *formation = target + (f0 - target) * (1.0 - decay);
+    *balance += (target - resorption) * t + (f0 - target) * tau * decay;
+}
+
 void kinetics_lagged_balance(double *formation, double *balance, double target,
                              double resorption, double tau, double t)
 {
-    double f0 = *formation;
-    double decay = -expm1(-t / tau); /* 1 - e^{-t/tau}, accurate for small t */
-    *formation = target + (f0 - target) * (1.0 - decay);
-    *balance += (target - resorption) * t + (f0 - target) * tau * decay;
+    kinetics_lagged_balance_by(formation, balance, target, resorption, tau, t,
+                               kinetics_lag_decay(tau, t));
 }

@@ -30,4 +30,9 @@ double kinetics_relax_by(const kinetics_relax_factors *f, double x0, double c);
 void kinetics_lagged_balance(double *formation, double *balance, double target,
                              double resorption, double tau, double t);
 
+/* The same, given decay = kinetics_lag_decay(tau, t), for callers that reuse it. */
+double kinetics_lag_decay(double tau, double t);
+void kinetics_lagged_balance_by(double *formation, double *balance, double target,
+                                double resorption, double tau, double t, double decay);
+
 #endif

@@ -99,7 +99,9 @@ typedef struct {
     muscle_memo muscle_memo; /* exponentials of the last advance (muscle.h) */
     double contractile0[COMPARTMENTS];
     bone_state bone;
+    bone_memo bone_memo;
     activity_state act;
+    activity_memo activity_memo;
 
     int immob[IMMOB_KIND_COUNT]; /* overlapping episodes of each kind */
     double protein;              /* current intake, g/kg/day */
@@ -348,8 +350,8 @@ static int advance(life *L, double t1)
     if (dt <= 0)
         return 1;
     muscle_advance_memo(L->m, L->min, COMPARTMENTS, L->p, dt, &L->muscle_memo);
-    bone_advance(&L->bone, &L->brates, L->p, dt);
-    activity_fade(&L->act, L->p, dt);
+    bone_advance_memo(&L->bone, &L->brates, L->p, dt, &L->bone_memo);
+    activity_fade_memo(&L->act, L->p, dt, &L->activity_memo);
     for (int k = 0; k < CLOCKS; k++)
         L->clock[k] = fmax(0.0, L->clock[k] - L->rate[k] * dt);
     L->alive_days += dt;
@@ -685,6 +687,8 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->hip_fracture_day = NAN;
     L->gait_strength = L->avail_protein = NAN;
     muscle_memo_init(&L->muscle_memo);
+    bone_memo_init(&L->bone_memo);
+    activity_memo_init(&L->activity_memo);
     muscle_init(&L->m[LEG_INDEX], x->leg_lean_kg, p);
     muscle_init(&L->m[LEG_OTHER], x->leg_lean_kg, p);
     muscle_init(&L->m[ARMS], x->arm_lean_kg, p);
