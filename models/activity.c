@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "minmax.h"
+
 void activity_init(activity_state *a)
 {
     a->fear = 0;
@@ -56,13 +58,13 @@ void activity_after_fall(activity_state *a, const model_params *p)
 
 void activity_after_fracture(activity_state *a, const model_params *p)
 {
-    a->pain = fmax(a->pain, p->activity_fracture_pain);
+    a->pain = msk_fmax(a->pain, p->activity_fracture_pain);
 }
 
 double activity_level(const activity_state *a, double strength_rel, int training,
                       const model_params *p)
 {
-    double capacity = pow(fmax(strength_rel, 0.0), p->activity_strength_exponent);
+    double capacity = pow(msk_fmax(strength_rel, 0.0), p->activity_strength_exponent);
     double level = capacity * (1.0 - a->fear) * (1.0 - a->pain) * a->lasting;
     if (training)
         level *= 1.0 + p->activity_training_activity_gain;

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "kinetics.h"
+#include "minmax.h"
 
 #define DAYS_PER_YEAR 365.25
 
@@ -13,21 +14,21 @@ static double menopause_transition(double years_since_fmp, const model_params *p
 {
     if (isnan(years_since_fmp) || years_since_fmp < -p->bone_menopause_lead)
         return 0.0;
-    return exp(-fmax(0.0, years_since_fmp) / p->bone_menopause_decay);
+    return exp(-msk_fmax(0.0, years_since_fmp) / p->bone_menopause_decay);
 }
 
 bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const model_params *p)
 {
-    double below = fmax(0.0, p->bone_lazy_low - in->stimulus);
-    double above = fmax(0.0, in->stimulus - p->bone_lazy_high);
+    double below = msk_fmax(0.0, p->bone_lazy_low - in->stimulus);
+    double above = msk_fmax(0.0, in->stimulus - p->bone_lazy_high);
     double meno = menopause_transition(in->years_since_fmp, p);
     int post = !isnan(in->years_since_fmp) && in->years_since_fmp >= 0;
-    double ca_def = fmax(0.0, 1.0 - in->calcium_mg / p->bone_calcium_requirement);
-    double vd_def = fmax(0.0, 1.0 - in->vitamin_d_iu / p->bone_vitamin_d_requirement);
-    double prot_def = fmax(0.0, 1.0 - in->protein_g_per_kg / p->muscle_protein_ref);
+    double ca_def = msk_fmax(0.0, 1.0 - in->calcium_mg / p->bone_calcium_requirement);
+    double vd_def = msk_fmax(0.0, 1.0 - in->vitamin_d_iu / p->bone_vitamin_d_requirement);
+    double prot_def = msk_fmax(0.0, 1.0 - in->protein_g_per_kg / p->muscle_protein_ref);
 
     /* Each factor is plausible alone; their product at extreme parameters is not. */
-    double resorb_mult = fmin((1.0 + p->bone_disuse_resorption_gain * below) *
+    double resorb_mult = msk_fmin((1.0 + p->bone_disuse_resorption_gain * below) *
                                   (1.0 + p->bone_menopause_resorption * meno) *
                                   (1.0 + p->bone_calcium_resorption_gain * ca_def) *
                                   (1.0 + p->bone_vitamin_d_resorption_gain * vd_def),
@@ -41,10 +42,10 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
     bone_rates r;
     /* Only bone above a residual density is remodelled away: BMD approaches it
      * instead of crossing zero however strong the imbalance. */
-    r.resorption = p->bone_turnover / DAYS_PER_YEAR * fmax(0.0, b->bmd - p->bone_residual_bmd) *
+    r.resorption = p->bone_turnover / DAYS_PER_YEAR * msk_fmax(0.0, b->bmd - p->bone_residual_bmd) *
                    resorb_mult;
     r.per_excess = p->bone_turnover / DAYS_PER_YEAR * resorb_mult;
-    r.coupling = fmax(0.0, coupling);
+    r.coupling = msk_fmax(0.0, coupling);
     return r;
 }
 
@@ -62,7 +63,7 @@ static void cap_density(bone_state *b, double resorption, const model_params *p)
 {
     if (b->bmd > p->bone_max_bmd) {
         b->bmd = p->bone_max_bmd;
-        b->formation = fmin(b->formation, resorption);
+        b->formation = msk_fmin(b->formation, resorption);
     }
 }
 
@@ -102,7 +103,7 @@ void bone_advance_memo(bone_state *b, const bone_rates *r, const model_params *p
     }
     double steps = ceil(r->per_excess * dt / max_share), h = dt / steps;
     for (double i = 0; i < steps; i++) {
-        double resorption = r->per_excess * fmax(0.0, b->bmd - p->bone_residual_bmd);
+        double resorption = r->per_excess * msk_fmax(0.0, b->bmd - p->bone_residual_bmd);
         kinetics_lagged_balance(&b->formation, &b->bmd, r->coupling * resorption, resorption,
                                 p->bone_formation_lag, h);
         cap_density(b, resorption, p);

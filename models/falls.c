@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "minmax.h"
+
 double falls_rate(double age, int female, double gait, double grip, int immobilized,
                   const model_params *p)
 {
@@ -16,7 +18,7 @@ double falls_rate(double age, int female, double gait, double grip, int immobili
         rate *= p->falls_immobilized_rr;
     /* The exponential risk factors are fitted on ordinary ranges; their product would
      * otherwise grow without bound at extreme ages, gait or grip. */
-    return fmin(rate, p->falls_max_rate);
+    return msk_fmin(rate, p->falls_max_rate);
 }
 
 void falls_fracture_probabilities(double tscore, const model_params *p,

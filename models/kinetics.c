@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "minmax.h"
+
 /* (1 - e^{-z})/z, with its limit 1 at z = 0; accurate for small z. */
 static double expm1_ratio(double z)
 {
@@ -14,14 +16,14 @@ double kinetics_relax(double x0, double c, double k, double r, double t)
     /* x = x0 e^{-kt} + c k (e^{-rt} - e^{-kt})/(k - r), rewritten so that neither
      * the near-resonant case k ~ r cancels nor r >> k overflows:
      * (e^{-rt} - e^{-kt})/(k - r) = t e^{-min(k,r) t} E(|k - r| t). */
-    double slow = fmin(k, r);
+    double slow = msk_fmin(k, r);
     return x0 * exp(-k * t) + c * k * t * exp(-slow * t) * expm1_ratio(fabs(k - r) * t);
 }
 
 void kinetics_relax_factors_set(kinetics_relax_factors *f, double k, double r, double t,
                                 double e_k, double e_r)
 {
-    double slow = fmin(k, r);
+    double slow = msk_fmin(k, r);
     f->k = k;
     f->t = t;
     f->e_k = e_k;

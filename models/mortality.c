@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "minmax.h"
+
 double mortality_rate(double age, int female, double grip_z, double days_since_hip,
                       const model_params *p)
 {
@@ -21,7 +23,7 @@ double mortality_rate(double age, int female, double grip_z, double days_since_h
 double mortality_admission_rate(double age, const model_params *p)
 {
     /* Fitted on ordinary ages; the exponential cannot go on for ever. */
-    return fmin(p->hospital_rate_at75 * exp(p->hospital_age_slope * (age - 75.0)), p->hospital_max_rate);
+    return msk_fmin(p->hospital_rate_at75 * exp(p->hospital_age_slope * (age - 75.0)), p->hospital_max_rate);
 }
 
 double mortality_admission_stay(double z, const model_params *p)

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "kinetics.h"
+#include "minmax.h"
 
 #define DAYS_PER_YEAR 365.25
 
@@ -55,10 +56,10 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
     kinetics_relax_factors one;
     for (size_t i = 0; i < n; i++) {
         muscle_state *c = &m[i];
-        double unload = fmax(0.0, 1.0 - in[i].loading);
+        double unload = msk_fmax(0.0, 1.0 - in[i].loading);
         double r = in[i].age_loss / DAYS_PER_YEAR;
         /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
-        double drop = fmin(0.9, p->muscle_disuse_synthesis_drop * in[i].disuse_sensitivity * unload);
+        double drop = msk_fmin(0.9, p->muscle_disuse_synthesis_drop * in[i].disuse_sensitivity * unload);
         double synth = in[i].anabolic * (1.0 - drop);
         double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in[i].catabolic;
         /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
@@ -88,7 +89,7 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
         c->setpoint *= mm->e_r;
         c->noncontractile *= mm->e_r;
         /* Ageing lowers strength per unit muscle, but not to nothing. */
-        c->neural_set = fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
+        c->neural_set = msk_fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
     }
 }
 
@@ -99,14 +100,14 @@ double muscle_lean(const muscle_state *m)
 
 double muscle_disuse_sensitivity(double age, const model_params *p)
 {
-    return 1.0 + p->muscle_disuse_age_gain * fmax(0.0, (age - 30.0) / 10.0);
+    return 1.0 + p->muscle_disuse_age_gain * msk_fmax(0.0, (age - 30.0) / 10.0);
 }
 
 double muscle_age_loss(double age, int female, const model_params *p)
 {
     double at75 = female ? p->muscle_age_loss_female : p->muscle_age_loss_male;
     /* The doubling is fitted on ages 60-90; it cannot go on for ever. */
-    return fmin(at75 * exp2((age - 75.0) / p->muscle_age_loss_doubling), p->muscle_max_age_loss);
+    return msk_fmin(at75 * exp2((age - 75.0) / p->muscle_age_loss_doubling), p->muscle_max_age_loss);
 }
 
 static double protein_availability(double protein, const model_params *p)
@@ -137,15 +138,15 @@ double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, d
     /* Protein is the material, exercise the stimulus: alone it moves synthesis little. */
     double base = 1.0 + p->muscle_protein_alone_gain * (avail - 1.0);
     if (weekly <= 0)
-        return fmin(base, p->muscle_max_anabolic);
-    double decades_over_65 = fmax(0.0, (age - 65.0) / 10.0);
-    double age_factor = fmax(p->muscle_anabolic_resistance_floor,
+        return msk_fmin(base, p->muscle_max_anabolic);
+    double decades_over_65 = msk_fmax(0.0, (age - 65.0) / 10.0);
+    double age_factor = msk_fmax(p->muscle_anabolic_resistance_floor,
                              1.0 - p->muscle_anabolic_resistance * decades_over_65);
     double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
                   responsiveness * age_factor * mp->synergy;
     /* Hypertrophy has a ceiling however responsive the person and rich the diet: the
      * product of the factors above is not bounded on its own. */
-    return fmin(base * (1.0 + gain), p->muscle_max_anabolic);
+    return msk_fmin(base * (1.0 + gain), p->muscle_max_anabolic);
 }
 
 double muscle_neural_drive(double weekly, double responsiveness, const model_params *p)
@@ -153,7 +154,7 @@ double muscle_neural_drive(double weekly, double responsiveness, const model_par
     if (weekly <= 0)
         return 1.0;
     /* Neural adaptation varies less between people than hypertrophy. */
-    return fmin(1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
+    return msk_fmin(1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
                           sqrt(responsiveness),
                 p->muscle_max_neural_drive);
 }

@@ -12,6 +12,7 @@
 #include "../models/dose.h"
 #include "../models/falls.h"
 #include "../models/mortality.h"
+#include "../models/minmax.h"
 #include "../models/muscle.h"
 #include "evq.h"
 #include "invariant.h"
@@ -206,7 +207,7 @@ static double gait_now(life *L)
     if (s != L->gait_strength) {
         L->gait_strength = s;
         /* Stronger legs speed walking up to where people would run instead. */
-        L->gait = fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
+        L->gait = msk_fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
                        L->p->muscle_max_gait_speed);
     }
     return L->gait;
@@ -256,7 +257,7 @@ static void refresh(life *L)
     L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
     double legs = L->activity, index_leg, other_leg, arms = 1.0;
     if (L->immob[IMMOB_HIP_REHAB])
-        legs = fmin(legs, p->activity_hip_rehab_loading);
+        legs = msk_fmin(legs, p->activity_hip_rehab_loading);
     index_leg = other_leg = legs;
     if (L->immob[IMMOB_LEG_CAST]) {
         index_leg = p->activity_cast_loading;
@@ -265,12 +266,12 @@ static void refresh(life *L)
     if (L->immob[IMMOB_ARM_CAST])
         arms = p->activity_cast_loading;
     if (L->immob[IMMOB_HOSPITAL]) {
-        index_leg = fmin(index_leg, p->activity_hospital_loading);
-        other_leg = fmin(other_leg, p->activity_hospital_loading);
+        index_leg = msk_fmin(index_leg, p->activity_hospital_loading);
+        other_leg = msk_fmin(other_leg, p->activity_hospital_loading);
     }
     if (L->immob[IMMOB_BED_REST]) {
-        index_leg = fmin(index_leg, p->activity_bed_rest_loading);
-        other_leg = fmin(other_leg, p->activity_bed_rest_loading);
+        index_leg = msk_fmin(index_leg, p->activity_bed_rest_loading);
+        other_leg = msk_fmin(other_leg, p->activity_bed_rest_loading);
     }
     double loading[COMPARTMENTS] = {index_leg, other_leg, arms};
 
@@ -281,7 +282,7 @@ static void refresh(life *L)
     if (x->condition == CONDITION_MYOGENIC)
         response *= p->muscle_myogenic_response;
     if (x->condition != CONDITION_NONE)
-        age_loss = fmin(age_loss + p->muscle_disease_extra_loss, p->muscle_max_age_loss);
+        age_loss = msk_fmin(age_loss + p->muscle_disease_extra_loss, p->muscle_max_age_loss);
     double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
     double disuse_sensitivity = muscle_disuse_sensitivity(age, p);
     if (L->protein != L->avail_protein) {
@@ -353,7 +354,7 @@ static int advance(life *L, double t1)
     bone_advance_memo(&L->bone, &L->brates, L->p, dt, &L->bone_memo);
     activity_fade_memo(&L->act, L->p, dt, &L->activity_memo);
     for (int k = 0; k < CLOCKS; k++)
-        L->clock[k] = fmax(0.0, L->clock[k] - L->rate[k] * dt);
+        L->clock[k] = msk_fmax(0.0, L->clock[k] - L->rate[k] * dt);
     L->alive_days += dt;
     if (immobilized(L))
         L->immobilized_days += dt;
@@ -383,7 +384,7 @@ static int observe(life *L, obs_record *r)
     v[OV_GAIT] = gait_now(L);
     v[OV_BMD] = L->bone.bmd;
     v[OV_TSCORE] = bone_tscore(L->bone.bmd, x->female, p);
-    double steps = fmin(x->steps * L->activity, p->baseline_steps_max);
+    double steps = msk_fmin(x->steps * L->activity, p->baseline_steps_max);
     if (L->immob[IMMOB_LEG_CAST])
         steps *= p->activity_cast_activity;
     if (L->immob[IMMOB_HOSPITAL])
@@ -454,7 +455,7 @@ static void handle_fall(life *L)
                  IMMOB_HIP_REHAB);
         rng_seek(L->rng, RNG_RECOVERY, L->x->id, L->x->replicate, n);
         if (gsl_rng_uniform(L->rng->r) >= p->activity_hip_recovery_prob)
-            L->act.lasting = fmax(p->activity_lasting_floor,
+            L->act.lasting = msk_fmax(p->activity_lasting_floor,
                                   L->act.lasting * p->activity_hip_no_recovery_activity);
         break;
     }
@@ -491,7 +492,7 @@ static dose_session session_of(const life *L, const iv_slot *s)
     if (!isnan(iv->cuff_pct_aop))
         d.cuff_pct_aop = iv->cuff_pct_aop;
     else if (!isnan(iv->cuff_mmhg))
-        d.cuff_pct_aop = fmin(100.0 * iv->cuff_mmhg / aop, p->safety_max_cuff_pct_aop);
+        d.cuff_pct_aop = msk_fmin(100.0 * iv->cuff_mmhg / aop, p->safety_max_cuff_pct_aop);
     switch (iv->type) {
     case IV_WALKING:
     case IV_BFR_WALKING:
@@ -638,7 +639,7 @@ static void start_intervention(life *L, int32_t slot)
     schedule(L, L->t + duration, EV_IV_END, slot);
     if (iv->type == IV_PROTEIN) {
         double target = iv->protein_g_per_kg;
-        L->protein = L->x->protein + s->adherence * fmax(0.0, target - L->x->protein);
+        L->protein = L->x->protein + s->adherence * msk_fmax(0.0, target - L->x->protein);
         return;
     }
     s->week = 0;
@@ -706,7 +707,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     for (size_t j = 0; j < L->n_iv; j++) {
         L->iv[j].spec = &a->interventions[j];
         double ad = a->interventions[j].adherence + adherence_sd * x->adherence_z;
-        L->iv[j].adherence = fmin(1.0, fmax(0.0, ad));
+        L->iv[j].adherence = msk_fmin(1.0, msk_fmax(0.0, ad));
     }
 
     evq_init(&L->q);
@@ -911,7 +912,7 @@ static msk_status run_fixed_step(life *L, obs_record *rec, double h)
         refresh(L);
         if (L->bad->violated)
             return MSK_ESOFTWARE;
-        if (!advance(L, fmin(L->t + h, L->plan->horizon_days)))
+        if (!advance(L, msk_fmin(L->t + h, L->plan->horizon_days)))
             return MSK_ESOFTWARE;
         L->steps++;
         for (int k = 0; k < CLOCKS; k++)

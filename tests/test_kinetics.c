@@ -9,12 +9,15 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 
 #include "bone.h"
+#include "activity.h"
 #include "kinetics.h"
+#include "minmax.h"
 #include "muscle.h"
 #include "params.h"
 #include "testutil.h"
@@ -450,6 +453,70 @@ static void test_bone_split(void)
           high.bmd, high.formation, at_max);
 }
 
+/* ---- memos and inline min/max: the same bits as the plain functions ------------------ */
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+static double (*volatile libm_fmax)(double, double) = fmax;
+static double (*volatile libm_fmin)(double, double) = fmin;
+
+static void test_memos(void)
+{
+    /* msk_fmax / msk_fmin against libm (through pointers, so that it is called). */
+    const double v[] = {0.0, -0.0, 1.0, -1.0, INFINITY, -INFINITY, NAN, 1e-310, -1e-310,
+                        0.5, 1.0000000000000002, 0.9999999999999999, 3.7e12};
+    const size_t nv = sizeof v / sizeof v[0];
+    for (size_t i = 0; i < nv; i++)
+        for (size_t j = 0; j < nv; j++) {
+            double a = msk_fmax(v[i], v[j]), b = libm_fmax(v[i], v[j]);
+            CHECK(same_bits(a, b) || (isnan(a) && isnan(b)), "msk_fmax(%g, %g) = %g, libm %g", v[i], v[j], a, b);
+            a = msk_fmin(v[i], v[j]), b = libm_fmin(v[i], v[j]);
+            CHECK(same_bits(a, b) || (isnan(a) && isnan(b)), "msk_fmin(%g, %g) = %g, libm %g", v[i], v[j], a, b);
+        }
+
+    /* A sequence of advances whose steps, rates and loads repeat, change and come
+     * back: the memo gives the bits of the plain calls. */
+    model_params p;
+    model_params_defaults(&p);
+    muscle_state a[3], b[3];
+    muscle_init(&a[0], 7.3137, &p);
+    muscle_init(&a[1], 7.1, &p);
+    muscle_init(&a[2], 4.9, &p);
+    memcpy(b, a, sizeof a);
+    muscle_memo mm;
+    muscle_memo_init(&mm);
+    bone_state ba = {0.71, 0}, bb;
+    bone_rates br = {2.1e-5, 0.93, 0};
+    bone_memo bm;
+    bone_memo_init(&bm);
+    activity_state xa = {0.3, 0.2, 1.0}, xb;
+    activity_memo am;
+    activity_memo_init(&am);
+    bb = ba;
+    xb = xa;
+    const double dts[] = {7, 7, 7, 3.25, 3.75, 7, 7, 0, 7, 28, 7, 7};
+    for (size_t s = 0; s < sizeof dts / sizeof dts[0]; s++) {
+        double age_loss = s % 4 == 3 ? 0.0123 : 0.0089;
+        double load0 = s % 3 == 0 ? 0.05 : 0.93;
+        muscle_inputs in[3] = {{load0, 1.1, 1.05, 0.0, age_loss, 1.3},
+                               {0.93, 1.1, 1.05, 0.0, age_loss, 1.3},
+                               {1.0, 1.0, 1.0, s % 5 == 1 ? 0.8 : 0.0, age_loss, 1.3}};
+        muscle_advance_all(a, in, 3, &p, dts[s]);
+        muscle_advance_memo(b, in, 3, &p, dts[s], &mm);
+        CHECK(memcmp(a, b, sizeof a) == 0, "muscle memo, step %zu: not the same bits", s);
+        bone_advance(&ba, &br, &p, dts[s]);
+        bone_advance_memo(&bb, &br, &p, dts[s], &bm);
+        CHECK(same_bits(ba.bmd, bb.bmd) && same_bits(ba.formation, bb.formation),
+              "bone memo, step %zu: not the same bits", s);
+        activity_fade(&xa, &p, dts[s]);
+        activity_fade_memo(&xb, &p, dts[s], &am);
+        CHECK(memcmp(&xa, &xb, sizeof xa) == 0, "activity memo, step %zu: not the same bits", s);
+    }
+}
+
 int main(void)
 {
     test_relax();
@@ -457,6 +524,7 @@ int main(void)
     test_muscle();
     test_bone();
     test_bone_split();
+    test_memos();
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }
