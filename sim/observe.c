@@ -256,7 +256,9 @@ double obs_quantile(const uint32_t *hist, obs_var v, double q)
 
 /* ---- The thread accumulator (obs_work) ------------------------------------------ */
 
-enum { MOM_SUM, MOM_SUMSQ, MOM_PSUM, MOM_PSUMSQ, MOM_PARTS };
+/* The running sums of one observation: of the values and of their differences from
+ * the reference arm (paired). */
+enum { MOM_SUM, MOM_PSUM, MOM_PARTS };
 
 struct obs_work {
     size_t n_arms, n_obs;
@@ -267,7 +269,13 @@ struct obs_work {
     /* Second differences of fixed-point person-time, which grows by the same step
      * from one observation to the next while alive (or immobilized). */
     obs_int *dd_alive_days, *dd_immobilized_days;
-    obs_int *mom;        /* [arm][obs][MOM_PARTS][OV_COUNT]: one row per observation */
+    /* [arm][obs][MOM_PARTS][OV_COUNT]: sums of squares in 128 bits, one row per
+     * observation; the sums in 64 bits, added into the shared accumulator at each
+     * fold (obs_work_fold): an observed value is within its invariant bounds (at most
+     * 1e6 in magnitude, a paired difference 2e6), 2^41 in fixed point, so the
+     * fold_every <= 32,767 trajectories between folds sum to less than 2^56. */
+    obs_int *mom;
+    int64_t *sum;
     /* Histogram counts as differences along the observations, [arm][OV_COUNT]
      * [OBS_HIST_BINS][obs]: a trajectory adds +1 where it enters a bin and -1 where it
      * leaves it, two writes per stay in a bin instead of one per observation; the
@@ -300,6 +308,7 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every)
     w->dd_alive_days = calloc(ak, sizeof *w->dd_alive_days);
     w->dd_immobilized_days = calloc(ak, sizeof *w->dd_immobilized_days);
     w->mom = calloc(ak * MOM_PARTS * OV_COUNT, sizeof *w->mom);
+    w->sum = calloc(ak * MOM_PARTS * OV_COUNT, sizeof *w->sum);
     w->hot = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hot);
     w->hot_people = calloc(n_arms, sizeof *w->hot_people);
     w->hot_lo = malloc(n_arms * OV_COUNT * sizeof *w->hot_lo);
@@ -311,7 +320,7 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every)
     w->paired_change = calloc(n_arms * KEY_COUNT, sizeof *w->paired_change);
     w->paired_count = calloc(n_arms * EVC_COUNT, sizeof *w->paired_count);
     if (!w->d_alive || !w->d_paired || !w->d_prevalent || !w->d_count || !w->d_ever ||
-        !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->hot ||
+        !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->sum || !w->hot ||
         !w->hot_people || !w->hot_lo || !w->hot_hi ||
         !w->change_pct || !w->paired_change || !w->paired_count) {
         obs_work_destroy(w);
@@ -334,7 +343,7 @@ size_t obs_work_bytes(size_t n_arms, size_t n_obs)
     size_t ak = n_arms * n_obs;
     return sizeof(obs_work) +
            ak * (sizeof(int64_t) * (2 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
-                 MOM_PARTS * OV_COUNT * sizeof(obs_int) +
+                 MOM_PARTS * OV_COUNT * (sizeof(obs_int) + sizeof(int64_t)) +
                  OV_COUNT * OBS_HIST_BINS * sizeof(int16_t)) +
            n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
 }
@@ -351,6 +360,7 @@ void obs_work_destroy(obs_work *w)
     free(w->dd_alive_days);
     free(w->dd_immobilized_days);
     free(w->mom);
+    free(w->sum);
     free(w->hot);
     free(w->hot_people);
     free(w->hot_lo);
@@ -395,6 +405,14 @@ static void add_hot(obs_acc *d, const obs_work *w, size_t arm, size_t v, size_t 
 void obs_work_fold(obs_acc *d, obs_work *w, size_t arm)
 {
     const size_t n = w->n_obs;
+    /* The 64-bit sums, before they could overflow (struct obs_work). */
+    int64_t *m1 = &w->sum[arm * n * MOM_PARTS * OV_COUNT];
+    for (size_t k = 0; k < n; k++, m1 += MOM_PARTS * OV_COUNT)
+        for (size_t v = 0; v < OV_COUNT; v++) {
+            d->value[(arm * n + k) * OV_COUNT + v].sum += m1[MOM_SUM * OV_COUNT + v];
+            d->paired[(arm * n + k) * OV_COUNT + v].sum += m1[MOM_PSUM * OV_COUNT + v];
+        }
+    memset(&w->sum[arm * n * MOM_PARTS * OV_COUNT], 0, n * MOM_PARTS * OV_COUNT * sizeof *w->sum);
     for (size_t v = 0; v < OV_COUNT; v++) {
         size_t j = arm * OV_COUNT + v;
         if (w->hot_lo[j] >= w->hot_hi[j])
@@ -451,16 +469,17 @@ int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_recor
         if (!a)
             continue;
         obs_int *m = &w->mom[i * MOM_PARTS * OV_COUNT];
+        int64_t *m1 = &w->sum[i * MOM_PARTS * OV_COUNT];
         for (int v = 0; v < OV_COUNT; v++) {
-            obs_int q = to_fixed(r->value[v]);
-            m[MOM_SUM * OV_COUNT + v] += q;
-            m[MOM_SUMSQ * OV_COUNT + v] += q * q;
+            int64_t q = to_fixed(r->value[v]);
+            m1[MOM_SUM * OV_COUNT + v] += q;
+            m[MOM_SUM * OV_COUNT + v] += (obs_int)q * q;
         }
         if (pa)
             for (int v = 0; v < OV_COUNT; v++) {
-                obs_int q = to_fixed(r->value[v] - ref[k].value[v]);
-                m[MOM_PSUM * OV_COUNT + v] += q;
-                m[MOM_PSUMSQ * OV_COUNT + v] += q * q;
+                int64_t q = to_fixed(r->value[v] - ref[k].value[v]);
+                m1[MOM_PSUM * OV_COUNT + v] += q;
+                m[MOM_PSUM * OV_COUNT + v] += (obs_int)q * q;
             }
     }
     /* Histograms variable by variable: each walks its rows forward in time. */
@@ -536,14 +555,15 @@ void obs_work_flush(obs_acc *d, const obs_work *w)
             id += id_step;
             d->immobilized_days[i] += id;
             const obs_int *m = &w->mom[i * MOM_PARTS * OV_COUNT];
+            const int64_t *m1 = &w->sum[i * MOM_PARTS * OV_COUNT];
             for (int v = 0; v < OV_COUNT; v++) {
                 obs_moments *x = &d->value[i * OV_COUNT + v], *y = &d->paired[i * OV_COUNT + v];
                 x->n += alive;
-                x->sum += m[MOM_SUM * OV_COUNT + v];
-                x->sumsq += m[MOM_SUMSQ * OV_COUNT + v];
+                x->sum += m1[MOM_SUM * OV_COUNT + v];
+                x->sumsq += m[MOM_SUM * OV_COUNT + v];
                 y->n += paired;
-                y->sum += m[MOM_PSUM * OV_COUNT + v];
-                y->sumsq += m[MOM_PSUMSQ * OV_COUNT + v];
+                y->sum += m1[MOM_PSUM * OV_COUNT + v];
+                y->sumsq += m[MOM_PSUM * OV_COUNT + v];
             }
         }
         for (size_t v = 0; v < OV_COUNT; v++) {

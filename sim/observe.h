@@ -86,7 +86,8 @@ void obs_work_destroy(obs_work *w);
  * without it is a bug: MSK_ASSERT). Returns 0 otherwise. */
 int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref);
 
-/* Add w's histogram counts of arm into dst->hist (exact) and clear them. Calls with
+/* Add w's histogram counts of arm into dst->hist and its 64-bit sums of the values of
+ * arm into dst's moments (exact), and clear them. Calls with
  * the same dst must not run concurrently (the engine serialises them). */
 void obs_work_fold(obs_acc *dst, obs_work *w, size_t arm);
 
