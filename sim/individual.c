@@ -335,6 +335,15 @@ static void refresh(life *L)
 static int state_ok(const life *L)
 {
     const invariant_bound *b = invariant_state_bounds;
+    /* The usual case, inline: everything holds. Otherwise find and record the first
+     * failure, as before. */
+    int holds = invariant_holds(&b[INV_BMD], L->bone.bmd);
+    for (int c = 0; c < COMPARTMENTS; c++)
+        holds &= invariant_holds(&b[INV_CONTRACTILE], L->m[c].contractile) &
+                 invariant_holds(&b[INV_NONCONTRACTILE], L->m[c].noncontractile) &
+                 invariant_holds(&b[INV_NEURAL], L->m[c].neural);
+    if (holds)
+        return 1;
     for (int c = 0; c < COMPARTMENTS; c++)
         if (!invariant_check(L->bad, &b[INV_CONTRACTILE], L->m[c].contractile) ||
             !invariant_check(L->bad, &b[INV_NONCONTRACTILE], L->m[c].noncontractile) ||
@@ -404,7 +413,10 @@ static int observe(life *L, obs_record *r)
     memcpy(r->count, L->count, sizeof r->count);
     r->alive_days = L->alive_days;
     r->immobilized_days = L->immobilized_days;
-    return invariant_check_observation(L->bad, v, OV_COUNT) || broken(L);
+    int holds = 1;
+    for (int i = 0; i < OV_COUNT; i++)
+        holds &= invariant_holds(&invariant_obs_bounds[i], v[i]);
+    return holds || invariant_check_observation(L->bad, v, OV_COUNT) || broken(L);
 }
 
 static void start_immobilization(life *L, immob_kind kind, double days)
