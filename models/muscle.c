@@ -36,7 +36,22 @@ void muscle_memo_init(muscle_memo *mm)
 {
     mm->dt = NAN;
     mm->r = NAN;
+    mm->n_k = 0;
     mm->n_load = 0;
+}
+
+/* e^{-k dt} for the memo's step, computed once per step and k. */
+static double memo_e_k(muscle_memo *mm, double k)
+{
+    for (size_t j = 0; j < mm->n_k; j++)
+        if (mm->k[j] == k)
+            return mm->e_k[j];
+    double e_k = exp(-k * mm->dt);
+    if (mm->n_k < MUSCLE_MEMO_LOADS) {
+        mm->k[mm->n_k] = k;
+        mm->e_k[mm->n_k++] = e_k;
+    }
+    return e_k;
 }
 
 void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
@@ -51,6 +66,7 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
     if (!(dt == mm->dt)) {
         mm->dt = dt;
         mm->e_kn = exp(-kn * dt);
+        mm->n_k = 0;
         mm->r = NAN;
     }
     kinetics_relax_factors one;
@@ -78,7 +94,7 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
                 f = &mm->load[j];
         if (!f) {
             kinetics_relax_factors *slot = mm->n_load < MUSCLE_MEMO_LOADS ? &mm->load[mm->n_load++] : &one;
-            kinetics_relax_factors_set(slot, k, r, dt, exp(-k * dt), mm->e_r);
+            kinetics_relax_factors_set(slot, k, r, dt, memo_e_k(mm, k), mm->e_r);
             f = slot;
         }
         c->contractile = kinetics_relax_by(f, c->contractile, synth * c->setpoint / brk);

@@ -47,15 +47,18 @@ void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params
 void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
                         const model_params *p, double dt_days);
 
-/* The exponentials of the last muscle_advance_memo call: e^{-kn dt} for its step, and
- * for its last ageing rate r those of r, of the neural ageing rate and of each load
- * (breakdown rate k). A call with the same step, rate and loads reuses them: they are
- * the same expressions of the same operands, so the numbers are those of
- * muscle_advance_all. One memo serves one set of parameters p; muscle_memo_init
- * empties it. */
+/* The exponentials of the last muscle_advance_memo call: for its step e^{-kn dt} and
+ * e^{-k dt} of each breakdown rate k met since the step changed (a compartment without
+ * unloading or illness has k = kd whatever its age), and for its last ageing rate r
+ * those of r, of the neural ageing rate and the relaxation factors of each load. A call
+ * with the same step, rate or loads reuses them: they are the same expressions of the
+ * same operands, so the numbers are those of muscle_advance_all. One memo serves one
+ * set of parameters p; muscle_memo_init empties it. */
 enum { MUSCLE_MEMO_LOADS = 4 };
 typedef struct {
     double dt, e_kn;       /* dt NAN: empty */
+    double k[MUSCLE_MEMO_LOADS], e_k[MUSCLE_MEMO_LOADS]; /* e^{-k dt} for this dt */
+    size_t n_k;
     double r, e_r, e_rn;   /* r NAN: none for this dt */
     kinetics_relax_factors neural, load[MUSCLE_MEMO_LOADS];
     size_t n_load;
