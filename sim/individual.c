@@ -83,6 +83,10 @@ typedef struct {
     dose_session dose;
     dose_effect effect;
     double minor, serious, log1p_serious;
+    /* The chance of a serious event in a week for the last number of sessions
+     * attended (it is usually the same from week to week). */
+    unsigned serious_attended;
+    double serious_week;
 } iv_slot;
 
 typedef struct {
@@ -598,9 +602,18 @@ static void training_week(life *L, int32_t slot)
         dose_adverse_rates(&d, frail, p, &s->minor, &s->serious);
         s->log1p_serious = log1p(-s->serious);
         s->effect = dose_session_effect(&d, p);
+        s->serious_attended = 0; /* attended = 0 draws nothing: never looked up */
     }
     unsigned n_minor = attended ? gsl_ran_binomial(L->rng->r, s->minor, attended) : 0;
-    int serious_event = attended && gsl_rng_uniform(L->rng->r) < -expm1(attended * s->log1p_serious);
+    int serious_event = 0;
+    if (attended) {
+        double u = gsl_rng_uniform(L->rng->r);
+        if (attended != s->serious_attended) {
+            s->serious_attended = attended;
+            s->serious_week = -expm1(attended * s->log1p_serious);
+        }
+        serious_event = u < s->serious_week;
+    }
     for (unsigned k = 0; k < n_minor; k++) {
         L->count[EVC_ADVERSE_MINOR]++;
         log_event(L, LOG_ADVERSE_MINOR, slot);
