@@ -29,10 +29,10 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
 
     /* Each factor is plausible alone; their product at extreme parameters is not. */
     double resorb_mult = msk_fmin((1.0 + p->bone_disuse_resorption_gain * below) *
-                                  (1.0 + p->bone_menopause_resorption * meno) *
-                                  (1.0 + p->bone_calcium_resorption_gain * ca_def) *
-                                  (1.0 + p->bone_vitamin_d_resorption_gain * vd_def),
-                              p->bone_max_resorption);
+                                      (1.0 + p->bone_menopause_resorption * meno) *
+                                      (1.0 + p->bone_calcium_resorption_gain * ca_def) *
+                                      (1.0 + p->bone_vitamin_d_resorption_gain * vd_def),
+                                  p->bone_max_resorption);
     double age_imb = p->bone_age_imbalance * exp2((in->age - 70.0) / p->bone_age_imbalance_doubling);
     double coupling = 1.0 - age_imb - p->bone_menopause_imbalance * meno -
                       (post ? p->bone_postmenopause_imbalance : 0.0) -

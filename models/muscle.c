@@ -157,7 +157,7 @@ double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, d
         return msk_fmin(base, p->muscle_max_anabolic);
     double decades_over_65 = msk_fmax(0.0, (age - 65.0) / 10.0);
     double age_factor = msk_fmax(p->muscle_anabolic_resistance_floor,
-                             1.0 - p->muscle_anabolic_resistance * decades_over_65);
+                                 1.0 - p->muscle_anabolic_resistance * decades_over_65);
     double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
                   responsiveness * age_factor * mp->synergy;
     /* Hypertrophy has a ceiling however responsive the person and rich the diet: the
@@ -171,6 +171,6 @@ double muscle_neural_drive(double weekly, double responsiveness, const model_par
         return 1.0;
     /* Neural adaptation varies less between people than hypertrophy. */
     return msk_fmin(1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
-                          sqrt(responsiveness),
-                p->muscle_max_neural_drive);
+                              sqrt(responsiveness),
+                    p->muscle_max_neural_drive);
 }

@@ -212,7 +212,7 @@ static double gait_now(life *L)
         L->gait_strength = s;
         /* Stronger legs speed walking up to where people would run instead. */
         L->gait = msk_fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
-                       L->p->muscle_max_gait_speed);
+                           L->p->muscle_max_gait_speed);
     }
     return L->gait;
 }
@@ -472,7 +472,7 @@ static void handle_fall(life *L)
         rng_seek(L->rng, RNG_RECOVERY, L->x->id, L->x->replicate, n);
         if (gsl_rng_uniform(L->rng->r) >= p->activity_hip_recovery_prob)
             L->act.lasting = msk_fmax(p->activity_lasting_floor,
-                                  L->act.lasting * p->activity_hip_no_recovery_activity);
+                                      L->act.lasting * p->activity_hip_no_recovery_activity);
         break;
     }
     case FRACTURE_WRIST:
