@@ -26,20 +26,6 @@ static int in_list(const char *s, const char *const *list)
     return 0;
 }
 
-static char *resolve(const char *base_file, const char *rel)
-{
-    if (rel[0] == '/')
-        return strdup(rel);
-    const char *slash = strrchr(base_file, '/');
-    size_t dir = slash ? (size_t)(slash - base_file) + 1 : 0;
-    char *out = malloc(dir + strlen(rel) + 1);
-    if (!out)
-        return NULL;
-    memcpy(out, base_file, dir);
-    strcpy(out + dir, rel);
-    return out;
-}
-
 static int get_real(const yamltree_node *map, const char *key, const char *path, double *out,
                     int required, const char *file, diag_list *d)
 {
@@ -141,7 +127,7 @@ msk_status calibrate_load(calibrate_spec *spec, const char *path, diag_list *d)
         diag_add(d, DIAG_ERROR, path, root->line, root->col, "evidence",
                  "missing 'evidence' (the directory of trial files, relative to this file)");
     else
-        spec->evidence = resolve(path, ev->text);
+        spec->evidence = scenario_resolve_path(path, ev->text);
     double x;
     if (get_real(root, "population_divisor", "population_divisor", &x, 0, path, d)) {
         if (x < 1 || x > 1000 || x != floor(x))

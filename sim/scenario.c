@@ -729,8 +729,7 @@ static void load_model(loader *L, const yamltree_node *model, model_params *m)
     }
 }
 
-/* Directory part of PATH joined with REL, or REL itself when absolute. */
-static char *resolve_relative(const char *path, const char *rel)
+char *scenario_resolve_path(const char *path, const char *rel)
 {
     const char *slash = strrchr(path, '/');
     if (rel[0] == '/' || !slash)
@@ -749,7 +748,7 @@ static char *resolve_relative(const char *path, const char *rel)
 static void load_parameter_file(loader *L, const scenario *sc, const yamltree_node *at,
                                 model_params *m)
 {
-    char *file = resolve_relative(sc->source_path, sc->parameters);
+    char *file = scenario_resolve_path(sc->source_path, sc->parameters);
     if (!file) {
         L->nomem = 1;
         return;

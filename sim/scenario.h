@@ -146,6 +146,10 @@ msk_status scenario_load_text(scenario *sc, const char *name, const char *text, 
 /* Free what scenario_load allocated; accepts a zeroed struct. */
 void scenario_fini(scenario *sc);
 
+/* REL read relative to the directory of FILE (a scenario, sweep or calibration file),
+ * or REL itself when absolute: a newly allocated string, NULL when out of memory. */
+char *scenario_resolve_path(const char *file, const char *rel);
+
 /* Name of a choice of an ENUM key, e.g. scenario_choice_name("intervention", "type", 2)
  * == "bfr_walking"; NULL when out of range. */
 const char *scenario_choice_name(const char *section, const char *key, int index);

@@ -946,20 +946,6 @@ msk_status sweep_run_task(const sweep *sw, size_t task, int threads, volatile si
 
 /* ---- Loading ------------------------------------------------------------------- */
 
-static char *resolve_relative(const char *sweep_path, const char *rel)
-{
-    if (rel[0] == '/')
-        return strdup(rel);
-    const char *slash = strrchr(sweep_path, '/');
-    size_t dl = slash ? (size_t)(slash - sweep_path) + 1 : 0;
-    char *s = malloc(dl + strlen(rel) + 1);
-    if (!s)
-        return NULL;
-    memcpy(s, sweep_path, dl);
-    strcpy(s + dl, rel);
-    return s;
-}
-
 static void load_parameters(loader *L, const yamltree_node *seq)
 {
     sweep *sw = L->sw;
@@ -1472,7 +1458,7 @@ msk_status sweep_load(sweep *sw, const char *path, const char *const *overrides,
     }
     /* Paths, the base scenario, the design, the points: only for a file that is sound. */
     if (root && diags->errors == errors_before && !L.nomem) {
-        sw->base_path = resolve_relative(path, sw->base);
+        sw->base_path = scenario_resolve_path(path, sw->base);
         arm_names arms;
         if (!sw->base_path) {
             L.nomem = 1;
