@@ -7,13 +7,13 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "../models/activity.h"
-#include "../models/bone.h"
-#include "../models/dose.h"
-#include "../models/falls.h"
-#include "../models/mortality.h"
-#include "../models/minmax.h"
-#include "../models/muscle.h"
+#include "activity.h"
+#include "bone.h"
+#include "dose.h"
+#include "falls.h"
+#include "mortality.h"
+#include "minmax.h"
+#include "muscle.h"
 #include "evq.h"
 #include "invariant.h"
 

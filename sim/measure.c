@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../models/falls.h"
+#include "falls.h"
 #include "stats.h"
 
 #define DAYS_PER_WEEK 7.0

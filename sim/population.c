@@ -9,7 +9,7 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_randist.h>
 
-#include "../models/bone.h"
+#include "bone.h"
 
 /* Correlated residuals, in the order of model_params_correlation_factor. */
 enum { Z_LEAN = BASELINE_Z_LEAN, Z_STRENGTH = BASELINE_Z_STRENGTH, Z_GAIT = BASELINE_Z_GAIT,

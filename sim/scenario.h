@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "../models/params.h"
+#include "params.h"
 #include "status.h"
 
 /* C types of the table's kinds. ENUM values are indices into the choices string. */

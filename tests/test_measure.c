@@ -12,7 +12,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "../models/falls.h"
+#include "falls.h"
 #include "measure.h"
 #include "stats.h"
 #include "testutil.h"
