@@ -16,7 +16,7 @@
 #include "progress.h"
 #include "sweepout.h"
 #ifdef MSK_HAVE_MPI
-#include "mpi_sweep.h"
+#include "mpi_farm.h"
 #endif
 
 enum { REPORT_EVERY_S = 30 };

@@ -1,5 +1,5 @@
 /* mpi_sweep.c — master and workers of the sweep task farm (mpi_sweep.h). */
-#include "mpi_sweep.h"
+#include "mpi_farm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
