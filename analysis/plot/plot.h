@@ -27,7 +27,7 @@
 
 enum { PLOT_MAX_FIGURES = 8 };
 
-typedef struct {
+typedef struct plot_figure {
     const char *name;   /* file base name, e.g. "fig1-trajectories" (static) */
     const char *number; /* "1", "6a" (static) */
     char *title;        /* what is compared, as in the figure's title */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plot.h"
 #include "plotfig.h"
 
 /* A caption part written with fprintf into a memory stream. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plot.h"
 #include "plotfig.h"
 
 #define CAPTION(dst, ...)                                                                  \

@@ -10,7 +10,12 @@
 #include <stdio.h>
 
 #include "gnuplot.h"
-#include "plot.h"
+#include "resultdata.h"
+#include "status.h"
+
+/* The figure record of plot.h, which each figure file fills (plot.h includes nothing
+ * of this header's, so the figure toolkit and the figure set do not include each other). */
+typedef struct plot_figure plot_figure;
 
 /* Weeks per year (365.25 / 7), for time axes in years. */
 #define PF_WEEKS_PER_YEAR 52.178571428571429

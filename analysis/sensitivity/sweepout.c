@@ -434,3 +434,22 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
         }
     }
 }
+
+msk_status sweepout_assemble(const sweep *sw, const double *task_values, const char *out,
+                             const char *command_line, int quiet)
+{
+    sweepout_analysis a;
+    diag_list d;
+    diag_list_init(&d);
+    msk_status st = sweepout_analyse(sw, task_values, &a);
+    if (st == MSK_OK) {
+        st = sweepout_write(sw, task_values, &a, out, command_line, &d);
+        diag_print(&d, stderr);
+        if (st == MSK_OK && !quiet)
+            sweepout_print(sw, &a, stdout);
+        fflush(stdout);
+        sweepout_analysis_fini(&a);
+    }
+    diag_list_fini(&d);
+    return st;
+}

@@ -38,4 +38,9 @@ msk_status sweepout_write(const sweep *sw, const double *task_values, const swee
 /* Print the indices (or, for grid and lhs, the range of each outcome). */
 void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out);
 
+/* The whole last step of a finished sweep: indices, the result file (diagnostics on
+ * stderr) and, unless quiet, the table on stdout. Fits sweeprun_options.write_result. */
+msk_status sweepout_assemble(const sweep *sw, const double *task_values, const char *out,
+                             const char *command_line, int quiet);
+
 #endif

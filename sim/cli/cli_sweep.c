@@ -13,6 +13,7 @@
 #include "mpi_env.h"
 #include "sweep.h"
 #include "sweeprun.h"
+#include "sweepout.h"
 
 const char cli_sweep_help[] =
     "Usage: msksim sweep FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--shard I/M]\n"
@@ -106,6 +107,7 @@ int cli_sweep(int argc, char **argv)
     opt.threads = omp_get_max_threads();
     opt.stop = &stop_requested;
     opt.drain = &drain_requested;
+    opt.write_result = sweepout_assemble;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     if (!sets) {
         mpi_env_finalize(&e);

@@ -21,16 +21,15 @@
 #define DAYS_PER_WEEK 7.0
 
 const obs_var_info obs_var_table[OV_COUNT] = {
-    [OV_LEG_LEAN] = {"leg_lean_mass", "kg", "DXA lean mass of the index leg", 0, 20},
-    [OV_ASM] = {"appendicular_lean_mass", "kg", "appendicular lean mass (both legs and arms)", 0, 50},
-    [OV_QUAD_CSA] = {"quadriceps_csa", "cm2", "quadriceps cross-sectional area of the index leg", 0, 200},
-    [OV_KNEE] = {"knee_extension_strength", "N m", "isometric knee-extension torque of the index leg", 0, 400},
-    [OV_GRIP] = {"grip_strength", "kg", "grip strength", 0, 80},
-    [OV_GAIT] = {"gait_speed", "m s-1", "usual gait speed", 0, 2.5},
-    [OV_BMD] = {"fn_bmd", "g cm-2", "femoral-neck areal bone mineral density", 0.1, 1.5},
-    [OV_TSCORE] = {"fn_tscore", "1", "femoral-neck T-score (young-adult reference)", -8, 5},
-    [OV_STEPS] = {"daily_steps", "day-1", "habitual daily steps", 0, 25000},
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
+    [OV_##id] = {name, units, long_name, hlo, hhi},
+#include "observables.def"
 };
+
+/* What the loader accepts fits a person. */
+_Static_assert((int)INDIVIDUAL_MAX_EXPOSURES >= (int)SCENARIO_MAX_EXPOSURES &&
+                   (int)INDIVIDUAL_MAX_INTERVENTIONS >= (int)SCENARIO_MAX_INTERVENTIONS,
+               "the loader's limits fit a person");
 
 const char *const obs_prevalence_names[PREV_COUNT] = {
     "sarcopenia", "severe_sarcopenia", "osteopenia", "osteoporosis", "immobilized"};

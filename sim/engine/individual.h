@@ -23,17 +23,11 @@
 #include "rng.h"
 #include "scenario.h"
 
-/* Variables observed at every observation time (order = output order). */
+/* Variables observed at every observation time (order = output order), from the one
+ * table of observables (models/observables.def). */
 typedef enum {
-    OV_LEG_LEAN,  /* kg, DXA lean mass of the index leg */
-    OV_ASM,       /* kg, appendicular lean mass (both legs and arms) */
-    OV_QUAD_CSA,  /* cm^2, quadriceps cross-sectional area of the index leg */
-    OV_KNEE,      /* N*m, knee-extension strength of the index leg */
-    OV_GRIP,      /* kg */
-    OV_GAIT,      /* m/s */
-    OV_BMD,       /* g/cm^2, femoral neck */
-    OV_TSCORE,    /* 1 */
-    OV_STEPS,     /* steps/day */
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) OV_##id,
+#include "observables.def"
     OV_COUNT
 } obs_var;
 

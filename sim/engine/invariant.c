@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "evq.h"
-#include "individual.h"
+#include "scenario.h"
 
 const invariant_bound invariant_state_bounds[INV_STATE_COUNT] = {
     [INV_CONTRACTILE] = {"contractile muscle mass", "kg", 1e-6, 200},
@@ -16,32 +16,15 @@ const invariant_bound invariant_state_bounds[INV_STATE_COUNT] = {
     [INV_PENDING_EVENTS] = {"pending events of one person", "1", 0, EVQ_CAPACITY},
 };
 
-/* Upper bounds well beyond any person, so that the tails of the baseline distributions
- * (a 5-SD person of a population drawn at the edge of the parameter ranges) never
- * stop a valid run, while a runaway number does: usual gait of 20 m/s is faster than
- * any sprint, a grip of a tonne or a million steps a day are not a body any more. */
+/* In the order of the observables (models/observables.def), as obs_var. */
 const invariant_bound invariant_obs_bounds[] = {
-    [OV_LEG_LEAN] = {"leg_lean_mass", "kg", 1e-6, 200},
-    [OV_ASM] = {"appendicular_lean_mass", "kg", 1e-6, 600},
-    [OV_QUAD_CSA] = {"quadriceps_csa", "cm2", 1e-6, 5000},
-    [OV_KNEE] = {"knee_extension_strength", "N m", 0, 5000},
-    [OV_GRIP] = {"grip_strength", "kg", 0, 1000},
-    [OV_GAIT] = {"gait_speed", "m s-1", 0, 20},
-    [OV_BMD] = {"fn_bmd", "g cm-2", 0.05, 2.5},
-    /* Follows from BMD; any finite value within a T-score's possible range. */
-    [OV_TSCORE] = {"fn_tscore", "1", -1000, 1000},
-    [OV_STEPS] = {"daily_steps", "day-1", 0, 1e6},
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) {name, units, blo, bhi},
+#include "observables.def"
 };
 const size_t invariant_obs_count = sizeof invariant_obs_bounds / sizeof invariant_obs_bounds[0];
-_Static_assert(sizeof invariant_obs_bounds / sizeof invariant_obs_bounds[0] == OV_COUNT,
-               "one bound per observed variable");
 
-/* What the loader accepts fits a person, and the events scheduled before time zero
- * (observation, end, reassessment, two menopause stages, exposures, interventions)
- * always fit the event list. */
-_Static_assert((int)INDIVIDUAL_MAX_EXPOSURES >= (int)SCENARIO_MAX_EXPOSURES &&
-                   (int)INDIVIDUAL_MAX_INTERVENTIONS >= (int)SCENARIO_MAX_INTERVENTIONS,
-               "the loader's limits fit a person");
+/* The events scheduled before time zero (observation, end, reassessment, two menopause
+ * stages, exposures, interventions) always fit the event list. */
 _Static_assert(5 + (int)SCENARIO_MAX_EXPOSURES + (int)SCENARIO_MAX_INTERVENTIONS <= (int)EVQ_CAPACITY,
                "the initial events fit the event list");
 

@@ -52,7 +52,7 @@ typedef enum {
 } invariant_state;
 extern const invariant_bound invariant_state_bounds[INV_STATE_COUNT];
 
-/* Bounds of the observed variables, in the order of obs_var (individual.h). */
+/* Bounds of the observed variables, in the order of models/observables.def. */
 extern const invariant_bound invariant_obs_bounds[];
 extern const size_t invariant_obs_count;
 

@@ -1,4 +1,4 @@
-/* mpi_sweep.c — master and workers of the sweep task farm (mpi_sweep.h). */
+/* mpi_farm.c — master and workers of the MPI task farm (mpi_farm.h). */
 #include "mpi_farm.h"
 
 #include <stdio.h>
@@ -12,9 +12,9 @@
  * far below 2^53, so a double carries them exactly. */
 enum { TAG_RESULT = 201, TAG_TASK = 202 };
 
-void mpi_sweep_master(const mpi_env *e, sweeprun_farm *f)
+void mpi_farm_master(const mpi_env *e, const mpi_farm *f)
 {
-    const size_t no = f->sw->n_outcomes, len = 2 + no;
+    const size_t len = 2 + f->n_values;
     double *msg = malloc(len * sizeof *msg);
     if (!msg)
         mpi_env_abort(e, msk_status_exit_code(MSK_ENOMEM));
@@ -34,12 +34,12 @@ void mpi_sweep_master(const mpi_env *e, sweeprun_farm *f)
             size_t task = (size_t)msg[0];
             msk_status st = (msk_status)(int)msg[1];
             if (st == MSK_OK)
-                st = sweeprun_record(f, task, msg + 2);
+                st = f->record(f->ctx, task, msg + 2);
             if (st != MSK_OK)
-                sweeprun_failed(f, task, st);
+                f->failed(f->ctx, task, st);
         }
         long long reply = -1;
-        if (!sweeprun_draining(f) && next < f->n_todo)
+        if (!f->draining(f->ctx) && next < f->n_todo)
             reply = (long long)f->todo[next++];
         else
             active--;
@@ -48,9 +48,9 @@ void mpi_sweep_master(const mpi_env *e, sweeprun_farm *f)
     free(msg);
 }
 
-void mpi_sweep_worker(const mpi_env *e, const sweep *sw, int threads, volatile sig_atomic_t *stop)
+void mpi_farm_worker(const mpi_env *e, const mpi_farm *f)
 {
-    const size_t no = sw->n_outcomes, len = 2 + no;
+    const size_t len = 2 + f->n_values;
     double *msg = calloc(len, sizeof *msg);
     if (!msg)
         mpi_env_abort(e, msk_status_exit_code(MSK_ENOMEM));
@@ -63,10 +63,9 @@ void mpi_sweep_worker(const mpi_env *e, const sweep *sw, int threads, volatile s
             break;
         diag_list d;
         diag_list_init(&d);
-        msk_status st = *stop ? MSK_EINTERRUPTED
-                              : sweep_run_task(sw, (size_t)task, threads, stop, msg + 2, &d);
+        msk_status st = *f->stop ? MSK_EINTERRUPTED : f->run(f->ctx, (size_t)task, msg + 2, &d);
         if (st != MSK_OK && st != MSK_EINTERRUPTED) {
-            fprintf(stderr, "msksim sweep (rank %d): run %lld failed:\n", e->rank, task);
+            fprintf(stderr, "%s (rank %d): run %lld failed:\n", f->label, e->rank, task);
             diag_print(&d, stderr);
         }
         diag_list_fini(&d);

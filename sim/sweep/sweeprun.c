@@ -14,7 +14,6 @@
 #include <hdf5.h>
 
 #include "progress.h"
-#include "sweepout.h"
 #ifdef MSK_HAVE_MPI
 #include "mpi_farm.h"
 #endif
@@ -22,6 +21,24 @@
 enum { REPORT_EVERY_S = 30 };
 
 /* ---- Bookkeeping of the farm ------------------------------------------------------ */
+
+/* The state a task farm works on (rank 0's side). */
+typedef struct {
+    const sweep *sw;
+    journal_state *state;
+    journal *jr;
+    const size_t *todo;
+    size_t n_todo;
+    int threads;
+    volatile sig_atomic_t *stop, *drain;
+    diag_list *diags;
+    int show_progress;
+    double t0, last_report;
+    size_t n_run;        /* tasks finished by this run */
+    msk_status failure;  /* first task failure other than an interruption */
+    size_t failed_task;
+    int interrupted;
+} sweeprun_farm;
 
 static void report_progress(sweeprun_farm *f, int final)
 {
@@ -41,7 +58,8 @@ static void report_progress(sweeprun_farm *f, int final)
     fputc('\n', stderr);
 }
 
-msk_status sweeprun_record(sweeprun_farm *f, size_t task, const double *values)
+/* Journal a finished task and mark it done. MSK_OK or MSK_EIO. */
+static msk_status sweeprun_record(sweeprun_farm *f, size_t task, const double *values)
 {
     journal_state *s = f->state;
     if (s->done[task])
@@ -57,7 +75,8 @@ msk_status sweeprun_record(sweeprun_farm *f, size_t task, const double *values)
     return MSK_OK;
 }
 
-void sweeprun_failed(sweeprun_farm *f, size_t task, msk_status st)
+/* Note the outcome of a task that did not finish. */
+static void sweeprun_failed(sweeprun_farm *f, size_t task, msk_status st)
 {
     if (st == MSK_EINTERRUPTED) {
         f->interrupted = 1;
@@ -67,7 +86,8 @@ void sweeprun_failed(sweeprun_farm *f, size_t task, msk_status st)
     }
 }
 
-int sweeprun_draining(const sweeprun_farm *f)
+/* True once no new task should start (signal, failure, interruption). */
+static int sweeprun_draining(const sweeprun_farm *f)
 {
     return *f->stop || *f->drain || f->interrupted || f->failure != MSK_OK;
 }
@@ -91,6 +111,53 @@ static void run_serial(sweeprun_farm *f)
         f->interrupted = 1;
     free(values);
 }
+
+#ifdef MSK_HAVE_MPI
+/* ---- The MPI task farm's callbacks (mpi_farm.h) ------------------------------------ */
+
+typedef struct {
+    const sweep *sw;
+    int threads;
+    volatile sig_atomic_t *stop;
+} worker_ctx;
+
+static msk_status farm_record(void *ctx, size_t task, const double *values)
+{
+    return sweeprun_record(ctx, task, values);
+}
+
+static void farm_failed(void *ctx, size_t task, msk_status st)
+{
+    sweeprun_failed(ctx, task, st);
+}
+
+static int farm_draining(void *ctx)
+{
+    return sweeprun_draining(ctx);
+}
+
+static msk_status farm_run(void *ctx, size_t task, double *values, diag_list *d)
+{
+    const worker_ctx *w = ctx;
+    return sweep_run_task(w->sw, task, w->threads, w->stop, values, d);
+}
+
+static void run_master(const mpi_env *e, sweeprun_farm *f)
+{
+    const mpi_farm farm = {.label = "msksim sweep", .n_values = f->sw->n_outcomes, .ctx = f,
+                           .todo = f->todo, .n_todo = f->n_todo, .record = farm_record,
+                           .failed = farm_failed, .draining = farm_draining};
+    mpi_farm_master(e, &farm);
+}
+
+static void run_worker(const mpi_env *e, const sweep *sw, int threads, volatile sig_atomic_t *stop)
+{
+    worker_ctx w = {.sw = sw, .threads = threads, .stop = stop};
+    const mpi_farm farm = {.label = "msksim sweep", .n_values = sw->n_outcomes, .ctx = &w,
+                           .run = farm_run, .stop = stop};
+    mpi_farm_worker(e, &farm);
+}
+#endif
 
 /* ---- The result file already there ------------------------------------------------ */
 
@@ -209,28 +276,14 @@ static void remove_journals(const char *out)
 static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_state *state, const char *out,
                     double seconds)
 {
-    sweepout_analysis a;
-    diag_list d;
-    diag_list_init(&d);
-    msk_status st = sweepout_analyse(sw, state->values, &a);
-    if (st == MSK_OK) {
-        st = sweepout_write(sw, state->values, &a, out, opt->command_line, &d);
-        diag_print(&d, stderr);
-        if (st == MSK_OK) {
-            remove_journals(out);
-            if (!opt->quiet)
-                sweepout_print(sw, &a, stdout);
-            fflush(stdout);
-        }
-        sweepout_analysis_fini(&a);
-    }
-    diag_list_fini(&d);
+    msk_status st = opt->write_result(sw, state->values, out, opt->command_line, opt->quiet);
     if (st != MSK_OK) {
         fprintf(stderr, "msksim sweep: %s; the finished runs stay in the journal, so the same command "
                         "retries without recomputing them\n",
                 msk_status_message(st) /* "input/output error" and the like */);
         return msk_status_exit_code(st == MSK_EINTERRUPTED ? MSK_EIO : st);
     }
+    remove_journals(out);
     fprintf(stderr, "msksim: wrote %s (%zu points x %lld replicate%s, %zu runs in %.1f s)\n", out, sw->n_points,
             sw->replicates, sw->replicates == 1 ? "" : "s", sw->n_tasks, seconds);
     return 0;
@@ -290,7 +343,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
         code = pl == PLAN_FAIL ? msk_status_exit_code(why) : 0;
     } else if (e->rank != 0) {
 #ifdef MSK_HAVE_MPI
-        mpi_sweep_worker(e, &sw, opt->threads, opt->stop);
+        run_worker(e, &sw, opt->threads, opt->stop);
 #endif
     } else {
         sweeprun_farm f = {.sw = &sw, .state = &state, .jr = jr, .todo = todo, .n_todo = n_todo,
@@ -299,7 +352,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
         f.last_report = f.t0;
         if (e->size > 1) {
 #ifdef MSK_HAVE_MPI
-            mpi_sweep_master(e, &f);
+            run_master(e, &f);
 #endif
         } else {
             run_serial(&f);

@@ -10,8 +10,8 @@
  *      task farm: rank 0 hands task indices one at a time to ranks 1..N-1 (dynamic
  *      scheduling) and journals each result as it arrives; each rank runs its task
  *      with OpenMP threads;
- *   4. when every task is done: sensitivity indices, the result file (temporary file
- *      renamed into place), then the journals are removed.
+ *   4. when every task is done: opt->write_result (sensitivity indices, the result
+ *      file: temporary file renamed into place), then the journals are removed.
  * SIGUSR1 (e.g. `sbatch --signal=B:USR1@120`, forwarded by mpirun) drains: no new
  * tasks start, running ones finish and are journaled. SIGTERM and SIGINT also abort
  * the running tasks at their next block of people (their partial work is dropped).
@@ -39,34 +39,14 @@ typedef struct {
     size_t shard_index, shard_count; /* shard_count 0: not sharded */
     int quiet;                       /* no table */
     volatile sig_atomic_t *stop, *drain;
+    /* Writes the result file of a finished sweep (indices, file, table: in
+     * analysis/sensitivity, above this layer); the runner only says when. MSK_OK, or
+     * the reason nothing was written (the journals are then kept). */
+    msk_status (*write_result)(const sweep *sw, const double *task_values, const char *out,
+                               const char *command_line, int quiet);
 } sweeprun_options;
 
 /* Run the sweep; returns the exit status (the same on every rank). */
 int sweeprun(const sweeprun_options *opt, const mpi_env *e);
-
-/* The state a task farm works on (rank 0's side). */
-typedef struct {
-    const sweep *sw;
-    journal_state *state;
-    journal *jr;
-    const size_t *todo;
-    size_t n_todo;
-    int threads;
-    volatile sig_atomic_t *stop, *drain;
-    diag_list *diags;
-    int show_progress;
-    double t0, last_report;
-    size_t n_run;        /* tasks finished by this run */
-    msk_status failure;  /* first task failure other than an interruption */
-    size_t failed_task;
-    int interrupted;
-} sweeprun_farm;
-
-/* Journal a finished task and mark it done. MSK_OK or MSK_EIO. */
-msk_status sweeprun_record(sweeprun_farm *f, size_t task, const double *values);
-/* Note the outcome of a task that did not finish. */
-void sweeprun_failed(sweeprun_farm *f, size_t task, msk_status st);
-/* True once no new task should start (signal, failure, interruption). */
-int sweeprun_draining(const sweeprun_farm *f);
 
 #endif
