@@ -1,11 +1,11 @@
-/* sweep.c — load and validate a sweep file, build its design, run one task (sweep.h).
+/* sweepfile.c — load and validate a sweep file, build its design, run one task (sweep.h).
  *
  * The file is read into a located tree (yamltree) and walked against the rows of
  * sweep.def, like scenario.c walks a scenario. The points themselves are never
  * assembled here: each is the base scenario file loaded by scenario_load with --set
  * style overrides, and the diagnostics those overrides cause are moved back to the
  * place in the sweep file where the value came from. */
-#include "sweep.h"
+#include "sweepfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -73,7 +73,7 @@ static const key_info keys[] = {
 #define SWEEP_KEY(section, key, kind, def, lo, hi, choices, help)                              \
     {SEC_##section, #key, KIND_##kind, DEFAULT_##kind(def), lo, hi, choices, help,             \
      OFFSET_##kind(section, key)},
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_KEY
 };
 enum { N_KEYS = sizeof keys / sizeof keys[0] };
@@ -81,7 +81,7 @@ enum { N_KEYS = sizeof keys / sizeof keys[0] };
 /* K_section_key: a row, for the checks that look at one key. */
 enum {
 #define SWEEP_KEY(section, key, ...) K_##section##_##key,
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_KEY
 };
 

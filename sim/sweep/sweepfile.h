@@ -1,4 +1,4 @@
-/* sweep.h — a parameter sweep: a base scenario, the parameters varied, a design and
+/* sweepfile.h — a parameter sweep: a base scenario, the parameters varied, a design and
  * the outcomes recorded at every point.
  *
  * A sweep file (YAML, keys in sweep.def, reference in docs/sweep-format.md) is loaded
@@ -15,8 +15,8 @@
  * (seed, r) — with `seeds: independent`, of (seed, point, r) — otherwise. That is
  * what makes a sweep give the same numbers on any number of ranks, threads or
  * interruptions (sweeprun.h). */
-#ifndef MSK_SWEEP_H
-#define MSK_SWEEP_H
+#ifndef MSK_SWEEPFILE_H
+#define MSK_SWEEPFILE_H
 
 #include <signal.h>
 #include <stddef.h>
@@ -66,7 +66,7 @@ typedef struct {
 #define SWEEP_WANT_parameter(k, t) SWEEP_DECL_##t(k)
 #define SWEEP_WANT_design(k, t)
 #define SWEEP_WANT_outcome(k, t)
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_WANT_top
 #undef SWEEP_WANT_parameter
 #undef SWEEP_WANT_design
@@ -80,7 +80,7 @@ typedef struct {
 #define SWEEP_WANT_parameter(k, t)
 #define SWEEP_WANT_design(k, t) SWEEP_DECL_##t(k)
 #define SWEEP_WANT_outcome(k, t)
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_WANT_top
 #undef SWEEP_WANT_parameter
 #undef SWEEP_WANT_design
@@ -104,7 +104,7 @@ typedef struct {
 #define SWEEP_WANT_parameter(k, t)
 #define SWEEP_WANT_design(k, t)
 #define SWEEP_WANT_outcome(k, t) SWEEP_DECL_##t(k)
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_WANT_top
 #undef SWEEP_WANT_parameter
 #undef SWEEP_WANT_design
@@ -122,7 +122,7 @@ typedef struct {
 #define SWEEP_WANT_parameter(k, t)
 #define SWEEP_WANT_design(k, t)
 #define SWEEP_WANT_outcome(k, t)
-#include "sweep.def"
+#include "sweepfile.def"
 #undef SWEEP_WANT_top
 #undef SWEEP_WANT_parameter
 #undef SWEEP_WANT_design
