@@ -166,6 +166,7 @@ void schema_choice_list(const schema_field *f, char *buf, size_t size);
 int schema_is_name(const char *s);
 /* A variable name of a result file: a letter, then up to 63 letters, digits or '_'
  * (valid in netCDF, Python and R alike). */
+#define SCHEMA_VAR_NAME_RULE "a letter, then up to 63 letters, digits or '_'"
 int schema_is_var_name(const char *s);
 
 /* ---- --set KEY=VALUE --------------------------------------------------------------- */
