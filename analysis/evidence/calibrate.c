@@ -364,6 +364,85 @@ static msk_status count_targets(objective *ob, size_t *n)
     return MSK_OK;
 }
 
+/* The fitted values and their approximate standard errors at the solver's position. */
+static void take_fit(calibrate_spec *spec, const gsl_multifit_nlinear_workspace *w,
+                     gsl_matrix *cov)
+{
+    const gsl_vector *u = gsl_multifit_nlinear_position(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    int cov_ok = gsl_multifit_nlinear_covar(J, 1e-8, cov) == GSL_SUCCESS;
+    for (size_t j = 0; j < spec->n_params; j++) {
+        calibrate_param *cp = &spec->params[j];
+        const double uj = gsl_vector_get(u, j);
+        cp->value = to_value(cp, uj);
+        /* d value / d u = (max - min) f (1 - f): the delta method. */
+        const double fr = (cp->value - cp->min) / (cp->max - cp->min);
+        const double var = gsl_matrix_get(cov, j, j);
+        cp->se = cov_ok && var > 0 ? (cp->max - cp->min) * fr * (1 - fr) * sqrt(var) : NAN;
+    }
+}
+
+/* Minimise from the start values: N residuals (N_PRIORS of them priors) over the
+ * spec's parameters. */
+static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_priors,
+                        FILE *log, calibrate_report *report)
+{
+    const size_t p = spec->n_params;
+    gsl_multifit_nlinear_fdf fdf;
+    memset(&fdf, 0, sizeof fdf);
+    fdf.f = residuals;
+    fdf.df = jacobian;
+    fdf.n = n;
+    fdf.p = p;
+    fdf.params = ob;
+    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    fp.trs = gsl_multifit_nlinear_trs_lm;
+    fp.scale = gsl_multifit_nlinear_scale_more;
+    fp.solver = gsl_multifit_nlinear_solver_qr;
+    /* jacobian() steps well above round-off: the objective is a simulation (event
+     * timing makes it piecewise smooth), so the Jacobian is taken over a finite
+     * neighbourhood. */
+    gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
+    gsl_vector *u0 = gsl_vector_alloc(p);
+    gsl_matrix *cov = gsl_matrix_alloc(p, p);
+    msk_status st = MSK_OK;
+    if (!w || !u0 || !cov) {
+        st = MSK_ENOMEM;
+    } else {
+        for (size_t j = 0; j < p; j++)
+            gsl_vector_set(u0, j, to_logit(&spec->params[j], spec->params[j].start));
+        gsl_multifit_nlinear_init(u0, &fdf, w);
+        double chi0 = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
+        report->objective_start = chi0 * chi0;
+        if (log)
+            fprintf(log, "  start: objective %.6g over %zu targets and %zu priors, %zu "
+                         "free parameters\n",
+                    report->objective_start, ob->n_targets, n_priors, p);
+        int info = 0;
+        progress pr = {log, ob};
+        int rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
+                                             on_iteration, &pr, &info, w);
+        if (ob->failure != MSK_OK) {
+            st = ob->failure;
+        } else if (ob->stop && *ob->stop) {
+            st = MSK_EINTERRUPTED;
+        } else {
+            double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
+            report->objective_end = chi * chi;
+            report->iterations = (int)gsl_multifit_nlinear_niter(w);
+            report->converged = rc == GSL_SUCCESS;
+            report->stop_reason = rc == GSL_SUCCESS ? (info == 1 ? "small step" : "small gradient")
+                                  : rc == GSL_EMAXITER ? "iteration limit"
+                                                       : "no further progress";
+            take_fit(spec, w, cov);
+        }
+    }
+    gsl_multifit_nlinear_free(w);
+    gsl_vector_free(u0);
+    gsl_matrix_free(cov);
+    return st;
+}
+
 msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_t *stop,
                          FILE *log, calibrate_report *report, diag_list *diags)
 {
@@ -394,80 +473,13 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
             st = MSK_ENOMEM;
     if (!ob.overrides)
         st = MSK_ENOMEM;
-
-    gsl_multifit_nlinear_workspace *w = NULL;
-    gsl_vector *u0 = NULL;
-    gsl_matrix *cov = NULL;
-    if (st == MSK_OK) {
-        gsl_multifit_nlinear_fdf fdf;
-        memset(&fdf, 0, sizeof fdf);
-        fdf.f = residuals;
-        fdf.df = jacobian;
-        fdf.n = n;
-        fdf.p = p;
-        fdf.params = &ob;
-        gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-        fp.trs = gsl_multifit_nlinear_trs_lm;
-        fp.scale = gsl_multifit_nlinear_scale_more;
-        fp.solver = gsl_multifit_nlinear_solver_qr;
-        /* jacobian() steps well above round-off: the objective is a simulation (event
-         * timing makes it piecewise smooth), so the Jacobian is taken over a finite
-         * neighbourhood. */
-        w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
-        u0 = gsl_vector_alloc(p);
-        cov = gsl_matrix_alloc(p, p);
-        if (!w || !u0 || !cov) {
-            st = MSK_ENOMEM;
-        } else {
-            for (size_t j = 0; j < p; j++)
-                gsl_vector_set(u0, j, to_logit(&spec->params[j], spec->params[j].start));
-            gsl_multifit_nlinear_init(u0, &fdf, w);
-            double chi0 = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-            report->objective_start = chi0 * chi0;
-            if (log)
-                fprintf(log, "  start: objective %.6g over %zu targets and %zu priors, %zu "
-                             "free parameters\n",
-                        report->objective_start, ob.n_targets, n_priors, p);
-            int info = 0;
-            progress pr = {log, &ob};
-            int rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
-                                                 on_iteration, &pr, &info, w);
-            if (ob.failure != MSK_OK) {
-                st = ob.failure;
-            } else if (stop && *stop) {
-                st = MSK_EINTERRUPTED;
-            } else {
-                const gsl_vector *u = gsl_multifit_nlinear_position(w);
-                double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-                report->objective_end = chi * chi;
-                report->iterations = (int)gsl_multifit_nlinear_niter(w);
-                report->converged = rc == GSL_SUCCESS;
-                report->stop_reason = rc == GSL_SUCCESS
-                                          ? (info == 1 ? "small step" : "small gradient")
-                                      : rc == GSL_EMAXITER ? "iteration limit"
-                                                           : "no further progress";
-                const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
-                int cov_ok = gsl_multifit_nlinear_covar(J, 1e-8, cov) == GSL_SUCCESS;
-                for (size_t j = 0; j < p; j++) {
-                    calibrate_param *cp = &spec->params[j];
-                    const double uj = gsl_vector_get(u, j);
-                    cp->value = to_value(cp, uj);
-                    /* d value / d u = (max - min) f (1 - f): the delta method. */
-                    const double fr = (cp->value - cp->min) / (cp->max - cp->min);
-                    const double var = gsl_matrix_get(cov, j, j);
-                    cp->se = cov_ok && var > 0 ? (cp->max - cp->min) * fr * (1 - fr) * sqrt(var) : NAN;
-                }
-            }
-        }
-    }
+    if (st == MSK_OK)
+        st = solve(spec, &ob, n, n_priors, log, report);
     report->n_residuals = n;
     report->n_targets = ob.n_targets;
     report->evaluations = ob.evaluations;
-    gsl_multifit_nlinear_free(w);
     gsl_vector_free(ob.last_u);
     gsl_vector_free(ob.last_f);
-    gsl_vector_free(u0);
-    gsl_matrix_free(cov);
     for (size_t j = 0; ob.overrides && j < p; j++)
         free(ob.overrides[j]);
     free(ob.overrides);
