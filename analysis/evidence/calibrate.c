@@ -2,6 +2,7 @@
 #include "calibrate.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,98 +10,165 @@
 #include <gsl/gsl_multifit_nlinear.h>
 
 #include "atomicfile.h"
+#include "schema.h"
 #include "yamltree.h"
 
 /* Residual of a target that could not be measured: large, so the fit leaves that region. */
 #define UNMEASURED_RESIDUAL 1e3
 
-static const char *const spec_keys[] = {"evidence", "population_divisor", "max_iterations",
-                                        "fd_step", "parameters", NULL};
-static const char *const param_keys[] = {"name", "start", "min", "max", "prior_sd", NULL};
+/* ---- The calibration file --------------------------------------------------------- */
 
-static int in_list(const char *s, const char *const *list)
+/* The file's keys as read; population_divisor and max_iterations become size_t and int. */
+typedef struct {
+    char *evidence;
+    long long population_divisor, max_iterations;
+    double fd_step;
+} file_keys;
+
+static const schema_field file_fields[] = {
+    {.key = "evidence", .kind = SCHEMA_STRING,
+     .help = "the directory of trial files, relative to this file",
+     .offset = offsetof(file_keys, evidence)},
+    {.key = "population_divisor", .kind = SCHEMA_INT, .def = 8, .min = 1, .max = 1000,
+     .help = "each trial runs with its population size divided by this (the same people, seeds)",
+     .offset = offsetof(file_keys, population_divisor)},
+    {.key = "max_iterations", .kind = SCHEMA_INT, .def = 25, .min = 1, .max = 1000,
+     .help = "iterations of the trust-region solver at most",
+     .offset = offsetof(file_keys, max_iterations)},
+    {.key = "fd_step", .kind = SCHEMA_REAL, .def = 0.01, .min = 1e-8, .max = 1,
+     .help = "finite-difference step on the logit scale", .offset = offsetof(file_keys, fd_step)},
+    {.key = "parameters", .kind = SCHEMA_NODE, .need = SCHEMA_REQUIRED, .type = "list",
+     .help = "the free parameters ('- name: ...')"},
+};
+enum { F_evidence, F_population_divisor, F_max_iterations, F_fd_step, F_parameters, F_COUNT };
+
+/* A free parameter as read; its name becomes group and name. */
+typedef struct {
+    char *name;
+    double start, min, max, prior_sd;
+} param_keys;
+
+#define UNBOUNDED .min = -HUGE_VAL, .max = HUGE_VAL
+static const schema_field param_fields[] = {
+    {.key = "name", .kind = SCHEMA_STRING,
+     .help = "GROUP.NAME of a model parameter, e.g. muscle.turnover_rate",
+     .offset = offsetof(param_keys, name)},
+    {.key = "start", .kind = SCHEMA_REAL, .def = NAN, UNBOUNDED, .help = "starting value",
+     .offset = offsetof(param_keys, start)},
+    {.key = "min", .kind = SCHEMA_REAL, .def = NAN, UNBOUNDED, .help = "lower bound",
+     .offset = offsetof(param_keys, min)},
+    {.key = "max", .kind = SCHEMA_REAL, .def = NAN, UNBOUNDED, .help = "upper bound",
+     .offset = offsetof(param_keys, max)},
+    {.key = "prior_sd", .kind = SCHEMA_REAL, .def = NAN, UNBOUNDED, .need = SCHEMA_OPTIONAL,
+     .help = "SD of a Gaussian prior centred on start (default: no prior)",
+     .offset = offsetof(param_keys, prior_sd)},
+};
+enum { P_name, P_start, P_min, P_max, P_prior_sd, P_COUNT };
+
+/* NAME (GROUP.NAME, given at AT) into cp->group and cp->name; its row, or NULL. */
+static const model_param_info *param_name(schema_ctx *c, calibrate_param *cp, const char *name,
+                                          const yamltree_node *at, const char *path)
 {
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return 1;
-    return 0;
+    const model_param_info *info = NULL;
+    const char *dot = strchr(name, '.');
+    if (dot) {
+        cp->group = strndup(name, (size_t)(dot - name));
+        cp->name = strdup(dot + 1);
+        if (!cp->group || !cp->name)
+            c->nomem = 1;
+        else
+            info = model_param_find(cp->group, cp->name);
+    }
+    if (!info && !c->nomem) {
+        char p[96], t[SCHEMA_SHOW_SIZE];
+        schema_join_key(p, sizeof p, path, "name");
+        schema_error(c, at, p, "'%s' is not a model parameter (GROUP.NAME; see 'msksim params')",
+                     schema_show(name, t));
+    }
+    return info;
 }
 
-static int get_real(const yamltree_node *map, const char *key, const char *path, double *out,
-                    int required, const char *file, diag_list *d)
+static void load_param(schema_ctx *c, calibrate_param *cp, const yamltree_node *item,
+                       const char *path)
 {
-    const yamltree_node *v = yamltree_get(map, key);
-    if (!v) {
-        if (required)
-            diag_add(d, DIAG_ERROR, file, map->line, map->col, path, "missing required key '%s'", key);
-        return 0;
-    }
-    if (v->kind != YAMLTREE_SCALAR || v->quoted || yamltree_parse_real(v->text, out) != 1) {
-        diag_add(d, DIAG_ERROR, file, v->line, v->col, path, "%s: expected a finite number", key);
-        return 0;
-    }
-    return 1;
-}
-
-static void load_param(calibrate_param *cp, const yamltree_node *item, const char *path,
-                       const char *file, diag_list *d)
-{
+    param_keys k = {0};
+    const yamltree_node *given[P_COUNT];
     cp->prior_sd = NAN;
+    cp->se = NAN;
     cp->line = item->line;
     cp->col = item->col;
-    if (item->kind != YAMLTREE_MAPPING) {
-        diag_add(d, DIAG_ERROR, file, item->line, item->col, path,
-                 "expected a mapping (name:, start:, min:, max:), found %s",
-                 yamltree_kind_name(item->kind));
+    const schema_map m = {.path = path, .owner = item};
+    schema_load(c, param_fields, P_COUNT, item, &k, &m, given);
+    const model_param_info *info = k.name ? param_name(c, cp, k.name, given[P_name], path) : NULL;
+    free(k.name);
+    cp->start = k.start;
+    cp->min = k.min;
+    cp->max = k.max;
+    cp->prior_sd = k.prior_sd;
+    cp->value = cp->start;
+    const int ok = !isnan(cp->start) && !isnan(cp->min) && !isnan(cp->max);
+    if (ok && !(cp->min < cp->start && cp->start < cp->max))
+        schema_error(c, item, path, "start (%g) must lie strictly between min (%g) and max (%g)",
+                     cp->start, cp->min, cp->max);
+    if (ok && info && (cp->min < info->min || cp->max > info->max))
+        schema_error(c, item, path, "[min, max] = [%g, %g] leaves the parameter's valid range [%g, %g]",
+                     cp->min, cp->max, info->min, info->max);
+    if (!isnan(cp->prior_sd) && !(cp->prior_sd > 0))
+        schema_error(c, item, path, "prior_sd must be positive");
+}
+
+static void load_params(schema_ctx *c, calibrate_spec *spec, const yamltree_node *ps,
+                        const yamltree_node *root)
+{
+    if (!ps || ps->kind != YAMLTREE_SEQUENCE || ps->count == 0) {
+        schema_error(c, ps ? ps : root, "parameters",
+                     "expected a non-empty list of free parameters ('- name: ...')");
         return;
     }
-    for (size_t i = 0; i < item->count; i++)
-        if (!in_list(item->pairs[i].key->text, param_keys))
-            diag_add(d, DIAG_ERROR, file, item->pairs[i].key->line, item->pairs[i].key->col, path,
-                     "unknown key '%s'; expected name, start, min, max or prior_sd",
-                     item->pairs[i].key->text);
-    const yamltree_node *name = yamltree_get(item, "name");
-    const model_param_info *info = NULL;
-    if (!name || name->kind != YAMLTREE_SCALAR) {
-        diag_add(d, DIAG_ERROR, file, item->line, item->col, path,
-                 "missing 'name' (GROUP.NAME of a model parameter, e.g. muscle.turnover_rate)");
-    } else {
-        const char *dot = strchr(name->text, '.');
-        if (dot) {
-            cp->group = strndup(name->text, (size_t)(dot - name->text));
-            cp->name = strdup(dot + 1);
-            if (cp->group && cp->name)
-                info = model_param_find(cp->group, cp->name);
-        }
-        if (!info)
-            diag_add(d, DIAG_ERROR, file, name->line, name->col, path,
-                     "'%s' is not a model parameter (GROUP.NAME; see 'msksim params')", name->text);
+    spec->params = calloc(ps->count, sizeof *spec->params);
+    if (!spec->params) {
+        c->nomem = 1;
+        return;
     }
-    int ok = get_real(item, "start", path, &cp->start, 1, file, d);
-    ok &= get_real(item, "min", path, &cp->min, 1, file, d);
-    ok &= get_real(item, "max", path, &cp->max, 1, file, d);
-    get_real(item, "prior_sd", path, &cp->prior_sd, 0, file, d);
-    if (ok && !(cp->min < cp->start && cp->start < cp->max))
-        diag_add(d, DIAG_ERROR, file, item->line, item->col, path,
-                 "start (%g) must lie strictly between min (%g) and max (%g)", cp->start, cp->min,
-                 cp->max);
-    if (ok && info && (cp->min < info->min || cp->max > info->max))
-        diag_add(d, DIAG_ERROR, file, item->line, item->col, path,
-                 "[min, max] = [%g, %g] leaves the parameter's valid range [%g, %g]", cp->min,
-                 cp->max, info->min, info->max);
-    if (!isnan(cp->prior_sd) && !(cp->prior_sd > 0))
-        diag_add(d, DIAG_ERROR, file, item->line, item->col, path, "prior_sd must be positive");
-    cp->value = cp->start;
-    cp->se = NAN;
+    spec->n_params = ps->count;
+    for (size_t i = 0; i < ps->count; i++) {
+        char p[48];
+        snprintf(p, sizeof p, "parameters[%zu]", i);
+        load_param(c, &spec->params[i], ps->items[i], p);
+        for (size_t j = 0; j < i; j++)
+            if (spec->params[i].name && spec->params[j].name &&
+                strcmp(spec->params[i].name, spec->params[j].name) == 0 &&
+                strcmp(spec->params[i].group, spec->params[j].group) == 0)
+                schema_error(c, ps->items[i], p, "%s.%s is listed twice", spec->params[i].group,
+                             spec->params[i].name);
+    }
+}
+
+/* The keys of the file's mapping ROOT. */
+static void load_root(schema_ctx *c, calibrate_spec *spec, const yamltree_node *root)
+{
+    file_keys k = {0};
+    const yamltree_node *given[F_COUNT];
+    schema_load(c, file_fields, F_COUNT, root, &k, NULL, given);
+    if (k.evidence && !(spec->evidence = scenario_resolve_path(spec->file, k.evidence)))
+        c->nomem = 1;
+    free(k.evidence);
+    /* The step is a bound of an open interval: 1e-8 and 1 themselves are refused. */
+    if (given[F_fd_step] && (k.fd_step == 1e-8 || k.fd_step == 1))
+        schema_error(c, given[F_fd_step], "fd_step",
+                     "expected a step between 1e-8 and 1 (logit scale), not %g", k.fd_step);
+    spec->population_divisor = (size_t)k.population_divisor;
+    spec->max_iterations = (int)k.max_iterations;
+    spec->fd_step = k.fd_step;
+    if (given[F_parameters])
+        load_params(c, spec, given[F_parameters], root);
 }
 
 msk_status calibrate_load(calibrate_spec *spec, const char *path, diag_list *d)
 {
     memset(spec, 0, sizeof *spec);
-    spec->population_divisor = 8;
-    spec->max_iterations = 25;
-    spec->fd_step = 0.01;
-    const size_t errors_before = d->errors;
+    schema_ctx c;
+    schema_ctx_init(&c, d, NULL);
     yamltree t;
     yamltree_init(&t);
     msk_status st = yamltree_parse_file(&t, path, NULL, d);
@@ -109,72 +177,13 @@ msk_status calibrate_load(calibrate_spec *spec, const char *path, diag_list *d)
         yamltree_fini(&t);
         return st != MSK_OK ? st : MSK_ENOMEM;
     }
-    const yamltree_node *root = t.root;
-    if (!root || root->kind != YAMLTREE_MAPPING) {
-        diag_add(d, DIAG_ERROR, path, 1, 1, "",
-                 "a calibration file is a mapping (evidence:, parameters:, ...)");
-        yamltree_fini(&t);
-        return MSK_EDATA;
-    }
-    for (size_t i = 0; i < root->count; i++)
-        if (!in_list(root->pairs[i].key->text, spec_keys))
-            diag_add(d, DIAG_ERROR, path, root->pairs[i].key->line, root->pairs[i].key->col, "",
-                     "unknown key '%s'; expected evidence, population_divisor, max_iterations, "
-                     "fd_step or parameters",
-                     root->pairs[i].key->text);
-    const yamltree_node *ev = yamltree_get(root, "evidence");
-    if (!ev || ev->kind != YAMLTREE_SCALAR)
-        diag_add(d, DIAG_ERROR, path, root->line, root->col, "evidence",
-                 "missing 'evidence' (the directory of trial files, relative to this file)");
+    if (!t.root || t.root->kind != YAMLTREE_MAPPING)
+        schema_report_at(&c, DIAG_ERROR, path, 1, 1, "",
+                         "a calibration file is a mapping (evidence:, parameters:, ...)");
     else
-        spec->evidence = scenario_resolve_path(path, ev->text);
-    double x;
-    if (get_real(root, "population_divisor", "population_divisor", &x, 0, path, d)) {
-        if (x < 1 || x > 1000 || x != floor(x))
-            diag_add(d, DIAG_ERROR, path, root->line, root->col, "population_divisor",
-                     "expected a whole number from 1 to 1000");
-        else
-            spec->population_divisor = (size_t)x;
-    }
-    if (get_real(root, "max_iterations", "max_iterations", &x, 0, path, d)) {
-        if (x < 1 || x > 1000 || x != floor(x))
-            diag_add(d, DIAG_ERROR, path, root->line, root->col, "max_iterations",
-                     "expected a whole number from 1 to 1000");
-        else
-            spec->max_iterations = (int)x;
-    }
-    if (get_real(root, "fd_step", "fd_step", &x, 0, path, d)) {
-        if (!(x > 1e-8 && x < 1))
-            diag_add(d, DIAG_ERROR, path, root->line, root->col, "fd_step",
-                     "expected a step between 1e-8 and 1 (logit scale)");
-        else
-            spec->fd_step = x;
-    }
-    const yamltree_node *ps = yamltree_get(root, "parameters");
-    if (!ps || ps->kind != YAMLTREE_SEQUENCE || ps->count == 0) {
-        diag_add(d, DIAG_ERROR, path, ps ? ps->line : root->line, ps ? ps->col : root->col,
-                 "parameters", "expected a non-empty list of free parameters ('- name: ...')");
-    } else {
-        spec->params = calloc(ps->count, sizeof *spec->params);
-        if (!spec->params) {
-            yamltree_fini(&t);
-            return MSK_ENOMEM;
-        }
-        spec->n_params = ps->count;
-        for (size_t i = 0; i < ps->count; i++) {
-            char p[48];
-            snprintf(p, sizeof p, "parameters[%zu]", i);
-            load_param(&spec->params[i], ps->items[i], p, path, d);
-            for (size_t j = 0; j < i; j++)
-                if (spec->params[i].name && spec->params[j].name &&
-                    strcmp(spec->params[i].name, spec->params[j].name) == 0 &&
-                    strcmp(spec->params[i].group, spec->params[j].group) == 0)
-                    diag_add(d, DIAG_ERROR, path, ps->items[i]->line, ps->items[i]->col, p,
-                             "%s.%s is listed twice", spec->params[i].group, spec->params[i].name);
-        }
-    }
+        load_root(&c, spec, t.root);
     yamltree_fini(&t);
-    return d->errors > errors_before ? MSK_EDATA : MSK_OK;
+    return c.nomem ? MSK_ENOMEM : schema_failed(&c) ? MSK_EDATA : MSK_OK;
 }
 
 void calibrate_fini(calibrate_spec *spec)
@@ -355,6 +364,85 @@ static msk_status count_targets(objective *ob, size_t *n)
     return MSK_OK;
 }
 
+/* The fitted values and their approximate standard errors at the solver's position. */
+static void take_fit(calibrate_spec *spec, const gsl_multifit_nlinear_workspace *w,
+                     gsl_matrix *cov)
+{
+    const gsl_vector *u = gsl_multifit_nlinear_position(w);
+    const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
+    int cov_ok = gsl_multifit_nlinear_covar(J, 1e-8, cov) == GSL_SUCCESS;
+    for (size_t j = 0; j < spec->n_params; j++) {
+        calibrate_param *cp = &spec->params[j];
+        const double uj = gsl_vector_get(u, j);
+        cp->value = to_value(cp, uj);
+        /* d value / d u = (max - min) f (1 - f): the delta method. */
+        const double fr = (cp->value - cp->min) / (cp->max - cp->min);
+        const double var = gsl_matrix_get(cov, j, j);
+        cp->se = cov_ok && var > 0 ? (cp->max - cp->min) * fr * (1 - fr) * sqrt(var) : NAN;
+    }
+}
+
+/* Minimise from the start values: N residuals (N_PRIORS of them priors) over the
+ * spec's parameters. */
+static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_priors,
+                        FILE *log, calibrate_report *report)
+{
+    const size_t p = spec->n_params;
+    gsl_multifit_nlinear_fdf fdf;
+    memset(&fdf, 0, sizeof fdf);
+    fdf.f = residuals;
+    fdf.df = jacobian;
+    fdf.n = n;
+    fdf.p = p;
+    fdf.params = ob;
+    gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+    fp.trs = gsl_multifit_nlinear_trs_lm;
+    fp.scale = gsl_multifit_nlinear_scale_more;
+    fp.solver = gsl_multifit_nlinear_solver_qr;
+    /* jacobian() steps well above round-off: the objective is a simulation (event
+     * timing makes it piecewise smooth), so the Jacobian is taken over a finite
+     * neighbourhood. */
+    gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
+    gsl_vector *u0 = gsl_vector_alloc(p);
+    gsl_matrix *cov = gsl_matrix_alloc(p, p);
+    msk_status st = MSK_OK;
+    if (!w || !u0 || !cov) {
+        st = MSK_ENOMEM;
+    } else {
+        for (size_t j = 0; j < p; j++)
+            gsl_vector_set(u0, j, to_logit(&spec->params[j], spec->params[j].start));
+        gsl_multifit_nlinear_init(u0, &fdf, w);
+        double chi0 = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
+        report->objective_start = chi0 * chi0;
+        if (log)
+            fprintf(log, "  start: objective %.6g over %zu targets and %zu priors, %zu "
+                         "free parameters\n",
+                    report->objective_start, ob->n_targets, n_priors, p);
+        int info = 0;
+        progress pr = {log, ob};
+        int rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
+                                             on_iteration, &pr, &info, w);
+        if (ob->failure != MSK_OK) {
+            st = ob->failure;
+        } else if (ob->stop && *ob->stop) {
+            st = MSK_EINTERRUPTED;
+        } else {
+            double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
+            report->objective_end = chi * chi;
+            report->iterations = (int)gsl_multifit_nlinear_niter(w);
+            report->converged = rc == GSL_SUCCESS;
+            report->stop_reason = rc == GSL_SUCCESS ? (info == 1 ? "small step" : "small gradient")
+                                  : rc == GSL_EMAXITER ? "iteration limit"
+                                                       : "no further progress";
+            take_fit(spec, w, cov);
+        }
+    }
+    gsl_multifit_nlinear_free(w);
+    gsl_vector_free(u0);
+    gsl_matrix_free(cov);
+    return st;
+}
+
 msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_t *stop,
                          FILE *log, calibrate_report *report, diag_list *diags)
 {
@@ -385,80 +473,13 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
             st = MSK_ENOMEM;
     if (!ob.overrides)
         st = MSK_ENOMEM;
-
-    gsl_multifit_nlinear_workspace *w = NULL;
-    gsl_vector *u0 = NULL;
-    gsl_matrix *cov = NULL;
-    if (st == MSK_OK) {
-        gsl_multifit_nlinear_fdf fdf;
-        memset(&fdf, 0, sizeof fdf);
-        fdf.f = residuals;
-        fdf.df = jacobian;
-        fdf.n = n;
-        fdf.p = p;
-        fdf.params = &ob;
-        gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
-        fp.trs = gsl_multifit_nlinear_trs_lm;
-        fp.scale = gsl_multifit_nlinear_scale_more;
-        fp.solver = gsl_multifit_nlinear_solver_qr;
-        /* jacobian() steps well above round-off: the objective is a simulation (event
-         * timing makes it piecewise smooth), so the Jacobian is taken over a finite
-         * neighbourhood. */
-        w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, n, p);
-        u0 = gsl_vector_alloc(p);
-        cov = gsl_matrix_alloc(p, p);
-        if (!w || !u0 || !cov) {
-            st = MSK_ENOMEM;
-        } else {
-            for (size_t j = 0; j < p; j++)
-                gsl_vector_set(u0, j, to_logit(&spec->params[j], spec->params[j].start));
-            gsl_multifit_nlinear_init(u0, &fdf, w);
-            double chi0 = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-            report->objective_start = chi0 * chi0;
-            if (log)
-                fprintf(log, "  start: objective %.6g over %zu targets and %zu priors, %zu "
-                             "free parameters\n",
-                        report->objective_start, ob.n_targets, n_priors, p);
-            int info = 0;
-            progress pr = {log, &ob};
-            int rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
-                                                 on_iteration, &pr, &info, w);
-            if (ob.failure != MSK_OK) {
-                st = ob.failure;
-            } else if (stop && *stop) {
-                st = MSK_EINTERRUPTED;
-            } else {
-                const gsl_vector *u = gsl_multifit_nlinear_position(w);
-                double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
-                report->objective_end = chi * chi;
-                report->iterations = (int)gsl_multifit_nlinear_niter(w);
-                report->converged = rc == GSL_SUCCESS;
-                report->stop_reason = rc == GSL_SUCCESS
-                                          ? (info == 1 ? "small step" : "small gradient")
-                                      : rc == GSL_EMAXITER ? "iteration limit"
-                                                           : "no further progress";
-                const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
-                int cov_ok = gsl_multifit_nlinear_covar(J, 1e-8, cov) == GSL_SUCCESS;
-                for (size_t j = 0; j < p; j++) {
-                    calibrate_param *cp = &spec->params[j];
-                    const double uj = gsl_vector_get(u, j);
-                    cp->value = to_value(cp, uj);
-                    /* d value / d u = (max - min) f (1 - f): the delta method. */
-                    const double fr = (cp->value - cp->min) / (cp->max - cp->min);
-                    const double var = gsl_matrix_get(cov, j, j);
-                    cp->se = cov_ok && var > 0 ? (cp->max - cp->min) * fr * (1 - fr) * sqrt(var) : NAN;
-                }
-            }
-        }
-    }
+    if (st == MSK_OK)
+        st = solve(spec, &ob, n, n_priors, log, report);
     report->n_residuals = n;
     report->n_targets = ob.n_targets;
     report->evaluations = ob.evaluations;
-    gsl_multifit_nlinear_free(w);
     gsl_vector_free(ob.last_u);
     gsl_vector_free(ob.last_f);
-    gsl_vector_free(u0);
-    gsl_matrix_free(cov);
     for (size_t j = 0; ob.overrides && j < p; j++)
         free(ob.overrides[j]);
     free(ob.overrides);

@@ -230,143 +230,185 @@ static msk_status rate_ratio(const target *t, const engine_result *r, measure_re
     return MSK_OK;
 }
 
+/* change_pct, change and their rates per year: mean individual change in t->arm. */
+static void measure_change(const target *t, const engine_result *r, measure_result *out)
+{
+    const double years = (t->at_week - t->from_week) / WEEKS_PER_YEAR;
+    const int per_year = t->measure == TM_RATE_PCT_PER_YEAR || t->measure == TM_RATE_PER_YEAR;
+    sums acc = {0, 0, 0};
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (a->alive && b->alive)
+            add(&acc, change_of(t, a, b) / (per_year ? years : 1.0));
+    }
+    from_sums(&acc, t->scale, out);
+}
+
+/* diff_change_pct, diff_change: the change in t->arm minus in t->versus, same people. */
+static void measure_diff(const target *t, const engine_result *r, measure_result *out)
+{
+    sums acc = {0, 0, 0};
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
+        if (a->alive && b->alive && c->alive && d->alive)
+            add(&acc, change_of(t, a, b) - change_of(t, c, d));
+    }
+    from_sums(&acc, t->scale, out);
+}
+
+/* ratio_change_pct: ratio of the arms' mean changes (same people); CI by the delta method. */
+static void measure_ratio(const target *t, const engine_result *r, measure_result *out)
+{
+    sums x = {0, 0, 0}, y = {0, 0, 0};
+    double cross = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
+        if (!(a->alive && b->alive && c->alive && d->alive))
+            continue;
+        const double u = change_of(t, a, b), v = change_of(t, c, d);
+        add(&x, u);
+        add(&y, v);
+        cross += u * v;
+    }
+    ratio_estimate(&x, &y, cross, out);
+}
+
+static void measure_baseline(const target *t, const engine_result *r, measure_result *out)
+{
+    sums acc = {0, 0, 0};
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs);
+        if (a->alive)
+            add(&acc, a->value[t->variable]);
+    }
+    from_sums(&acc, t->scale, out);
+}
+
+/* recovered_fraction: the share of the loss from from_week to at_week regained by
+ * recover_week (a ratio of means). */
+static void measure_recovered(const target *t, const engine_result *r, measure_result *out)
+{
+    sums g = {0, 0, 0}, l = {0, 0, 0};
+    double cross = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        const obs_record *c = rec(r, t->arm, i, t->recover_obs);
+        if (!(a->alive && b->alive && c->alive))
+            continue;
+        const double loss = a->value[t->variable] - b->value[t->variable];
+        const double gain = c->value[t->variable] - b->value[t->variable];
+        add(&g, gain);
+        add(&l, loss);
+        cross += loss * gain;
+    }
+    ratio_estimate(&g, &l, cross, out);
+}
+
+static void measure_event_rate(const target *t, const engine_result *r, measure_result *out)
+{
+    double events = 0, py = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (!a->alive)
+            continue;
+        events += (double)(b->count[t->event] - a->count[t->event]);
+        py += (b->alive_days - a->alive_days) / DAYS_PER_YEAR;
+    }
+    out->value = py > 0 ? events / py : NAN;
+    stats_poisson_ci(events, py, &out->lo, &out->hi);
+    out->n = events;
+}
+
+static void measure_proportion(const target *t, const engine_result *r, measure_result *out)
+{
+    double k = 0, m = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (!a->alive)
+            continue;
+        m += 1;
+        k += b->count[t->event] > a->count[t->event];
+    }
+    out->value = m > 0 ? k / m : NAN;
+    stats_wilson_ci(k, m, &out->lo, &out->hi);
+    out->n = m;
+}
+
+static void measure_events_per_event(const target *t, const engine_result *r, measure_result *out)
+{
+    double k = 0, m = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (!a->alive)
+            continue;
+        k += (double)(b->count[t->event] - a->count[t->event]);
+        m += (double)(b->count[t->per_event] - a->count[t->per_event]);
+    }
+    out->value = m > 0 ? k / m : NAN;
+    stats_wilson_ci(fmin(k, m), m, &out->lo, &out->hi);
+    out->n = m;
+}
+
+static void measure_prevalence(const target *t, const engine_result *r, measure_result *out)
+{
+    double k = 0, m = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs);
+        if (!a->alive)
+            continue;
+        m += 1;
+        k += a->prevalent[t->condition] != 0;
+    }
+    /* In per cent, as prevalence is published. */
+    stats_wilson_ci(k, m, &out->lo, &out->hi);
+    out->value = m > 0 ? 100.0 * k / m : NAN;
+    out->lo *= 100.0;
+    out->hi *= 100.0;
+    out->n = m;
+}
+
 msk_status measure_target(const target *t, const engine_result *r, measure_result *out,
                           diag_list *diags)
 {
     out->value = out->lo = out->hi = NAN;
     out->n = 0;
-    const size_t n = r->n_sample;
-    const double years = (t->at_week - t->from_week) / WEEKS_PER_YEAR;
-    sums acc = {0, 0, 0};
-
     switch (t->measure) {
     case TM_CHANGE_PCT:
     case TM_CHANGE:
     case TM_RATE_PCT_PER_YEAR:
-    case TM_RATE_PER_YEAR: {
-        const int per_year = t->measure == TM_RATE_PCT_PER_YEAR || t->measure == TM_RATE_PER_YEAR;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            if (a->alive && b->alive)
-                add(&acc, change_of(t, a, b) / (per_year ? years : 1.0));
-        }
-        from_sums(&acc, t->scale, out);
+    case TM_RATE_PER_YEAR:
+        measure_change(t, r, out);
         break;
-    }
     case TM_DIFF_CHANGE_PCT:
     case TM_DIFF_CHANGE:
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
-            if (a->alive && b->alive && c->alive && d->alive)
-                add(&acc, change_of(t, a, b) - change_of(t, c, d));
-        }
-        from_sums(&acc, t->scale, out);
+        measure_diff(t, r, out);
         break;
-    case TM_RATIO_CHANGE_PCT: {
-        /* Ratio of the arms' mean changes (same people); CI by the delta method. */
-        sums x = {0, 0, 0}, y = {0, 0, 0};
-        double cross = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
-            if (!(a->alive && b->alive && c->alive && d->alive))
-                continue;
-            const double u = change_of(t, a, b), v = change_of(t, c, d);
-            add(&x, u);
-            add(&y, v);
-            cross += u * v;
-        }
-        ratio_estimate(&x, &y, cross, out);
+    case TM_RATIO_CHANGE_PCT:
+        measure_ratio(t, r, out);
         break;
-    }
     case TM_BASELINE_MEAN:
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs);
-            if (a->alive)
-                add(&acc, a->value[t->variable]);
-        }
-        from_sums(&acc, t->scale, out);
+        measure_baseline(t, r, out);
         break;
-    case TM_RECOVERED_FRACTION: {
-        sums g = {0, 0, 0}, l = {0, 0, 0};
-        double cross = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            const obs_record *c = rec(r, t->arm, i, t->recover_obs);
-            if (!(a->alive && b->alive && c->alive))
-                continue;
-            const double loss = a->value[t->variable] - b->value[t->variable];
-            const double gain = c->value[t->variable] - b->value[t->variable];
-            add(&g, gain);
-            add(&l, loss);
-            cross += loss * gain;
-        }
-        ratio_estimate(&g, &l, cross, out);
+    case TM_RECOVERED_FRACTION:
+        measure_recovered(t, r, out);
         break;
-    }
-    case TM_EVENT_RATE: {
-        double events = 0, py = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            if (!a->alive)
-                continue;
-            events += (double)(b->count[t->event] - a->count[t->event]);
-            py += (b->alive_days - a->alive_days) / DAYS_PER_YEAR;
-        }
-        out->value = py > 0 ? events / py : NAN;
-        stats_poisson_ci(events, py, &out->lo, &out->hi);
-        out->n = events;
+    case TM_EVENT_RATE:
+        measure_event_rate(t, r, out);
         break;
-    }
-    case TM_PROPORTION_WITH_EVENT: {
-        double k = 0, m = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            if (!a->alive)
-                continue;
-            m += 1;
-            k += b->count[t->event] > a->count[t->event];
-        }
-        out->value = m > 0 ? k / m : NAN;
-        stats_wilson_ci(k, m, &out->lo, &out->hi);
-        out->n = m;
+    case TM_PROPORTION_WITH_EVENT:
+        measure_proportion(t, r, out);
         break;
-    }
-    case TM_EVENTS_PER_EVENT: {
-        double k = 0, m = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-            if (!a->alive)
-                continue;
-            k += (double)(b->count[t->event] - a->count[t->event]);
-            m += (double)(b->count[t->per_event] - a->count[t->per_event]);
-        }
-        out->value = m > 0 ? k / m : NAN;
-        stats_wilson_ci(fmin(k, m), m, &out->lo, &out->hi);
-        out->n = m;
+    case TM_EVENTS_PER_EVENT:
+        measure_events_per_event(t, r, out);
         break;
-    }
     case TM_FRACTION_AFTER_EVENT:
         fraction_after(t, r, out);
         break;
-    case TM_PREVALENCE: {
-        double k = 0, m = 0;
-        for (size_t i = 0; i < n; i++) {
-            const obs_record *a = rec(r, t->arm, i, t->from_obs);
-            if (!a->alive)
-                continue;
-            m += 1;
-            k += a->prevalent[t->condition] != 0;
-        }
-        /* In per cent, as prevalence is published. */
-        stats_wilson_ci(k, m, &out->lo, &out->hi);
-        out->value = m > 0 ? 100.0 * k / m : NAN;
-        out->lo *= 100.0;
-        out->hi *= 100.0;
-        out->n = m;
+    case TM_PREVALENCE:
+        measure_prevalence(t, r, out);
         break;
-    }
     case TM_RATE_RATIO_PER_SD:
         return rate_ratio(t, r, out, diags);
     case TM_COUNT:

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "params.h"
+#include "schema.h"
 #include "status.h"
 
 /* C types of the table's kinds. ENUM values are indices into the choices string. */
@@ -124,7 +125,7 @@ enum {
     SCENARIO_MAX_ARMS = 64,
     SCENARIO_MAX_EXPOSURES = 32,
     SCENARIO_MAX_INTERVENTIONS = 32, /* per arm */
-    SCENARIO_MAX_ERRORS = 100
+    SCENARIO_MAX_ERRORS = SCHEMA_MAX_ERRORS
 };
 
 /* Load FILE, apply the --set overrides (each "dotted.path=value"), validate everything,

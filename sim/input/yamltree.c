@@ -379,6 +379,76 @@ static int finish(builder *b, yamltree_node *node)
     return 1;
 }
 
+/* A scalar event: its text checked, a node added. 0 on a fatal problem. */
+static int on_scalar(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    const size_t len = ev->data.scalar.length;
+    if (len > YAMLTREE_MAX_SCALAR) {
+        report(b, line, col, "a value of %zu bytes is longer than the limit of %d", len,
+               YAMLTREE_MAX_SCALAR);
+        return 0;
+    }
+    /* A "\0" escape would cut the text short wherever it is used as a C string:
+     * "name\0x" would pass for the key "name". */
+    if (memchr(ev->data.scalar.value, '\0', len))
+        problem(b, line, col, "a value holds a NUL character (\\0); text cannot contain one");
+    check_decorations(b, ev->data.scalar.anchor, ev->data.scalar.tag,
+                      ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit, line, col);
+    if (!count_node(b, line, col))
+        return 0;
+    yamltree_node *n = scalar_new(b->node_file, line, col, (const char *)ev->data.scalar.value,
+                                  len, ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+    if (!n) {
+        b->nomem = 1;
+        return 0;
+    }
+    return finish(b, n);
+}
+
+/* An alias: refused, with a null standing in so the surrounding structure stays intact. */
+static int on_alias(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    char m[72];
+    problem(b, line, col, "aliases (*%s) are not supported; write the value out in full",
+            masked((const char *)ev->data.alias.anchor, m));
+    if (!count_node(b, line, col))
+        return 0;
+    yamltree_node *n = scalar_new(b->node_file, line, col, "", 0, 0);
+    if (!n) {
+        b->nomem = 1;
+        return 0;
+    }
+    return finish(b, n);
+}
+
+/* The start of a mapping or sequence: a new frame on the stack. */
+static int on_start(builder *b, const yaml_event_t *ev, int line, int col)
+{
+    const int is_map = ev->type == YAML_MAPPING_START_EVENT;
+    if (is_map)
+        check_decorations(b, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
+                          ev->data.mapping_start.implicit, line, col);
+    else
+        check_decorations(b, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
+                          ev->data.sequence_start.implicit, line, col);
+    if (b->depth >= YAMLTREE_MAX_DEPTH) {
+        report(b, line, col, "nesting deeper than %d levels", YAMLTREE_MAX_DEPTH);
+        return 0;
+    }
+    if (!count_node(b, line, col))
+        return 0;
+    yamltree_node *n = node_new(is_map ? YAMLTREE_MAPPING : YAMLTREE_SEQUENCE, b->node_file, line, col);
+    if (!n) {
+        b->nomem = 1;
+        return 0;
+    }
+    b->stack[b->depth].node = n;
+    b->stack[b->depth].key = NULL;
+    b->stack[b->depth].discard = 0;
+    b->depth++;
+    return 1;
+}
+
 /* Handle one event; 0 on a fatal problem. */
 static int handle_event(builder *b, const yaml_event_t *ev, int *documents)
 {
@@ -391,72 +461,13 @@ static int handle_event(builder *b, const yaml_event_t *ev, int *documents)
             return 0;
         }
         return 1;
-    case YAML_SCALAR_EVENT: {
-        const size_t len = ev->data.scalar.length;
-        if (len > YAMLTREE_MAX_SCALAR) {
-            report(b, line, col, "a value of %zu bytes is longer than the limit of %d",
-                   len, YAMLTREE_MAX_SCALAR);
-            return 0;
-        }
-        /* A "\0" escape would cut the text short wherever it is used as a C string:
-         * "name\0x" would pass for the key "name". */
-        if (memchr(ev->data.scalar.value, '\0', len))
-            problem(b, line, col, "a value holds a NUL character (\\0); text cannot contain one");
-        check_decorations(b, ev->data.scalar.anchor, ev->data.scalar.tag,
-                          ev->data.scalar.plain_implicit || ev->data.scalar.quoted_implicit,
-                          line, col);
-        if (!count_node(b, line, col))
-            return 0;
-        yamltree_node *n = scalar_new(b->node_file, line, col,
-                                      (const char *)ev->data.scalar.value, len,
-                                      ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
-        if (!n) {
-            b->nomem = 1;
-            return 0;
-        }
-        return finish(b, n);
-    }
-    case YAML_ALIAS_EVENT: {
-        char m[72];
-        problem(b, line, col, "aliases (*%s) are not supported; write the value out in full",
-                masked((const char *)ev->data.alias.anchor, m));
-        /* Stand in a null so the surrounding structure stays intact. */
-        if (!count_node(b, line, col))
-            return 0;
-        yamltree_node *n = scalar_new(b->node_file, line, col, "", 0, 0);
-        if (!n) {
-            b->nomem = 1;
-            return 0;
-        }
-        return finish(b, n);
-    }
+    case YAML_SCALAR_EVENT:
+        return on_scalar(b, ev, line, col);
+    case YAML_ALIAS_EVENT:
+        return on_alias(b, ev, line, col);
     case YAML_SEQUENCE_START_EVENT:
-    case YAML_MAPPING_START_EVENT: {
-        const int is_map = ev->type == YAML_MAPPING_START_EVENT;
-        if (is_map)
-            check_decorations(b, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
-                              ev->data.mapping_start.implicit, line, col);
-        else
-            check_decorations(b, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
-                              ev->data.sequence_start.implicit, line, col);
-        if (b->depth >= YAMLTREE_MAX_DEPTH) {
-            report(b, line, col, "nesting deeper than %d levels", YAMLTREE_MAX_DEPTH);
-            return 0;
-        }
-        if (!count_node(b, line, col))
-            return 0;
-        yamltree_node *n =
-            node_new(is_map ? YAMLTREE_MAPPING : YAMLTREE_SEQUENCE, b->node_file, line, col);
-        if (!n) {
-            b->nomem = 1;
-            return 0;
-        }
-        b->stack[b->depth].node = n;
-        b->stack[b->depth].key = NULL;
-        b->stack[b->depth].discard = 0;
-        b->depth++;
-        return 1;
-    }
+    case YAML_MAPPING_START_EVENT:
+        return on_start(b, ev, line, col);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: {
         MSK_ASSERT(b->depth > 0);
@@ -624,128 +635,165 @@ static int parse_index(const char *s, size_t len, size_t *out)
 
 #define SET_MAX_COMPONENTS 32
 
-/* yamltree_set, with SHOWN a copy of DOTTED for messages (same length, control
- * characters replaced): offsets into one are offsets into the other. */
-static msk_status set_at(yamltree *t, const char *dotted, const char *shown, const char *value,
-                         int arg_index, diag_list *d)
-{
-    const char *const cl = yamltree_cmdline_file;
-    /* Split the path first, so a malformed one changes nothing. */
+/* A --set path split at its dots, with SHOWN a copy of DOTTED for messages (same
+ * length, control characters replaced): offsets into one are offsets into the other. */
+typedef struct {
+    const char *dotted, *shown;
     const char *comp[SET_MAX_COMPONENTS];
-    size_t clen[SET_MAX_COMPONENTS], n = 0;
-    for (const char *s = dotted;;) {
+    size_t clen[SET_MAX_COMPONENTS], n;
+    int arg_index;
+    diag_list *d;
+} set_path;
+
+/* Split the path first, so a malformed one changes nothing. */
+static msk_status split_path(set_path *sp)
+{
+    sp->n = 0;
+    for (const char *s = sp->dotted;;) {
         const char *dot = strchr(s, '.');
         size_t len = dot ? (size_t)(dot - s) : strlen(s);
         if (len == 0) {
-            diag_add(d, DIAG_ERROR, cl, arg_index, 1, "",
-                     "--set '%.200s': the key path has an empty part", shown);
+            diag_add(sp->d, DIAG_ERROR, yamltree_cmdline_file, sp->arg_index, 1, "",
+                     "--set '%.200s': the key path has an empty part", sp->shown);
             return MSK_EUSAGE;
         }
-        if (n == SET_MAX_COMPONENTS) {
-            diag_add(d, DIAG_ERROR, cl, arg_index, 1, "",
+        if (sp->n == SET_MAX_COMPONENTS) {
+            diag_add(sp->d, DIAG_ERROR, yamltree_cmdline_file, sp->arg_index, 1, "",
                      "--set: the key path has more than %d parts", SET_MAX_COMPONENTS);
             return MSK_EUSAGE;
         }
-        comp[n] = s;
-        clen[n] = len;
-        n++;
+        sp->comp[sp->n] = s;
+        sp->clen[sp->n] = len;
+        sp->n++;
         if (!dot)
-            break;
+            return MSK_OK;
         s = dot + 1;
     }
+}
 
+/* The value of a --set argument as a tree of its own (a null scalar for ""), its nodes
+ * counted in T. */
+static msk_status parse_set_value(yamltree *t, const set_path *sp, const char *value,
+                                  yamltree_node **out)
+{
     yamltree vt;
     yamltree_init(&vt);
-    msk_status st = parse(&vt, cl, arg_index, value, strlen(value), d);
+    msk_status st = parse(&vt, yamltree_cmdline_file, sp->arg_index, value, strlen(value), sp->d);
     if (st != MSK_OK) {
         yamltree_fini(&vt);
         return st;
     }
-    yamltree_node *val = vt.root;
+    *out = vt.root;
     t->n_nodes += vt.n_nodes + 1;
     vt.root = NULL;
     yamltree_fini(&vt);
-    if (!val && !(val = scalar_new(cl, arg_index, 1, "", 0, 0)))
+    if (!*out && !(*out = scalar_new(yamltree_cmdline_file, sp->arg_index, 1, "", 0, 0)))
         return MSK_ENOMEM;
+    return MSK_OK;
+}
 
-    yamltree_node **slot = &t->root;
-    for (size_t i = 0; i < n; i++) {
-        size_t index = 0;
-        const int is_index = parse_index(comp[i], clen[i], &index);
-        const int where = (int)(comp[i] - dotted); /* length of the path so far */
-        char prefix[160];
-        if (where == 0)
-            snprintf(prefix, sizeof prefix, "the top level");
+/* The slot of item INDEX of sequence CUR (appended when INDEX is one past the end). */
+static msk_status sequence_slot(const set_path *sp, size_t i, yamltree_node *cur,
+                                const char *prefix, yamltree_node ***slot)
+{
+    size_t index = 0;
+    const int is_index = parse_index(sp->comp[i], sp->clen[i], &index);
+    const char *part = sp->shown + (sp->comp[i] - sp->dotted); /* comp[i] as shown */
+    if (!is_index || index > cur->count) {
+        if (!is_index)
+            diag_add(sp->d, DIAG_ERROR, yamltree_cmdline_file, sp->arg_index, 1, sp->shown,
+                     "%s is a list; '%.*s' is not an index (0, 1, ...)", prefix,
+                     (int)sp->clen[i], part);
         else
-            snprintf(prefix, sizeof prefix, "'%.*s'", where - 1 > 150 ? 150 : where - 1, shown);
-        const char *part = shown + where; /* comp[i] as shown */
-        yamltree_node *cur = *slot;
-        if (!cur || yamltree_is_null(cur)) {
-            /* Create the container this component needs. */
-            yamltree_node *c = node_new(is_index ? YAMLTREE_SEQUENCE : YAMLTREE_MAPPING, cl,
-                                        arg_index, 1);
-            if (!c)
-                goto nomem;
-            node_free(cur);
-            *slot = cur = c;
-            t->n_nodes++;
+            diag_add(sp->d, DIAG_ERROR, yamltree_cmdline_file, sp->arg_index, 1, sp->shown,
+                     "%s has %zu item%s; index %zu is past the end (use 0 to %zu)", prefix,
+                     cur->count, cur->count == 1 ? "" : "s", index, cur->count);
+        return MSK_EDATA;
+    }
+    if (index == cur->count) {
+        if (!grow(cur))
+            return MSK_ENOMEM;
+        cur->items[cur->count++] = NULL; /* filled by the caller or in the next round */
+    }
+    *slot = &cur->items[index];
+    return MSK_OK;
+}
+
+/* The slot of key comp[i] in mapping CUR (a new pair when it has none). */
+static msk_status mapping_slot(yamltree *t, const set_path *sp, size_t i, yamltree_node *cur,
+                               yamltree_node ***slot)
+{
+    for (size_t k = 0; k < cur->count; k++) {
+        const yamltree_node *key = cur->pairs[k].key;
+        if (key->length == sp->clen[i] && memcmp(key->text, sp->comp[i], sp->clen[i]) == 0) {
+            *slot = &cur->pairs[k].value;
+            return MSK_OK;
         }
-        if (cur->kind == YAMLTREE_SCALAR) {
-            diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
-                     "%s holds a single value, so it has no '%.*s'", prefix, (int)clen[i], part);
-            node_free(val);
-            return MSK_EDATA;
-        }
-        if (cur->kind == YAMLTREE_SEQUENCE) {
-            if (!is_index || index > cur->count) {
-                if (!is_index)
-                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
-                             "%s is a list; '%.*s' is not an index (0, 1, ...)", prefix,
-                             (int)clen[i], part);
-                else
-                    diag_add(d, DIAG_ERROR, cl, arg_index, 1, shown,
-                             "%s has %zu item%s; index %zu is past the end (use 0 to %zu)",
-                             prefix, cur->count, cur->count == 1 ? "" : "s", index,
-                             cur->count);
-                node_free(val);
-                return MSK_EDATA;
-            }
-            if (index == cur->count) {
-                if (!grow(cur))
-                    goto nomem;
-                cur->items[cur->count++] = NULL; /* filled below or in the next round */
-            }
-            slot = &cur->items[index];
-            continue;
-        }
-        yamltree_pair *p = NULL;
-        for (size_t k = 0; k < cur->count; k++) {
-            const yamltree_node *key = cur->pairs[k].key;
-            if (key->length == clen[i] && memcmp(key->text, comp[i], clen[i]) == 0) {
-                p = &cur->pairs[k];
-                break;
-            }
-        }
-        if (!p) {
-            yamltree_node *key = scalar_new(cl, arg_index, 1, comp[i], clen[i], 0);
-            if (!key || !grow(cur)) {
-                node_free(key);
-                goto nomem;
-            }
-            p = &cur->pairs[cur->count++];
-            p->key = key;
-            p->value = NULL;
-            t->n_nodes++;
-        }
-        slot = &p->value;
+    }
+    yamltree_node *key = scalar_new(yamltree_cmdline_file, sp->arg_index, 1, sp->comp[i],
+                                    sp->clen[i], 0);
+    if (!key || !grow(cur)) {
+        node_free(key);
+        return MSK_ENOMEM;
+    }
+    yamltree_pair *p = &cur->pairs[cur->count++];
+    p->key = key;
+    p->value = NULL;
+    t->n_nodes++;
+    *slot = &p->value;
+    return MSK_OK;
+}
+
+/* Follow component I from *SLOT (creating the container it needs) to the next slot. */
+static msk_status descend(yamltree *t, const set_path *sp, size_t i, yamltree_node ***slot)
+{
+    size_t index = 0;
+    const int is_index = parse_index(sp->comp[i], sp->clen[i], &index);
+    const int where = (int)(sp->comp[i] - sp->dotted); /* length of the path so far */
+    char prefix[160];
+    if (where == 0)
+        snprintf(prefix, sizeof prefix, "the top level");
+    else
+        snprintf(prefix, sizeof prefix, "'%.*s'", where - 1 > 150 ? 150 : where - 1, sp->shown);
+    yamltree_node *cur = **slot;
+    if (!cur || yamltree_is_null(cur)) {
+        yamltree_node *c = node_new(is_index ? YAMLTREE_SEQUENCE : YAMLTREE_MAPPING,
+                                    yamltree_cmdline_file, sp->arg_index, 1);
+        if (!c)
+            return MSK_ENOMEM;
+        node_free(cur);
+        **slot = cur = c;
+        t->n_nodes++;
+    }
+    if (cur->kind == YAMLTREE_SCALAR) {
+        diag_add(sp->d, DIAG_ERROR, yamltree_cmdline_file, sp->arg_index, 1, sp->shown,
+                 "%s holds a single value, so it has no '%.*s'", prefix, (int)sp->clen[i],
+                 sp->shown + where);
+        return MSK_EDATA;
+    }
+    if (cur->kind == YAMLTREE_SEQUENCE)
+        return sequence_slot(sp, i, cur, prefix, slot);
+    return mapping_slot(t, sp, i, cur, slot);
+}
+
+static msk_status set_at(yamltree *t, const char *dotted, const char *shown, const char *value,
+                         int arg_index, diag_list *d)
+{
+    set_path sp = {.dotted = dotted, .shown = shown, .arg_index = arg_index, .d = d};
+    msk_status st = split_path(&sp);
+    yamltree_node *val = NULL;
+    if (st == MSK_OK)
+        st = parse_set_value(t, &sp, value, &val);
+    yamltree_node **slot = &t->root;
+    for (size_t i = 0; st == MSK_OK && i < sp.n; i++)
+        st = descend(t, &sp, i, &slot);
+    if (st != MSK_OK) {
+        node_free(val);
+        return st;
     }
     node_free(*slot);
     *slot = val;
     return MSK_OK;
-
-nomem:
-    node_free(val);
-    return MSK_ENOMEM;
 }
 
 msk_status yamltree_set(yamltree *t, const char *dotted, const char *value, int arg_index,
