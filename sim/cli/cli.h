@@ -3,6 +3,8 @@
 #ifndef MSK_CLI_H
 #define MSK_CLI_H
 
+#include "status.h"
+
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_params(int argc, char **argv);
@@ -25,8 +27,14 @@ char *cli_command_line(int argc, char **argv);
  * or -1 when the text is not one. */
 int cli_parse_threads(const char *text, int *threads);
 
-/* Route SIGINT and SIGTERM to handler (which should only set a flag). */
-void cli_catch_stop_signals(void (*handler)(int));
+/* How a command that wrote nothing ends: its diagnostics, then one line
+ * "msksim COMMAND: [SUBJECT: ]WHAT; nothing was written", WHAT being `what` (may be
+ * NULL) or the status's message. After a stop signal (signals.h) the status becomes
+ * MSK_EINTERRUPTED, the diagnostics are left out (a failure then is the signal's
+ * doing, e.g. a gnuplot killed by the same Ctrl-C) and WHAT is "interrupted".
+ * Returns the exit status (75 when interrupted). */
+int cli_fail(const char *command, const char *subject, msk_status st, const char *what,
+             const diag_list *diags);
 
 /* Help text of each subcommand, printed by `msksim help NAME` and `NAME --help`. */
 extern const char cli_run_help[];

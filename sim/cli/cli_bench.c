@@ -18,6 +18,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "scenario.h"
+#include "signals.h"
 #include "version.h"
 
 #define WEEKS_PER_YEAR 52.0
@@ -55,7 +56,7 @@ const char cli_bench_help[] =
     "\n"
     "Exit status: 0 when every run worked (whether or not the targets are met), 2 bad\n"
     "usage, 65 invalid scenario, 66 unreadable scenario, 70 a run failed, 74 cannot\n"
-    "write the TSV file.\n";
+    "write the TSV file, 75 interrupted (SIGINT, SIGTERM; no TSV file written).\n";
 
 static const char bench_usage_line[] =
     "Usage: msksim bench [--quick] [--threads LIST] [--sizes LIST] [--years LIST] ...\n"
@@ -191,7 +192,8 @@ static double buffers_in_memory(const bench_figures *f)
     return f->log_mb + (f->sample_in_file ? 0.0 : f->sample_mb);
 }
 
-/* Measure one run (or find it already measured). NULL when it failed. */
+/* Measure one run (or find it already measured). NULL when it failed or a stop signal
+ * came (*status MSK_EINTERRUPTED; a run killed by the same Ctrl-C is no failure). */
 static const run *measure(bench *b, const char *what, long people, double years, int threads,
                           double step_days, int output, msk_status *status)
 {
@@ -205,6 +207,10 @@ static const run *measure(bench *b, const char *what, long people, double years,
         *status = MSK_EUSAGE;
         return NULL;
     }
+    if (msk_signals_stopped()) {
+        *status = MSK_EINTERRUPTED;
+        return NULL;
+    }
     run *r = &b->runs[b->n_runs];
     *r = (run){what, people, years, threads, step_days, output, {0}};
     scenario sc;
@@ -213,6 +219,10 @@ static const run *measure(bench *b, const char *what, long people, double years,
         bench_options o = {threads, step_days, output, b->scratch};
         st = bench_measure(&sc, &o, &r->f);
         scenario_fini(&sc);
+    }
+    if ((st = msk_signals_status(st)) == MSK_EINTERRUPTED) {
+        *status = st;
+        return NULL;
     }
     if (st != MSK_OK) {
         fprintf(stderr, "msksim bench: the run '%s' (%ld people, %g years, %d threads) failed: %s\n",
@@ -554,5 +564,7 @@ int cli_bench(int argc, char **argv)
             st = MSK_EIO;
     }
     scenario_fini(&b.base);
+    if (st == MSK_EINTERRUPTED)
+        fprintf(stderr, "msksim bench: interrupted%s\n", tsv ? "; no TSV file was written" : "");
     return msk_status_exit_code(st);
 }

@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "evidence.h"
+#include "signals.h"
 #include "version.h"
 
 /* --quick divides every cohort by this: the trials' sizes are set for tight CIs, and an
@@ -43,14 +43,6 @@ const char cli_evidence_help[] =
 static const char usage_line[] =
     "Usage: msksim evidence [PATH]... [--quick] [--tsv FILE] [--markdown FILE]\n"
     "Try 'msksim help evidence'.\n";
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* Three significant digits, no exponent for the magnitudes in the table. */
 static const char *num(double x, char *buf, size_t size)
@@ -276,15 +268,15 @@ int cli_evidence(int argc, char **argv)
     evidence_set set;
     memset(&set, 0, sizeof set);
     if (st == MSK_OK) {
-        cli_catch_stop_signals(on_signal);
         evidence_options opt = {quick ? QUICK_DIVISOR : 1, threads, overrides, n_param + n_sets,
-                                &stop_requested, !quiet};
+                                msk_signals_stop_flag(), !quiet};
         if (!quiet)
             fprintf(stderr, "msksim evidence: %zu trial%s%s, %d thread%s\n", n_paths,
                     n_paths == 1 ? "" : "s", quick ? " (--quick cohorts)" : "", threads,
                     threads == 1 ? "" : "s");
         st = evidence_run(&set, paths, n_paths, &opt, &diags);
     }
+    st = msk_signals_status(st);
     if (st == MSK_OK && tsv)
         st = write_file(tsv, &set, quick, 0, &diags);
     if (st == MSK_OK && markdown)

@@ -11,6 +11,7 @@
 #include "outdir.h"
 #include "resultdata.h"
 #include "resultfile.h"
+#include "signals.h"
 
 const char cli_export_help[] =
     "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR] [--quiet]\n"
@@ -35,7 +36,7 @@ const char cli_export_help[] =
     "(docs/output-format.md).\n"
     "\n"
     "Exit status: 0 success, 2 bad usage, 65 not an msksim result or damaged, 66 cannot\n"
-    "open RESULT, 74 cannot write DIR.\n";
+    "open RESULT, 74 cannot write DIR, 75 interrupted.\n";
 
 static const char export_usage_line[] = "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR]\n"
                                         "Try 'msksim help export'.\n";
@@ -441,7 +442,7 @@ int cli_export(int argc, char **argv)
     }
     outdir o;
     if (st == MSK_OK && (st = outdir_begin(&o, dir, &diags)) == MSK_OK) {
-        st = export_all(&rf, &d, o.tmp, ext, &diags);
+        st = msk_signals_status(export_all(&rf, &d, o.tmp, ext, &diags));
         if (st == MSK_OK) {
             char stale[4][64];
             const char *list[5];
@@ -457,17 +458,16 @@ int cli_export(int argc, char **argv)
         }
     }
     resultfile_close(&rf);
-    diag_print(&diags, stderr);
-    diag_list_fini(&diags);
+    int code = 0;
     if (st != MSK_OK)
-        fprintf(stderr, "msksim export: %s: %s; nothing was written\n", result,
-                st == MSK_EDATA ? "not a usable msksim result" : msk_status_message(st));
-    else if (!quiet)
+        code = cli_fail("export", result, st, st == MSK_EDATA ? "not a usable msksim result" : NULL, &diags);
+    else if (diag_print(&diags, stderr), !quiet)
         printf("msksim: wrote summary.%s, timeseries.%s%s%s%s%s in %s\n", ext, ext,
                d.n_arms > 1 ? ", comparison." : "", d.n_arms > 1 ? ext : "",
                d.n_arms > 1 ? " and comparison_timeseries." : "", d.n_arms > 1 ? ext : "", dir);
+    diag_list_fini(&diags);
     if (loaded)
         resultdata_fini(&d);
     free(dir);
-    return msk_status_exit_code(st);
+    return code;
 }

@@ -1,6 +1,5 @@
 /* cli_plot.c — `msksim plot`: figures, their scripts and data, and a report page. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "report.h"
 #include "resultdata.h"
 #include "resultfile.h"
+#include "signals.h"
 
 const char cli_plot_help[] =
     "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf] [--quiet]\n"
@@ -38,14 +38,6 @@ const char cli_plot_help[] =
 static const char plot_usage_line[] =
     "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf]\n"
     "Try 'msksim help plot'.\n";
-
-static volatile sig_atomic_t plot_interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    plot_interrupted = 1;
-}
 
 /* "png,svg" -> GP_PNG | GP_SVG; 0 for anything else. */
 static unsigned parse_formats(const char *list)
@@ -132,15 +124,19 @@ int cli_plot(int argc, char **argv)
         int n_figures = 0;
         msk_status sst = sweep_dir ? plot_sweep(result, sweep_dir, formats, &n_figures, &diags)
                                    : MSK_ENOMEM;
-        diag_print(&diags, stderr);
-        if (sst == MSK_OK && !quiet)
-            printf("msksim plot: %d sweep figures in %s\n", n_figures, sweep_dir);
-        else if (sst != MSK_OK)
-            fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
-                    msk_status_message(sst));
+        /* plot_sweep commits its directory itself: a stop that came before turns only its
+         * failure into an interruption (its gnuplots die of the same Ctrl-C). */
+        int code = 0;
+        if (sst != MSK_OK) {
+            code = cli_fail("plot", result, sst, NULL, &diags);
+        } else {
+            diag_print(&diags, stderr);
+            if (!quiet)
+                printf("msksim plot: %d sweep figures in %s\n", n_figures, sweep_dir);
+        }
         free(sweep_dir);
         diag_list_fini(&diags);
-        return msk_status_exit_code(sst);
+        return code;
     }
     resultfile rf;
     resultdata d;
@@ -153,11 +149,9 @@ int cli_plot(int argc, char **argv)
         st = resultdata_load(&d, &rf);
     resultfile_close(&rf);
     if (st != MSK_OK) {
-        diag_print(&diags, stderr);
+        int code = cli_fail("plot", result, st, st == MSK_EDATA ? "not a usable msksim result" : NULL, &diags);
         diag_list_fini(&diags);
-        fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
-                st == MSK_EDATA ? "not a usable msksim result" : msk_status_message(st));
-        return msk_status_exit_code(st);
+        return code;
     }
 
     char *dir = output ? strdup(output) : default_dir(result, "-figures");
@@ -166,13 +160,6 @@ int cli_plot(int argc, char **argv)
         diag_list_fini(&diags);
         return msk_status_exit_code(MSK_ENOMEM);
     }
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-
     outdir o;
     plot_set set;
     memset(&set, 0, sizeof set);
@@ -181,8 +168,7 @@ int cli_plot(int argc, char **argv)
         st = plot_all(&d, result, o.tmp, formats, &set, &diags);
         if (st == MSK_OK)
             st = report_write(&d, &set, result, o.tmp, image, &diags);
-        if (st == MSK_OK && plot_interrupted)
-            st = MSK_EINTERRUPTED;
+        st = msk_signals_status(st);
         if (st == MSK_OK) {
             /* Figures of an earlier run that no longer apply are removed. */
             static const char *const ext[] = {"png", "svg", "pdf", "gp", "tsv"};
@@ -202,24 +188,25 @@ int cli_plot(int argc, char **argv)
             outdir_abort(&o);
         }
     }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    diag_print(&diags, stderr);
-    diag_list_fini(&diags);
+    int code = 0;
     if (st != MSK_OK) {
-        fprintf(stderr, "msksim plot: %s; nothing was written\n", msk_status_message(st));
-    } else if (!quiet) {
-        size_t made = 0;
-        for (size_t i = 0; i < set.n; i++) {
-            if (set.fig[i].skipped)
-                printf("skipped figure %s: %s\n", set.fig[i].number, set.fig[i].skipped);
-            else
-                made++;
+        code = cli_fail("plot", NULL, st, NULL, &diags);
+    } else {
+        diag_print(&diags, stderr);
+        if (!quiet) {
+            size_t made = 0;
+            for (size_t i = 0; i < set.n; i++) {
+                if (set.fig[i].skipped)
+                    printf("skipped figure %s: %s\n", set.fig[i].number, set.fig[i].skipped);
+                else
+                    made++;
+            }
+            printf("msksim: wrote %zu figures and %s/index.html\n", made, dir);
         }
-        printf("msksim: wrote %zu figures and %s/index.html\n", made, dir);
     }
+    diag_list_fini(&diags);
     plot_set_fini(&set);
     resultdata_fini(&d);
     free(dir);
-    return msk_status_exit_code(st);
+    return code;
 }

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #endif
 #include "results.h"
 #include "scenario.h"
+#include "signals.h"
 
 const char cli_run_help[] =
     "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--quiet]\n"
@@ -40,14 +40,6 @@ const char cli_run_help[] =
 static const char run_usage_line[] =
     "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
     "Try 'msksim help run'.\n";
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* Under mpirun every rank runs this; the population is split into block ranges and
  * only rank 0 writes (see mpi_engine.h). */
@@ -108,9 +100,7 @@ static int run(int argc, char **argv, const mpi_env *e)
         diag_print(&diags, stderr);
     if (st != MSK_OK) {
         diag_list_fini(&diags);
-        if (e->rank == 0)
-            fprintf(stderr, "msksim run: %s: %s; nothing was written\n", file, msk_status_message(st));
-        return msk_status_exit_code(st);
+        return e->rank == 0 ? cli_fail("run", file, st, NULL, NULL) : msk_status_exit_code(st);
     }
     diag_list_fini(&diags);
     diag_list_init(&diags);
@@ -128,9 +118,7 @@ static int run(int argc, char **argv, const mpi_env *e)
         output = default_path;
     }
 
-    cli_catch_stop_signals(on_signal);
-
-    engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1, 0};
+    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0};
 #ifdef MSK_HAVE_MPI
     if (e->size > 1)
         mpi_engine_range(e, engine_block_count(&sc), &eo.block_begin, &eo.block_end);
@@ -151,22 +139,22 @@ static int run(int argc, char **argv, const mpi_env *e)
         }
     }
 #endif
-    if (st == MSK_OK && stop_requested)
-        st = MSK_EINTERRUPTED;
+    st = msk_signals_status(st);
     if (st == MSK_OK) {
         char *cmd = cli_command_line(argc, argv);
         st = results_write(&res, output, cmd ? cmd : "msksim run", &diags);
         free(cmd);
     }
-    diag_print(&diags, stderr);
-    diag_list_fini(&diags);
     if (st != MSK_OK) {
-        fprintf(stderr, "msksim run: %s; nothing was written\n", msk_status_message(st));
+        int code = cli_fail("run", NULL, st, NULL, &diags);
+        diag_list_fini(&diags);
         if (have_result)
             engine_result_fini(&res);
         scenario_fini(&sc);
-        return msk_status_exit_code(st);
+        return code;
     }
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
     if (!quiet)
         results_print_table(&res, stdout);
     fflush(stdout); /* the table before the closing line on stderr, also in a pipe */

@@ -2,7 +2,6 @@
  * resumable after any interruption (sweeprun.h). */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "cli.h"
 #include "mpi_env.h"
+#include "signals.h"
 #include "sweep.h"
 #include "sweeprun.h"
 #include "sweepout.h"
@@ -49,22 +49,6 @@ static const char usage_line[] =
     "Usage: msksim sweep FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--shard I/M]\n"
     "Try 'msksim help sweep'.\n";
 
-/* Set by signals, read by the farm and by the engine between blocks. */
-static volatile sig_atomic_t stop_requested, drain_requested;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-    drain_requested = 1;
-}
-
-static void on_drain(int sig)
-{
-    (void)sig;
-    drain_requested = 1;
-}
-
 static int parse_shard(const char *s, size_t *index, size_t *count)
 {
     char *end;
@@ -83,16 +67,6 @@ static int parse_shard(const char *s, size_t *index, size_t *count)
 
 int cli_sweep(int argc, char **argv)
 {
-    /* Before anything else: a scheduler's signal may come at any time. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = on_drain;
-    sigaction(SIGUSR1, &sa, NULL);
-
     mpi_env e;
     msk_status st = mpi_env_init(&e, &argc, &argv);
     if (st != MSK_OK)
@@ -105,8 +79,10 @@ int cli_sweep(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     sweeprun_options opt = {0};
     opt.threads = omp_get_max_threads();
-    opt.stop = &stop_requested;
-    opt.drain = &drain_requested;
+    /* Raised by SIGINT and SIGTERM (stop) and SIGUSR1 (drain), caught from the start
+     * (main.c): a scheduler's signal may come at any time. */
+    opt.stop = msk_signals_stop_flag();
+    opt.drain = msk_signals_drain_flag();
     opt.write_result = sweepout_assemble;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     if (!sets) {

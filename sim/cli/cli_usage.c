@@ -1,13 +1,13 @@
 /* cli_usage.c — what every subcommand shares: reporting bad usage (exit status 2),
- * reading --threads, catching stop signals, recording the command line. */
+ * reading --threads, reporting a failure or an interruption, recording the command line. */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "signals.h"
 #include "status.h"
 
 int cli_usage_error(const char *command, const char *usage_line, const char *fmt, ...)
@@ -49,12 +49,15 @@ int cli_parse_threads(const char *text, int *threads)
     return 0;
 }
 
-void cli_catch_stop_signals(void (*handler)(int))
+int cli_fail(const char *command, const char *subject, msk_status st, const char *what,
+             const diag_list *diags)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    st = msk_signals_status(st);
+    if (st == MSK_EINTERRUPTED)
+        what = "interrupted"; /* the status's own message says "nothing was written" too */
+    else if (diags)
+        diag_print(diags, stderr);
+    fprintf(stderr, "msksim %s: %s%s%s; nothing was written\n", command, subject ? subject : "",
+            subject ? ": " : "", what ? what : msk_status_message(st));
+    return msk_status_exit_code(st);
 }
