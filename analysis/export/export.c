@@ -1,45 +1,17 @@
-/* cli_export.c — `msksim export`: the summaries of a result file as CSV or TSV tables
- * for spreadsheets and R. Every numeric variable of the summary groups is exported,
- * whatever this version knows of it, so the tables follow the file. */
-#include <getopt.h>
+/* export.c — the summaries of a result file as CSV or TSV tables (see export.h). */
+#include "export.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "outdir.h"
 #include "resultdata.h"
 #include "resultfile.h"
-#include "signals.h"
 
-const char cli_export_help[] =
-    "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR] [--quiet]\n"
-    "Write the summaries of a result of 'msksim run' as tables for spreadsheets and R.\n"
-    "\n"
-    "  --csv                 comma-separated values (the default)\n"
-    "  --tsv                 tab-separated values\n"
-    "  -o, --output DIR      directory for the tables (default: RESULT without .h5, plus\n"
-    "                        '-tables'); created if missing (its parent must exist)\n"
-    "  -q, --quiet           do not list what was written\n"
-    "  -h, --help            show this help\n"
-    "\n"
-    "Tables (one row per observation; missing values are NA):\n"
-    "  summary          one row per arm: % change to the end with 95% CI, event rates per\n"
-    "                   1000 person-years with 95% CI, person-years (/summary)\n"
-    "  comparison       one row per arm but the reference: paired differences against the\n"
-    "                   reference arm (/comparison); only with two arms or more\n"
-    "  timeseries       one row per arm and observation time: every variable over time\n"
-    "                   (means, SDs, quantiles, prevalences, cumulative incidences)\n"
-    "  comparison_timeseries  one row per compared arm and time: paired differences\n"
-    "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
-    "(docs/output-format.md).\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage, 65 not an msksim result or damaged, 66 cannot\n"
-    "open RESULT, 74 cannot write DIR, 75 interrupted.\n";
-
-static const char export_usage_line[] = "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR]\n"
-                                        "Try 'msksim help export'.\n";
+const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
+                                          NULL};
 
 typedef struct {
     resultfile *rf;
@@ -373,101 +345,47 @@ static msk_status export_all(resultfile *rf, const resultdata *d, const char *di
     return x.st;
 }
 
-int cli_export(int argc, char **argv)
+/* The result file, opened and summarised, or the reason it cannot be. */
+static msk_status load(const char *result, resultfile *rf, resultdata *d, diag_list *diags)
 {
-    static const struct option longopts[] = {
-        {"csv", no_argument, NULL, 'c'},   {"tsv", no_argument, NULL, 't'},
-        {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0}};
-    const char *output = NULL, *ext = "csv";
-    int quiet = 0, c, formats_given = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-        case 't':
-            if (formats_given++ && strcmp(ext, c == 'c' ? "csv" : "tsv") != 0)
-                return cli_usage_error("export", export_usage_line, "give --csv or --tsv, not both");
-            ext = c == 'c' ? "csv" : "tsv";
-            break;
-        case 'o':
-            output = optarg;
-            break;
-        case 'q':
-            quiet = 1;
-            break;
-        case 'h':
-            fputs(cli_export_help, stdout);
-            return 0;
-        default:
-            return cli_usage_error("export", export_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage_error("export", export_usage_line, "%s",
-                               optind >= argc ? "missing RESULT file" : "more than one RESULT file given");
-    if (output && !*output)
-        return cli_usage_error("export", export_usage_line, "-o needs a directory name");
-    const char *result = argv[optind];
+    memset(rf, 0, sizeof *rf);
+    msk_status st = resultdata_probe(result, diags);
+    if (st == MSK_OK)
+        st = resultfile_open(rf, result, diags);
+    if (st == MSK_OK && (st = resultdata_load(d, rf)) != MSK_OK)
+        resultfile_close(rf);
+    return st;
+}
 
-    diag_list diags;
-    diag_list_init(&diags);
+msk_status export_tables(const char *result, const char *dir, const char *ext,
+                         volatile sig_atomic_t *stop, size_t *n_arms, diag_list *diags)
+{
     resultfile rf;
     resultdata d;
-    int loaded = 0;
-    msk_status st = resultdata_probe(result, &diags);
-    if (st == MSK_OK)
-        st = resultfile_open(&rf, result, &diags);
-    else
-        memset(&rf, 0, sizeof rf);
-    if (st == MSK_OK && (st = resultdata_load(&d, &rf)) == MSK_OK)
-        loaded = 1;
-    char *dir = NULL;
-    if (st == MSK_OK) {
-        if (output)
-            dir = strdup(output);
-        else {
-            size_t n = strlen(result);
-            if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
-                n -= 3;
-            dir = malloc(n + sizeof "-tables");
-            if (dir) {
-                memcpy(dir, result, n);
-                strcpy(dir + n, "-tables");
-            }
-        }
-        if (!dir)
-            st = MSK_ENOMEM;
-    }
+    msk_status st = load(result, &rf, &d, diags);
+    if (st != MSK_OK)
+        return st;
+    if (n_arms)
+        *n_arms = d.n_arms;
     outdir o;
-    if (st == MSK_OK && (st = outdir_begin(&o, dir, &diags)) == MSK_OK) {
-        st = msk_signals_status(export_all(&rf, &d, o.tmp, ext, &diags));
+    if ((st = outdir_begin(&o, dir, diags)) == MSK_OK) {
+        st = export_all(&rf, &d, o.tmp, ext, diags);
+        if (st == MSK_OK && stop && *stop)
+            st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
             char stale[4][64];
             const char *list[5];
-            const char *tables[4] = {"summary", "comparison", "timeseries", "comparison_timeseries"};
             for (int i = 0; i < 4; i++) {
-                snprintf(stale[i], sizeof stale[i], "%s.%s", tables[i], ext);
+                snprintf(stale[i], sizeof stale[i], "%s.%s", export_table_names[i], ext);
                 list[i] = stale[i];
             }
             list[4] = NULL;
-            st = outdir_commit(&o, list, &diags);
+            st = outdir_commit(&o, list, diags);
         } else {
             outdir_abort(&o);
         }
     }
     resultfile_close(&rf);
-    int code = 0;
-    if (st != MSK_OK)
-        code = cli_fail("export", result, st, st == MSK_EDATA ? "not a usable msksim result" : NULL, &diags);
-    else if (diag_print(&diags, stderr), !quiet)
-        printf("msksim: wrote summary.%s, timeseries.%s%s%s%s%s in %s\n", ext, ext,
-               d.n_arms > 1 ? ", comparison." : "", d.n_arms > 1 ? ext : "",
-               d.n_arms > 1 ? " and comparison_timeseries." : "", d.n_arms > 1 ? ext : "", dir);
-    diag_list_fini(&diags);
-    if (loaded)
-        resultdata_fini(&d);
-    free(dir);
-    return code;
+    resultdata_fini(&d);
+    return st;
 }
