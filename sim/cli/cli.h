@@ -20,6 +20,11 @@ int cli_bench(int argc, char **argv);
 int cli_usage_error(const char *command, const char *usage_line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* RESULT.h5 -> RESULT-figures: the path given on the command line without ".h5", plus
+ * suffix (malloc'ed; NULL when out of memory). The default output directory of plot
+ * and export. */
+char *cli_default_dir(const char *result, const char *suffix);
+
 /* "msksim ARGS..." for the provenance of a result (malloc'ed; NULL when out of memory). */
 char *cli_command_line(int argc, char **argv);
 

@@ -83,27 +83,13 @@ static int parse_args(int argc, char **argv, export_args *a)
     return -1;
 }
 
-/* RESULT.h5 -> RESULT-tables (malloc'ed; NULL when out of memory). */
-static char *default_dir(const char *result)
-{
-    size_t n = strlen(result);
-    if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
-        n -= 3;
-    char *dir = malloc(n + sizeof "-tables");
-    if (dir) {
-        memcpy(dir, result, n);
-        strcpy(dir + n, "-tables");
-    }
-    return dir;
-}
-
 int cli_export(int argc, char **argv)
 {
     export_args a;
     int rc = parse_args(argc, argv, &a);
     if (rc >= 0)
         return rc;
-    char *dir = a.output ? strdup(a.output) : default_dir(a.result);
+    char *dir = a.output ? strdup(a.output) : cli_default_dir(a.result, "-tables");
     if (!dir)
         return cli_fail("export", a.result, MSK_ENOMEM, NULL, NULL);
     diag_list diags;

@@ -1,5 +1,6 @@
 /* cli_usage.c — what every subcommand shares: reporting bad usage (exit status 2),
- * reading --threads, reporting a failure or an interruption, recording the command line. */
+ * reading --threads, the default output directory,
+ * reporting a failure or an interruption, recording the command line. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,19 @@ char *cli_command_line(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         strcat(s, " ");
         strcat(s, argv[i]);
+    }
+    return s;
+}
+
+char *cli_default_dir(const char *result, const char *suffix)
+{
+    size_t n = strlen(result);
+    if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
+        n -= 3;
+    char *s = malloc(n + strlen(suffix) + 1);
+    if (s) {
+        memcpy(s, result, n);
+        strcpy(s + n, suffix);
     }
     return s;
 }
