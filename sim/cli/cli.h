@@ -32,6 +32,18 @@ char *cli_command_line(int argc, char **argv);
  * or -1 when the text is not one. */
 int cli_parse_threads(const char *text, int *threads);
 
+/* A thread count the system cannot give is bad usage: libgomp would end the process
+ * with its own exit status 1 when it fails to create a thread, after the work began.
+ * Checks that threads - 1 threads can run beside this one (created with OpenMP's stack
+ * size, waiting until all exist); returns -1 when they can, else reports a usage error
+ * naming how many could and returns its exit status (2). */
+int cli_check_threads(const char *command, const char *usage_line, int threads);
+
+/* An empty name given to an option that names an output file is bad usage (it would
+ * fail only when the output is written). Returns -1 when name is NULL or not empty,
+ * else reports and returns the exit status (2). */
+int cli_check_output_name(const char *command, const char *usage_line, const char *option, const char *name);
+
 /* How a command that wrote nothing ends: its diagnostics, then one line
  * "msksim COMMAND: [SUBJECT: ]WHAT; nothing was written", WHAT being `what` (may be
  * NULL) or the status's message. After a stop signal (signals.h) the status becomes

@@ -605,6 +605,10 @@ int cli_bench(int argc, char **argv)
     if (rc >= 0)
         return rc;
     fill_defaults(&a);
+    if ((rc = cli_check_output_name("bench", bench_usage_line, "--tsv", a.tsv)) >= 0 ||
+        (rc = cli_check_output_name("bench", bench_usage_line, "--scratch", a.scratch)) >= 0 ||
+        (rc = cli_check_threads("bench", bench_usage_line, (int)a.threads.v[a.threads.n - 1])) >= 0)
+        return rc;
     bench b;
     memset(&b, 0, sizeof b);
     b.file = a.file;

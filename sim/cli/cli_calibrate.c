@@ -62,6 +62,10 @@ int cli_calibrate(int argc, char **argv)
         return cli_usage_error("calibrate", usage_line, "missing -o PARAMS.yaml (where the fit goes)");
     if (threads == 0)
         threads = omp_get_max_threads();
+    int rc;
+    if ((rc = cli_check_output_name("calibrate", usage_line, "-o", output)) >= 0 ||
+        (rc = cli_check_threads("calibrate", usage_line, threads)) >= 0)
+        return rc;
 
     diag_list diags;
     diag_list_init(&diags);

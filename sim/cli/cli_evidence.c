@@ -226,6 +226,11 @@ static int parse_args(int argc, char **argv, evidence_args *a)
     }
     if (a->threads == 0)
         a->threads = omp_get_max_threads();
+    int rc;
+    if ((rc = cli_check_output_name("evidence", usage_line, "--tsv", a->tsv)) >= 0 ||
+        (rc = cli_check_output_name("evidence", usage_line, "--markdown", a->markdown)) >= 0 ||
+        (rc = cli_check_threads("evidence", usage_line, a->threads)) >= 0)
+        return rc;
     a->paths = argv + optind;
     a->n_paths = (size_t)(argc - optind);
     return -1;

@@ -174,6 +174,12 @@ static int run(int argc, char **argv, const mpi_env *e)
         free(sets);
         return cli_usage_error("run", run_usage_line, "%s", optind >= argc ? "missing scenario FILE" : "more than one FILE given");
     }
+    int rc;
+    if ((rc = cli_check_output_name("run", run_usage_line, "-o", output)) >= 0 ||
+        (rc = cli_check_threads("run", run_usage_line, threads)) >= 0) {
+        free(sets);
+        return rc;
+    }
     const char *file = argv[optind];
 
     scenario sc;

@@ -131,6 +131,10 @@ static int parse_args(int argc, char **argv, const mpi_env *e, sweeprun_options 
         rc = cli_usage_error("sweep", usage_line,
                              "--shard is for job arrays of serial runs; under mpirun the ranks share the work already");
     if (rc < 0)
+        rc = cli_check_output_name("sweep", usage_line, "-o", opt->out_path);
+    if (rc < 0)
+        rc = cli_check_threads("sweep", usage_line, opt->threads);
+    if (rc < 0)
         opt->sweep_path = argv[optind];
     return rc;
 }
