@@ -18,6 +18,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "scenario.h"
+#include "signals.h"
 #include "version.h"
 
 #define WEEKS_PER_YEAR 52.0
@@ -55,7 +56,7 @@ const char cli_bench_help[] =
     "\n"
     "Exit status: 0 when every run worked (whether or not the targets are met), 2 bad\n"
     "usage, 65 invalid scenario, 66 unreadable scenario, 70 a run failed, 74 cannot\n"
-    "write the TSV file.\n";
+    "write the TSV file, 75 interrupted (SIGINT, SIGTERM; no TSV file written).\n";
 
 static const char bench_usage_line[] =
     "Usage: msksim bench [--quick] [--threads LIST] [--sizes LIST] [--years LIST] ...\n"
@@ -191,7 +192,8 @@ static double buffers_in_memory(const bench_figures *f)
     return f->log_mb + (f->sample_in_file ? 0.0 : f->sample_mb);
 }
 
-/* Measure one run (or find it already measured). NULL when it failed. */
+/* Measure one run (or find it already measured). NULL when it failed or a stop signal
+ * came (*status MSK_EINTERRUPTED; a run killed by the same Ctrl-C is no failure). */
 static const run *measure(bench *b, const char *what, long people, double years, int threads,
                           double step_days, int output, msk_status *status)
 {
@@ -205,6 +207,10 @@ static const run *measure(bench *b, const char *what, long people, double years,
         *status = MSK_EUSAGE;
         return NULL;
     }
+    if (msk_signals_stopped()) {
+        *status = MSK_EINTERRUPTED;
+        return NULL;
+    }
     run *r = &b->runs[b->n_runs];
     *r = (run){what, people, years, threads, step_days, output, {0}};
     scenario sc;
@@ -213,6 +219,10 @@ static const run *measure(bench *b, const char *what, long people, double years,
         bench_options o = {threads, step_days, output, b->scratch};
         st = bench_measure(&sc, &o, &r->f);
         scenario_fini(&sc);
+    }
+    if ((st = msk_signals_status(st)) == MSK_EINTERRUPTED) {
+        *status = st;
+        return NULL;
     }
     if (st != MSK_OK) {
         fprintf(stderr, "msksim bench: the run '%s' (%ld people, %g years, %d threads) failed: %s\n",
@@ -296,39 +306,50 @@ static void compare_daily(const bench *b, const run *exact, const run *daily, do
            "difference in mean %% change from baseline, in percentage points)\n");
 }
 
-static int run_all(bench *b, const num_list *threads, const num_list *sizes, const num_list *years,
-                   long ref_people, double ref_years, long daily_size)
+/* The measured runs run_all compares. */
+typedef struct {
+    const run *ref1, *ref2, *refmax; /* reference workload at 1, 2 and the most threads */
+    const run *by_size[MAX_LIST], *by_years[MAX_LIST];
+    const run *exact, *daily;
+} run_set;
+
+/* Every run of the plan, in order; MSK_OK or the first failure (or interruption). */
+static msk_status measure_all(bench *b, const num_list *threads, const num_list *sizes, const num_list *years,
+                              long ref_people, double ref_years, long daily_size, run_set *rs)
 {
     msk_status st = MSK_OK;
     int max_threads = (int)threads->v[threads->n - 1];
-    print_header();
-    const run *ref1 = NULL, *ref2 = NULL, *refmax = NULL;
+    memset(rs, 0, sizeof *rs);
     for (size_t i = 0; i < threads->n; i++) {
         const run *r = measure(b, "reference", ref_people, ref_years, (int)threads->v[i], 0, 1, &st);
         if (!r)
             return st;
         if (r->threads == 1)
-            ref1 = r;
+            rs->ref1 = r;
         if (r->threads == 2)
-            ref2 = r;
-        refmax = r;
+            rs->ref2 = r;
+        rs->refmax = r;
     }
-    const run *by_size[MAX_LIST];
     for (size_t i = 0; i < sizes->n; i++)
-        if (!(by_size[i] = measure(b, "size", (long)sizes->v[i], ref_years, max_threads, 0, 1, &st)))
+        if (!(rs->by_size[i] = measure(b, "size", (long)sizes->v[i], ref_years, max_threads, 0, 1, &st)))
             return st;
-    const run *by_years[MAX_LIST];
     for (size_t i = 0; i < years->n; i++)
-        if (!(by_years[i] = measure(b, "horizon", daily_size, years->v[i], max_threads, 0, 1, &st)))
+        if (!(rs->by_years[i] = measure(b, "horizon", daily_size, years->v[i], max_threads, 0, 1, &st)))
             return st;
-    const run *exact = measure(b, "exact", daily_size, ref_years, 1, 0, 0, &st);
-    if (!exact)
+    if (!(rs->exact = measure(b, "exact", daily_size, ref_years, 1, 0, 0, &st)))
         return st;
-    const run *daily = measure(b, "daily-step", daily_size, ref_years, 1, 1.0, 0, &st);
-    if (!daily)
+    if (!(rs->daily = measure(b, "daily-step", daily_size, ref_years, 1, 1.0, 0, &st)))
         return st;
+    return MSK_OK;
+}
 
-    /* Scaling. */
+/* Thread scaling, growth with size and horizon, the cost of output. */
+static void print_scaling(bench *b, const run_set *rs, const num_list *threads, const num_list *sizes,
+                          const num_list *years, long ref_people, double ref_years, long daily_size)
+{
+    const run *ref1 = rs->ref1, *ref2 = rs->ref2, *refmax = rs->refmax;
+    int max_threads = (int)threads->v[threads->n - 1];
+    msk_status st = MSK_OK;
     if (ref1 && ref2)
         printf("\nthreads: 2 threads simulate the reference workload %.2fx faster than 1 "
                "(parallel efficiency %.0f%%); the 2-thread run got %.2f cores of CPU time and did "
@@ -339,37 +360,39 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
                100.0 * (ref2->f.person_years / ref2->f.sim_cpu_seconds) /
                    (ref1->f.person_years / ref1->f.sim_cpu_seconds));
     for (size_t i = 0; ref1 && i < threads->n; i++)
-        if (threads->v[i] > 2) {
+        if (threads->v[i] > 2) { /* measured already: measure() finds it */
             const run *r = measure(b, "reference", ref_people, ref_years, (int)threads->v[i], 0, 1, &st);
             printf("threads: %d threads %.2fx faster than 1\n", r->threads, ref1->f.sim_seconds / r->f.sim_seconds);
         }
     printf("size (%g years, %d threads): person-years/s/core, peak MB (output buffers in memory MB):",
            ref_years, max_threads);
     for (size_t i = 0; i < sizes->n; i++)
-        printf(" %ld: %.0f, %.0f (%.0f)%s", by_size[i]->people, per_core(by_size[i]),
-               (double)by_size[i]->f.peak_rss_kb / 1024.0, buffers_in_memory(&by_size[i]->f),
+        printf(" %ld: %.0f, %.0f (%.0f)%s", rs->by_size[i]->people, per_core(rs->by_size[i]),
+               (double)rs->by_size[i]->f.peak_rss_kb / 1024.0, buffers_in_memory(&rs->by_size[i]->f),
                i + 1 < sizes->n ? ";" : "\n");
     printf("horizon (%ld people, %d threads): person-years/s/core, peak MB (accumulators MB):", daily_size,
            max_threads);
     for (size_t i = 0; i < years->n; i++)
-        printf(" %g y: %.0f, %.0f (%.0f)%s", by_years[i]->years, per_core(by_years[i]),
-               (double)by_years[i]->f.peak_rss_kb / 1024.0, by_years[i]->f.accumulator_mb,
+        printf(" %g y: %.0f, %.0f (%.0f)%s", rs->by_years[i]->years, per_core(rs->by_years[i]),
+               (double)rs->by_years[i]->f.peak_rss_kb / 1024.0, rs->by_years[i]->f.accumulator_mb,
                i + 1 < years->n ? ";" : "\n");
     printf("output: the reference workload's result file (%.0f MB) took %.1f s to write, %.0f%% of "
            "its run; the simulation itself writes nothing\n",
            refmax->f.output_mb, refmax->f.output_seconds,
            100.0 * refmax->f.output_seconds / (refmax->f.output_seconds + refmax->f.sim_seconds));
+}
 
-    double worst;
-    compare_daily(b, exact, daily, &worst);
-
+/* Every target of the performance issue as met or not. */
+static void print_targets(const run_set *rs, const num_list *sizes, double worst)
+{
+    const run *ref1 = rs->ref1, *ref2 = rs->ref2;
     /* Peak memory at 10^6 people: measured, or extrapolated linearly in the size. */
     const run *big = NULL, *small = NULL;
     for (size_t i = 0; i < sizes->n; i++) {
-        if (!big || by_size[i]->people > big->people)
-            big = by_size[i];
-        if (!small || by_size[i]->people < small->people)
-            small = by_size[i];
+        if (!big || rs->by_size[i]->people > big->people)
+            big = rs->by_size[i];
+        if (!small || rs->by_size[i]->people < small->people)
+            small = rs->by_size[i];
     }
     double peak = (double)big->f.peak_rss_kb / 1024.0, buffers = buffers_in_memory(&big->f);
     int measured = big->people == 1000000;
@@ -378,7 +401,7 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
                        (double)(big->people - small->people);
         peak += slope * (double)(1000000 - big->people);
     }
-    double ratio = per_core(exact) / per_core(daily);
+    double ratio = per_core(rs->exact) / per_core(rs->daily);
     printf("\ntargets:\n");
     printf("  %s >= %.0f person-years/s/core on the reference workload: %.0f (1 thread, wall clock), "
            "%.0f per CPU-second\n",
@@ -401,10 +424,32 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
            TARGET_DAILY_RATIO, ratio);
     printf("  %s key outcomes within %.1f%% of the daily step: largest difference %.3f%%\n",
            verdict(worst <= TARGET_AGREEMENT_PCT), TARGET_AGREEMENT_PCT, worst);
+}
+
+static int run_all(bench *b, const num_list *threads, const num_list *sizes, const num_list *years,
+                   long ref_people, double ref_years, long daily_size)
+{
+    print_header();
+    run_set rs;
+    msk_status st = measure_all(b, threads, sizes, years, ref_people, ref_years, daily_size, &rs);
+    if (st != MSK_OK)
+        return st;
+    print_scaling(b, &rs, threads, sizes, years, ref_people, ref_years, daily_size);
+    double worst;
+    compare_daily(b, rs.exact, rs.daily, &worst);
+    print_targets(&rs, sizes, worst);
     return MSK_OK;
 }
 
-int cli_bench(int argc, char **argv)
+/* The command line, with the defaults filled in. */
+typedef struct {
+    int quick;
+    num_list threads, sizes, years, daily, people;
+    const char *file, *scratch, *tsv;
+} bench_args;
+
+/* Fills *a from the options; returns -1 to go on, or the exit status (help, bad usage). */
+static int parse_args(int argc, char **argv, bench_args *a)
 {
     static const struct option longopts[] = {
         {"quick", no_argument, NULL, 'Q'},          {"threads", required_argument, NULL, 't'},
@@ -413,9 +458,7 @@ int cli_bench(int argc, char **argv)
         {"scratch", required_argument, NULL, 'd'},  {"tsv", required_argument, NULL, 'T'},
         {"people", required_argument, NULL, 'P'},   {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int quick = 0;
-    num_list threads = {{0}, 0}, sizes = {{0}, 0}, years = {{0}, 0}, daily = {{0}, 0}, people = {{0}, 0};
-    const char *file = NULL, *scratch = NULL, *tsv = NULL;
+    memset(a, 0, sizeof *a);
     optind = 1;
     opterr = 0;
     int c;
@@ -424,32 +467,32 @@ int cli_bench(int argc, char **argv)
         int integers = 1;
         switch (c) {
         case 'Q':
-            quick = 1;
+            a->quick = 1;
             continue;
         case 't':
-            l = &threads;
+            l = &a->threads;
             break;
         case 'S':
-            l = &sizes;
+            l = &a->sizes;
             break;
         case 'Y':
-            l = &years;
+            l = &a->years;
             integers = 0;
             break;
         case 'D':
-            l = &daily;
+            l = &a->daily;
             break;
         case 'P':
-            l = &people;
+            l = &a->people;
             break;
         case 'f':
-            file = optarg;
+            a->file = optarg;
             continue;
         case 'd':
-            scratch = optarg;
+            a->scratch = optarg;
             continue;
         case 'T':
-            tsv = optarg;
+            a->tsv = optarg;
             continue;
         case 'h':
             fputs(cli_bench_help, stdout);
@@ -457,9 +500,9 @@ int cli_bench(int argc, char **argv)
         default:
             return cli_usage_error("bench", bench_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
-        int single = l == &daily || l == &people;
+        int single = l == &a->daily || l == &a->people;
         if (parse_list(optarg, l, integers) != 0 || (single && l->n != 1) ||
-            (l == &threads && l->v[l->n - 1] > 4096))
+            (l == &a->threads && l->v[l->n - 1] > 4096))
             return cli_usage_error("bench", bench_usage_line, "--%s needs %s, not '%s'",
                                    c == 't'   ? "threads"
                                    : c == 'S' ? "sizes"
@@ -473,86 +516,127 @@ int cli_bench(int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error("bench", bench_usage_line, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
 
+/* Thread counts (ascending: the largest runs the scaled copies), sizes, horizons and
+ * the scratch directory where none were given. */
+static void fill_defaults(bench_args *a)
+{
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (!threads.n) {
+    num_list *threads = &a->threads;
+    if (!threads->n) {
         static const int t[] = {1, 2, 4, 8, 16};
         for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
             if (t[i] == 1 || t[i] <= cores)
-                threads.v[threads.n++] = t[i];
+                threads->v[threads->n++] = t[i];
     }
-    /* Ascending thread counts: the largest runs the scaled copies. */
-    for (size_t i = 1; i < threads.n; i++)
-        for (size_t j = i; j > 0 && threads.v[j] < threads.v[j - 1]; j--) {
-            double x = threads.v[j];
-            threads.v[j] = threads.v[j - 1];
-            threads.v[j - 1] = x;
+    for (size_t i = 1; i < threads->n; i++)
+        for (size_t j = i; j > 0 && threads->v[j] < threads->v[j - 1]; j--) {
+            double x = threads->v[j];
+            threads->v[j] = threads->v[j - 1];
+            threads->v[j - 1] = x;
         }
-    if (!sizes.n) {
-        sizes = quick ? (num_list){{100, 200}, 2} : (num_list){{10000, 100000, 1000000}, 3};
-    }
-    if (!years.n)
-        years = quick ? (num_list){{0.5, 1}, 2} : (num_list){{1, 10, 30}, 3};
-    long daily_size = daily.n ? (long)daily.v[0] : quick ? 100 : 10000;
-    if (!scratch)
-        scratch = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    if (!a->sizes.n)
+        a->sizes = a->quick ? (num_list){{100, 200}, 2} : (num_list){{10000, 100000, 1000000}, 3};
+    if (!a->years.n)
+        a->years = a->quick ? (num_list){{0.5, 1}, 2} : (num_list){{1, 10, 30}, 3};
+    if (!a->scratch)
+        a->scratch = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    if (!a->file)
+        a->file = default_scenario();
+}
 
-    bench b;
-    memset(&b, 0, sizeof b);
-    b.file = file ? file : default_scenario();
-    b.scratch = scratch;
+/* The reference scenario as loaded, at most BENCH_MAX_ARMS arms. */
+static msk_status load_reference(bench *b)
+{
     diag_list diags;
     diag_list_init(&diags);
-    msk_status st = scenario_load(&b.base, b.file, NULL, 0, &diags);
+    msk_status st = scenario_load(&b->base, b->file, NULL, 0, &diags);
     diag_print(&diags, stderr);
     diag_list_fini(&diags);
     if (st != MSK_OK) {
-        fprintf(stderr, "msksim bench: %s: %s\n", b.file, msk_status_message(st));
+        fprintf(stderr, "msksim bench: %s: %s\n", b->file, msk_status_message(st));
+        return st;
+    }
+    if (b->base.n_arms > BENCH_MAX_ARMS) {
+        fprintf(stderr, "msksim bench: %s: at most %d arms can be compared, not %zu\n", b->file,
+                BENCH_MAX_ARMS, b->base.n_arms);
+        scenario_fini(&b->base);
+        return MSK_EDATA;
+    }
+    return MSK_OK;
+}
+
+/* The TSV file (written whole or not at all) with its header row. */
+static msk_status open_tsv(const char *path, atomicfile *af)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    msk_status st = atomicfile_open(af, path, &diags);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    if (st != MSK_OK)
+        return MSK_EIO;
+    fputs("run\tpeople\tyears\tthreads\tstep_days\tperson_years\tsim_seconds\tsim_cpu_seconds\t"
+          "output_seconds\toutput_mb\tpeak_mb\tevents\tsteps\tsample_mb\tlog_mb\taccumulator_mb\t"
+          "py_per_s_core\tevents_per_s\n",
+          af->f);
+    return MSK_OK;
+}
+
+/* Commit the TSV file after a complete benchmark, remove it otherwise. */
+static msk_status close_tsv(atomicfile *af, msk_status st)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    msk_status ts = st == MSK_OK ? atomicfile_commit(af, &diags) : MSK_OK;
+    if (st != MSK_OK)
+        atomicfile_abort(af);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    return ts != MSK_OK && st == MSK_OK ? MSK_EIO : st;
+}
+
+int cli_bench(int argc, char **argv)
+{
+    bench_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    fill_defaults(&a);
+    if ((rc = cli_check_output_name("bench", bench_usage_line, "--tsv", a.tsv)) >= 0 ||
+        (rc = cli_check_output_name("bench", bench_usage_line, "--scratch", a.scratch)) >= 0 ||
+        (rc = cli_check_threads("bench", bench_usage_line, (int)a.threads.v[a.threads.n - 1])) >= 0)
+        return rc;
+    bench b;
+    memset(&b, 0, sizeof b);
+    b.file = a.file;
+    b.scratch = a.scratch;
+    msk_status st = load_reference(&b);
+    if (st != MSK_OK)
         return msk_status_exit_code(st);
-    }
-    if (b.base.n_arms > BENCH_MAX_ARMS) {
-        fprintf(stderr, "msksim bench: %s: at most %d arms can be compared, not %zu\n", b.file,
-                BENCH_MAX_ARMS, b.base.n_arms);
-        scenario_fini(&b.base);
-        return msk_status_exit_code(MSK_EDATA);
-    }
-    long ref_people = people.n ? (long)people.v[0] : quick ? 200 : (long)b.base.population.size;
-    double ref_years = quick ? 1 : b.base.horizon_weeks / WEEKS_PER_YEAR;
+    long daily_size = a.daily.n ? (long)a.daily.v[0] : a.quick ? 100 : 10000;
+    long ref_people = a.people.n ? (long)a.people.v[0] : a.quick ? 200 : (long)b.base.population.size;
+    double ref_years = a.quick ? 1 : b.base.horizon_weeks / WEEKS_PER_YEAR;
 
     atomicfile af = {0};
-    if (tsv) {
-        diag_list_init(&diags);
-        st = atomicfile_open(&af, tsv, &diags);
-        diag_print(&diags, stderr);
-        diag_list_fini(&diags);
-        if (st != MSK_OK) {
-            scenario_fini(&b.base);
-            return msk_status_exit_code(MSK_EIO);
-        }
-        b.tsv = af.f;
-        fputs("run\tpeople\tyears\tthreads\tstep_days\tperson_years\tsim_seconds\tsim_cpu_seconds\t"
-              "output_seconds\toutput_mb\tpeak_mb\tevents\tsteps\tsample_mb\tlog_mb\taccumulator_mb\t"
-              "py_per_s_core\tevents_per_s\n",
-              b.tsv);
+    if (a.tsv && (st = open_tsv(a.tsv, &af)) != MSK_OK) {
+        scenario_fini(&b.base);
+        return msk_status_exit_code(st);
     }
-
+    b.tsv = a.tsv ? af.f : NULL;
     printf("msksim bench %s (git %s): %s%s\n", MSK_VERSION, MSK_GIT_REVISION, b.file,
-           quick ? " (--quick: tiny sizes, figures not meaningful)" : "");
+           a.quick ? " (--quick: tiny sizes, figures not meaningful)" : "");
     printf("workload: %s; %zu arms, observations every %g weeks, %lld sampled trajectories per arm\n",
            b.base.name, b.base.n_arms, b.base.observe_every_weeks, (long long)b.base.record.sample_size);
     machine_line(stdout, "start");
-    st = run_all(&b, &threads, &sizes, &years, ref_people, ref_years, daily_size);
+    st = run_all(&b, &a.threads, &a.sizes, &a.years, ref_people, ref_years, daily_size);
     machine_line(stdout, "end");
-    if (tsv) {
-        diag_list_init(&diags);
-        msk_status ts = st == MSK_OK ? atomicfile_commit(&af, &diags) : MSK_OK;
-        if (st != MSK_OK)
-            atomicfile_abort(&af);
-        diag_print(&diags, stderr);
-        diag_list_fini(&diags);
-        if (ts != MSK_OK && st == MSK_OK)
-            st = MSK_EIO;
-    }
+    if (a.tsv)
+        st = close_tsv(&af, st);
     scenario_fini(&b.base);
+    if (st == MSK_EINTERRUPTED)
+        fprintf(stderr, "msksim bench: interrupted%s\n", a.tsv ? "; no TSV file was written" : "");
     return msk_status_exit_code(st);
 }

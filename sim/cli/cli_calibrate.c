@@ -1,7 +1,6 @@
 /* cli_calibrate.c — `msksim calibrate`: fit free parameters to the evidence targets. */
 #include <getopt.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "signals.h"
 
 const char cli_calibrate_help[] =
     "Usage: msksim calibrate FILE -o PARAMS.yaml [--threads N] [--quiet]\n"
@@ -30,14 +30,6 @@ const char cli_calibrate_help[] =
 static const char usage_line[] =
     "Usage: msksim calibrate FILE -o PARAMS.yaml [--threads N]\n"
     "Try 'msksim help calibrate'.\n";
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 int cli_calibrate(int argc, char **argv)
 {
@@ -70,6 +62,10 @@ int cli_calibrate(int argc, char **argv)
         return cli_usage_error("calibrate", usage_line, "missing -o PARAMS.yaml (where the fit goes)");
     if (threads == 0)
         threads = omp_get_max_threads();
+    int rc;
+    if ((rc = cli_check_output_name("calibrate", usage_line, "-o", output)) >= 0 ||
+        (rc = cli_check_threads("calibrate", usage_line, threads)) >= 0)
+        return rc;
 
     diag_list diags;
     diag_list_init(&diags);
@@ -77,14 +73,14 @@ int cli_calibrate(int argc, char **argv)
     calibrate_report report;
     msk_status st = calibrate_load(&spec, argv[optind], &diags);
     if (st == MSK_OK) {
-        cli_catch_stop_signals(on_signal);
         if (!quiet)
             fprintf(stderr, "msksim calibrate: %zu free parameters, trials in %s (cohorts 1/%zu), "
                             "%d thread%s\n",
                     spec.n_params, spec.evidence, spec.population_divisor, threads,
                     threads == 1 ? "" : "s");
-        st = calibrate_run(&spec, threads, &stop_requested, quiet ? NULL : stderr, &report, &diags);
+        st = calibrate_run(&spec, threads, msk_signals_stop_flag(), quiet ? NULL : stderr, &report, &diags);
     }
+    st = msk_signals_status(st);
     if (st == MSK_OK)
         st = calibrate_write(&spec, &report, output, &diags);
     diag_print(&diags, stderr);

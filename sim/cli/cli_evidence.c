@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "evidence.h"
+#include "signals.h"
 #include "version.h"
 
 /* --quick divides every cohort by this: the trials' sizes are set for tight CIs, and an
@@ -43,14 +43,6 @@ const char cli_evidence_help[] =
 static const char usage_line[] =
     "Usage: msksim evidence [PATH]... [--quick] [--tsv FILE] [--markdown FILE]\n"
     "Try 'msksim help evidence'.\n";
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 /* Three significant digits, no exponent for the magnitudes in the table. */
 static const char *num(double x, char *buf, size_t size)
@@ -184,7 +176,18 @@ static const char *default_dir(void)
     return MSK_SOURCE_DIR "/scenarios/evidence";
 }
 
-int cli_evidence(int argc, char **argv)
+typedef struct {
+    int quick, quiet, threads;
+    const char *tsv, *markdown, *parameters;
+    const char **sets; /* --set, in order */
+    size_t n_sets;
+    char **paths;      /* the PATH arguments (argv + optind) */
+    size_t n_paths;
+} evidence_args;
+
+/* Fills *a (a->sets is malloc'ed, also when it returns an exit status); returns -1 to
+ * go on, or the exit status (help, bad usage). */
+static int parse_args(int argc, char **argv, evidence_args *a)
 {
     static const struct option longopts[] = {
         {"quick", no_argument, NULL, 'Q'},     {"tsv", required_argument, NULL, 'T'},
@@ -192,107 +195,138 @@ int cli_evidence(int argc, char **argv)
         {"set", required_argument, NULL, 's'}, {"threads", required_argument, NULL, 't'},
         {"quiet", no_argument, NULL, 'q'},     {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int quick = 0, quiet = 0, threads = 0;
-    const char *tsv = NULL, *markdown = NULL, *parameters = NULL;
-    char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    size_t n_sets = 0;
-    if (!sets)
+    memset(a, 0, sizeof *a);
+    a->sets = calloc((size_t)argc + 1, sizeof *a->sets);
+    if (!a->sets)
         return msk_status_exit_code(MSK_ENOMEM);
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":p:s:t:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'Q': quick = 1; break;
-        case 'T': tsv = optarg; break;
-        case 'M': markdown = optarg; break;
-        case 'p': parameters = optarg; break;
-        case 's': sets[n_sets++] = optarg; break;
-        case 'q': quiet = 1; break;
+        case 'Q': a->quick = 1; break;
+        case 'T': a->tsv = optarg; break;
+        case 'M': a->markdown = optarg; break;
+        case 'p': a->parameters = optarg; break;
+        case 's': a->sets[a->n_sets++] = optarg; break;
+        case 'q': a->quiet = 1; break;
         case 't':
-            if (cli_parse_threads(optarg, &threads) != 0) {
-                free(sets);
+            if (cli_parse_threads(optarg, &a->threads) != 0)
                 return cli_usage_error("evidence", usage_line,
                                        "--threads expects a whole number from 1 to 4096, not '%s'", optarg);
-            }
             break;
         case 'h':
-            free(sets);
             fputs(cli_evidence_help, stdout);
             return 0;
         case ':':
-            free(sets);
             return cli_usage_error("evidence", usage_line, "option '%s' needs a value", argv[optind - 1]);
         default:
-            free(sets);
             return cli_usage_error("evidence", usage_line, "unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (threads == 0)
-        threads = omp_get_max_threads();
+    if (a->threads == 0)
+        a->threads = omp_get_max_threads();
+    int rc;
+    if ((rc = cli_check_output_name("evidence", usage_line, "--tsv", a->tsv)) >= 0 ||
+        (rc = cli_check_output_name("evidence", usage_line, "--markdown", a->markdown)) >= 0 ||
+        (rc = cli_check_threads("evidence", usage_line, a->threads)) >= 0)
+        return rc;
+    a->paths = argv + optind;
+    a->n_paths = (size_t)(argc - optind);
+    return -1;
+}
 
-    diag_list diags;
-    diag_list_init(&diags);
-    char **param_sets = NULL;
-    size_t n_param = 0;
+/* The overrides of every trial: the parameter file's first, --set after, so that the
+ * later one wins. *param_sets (n_param) holds the parameter file's, to free. */
+static msk_status collect_overrides(const evidence_args *a, char ***param_sets, size_t *n_param,
+                                    const char ***overrides, diag_list *diags)
+{
+    *param_sets = NULL;
+    *n_param = 0;
     msk_status st = MSK_OK;
-    if (parameters)
-        st = evidence_parameter_overrides(parameters, &param_sets, &n_param, &diags);
+    if (a->parameters)
+        st = evidence_parameter_overrides(a->parameters, param_sets, n_param, diags);
+    *overrides = calloc(*n_param + a->n_sets + 1, sizeof **overrides);
+    if (!*overrides)
+        return MSK_ENOMEM;
+    for (size_t i = 0; i < *n_param; i++)
+        (*overrides)[i] = (*param_sets)[i];
+    for (size_t i = 0; i < a->n_sets; i++)
+        (*overrides)[*n_param + i] = a->sets[i];
+    return st;
+}
 
-    /* Parameter file first, --set after: the later override wins. */
-    const char **overrides = calloc(n_param + n_sets + 1, sizeof *overrides);
-    if (!overrides)
-        st = MSK_ENOMEM;
-    for (size_t i = 0; overrides && i < n_param; i++)
-        overrides[i] = param_sets[i];
-    for (size_t i = 0; overrides && i < n_sets; i++)
-        overrides[n_param + i] = sets[i];
-
-    char **paths = NULL;
-    size_t n_paths = 0;
-    for (int i = optind; st == MSK_OK && i <= argc; i++) {
-        if (i == argc && n_paths > 0)
+/* Every trial file under the PATH arguments (default_dir() when none), in order. */
+static msk_status find_trials(const evidence_args *a, char ***paths, size_t *n_paths, diag_list *diags)
+{
+    *paths = NULL;
+    *n_paths = 0;
+    for (size_t i = 0; i <= a->n_paths; i++) {
+        if (i == a->n_paths && *n_paths > 0)
             break;
-        const char *arg = i < argc ? argv[i] : default_dir();
+        const char *arg = i < a->n_paths ? a->paths[i] : default_dir();
         char **found;
         size_t n_found;
-        st = evidence_find(arg, &found, &n_found, &diags);
+        msk_status st = evidence_find(arg, &found, &n_found, diags);
         if (st != MSK_OK)
-            break;
-        char **grown = realloc(paths, (n_paths + n_found) * sizeof *grown);
+            return st;
+        char **grown = realloc(*paths, (*n_paths + n_found) * sizeof *grown);
         if (!grown) {
             for (size_t k = 0; k < n_found; k++)
                 free(found[k]);
             free(found);
-            st = MSK_ENOMEM;
-            break;
+            return MSK_ENOMEM;
         }
-        paths = grown;
-        memcpy(paths + n_paths, found, n_found * sizeof *found);
-        n_paths += n_found;
+        *paths = grown;
+        memcpy(*paths + *n_paths, found, n_found * sizeof *found);
+        *n_paths += n_found;
         free(found);
     }
+    return MSK_OK;
+}
 
+/* Run the trials and write the tables asked for; MSK_EINTERRUPTED after a stop signal. */
+static msk_status run_and_write(const evidence_args *a, char **paths, size_t n_paths, const char **overrides,
+                                size_t n_overrides, evidence_set *set, diag_list *diags)
+{
+    evidence_options opt = {a->quick ? QUICK_DIVISOR : 1, a->threads, overrides, n_overrides,
+                            msk_signals_stop_flag(), !a->quiet};
+    if (!a->quiet)
+        fprintf(stderr, "msksim evidence: %zu trial%s%s, %d thread%s\n", n_paths, n_paths == 1 ? "" : "s",
+                a->quick ? " (--quick cohorts)" : "", a->threads, a->threads == 1 ? "" : "s");
+    msk_status st = msk_signals_status(evidence_run(set, paths, n_paths, &opt, diags));
+    if (st == MSK_OK && a->tsv)
+        st = write_file(a->tsv, set, a->quick, 0, diags);
+    if (st == MSK_OK && a->markdown)
+        st = write_file(a->markdown, set, a->quick, 1, diags);
+    return st;
+}
+
+int cli_evidence(int argc, char **argv)
+{
+    evidence_args a;
+    int exit_code = parse_args(argc, argv, &a);
+    if (exit_code >= 0) {
+        free(a.sets);
+        return exit_code;
+    }
+    diag_list diags;
+    diag_list_init(&diags);
+    char **param_sets, **paths = NULL;
+    const char **overrides;
+    size_t n_param, n_paths = 0;
     evidence_set set;
     memset(&set, 0, sizeof set);
-    if (st == MSK_OK) {
-        cli_catch_stop_signals(on_signal);
-        evidence_options opt = {quick ? QUICK_DIVISOR : 1, threads, overrides, n_param + n_sets,
-                                &stop_requested, !quiet};
-        if (!quiet)
-            fprintf(stderr, "msksim evidence: %zu trial%s%s, %d thread%s\n", n_paths,
-                    n_paths == 1 ? "" : "s", quick ? " (--quick cohorts)" : "", threads,
-                    threads == 1 ? "" : "s");
-        st = evidence_run(&set, paths, n_paths, &opt, &diags);
-    }
-    if (st == MSK_OK && tsv)
-        st = write_file(tsv, &set, quick, 0, &diags);
-    if (st == MSK_OK && markdown)
-        st = write_file(markdown, &set, quick, 1, &diags);
+    msk_status st = collect_overrides(&a, &param_sets, &n_param, &overrides, &diags);
+    if (st == MSK_OK)
+        st = find_trials(&a, &paths, &n_paths, &diags);
+    if (st == MSK_OK)
+        st = run_and_write(&a, paths, n_paths, overrides, n_param + a.n_sets, &set, &diags);
+    else
+        st = msk_signals_status(st);
 
-    int exit_code;
     if (st == MSK_OK) {
-        if (!quiet)
+        if (!a.quiet)
             print_table(&set, stdout);
         diag_print(&diags, stderr); /* measures that could not be taken */
         printf("%zu of %zu targets pass (%zu trials, %.1f s simulated)\n", set.n_pass, set.n_rows,
@@ -311,7 +345,7 @@ int cli_evidence(int argc, char **argv)
         free(param_sets[i]);
     free(param_sets);
     free(overrides);
-    free(sets);
+    free(a.sets);
     diag_list_fini(&diags);
     return exit_code;
 }

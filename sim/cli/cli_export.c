@@ -1,16 +1,13 @@
-/* cli_export.c — `msksim export`: the summaries of a result file as CSV or TSV tables
- * for spreadsheets and R. Every numeric variable of the summary groups is exported,
- * whatever this version knows of it, so the tables follow the file. */
+/* cli_export.c — `msksim export`: the options, the default directory and the messages
+ * around the exporter (export.h). */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "outdir.h"
-#include "resultdata.h"
-#include "resultfile.h"
+#include "export.h"
+#include "signals.h"
 
 const char cli_export_help[] =
     "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR] [--quiet]\n"
@@ -35,366 +32,40 @@ const char cli_export_help[] =
     "(docs/output-format.md).\n"
     "\n"
     "Exit status: 0 success, 2 bad usage, 65 not an msksim result or damaged, 66 cannot\n"
-    "open RESULT, 74 cannot write DIR.\n";
+    "open RESULT, 74 cannot write DIR, 75 interrupted.\n";
 
 static const char export_usage_line[] = "Usage: msksim export RESULT.h5 [--csv | --tsv] [-o DIR]\n"
                                         "Try 'msksim help export'.\n";
 
 typedef struct {
-    resultfile *rf;
-    const resultdata *d;
-    const char *dir, *ext;
-    char sep;
-    diag_list *diags;
-    msk_status st;
-} exporter;
+    const char *output, *ext, *result;
+    int quiet;
+} export_args;
 
-static void cell_text(const exporter *x, FILE *f, const char *s)
-{
-    if (x->sep == '\t') {
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-            fputc(*p < 0x20 ? ' ' : *p, f);
-        return;
-    }
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', f);
-        fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static void cell_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.15g", v);
-    else
-        fputs("NA", f);
-}
-
-/* A column of a table: a variable's name, and its values (rows x width). */
-typedef struct {
-    char *name;
-    size_t width; /* 1, or the number of quantiles */
-    double *v;
-} column;
-
-static void free_columns(column *c, size_t n)
-{
-    for (size_t i = 0; c && i < n; i++) {
-        free(c[i].name);
-        free(c[i].v);
-    }
-    free(c);
-}
-
-/* The numeric datasets of `group` shaped (rows) or, with inner > 0, (rows, inner)
- * where allowed; names as in `only` when given (same columns for every arm). */
-static column *read_columns(exporter *x, const char *group, size_t rows, size_t inner, size_t *n_out,
-                            const column *only, size_t n_only)
-{
-    *n_out = 0;
-    if (x->st != MSK_OK)
-        return NULL;
-    char **names = NULL;
-    size_t n = 0;
-    if (!only && (x->st = resultfile_list_datasets(x->rf, group, &names, &n)) != MSK_OK)
-        return NULL;
-    size_t cap = only ? n_only : n;
-    column *cols = calloc(cap ? cap : 1, sizeof *cols);
-    if (!cols) {
-        resultfile_free_names(names, n);
-        x->st = MSK_ENOMEM;
-        return NULL;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < cap && x->st == MSK_OK; i++) {
-        const char *name = only ? only[i].name : names[i];
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", group, name);
-        int nd;
-        size_t dims[RESULTFILE_MAX_RANK];
-        if (!only && !resultfile_is_numeric(x->rf, path))
-            continue;
-        if (!only && resultfile_shape(x->rf, path, &nd, dims) != MSK_OK) {
-            x->st = MSK_EDATA;
-            break;
-        }
-        size_t width;
-        if (only)
-            width = only[i].width;
-        else if (nd == 1 && dims[0] == rows)
-            width = 1;
-        else if (inner && nd == 2 && dims[0] == rows && dims[1] == inner)
-            width = inner;
-        else
-            continue; /* another dimension: not part of this table */
-        column *c = &cols[k];
-        c->name = strdup(name);
-        c->width = width;
-        c->v = malloc((rows * width > 0 ? rows * width : 1) * sizeof *c->v);
-        if (!c->name || !c->v) {
-            free(c->name);
-            free(c->v);
-            x->st = MSK_ENOMEM;
-            break;
-        }
-        size_t shape[2] = {rows, width};
-        x->st = resultfile_doubles(x->rf, path, width == 1 ? 1 : 2, shape, c->v);
-        k++;
-    }
-    resultfile_free_names(names, n);
-    if (x->st != MSK_OK) {
-        free_columns(cols, k);
-        return NULL;
-    }
-    *n_out = k;
-    return cols;
-}
-
-static FILE *open_table(exporter *x, const char *table)
-{
-    if (x->st != MSK_OK)
-        return NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.%s", x->dir, table, x->ext);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        diag_add(x->diags, DIAG_ERROR, path, 0, 0, "", "cannot write the table");
-        x->st = MSK_EIO;
-    }
-    return f;
-}
-
-static void close_table(exporter *x, FILE *f, const char *table)
-{
-    if (!f)
-        return;
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        diag_add(x->diags, DIAG_ERROR, x->dir, 0, 0, "", "cannot write %s.%s", table, x->ext);
-        x->st = MSK_EIO;
-    }
-}
-
-static void header(exporter *x, FILE *f, const char *first, const char *second, const column *cols, size_t n,
-                   const double *quantiles)
-{
-    cell_text(x, f, first);
-    if (second) {
-        fputc(x->sep, f);
-        cell_text(x, f, second);
-    }
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < cols[i].width; j++) {
-            fputc(x->sep, f);
-            if (cols[i].width == 1) {
-                cell_text(x, f, cols[i].name);
-            } else {
-                char name[600];
-                snprintf(name, sizeof name, "%s_q%02.0f", cols[i].name, 100 * quantiles[j]);
-                cell_text(x, f, name);
-            }
-        }
-    fputc('\n', f);
-}
-
-/* One row per arm (or compared arm): summary and comparison. */
-static void per_arm_table(exporter *x, const char *table, const char *group, char *const *labels, size_t rows)
-{
-    size_t n;
-    column *cols = read_columns(x, group, rows, 0, &n, NULL, 0);
-    FILE *f = open_table(x, table);
-    if (f) {
-        header(x, f, "arm", NULL, cols, n, NULL);
-        for (size_t r = 0; r < rows; r++) {
-            cell_text(x, f, labels[r]);
-            for (size_t i = 0; i < n; i++) {
-                fputc(x->sep, f);
-                cell_num(f, cols[i].v[r]);
-            }
-            fputc('\n', f);
-        }
-    }
-    close_table(x, f, table);
-    free_columns(cols, n);
-}
-
-static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
-{
-    const resultdata *d = x->d;
-    size_t nt = d->n_time, n = 0;
-    FILE *f = NULL;
-    column *first = NULL;
-    for (size_t a = 0; a < d->n_arms && x->st == MSK_OK; a++) {
-        char group[600];
-        snprintf(group, sizeof group, "/arms/%s", d->arms[a].name);
-        size_t m;
-        column *cols = read_columns(x, group, nt, nq, &m, first, n);
-        if (!cols)
-            break;
-        if (!first) {
-            f = open_table(x, "timeseries");
-            if (f)
-                header(x, f, "arm", "week", cols, m, quantiles);
-        }
-        for (size_t k = 0; f && k < nt; k++) {
-            cell_text(x, f, d->arms[a].name);
-            fputc(x->sep, f);
-            cell_num(f, d->time[k]);
-            for (size_t i = 0; i < m; i++)
-                for (size_t j = 0; j < cols[i].width; j++) {
-                    fputc(x->sep, f);
-                    cell_num(f, cols[i].v[k * cols[i].width + j]);
-                }
-            fputc('\n', f);
-        }
-        if (!first) {
-            first = cols;
-            n = m;
-        } else {
-            free_columns(cols, m);
-        }
-    }
-    close_table(x, f, "timeseries");
-    free_columns(first, n);
-}
-
-static void comparison_tables(exporter *x, char *const *names, size_t nc)
-{
-    const resultdata *d = x->d;
-    per_arm_table(x, "comparison", "/comparison", names, nc);
-    size_t n;
-    /* The (compared_arm, time) variables: read whole, then written row by row. */
-    char **all = NULL;
-    size_t n_all = 0;
-    if (x->st == MSK_OK && (x->st = resultfile_list_datasets(x->rf, "/comparison", &all, &n_all)) != MSK_OK)
-        return;
-    column *cols = calloc(n_all ? n_all : 1, sizeof *cols);
-    n = 0;
-    for (size_t i = 0; cols && i < n_all && x->st == MSK_OK; i++) {
-        char path[1024];
-        snprintf(path, sizeof path, "/comparison/%s", all[i]);
-        int nd;
-        size_t dims[RESULTFILE_MAX_RANK];
-        if (!resultfile_is_numeric(x->rf, path))
-            continue;
-        if ((x->st = resultfile_shape(x->rf, path, &nd, dims)) != MSK_OK)
-            break;
-        if (nd != 2 || dims[0] != nc || dims[1] != d->n_time)
-            continue;
-        cols[n].name = strdup(all[i]);
-        cols[n].width = 1;
-        cols[n].v = malloc((nc * d->n_time > 0 ? nc * d->n_time : 1) * sizeof(double));
-        if (!cols[n].name || !cols[n].v) {
-            x->st = MSK_ENOMEM;
-            n++;
-            break;
-        }
-        x->st = resultfile_doubles(x->rf, path, 2, dims, cols[n].v);
-        n++;
-    }
-    if (!cols)
-        x->st = MSK_ENOMEM;
-    resultfile_free_names(all, n_all);
-    FILE *f = open_table(x, "comparison_timeseries");
-    if (f) {
-        header(x, f, "arm", "week", cols, n, NULL);
-        for (size_t r = 0; r < nc; r++)
-            for (size_t k = 0; k < d->n_time; k++) {
-                cell_text(x, f, names[r]);
-                fputc(x->sep, f);
-                cell_num(f, d->time[k]);
-                for (size_t i = 0; i < n; i++) {
-                    fputc(x->sep, f);
-                    cell_num(f, cols[i].v[r * d->n_time + k]);
-                }
-                fputc('\n', f);
-            }
-    }
-    close_table(x, f, "comparison_timeseries");
-    free_columns(cols, n);
-}
-
-static msk_status export_all(resultfile *rf, const resultdata *d, const char *dir, const char *ext,
-                             diag_list *diags)
-{
-    exporter x = {rf, d, dir, ext, strcmp(ext, "tsv") == 0 ? '\t' : ',', diags, MSK_OK};
-    char **arm_names = malloc(d->n_arms * sizeof *arm_names);
-    if (!arm_names)
-        return MSK_ENOMEM;
-    for (size_t a = 0; a < d->n_arms; a++)
-        arm_names[a] = d->arms[a].name;
-    per_arm_table(&x, "summary", "/summary", arm_names, d->n_arms);
-    free(arm_names);
-
-    size_t nq = 0;
-    double *quantiles = NULL;
-    if (x.st == MSK_OK && resultfile_exists(rf, "/quantile")) {
-        int nd;
-        size_t dims[RESULTFILE_MAX_RANK];
-        if ((x.st = resultfile_shape(rf, "/quantile", &nd, dims)) == MSK_OK && nd == 1 && dims[0] <= 100) {
-            nq = dims[0];
-            quantiles = malloc((nq ? nq : 1) * sizeof *quantiles);
-            if (!quantiles)
-                x.st = MSK_ENOMEM;
-            else
-                x.st = resultfile_doubles(rf, "/quantile", 1, &nq, quantiles);
-        }
-    }
-    timeseries_table(&x, quantiles, nq);
-    free(quantiles);
-
-    if (d->n_arms > 1 && x.st == MSK_OK) {
-        size_t nc = d->n_arms - 1;
-        char **names = calloc(nc, sizeof *names);
-        if (!names)
-            return MSK_ENOMEM;
-        if ((x.st = resultfile_strings(rf, "/comparison/compared_arm", nc, names)) == MSK_OK) {
-            for (size_t i = 0; i < nc && x.st == MSK_OK; i++)
-                if (!resultfile_name_ok(names[i])) {
-                    diag_add(diags, DIAG_ERROR, rf->path, 0, 0, "/comparison/compared_arm",
-                             "holds a name that is not a valid arm name");
-                    x.st = MSK_EDATA;
-                }
-            if (x.st == MSK_OK)
-                comparison_tables(&x, names, nc);
-        }
-        for (size_t i = 0; i < nc; i++)
-            free(names[i]);
-        free(names);
-    }
-    return x.st;
-}
-
-int cli_export(int argc, char **argv)
+/* Fills *a; returns -1 to go on, or the exit status (help, bad usage). */
+static int parse_args(int argc, char **argv, export_args *a)
 {
     static const struct option longopts[] = {
         {"csv", no_argument, NULL, 'c'},   {"tsv", no_argument, NULL, 't'},
         {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},  {NULL, 0, NULL, 0}};
-    const char *output = NULL, *ext = "csv";
-    int quiet = 0, c, formats_given = 0;
+    *a = (export_args){NULL, "csv", NULL, 0};
+    int c, formats_given = 0;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
         case 't':
-            if (formats_given++ && strcmp(ext, c == 'c' ? "csv" : "tsv") != 0)
+            if (formats_given++ && strcmp(a->ext, c == 'c' ? "csv" : "tsv") != 0)
                 return cli_usage_error("export", export_usage_line, "give --csv or --tsv, not both");
-            ext = c == 'c' ? "csv" : "tsv";
+            a->ext = c == 'c' ? "csv" : "tsv";
             break;
         case 'o':
-            output = optarg;
+            a->output = optarg;
             break;
         case 'q':
-            quiet = 1;
+            a->quiet = 1;
             break;
         case 'h':
             fputs(cli_export_help, stdout);
@@ -406,68 +77,38 @@ int cli_export(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage_error("export", export_usage_line, "%s",
                                optind >= argc ? "missing RESULT file" : "more than one RESULT file given");
-    if (output && !*output)
+    if (a->output && !*a->output)
         return cli_usage_error("export", export_usage_line, "-o needs a directory name");
-    const char *result = argv[optind];
+    a->result = argv[optind];
+    return -1;
+}
 
+int cli_export(int argc, char **argv)
+{
+    export_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    char *dir = a.output ? strdup(a.output) : cli_default_dir(a.result, "-tables");
+    if (!dir)
+        return cli_fail("export", a.result, MSK_ENOMEM, NULL, NULL);
     diag_list diags;
     diag_list_init(&diags);
-    resultfile rf;
-    resultdata d;
-    int loaded = 0;
-    msk_status st = resultdata_probe(result, &diags);
-    if (st == MSK_OK)
-        st = resultfile_open(&rf, result, &diags);
-    else
-        memset(&rf, 0, sizeof rf);
-    if (st == MSK_OK && (st = resultdata_load(&d, &rf)) == MSK_OK)
-        loaded = 1;
-    char *dir = NULL;
-    if (st == MSK_OK) {
-        if (output)
-            dir = strdup(output);
-        else {
-            size_t n = strlen(result);
-            if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
-                n -= 3;
-            dir = malloc(n + sizeof "-tables");
-            if (dir) {
-                memcpy(dir, result, n);
-                strcpy(dir + n, "-tables");
-            }
-        }
-        if (!dir)
-            st = MSK_ENOMEM;
+    size_t n_arms = 0;
+    msk_status st = export_tables(a.result, dir, a.ext, msk_signals_stop_flag(), &n_arms, &diags);
+    if (st != MSK_OK) {
+        rc = cli_fail("export", a.result, st, st == MSK_EDATA ? "not a usable msksim result" : NULL, &diags);
+    } else {
+        rc = 0;
+        diag_print(&diags, stderr);
+        const char *x = a.ext;
+        if (!a.quiet && n_arms > 1)
+            printf("msksim: wrote summary.%s, timeseries.%s, comparison.%s and comparison_timeseries.%s in %s\n",
+                   x, x, x, x, dir);
+        else if (!a.quiet)
+            printf("msksim: wrote summary.%s, timeseries.%s in %s\n", x, x, dir);
     }
-    outdir o;
-    if (st == MSK_OK && (st = outdir_begin(&o, dir, &diags)) == MSK_OK) {
-        st = export_all(&rf, &d, o.tmp, ext, &diags);
-        if (st == MSK_OK) {
-            char stale[4][64];
-            const char *list[5];
-            const char *tables[4] = {"summary", "comparison", "timeseries", "comparison_timeseries"};
-            for (int i = 0; i < 4; i++) {
-                snprintf(stale[i], sizeof stale[i], "%s.%s", tables[i], ext);
-                list[i] = stale[i];
-            }
-            list[4] = NULL;
-            st = outdir_commit(&o, list, &diags);
-        } else {
-            outdir_abort(&o);
-        }
-    }
-    resultfile_close(&rf);
-    diag_print(&diags, stderr);
     diag_list_fini(&diags);
-    if (st != MSK_OK)
-        fprintf(stderr, "msksim export: %s: %s; nothing was written\n", result,
-                st == MSK_EDATA ? "not a usable msksim result" : msk_status_message(st));
-    else if (!quiet)
-        printf("msksim: wrote summary.%s, timeseries.%s%s%s%s%s in %s\n", ext, ext,
-               d.n_arms > 1 ? ", comparison." : "", d.n_arms > 1 ? ext : "",
-               d.n_arms > 1 ? " and comparison_timeseries." : "", d.n_arms > 1 ? ext : "", dir);
-    if (loaded)
-        resultdata_fini(&d);
     free(dir);
-    return msk_status_exit_code(st);
+    return rc;
 }

@@ -1,6 +1,5 @@
 /* cli_plot.c — `msksim plot`: figures, their scripts and data, and a report page. */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "report.h"
 #include "resultdata.h"
 #include "resultfile.h"
+#include "signals.h"
 
 const char cli_plot_help[] =
     "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf] [--quiet]\n"
@@ -39,14 +39,6 @@ static const char plot_usage_line[] =
     "Usage: msksim plot RESULT.h5 [-o DIR] [--format png,svg,pdf]\n"
     "Try 'msksim help plot'.\n";
 
-static volatile sig_atomic_t plot_interrupted;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    plot_interrupted = 1;
-}
-
 /* "png,svg" -> GP_PNG | GP_SVG; 0 for anything else. */
 static unsigned parse_formats(const char *list)
 {
@@ -69,44 +61,37 @@ static unsigned parse_formats(const char *list)
     return set;
 }
 
-/* RESULT.h5 -> RESULT-figures (suffix appended to the path given on the command line). */
-static char *default_dir(const char *result, const char *suffix)
-{
-    size_t n = strlen(result);
-    if (n > 3 && strcmp(result + n - 3, ".h5") == 0)
-        n -= 3;
-    char *s = malloc(n + strlen(suffix) + 1);
-    if (s) {
-        memcpy(s, result, n);
-        strcpy(s + n, suffix);
-    }
-    return s;
-}
+typedef struct {
+    const char *output, *result;
+    unsigned formats; /* GP_PNG | GP_SVG | GP_PDF */
+    unsigned image;   /* the format the page embeds */
+    int quiet;
+} plot_args;
 
-int cli_plot(int argc, char **argv)
+/* Fills *a; returns -1 to go on, or the exit status (help, bad usage). */
+static int parse_args(int argc, char **argv, plot_args *a)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *output = NULL;
-    unsigned formats = GP_PNG;
-    int quiet = 0, c;
+    *a = (plot_args){NULL, NULL, GP_PNG, GP_PNG, 0};
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:f:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            output = optarg;
+            a->output = optarg;
             break;
         case 'f':
-            formats = parse_formats(optarg);
-            if (!formats)
+            a->formats = parse_formats(optarg);
+            if (!a->formats)
                 return cli_usage_error("plot", plot_usage_line,
                                        "--format takes png, svg and pdf separated by commas, not '%s'", optarg);
             break;
         case 'q':
-            quiet = 1;
+            a->quiet = 1;
             break;
         case 'h':
             fputs(cli_plot_help, stdout);
@@ -118,108 +103,130 @@ int cli_plot(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage_error("plot", plot_usage_line, "%s",
                                optind >= argc ? "missing RESULT file" : "more than one RESULT file given");
-    const char *result = argv[optind];
-    if (output && !*output)
+    a->result = argv[optind];
+    if (a->output && !*a->output)
         return cli_usage_error("plot", plot_usage_line, "-o needs a directory name");
-    unsigned image = formats & GP_PNG ? GP_PNG : formats & GP_SVG ? GP_SVG : GP_PNG;
-    formats |= image;
+    a->image = a->formats & GP_PNG ? GP_PNG : a->formats & GP_SVG ? GP_SVG : GP_PNG;
+    a->formats |= a->image;
+    return -1;
+}
 
+/* A sweep result has its own figures (tornado, outcome vs parameter, heat map).
+ * plot_sweep commits its directory itself: a stop that came before turns only its
+ * failure into an interruption (its gnuplots die of the same Ctrl-C). */
+static int plot_sweep_result(const plot_args *a, const char *dir)
+{
     diag_list diags;
     diag_list_init(&diags);
-    /* A sweep result has its own figures (tornado, outcome vs parameter, heat map). */
-    if (plot_sweep_detect(result) == 1) {
-        char *sweep_dir = output ? strdup(output) : default_dir(result, "-figures");
-        int n_figures = 0;
-        msk_status sst = sweep_dir ? plot_sweep(result, sweep_dir, formats, &n_figures, &diags)
-                                   : MSK_ENOMEM;
-        diag_print(&diags, stderr);
-        if (sst == MSK_OK && !quiet)
-            printf("msksim plot: %d sweep figures in %s\n", n_figures, sweep_dir);
-        else if (sst != MSK_OK)
-            fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
-                    msk_status_message(sst));
-        free(sweep_dir);
-        diag_list_fini(&diags);
-        return msk_status_exit_code(sst);
-    }
-    resultfile rf;
-    resultdata d;
-    msk_status st = resultdata_probe(result, &diags);
-    if (st == MSK_OK)
-        st = resultfile_open(&rf, result, &diags);
-    else
-        memset(&rf, 0, sizeof rf);
-    if (st == MSK_OK)
-        st = resultdata_load(&d, &rf);
-    resultfile_close(&rf);
+    int n_figures = 0, code = 0;
+    msk_status st = plot_sweep(a->result, dir, a->formats, &n_figures, &diags);
     if (st != MSK_OK) {
+        code = cli_fail("plot", a->result, st, NULL, &diags);
+    } else {
         diag_print(&diags, stderr);
-        diag_list_fini(&diags);
-        fprintf(stderr, "msksim plot: %s: %s; nothing was written\n", result,
-                st == MSK_EDATA ? "not a usable msksim result" : msk_status_message(st));
-        return msk_status_exit_code(st);
+        if (!a->quiet)
+            printf("msksim plot: %d sweep figures in %s\n", n_figures, dir);
     }
+    diag_list_fini(&diags);
+    return code;
+}
 
-    char *dir = output ? strdup(output) : default_dir(result, "-figures");
-    if (!dir) {
-        resultdata_fini(&d);
-        diag_list_fini(&diags);
-        return msk_status_exit_code(MSK_ENOMEM);
-    }
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+static msk_status load(const char *result, resultdata *d, diag_list *diags)
+{
+    resultfile rf;
+    memset(&rf, 0, sizeof rf);
+    msk_status st = resultdata_probe(result, diags);
+    if (st == MSK_OK)
+        st = resultfile_open(&rf, result, diags);
+    if (st == MSK_OK)
+        st = resultdata_load(d, &rf);
+    resultfile_close(&rf);
+    return st;
+}
 
+/* The figures and the page into a temporary directory in dir, moved into place only
+ * when all were made and no stop signal came; figures of an earlier run that no longer
+ * apply are then removed. */
+static msk_status write_figures(const resultdata *d, const plot_args *a, const char *dir, plot_set *set,
+                                diag_list *diags)
+{
     outdir o;
+    msk_status st = outdir_begin(&o, dir, diags);
+    if (st != MSK_OK)
+        return st;
+    st = plot_all(d, a->result, o.tmp, a->formats, set, diags);
+    if (st == MSK_OK)
+        st = report_write(d, set, a->result, o.tmp, a->image, diags);
+    st = msk_signals_status(st);
+    if (st != MSK_OK) {
+        outdir_abort(&o);
+        return st;
+    }
+    static const char *const ext[] = {"png", "svg", "pdf", "gp", "tsv"};
+    enum { N_EXT = sizeof ext / sizeof ext[0] };
+    char names[PLOT_MAX_FIGURES * N_EXT][64];
+    const char *stale[PLOT_MAX_FIGURES * N_EXT + 1];
+    size_t n = 0;
+    for (size_t i = 0; plot_figure_names[i]; i++)
+        for (size_t j = 0; j < N_EXT; j++) {
+            snprintf(names[n], sizeof names[n], "%s.%s", plot_figure_names[i], ext[j]);
+            stale[n] = names[n];
+            n++;
+        }
+    stale[n] = NULL;
+    return outdir_commit(&o, stale, diags);
+}
+
+static void report_made(const plot_set *set, const char *dir)
+{
+    size_t made = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->fig[i].skipped)
+            printf("skipped figure %s: %s\n", set->fig[i].number, set->fig[i].skipped);
+        else
+            made++;
+    }
+    printf("msksim: wrote %zu figures and %s/index.html\n", made, dir);
+}
+
+static int plot_run_result(const plot_args *a, const char *dir)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    resultdata d;
+    msk_status st = load(a->result, &d, &diags);
+    if (st != MSK_OK) {
+        int code = cli_fail("plot", a->result, st, st == MSK_EDATA ? "not a usable msksim result" : NULL, &diags);
+        diag_list_fini(&diags);
+        return code;
+    }
     plot_set set;
     memset(&set, 0, sizeof set);
-    st = outdir_begin(&o, dir, &diags);
-    if (st == MSK_OK) {
-        st = plot_all(&d, result, o.tmp, formats, &set, &diags);
-        if (st == MSK_OK)
-            st = report_write(&d, &set, result, o.tmp, image, &diags);
-        if (st == MSK_OK && plot_interrupted)
-            st = MSK_EINTERRUPTED;
-        if (st == MSK_OK) {
-            /* Figures of an earlier run that no longer apply are removed. */
-            static const char *const ext[] = {"png", "svg", "pdf", "gp", "tsv"};
-            enum { N_EXT = sizeof ext / sizeof ext[0] };
-            char names[PLOT_MAX_FIGURES * N_EXT][64];
-            const char *stale[PLOT_MAX_FIGURES * N_EXT + 1];
-            size_t n = 0;
-            for (size_t i = 0; plot_figure_names[i]; i++)
-                for (size_t j = 0; j < N_EXT; j++) {
-                    snprintf(names[n], sizeof names[n], "%s.%s", plot_figure_names[i], ext[j]);
-                    stale[n] = names[n];
-                    n++;
-                }
-            stale[n] = NULL;
-            st = outdir_commit(&o, stale, &diags);
-        } else {
-            outdir_abort(&o);
-        }
-    }
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    diag_print(&diags, stderr);
-    diag_list_fini(&diags);
+    st = write_figures(&d, a, dir, &set, &diags);
+    int code = 0;
     if (st != MSK_OK) {
-        fprintf(stderr, "msksim plot: %s; nothing was written\n", msk_status_message(st));
-    } else if (!quiet) {
-        size_t made = 0;
-        for (size_t i = 0; i < set.n; i++) {
-            if (set.fig[i].skipped)
-                printf("skipped figure %s: %s\n", set.fig[i].number, set.fig[i].skipped);
-            else
-                made++;
-        }
-        printf("msksim: wrote %zu figures and %s/index.html\n", made, dir);
+        code = cli_fail("plot", NULL, st, NULL, &diags);
+    } else {
+        diag_print(&diags, stderr);
+        if (!a->quiet)
+            report_made(&set, dir);
     }
+    diag_list_fini(&diags);
     plot_set_fini(&set);
     resultdata_fini(&d);
+    return code;
+}
+
+int cli_plot(int argc, char **argv)
+{
+    plot_args a;
+    int code = parse_args(argc, argv, &a);
+    if (code >= 0)
+        return code;
+    char *dir = a.output ? strdup(a.output) : cli_default_dir(a.result, "-figures");
+    if (!dir)
+        return cli_fail("plot", a.result, MSK_ENOMEM, NULL, NULL);
+    code = plot_sweep_detect(a.result) == 1 ? plot_sweep_result(&a, dir) : plot_run_result(&a, dir);
     free(dir);
-    return msk_status_exit_code(st);
+    return code;
 }

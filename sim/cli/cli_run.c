@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #endif
 #include "results.h"
 #include "scenario.h"
+#include "signals.h"
 
 const char cli_run_help[] =
     "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--quiet]\n"
@@ -41,12 +41,89 @@ static const char run_usage_line[] =
     "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
     "Try 'msksim help run'.\n";
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
+/* output/<scenario name>.h5 in buf, creating output/ when missing: the default
+ * location is made on demand, while an explicit -o never creates directories (a typo
+ * there should fail, not scatter files). NULL, with a message, when it cannot be. */
+static const char *default_output(const scenario *sc, char *buf, size_t size)
 {
-    (void)sig;
-    stop_requested = 1;
+    if (mkdir("output", 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "msksim run: cannot create directory 'output': %s\n", strerror(errno));
+        return NULL;
+    }
+    snprintf(buf, size, "output/%s.h5", sc->name);
+    return buf;
+}
+
+/* Simulate sc: the whole population, or under mpirun this rank's blocks, gathered on
+ * rank 0. *have_result says whether *res holds something to free. */
+static msk_status simulate(const scenario *sc, int threads, const mpi_env *e, engine_result *res,
+                           int *have_result, diag_list *diags)
+{
+    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0};
+#ifdef MSK_HAVE_MPI
+    if (e->size > 1)
+        mpi_engine_range(e, engine_block_count(sc), &eo.block_begin, &eo.block_end);
+#endif
+    msk_status st = engine_run_blocks(sc, &eo, res, diags);
+    *have_result = st == MSK_OK;
+#ifdef MSK_HAVE_MPI
+    if (e->size > 1)
+        st = mpi_engine_gather(e, res, st);
+#endif
+    return st;
+}
+
+/* The summary table (unless quiet) and the closing line on stderr. */
+static void report_written(const scenario *sc, const engine_result *res, const char *output, int threads,
+                           int quiet, const mpi_env *e)
+{
+    if (!quiet)
+        results_print_table(res, stdout);
+    fflush(stdout); /* the table before the closing line on stderr, also in a pipe */
+    double py = 0;
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        results_arm_summary s;
+        results_arm(res, a, &s);
+        py += s.person_years;
+    }
+    fprintf(stderr, "msksim: wrote %s (%.0f person-years in %.2f s with %d thread%s", output, py,
+            res->seconds, threads, threads == 1 ? "" : "s");
+    if (e->size > 1)
+        fprintf(stderr, " x %d ranks", e->size);
+    fputs(")\n", stderr);
+}
+
+/* Simulate, and on rank 0 write the result file and report it. Returns the exit status. */
+static int simulate_and_write(const scenario *sc, const char *output, int threads, int quiet, int argc,
+                              char **argv, const mpi_env *e)
+{
+    char default_path[PATH_MAX];
+    if (!output && !(output = default_output(sc, default_path, sizeof default_path)))
+        return msk_status_exit_code(MSK_EIO);
+    diag_list diags;
+    diag_list_init(&diags);
+    engine_result res;
+    int have_result;
+    msk_status st = simulate(sc, threads, e, &res, &have_result, &diags);
+    int code = 0;
+    if (e->rank != 0) { /* rank 0 reports and writes */
+        diag_print(&diags, stderr);
+        code = msk_status_exit_code(st);
+    } else if ((st = msk_signals_status(st)) == MSK_OK) {
+        char *cmd = cli_command_line(argc, argv);
+        st = results_write(&res, output, cmd ? cmd : "msksim run", &diags);
+        free(cmd);
+    }
+    if (e->rank == 0 && st != MSK_OK) {
+        code = cli_fail("run", NULL, st, NULL, &diags);
+    } else if (e->rank == 0) {
+        diag_print(&diags, stderr);
+        report_written(sc, &res, output, threads, quiet, e);
+    }
+    diag_list_fini(&diags);
+    if (have_result)
+        engine_result_fini(&res);
+    return code;
 }
 
 /* Under mpirun every rank runs this; the population is split into block ranges and
@@ -97,6 +174,12 @@ static int run(int argc, char **argv, const mpi_env *e)
         free(sets);
         return cli_usage_error("run", run_usage_line, "%s", optind >= argc ? "missing scenario FILE" : "more than one FILE given");
     }
+    int rc;
+    if ((rc = cli_check_output_name("run", run_usage_line, "-o", output)) >= 0 ||
+        (rc = cli_check_threads("run", run_usage_line, threads)) >= 0) {
+        free(sets);
+        return rc;
+    }
     const char *file = argv[optind];
 
     scenario sc;
@@ -106,84 +189,12 @@ static int run(int argc, char **argv, const mpi_env *e)
     free(sets);
     if (e->rank == 0)
         diag_print(&diags, stderr);
-    if (st != MSK_OK) {
-        diag_list_fini(&diags);
-        if (e->rank == 0)
-            fprintf(stderr, "msksim run: %s: %s; nothing was written\n", file, msk_status_message(st));
-        return msk_status_exit_code(st);
-    }
     diag_list_fini(&diags);
-    diag_list_init(&diags);
-
-    char default_path[PATH_MAX];
-    if (!output) {
-        /* The default location is created on demand; an explicit -o never creates
-         * directories (a typo there should fail, not scatter files). */
-        if (mkdir("output", 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "msksim run: cannot create directory 'output': %s\n", strerror(errno));
-            scenario_fini(&sc);
-            return 74;
-        }
-        snprintf(default_path, sizeof default_path, "output/%s.h5", sc.name);
-        output = default_path;
-    }
-
-    cli_catch_stop_signals(on_signal);
-
-    engine_options eo = {threads, &stop_requested, 0, SIZE_MAX, e->size > 1, 0};
-#ifdef MSK_HAVE_MPI
-    if (e->size > 1)
-        mpi_engine_range(e, engine_block_count(&sc), &eo.block_begin, &eo.block_end);
-#endif
-    engine_result res;
-    st = engine_run_blocks(&sc, &eo, &res, &diags);
-    int have_result = st == MSK_OK;
-#ifdef MSK_HAVE_MPI
-    if (e->size > 1) {
-        st = mpi_engine_gather(e, &res, st);
-        if (e->rank != 0) {
-            diag_print(&diags, stderr);
-            diag_list_fini(&diags);
-            if (have_result)
-                engine_result_fini(&res);
-            scenario_fini(&sc);
-            return msk_status_exit_code(st);
-        }
-    }
-#endif
-    if (st == MSK_OK && stop_requested)
-        st = MSK_EINTERRUPTED;
-    if (st == MSK_OK) {
-        char *cmd = cli_command_line(argc, argv);
-        st = results_write(&res, output, cmd ? cmd : "msksim run", &diags);
-        free(cmd);
-    }
-    diag_print(&diags, stderr);
-    diag_list_fini(&diags);
-    if (st != MSK_OK) {
-        fprintf(stderr, "msksim run: %s; nothing was written\n", msk_status_message(st));
-        if (have_result)
-            engine_result_fini(&res);
-        scenario_fini(&sc);
-        return msk_status_exit_code(st);
-    }
-    if (!quiet)
-        results_print_table(&res, stdout);
-    fflush(stdout); /* the table before the closing line on stderr, also in a pipe */
-    double py = 0;
-    for (size_t a = 0; a < sc.n_arms; a++) {
-        results_arm_summary s;
-        results_arm(&res, a, &s);
-        py += s.person_years;
-    }
-    fprintf(stderr, "msksim: wrote %s (%.0f person-years in %.2f s with %d thread%s", output, py,
-            res.seconds, threads, threads == 1 ? "" : "s");
-    if (e->size > 1)
-        fprintf(stderr, " x %d ranks", e->size);
-    fputs(")\n", stderr);
-    engine_result_fini(&res);
+    if (st != MSK_OK)
+        return e->rank == 0 ? cli_fail("run", file, st, NULL, NULL) : msk_status_exit_code(st);
+    int code = simulate_and_write(&sc, output, threads, quiet, argc, argv, e);
     scenario_fini(&sc);
-    return 0;
+    return code;
 }
 
 int cli_run(int argc, char **argv)

@@ -2,7 +2,6 @@
  * resumable after any interruption (sweeprun.h). */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "cli.h"
 #include "mpi_env.h"
+#include "signals.h"
 #include "sweep.h"
 #include "sweeprun.h"
 #include "sweepout.h"
@@ -49,22 +49,6 @@ static const char usage_line[] =
     "Usage: msksim sweep FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--shard I/M]\n"
     "Try 'msksim help sweep'.\n";
 
-/* Set by signals, read by the farm and by the engine between blocks. */
-static volatile sig_atomic_t stop_requested, drain_requested;
-
-static void on_stop(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-    drain_requested = 1;
-}
-
-static void on_drain(int sig)
-{
-    (void)sig;
-    drain_requested = 1;
-}
-
 static int parse_shard(const char *s, size_t *index, size_t *count)
 {
     char *end;
@@ -81,38 +65,28 @@ static int parse_shard(const char *s, size_t *index, size_t *count)
     return 1;
 }
 
-int cli_sweep(int argc, char **argv)
+/* --help (on rank 0 only), with how this msksim was built. */
+static void print_help(const mpi_env *e)
 {
-    /* Before anything else: a scheduler's signal may come at any time. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = on_drain;
-    sigaction(SIGUSR1, &sa, NULL);
+    if (e->rank != 0)
+        return;
+    fputs(cli_sweep_help, stdout);
+#ifdef MSK_HAVE_MPI
+    puts("\nThis msksim was built with MPI.");
+#else
+    puts("\nThis msksim was built without MPI: it runs sweeps in one process (or as a job array).");
+#endif
+}
 
-    mpi_env e;
-    msk_status st = mpi_env_init(&e, &argc, &argv);
-    if (st != MSK_OK)
-        return msk_status_exit_code(st);
-
+/* Fills *opt; --set values go into sets (argc + 1 entries). Returns -1 to go on, or the
+ * exit status (help, --format, bad usage). */
+static int parse_args(int argc, char **argv, const mpi_env *e, sweeprun_options *opt, const char **sets)
+{
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
         {"set", required_argument, NULL, 's'},    {"shard", required_argument, NULL, 'S'},
         {"quiet", no_argument, NULL, 'q'},        {"format", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-    sweeprun_options opt = {0};
-    opt.threads = omp_get_max_threads();
-    opt.stop = &stop_requested;
-    opt.drain = &drain_requested;
-    opt.write_result = sweepout_assemble;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    if (!sets) {
-        mpi_env_finalize(&e);
-        return msk_status_exit_code(MSK_ENOMEM);
-    }
     int rc = -1;
     optind = 1;
     opterr = 0;
@@ -120,39 +94,31 @@ int cli_sweep(int argc, char **argv)
     while (rc < 0 && (c = getopt_long(argc, argv, "o:t:s:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            opt.out_path = optarg;
+            opt->out_path = optarg;
             break;
-        case 't': {
-            if (cli_parse_threads(optarg, &opt.threads) != 0)
+        case 't':
+            if (cli_parse_threads(optarg, &opt->threads) != 0)
                 rc = cli_usage_error("sweep", usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", optarg);
             break;
-        }
         case 's':
-            sets[opt.n_sets++] = optarg;
+            sets[opt->n_sets++] = optarg;
             break;
         case 'S':
-            if (!parse_shard(optarg, &opt.shard_index, &opt.shard_count))
+            if (!parse_shard(optarg, &opt->shard_index, &opt->shard_count))
                 rc = cli_usage_error("sweep", usage_line,
                                      "--shard needs I/M with 0 <= I < M (e.g. 3/16, from $SLURM_ARRAY_TASK_ID), not '%s'",
                                      optarg);
             break;
         case 'q':
-            opt.quiet = 1;
+            opt->quiet = 1;
             break;
         case 'F':
-            if (e.rank == 0)
+            if (e->rank == 0)
                 sweep_write_reference(stdout);
             rc = 0;
             break;
         case 'h':
-            if (e.rank == 0) {
-                fputs(cli_sweep_help, stdout);
-#ifdef MSK_HAVE_MPI
-                puts("\nThis msksim was built with MPI.");
-#else
-                puts("\nThis msksim was built without MPI: it runs sweeps in one process (or as a job array).");
-#endif
-            }
+            print_help(e);
             rc = 0;
             break;
         default:
@@ -161,30 +127,55 @@ int cli_sweep(int argc, char **argv)
     }
     if (rc < 0 && optind != argc - 1)
         rc = cli_usage_error("sweep", usage_line, "%s", optind >= argc ? "missing sweep FILE" : "more than one FILE given");
-    if (rc < 0 && opt.shard_count && e.size > 1)
+    if (rc < 0 && opt->shard_count && e->size > 1)
         rc = cli_usage_error("sweep", usage_line,
                              "--shard is for job arrays of serial runs; under mpirun the ranks share the work already");
-    if (rc >= 0) {
-        free(sets);
-        mpi_env_finalize(&e);
-        return rc;
-    }
-    opt.sweep_path = argv[optind];
+    if (rc < 0)
+        rc = cli_check_output_name("sweep", usage_line, "-o", opt->out_path);
+    if (rc < 0)
+        rc = cli_check_threads("sweep", usage_line, opt->threads);
+    if (rc < 0)
+        opt->sweep_path = argv[optind];
+    return rc;
+}
+
+/* Parse, check that the file is a sweep file, run. Every rank returns rank 0's status. */
+static int sweep_command(int argc, char **argv, const mpi_env *e, const char **sets)
+{
+    sweeprun_options opt = {0};
+    opt.threads = omp_get_max_threads();
+    /* Raised by SIGINT and SIGTERM (stop) and SIGUSR1 (drain), caught from the start
+     * (main.c): a scheduler's signal may come at any time. */
+    opt.stop = msk_signals_stop_flag();
+    opt.drain = msk_signals_drain_flag();
+    opt.write_result = sweepout_assemble;
     opt.sets = sets;
+    int rc = parse_args(argc, argv, e, &opt, sets);
+    if (rc >= 0)
+        return rc;
     if (sweep_file_detect(opt.sweep_path) == 0) {
-        if (e.rank == 0)
+        if (e->rank == 0)
             fprintf(stderr,
                     "msksim sweep: %s: not a sweep file (it has no top-level `sweep:` key); a scenario runs "
                     "with `msksim run`, a sweep file names one as its `base:` (docs/sweep-format.md)\n",
                     opt.sweep_path);
-        free(sets);
-        mpi_env_finalize(&e);
         return msk_status_exit_code(MSK_EDATA);
     }
     char *cmd = cli_command_line(argc, argv);
     opt.command_line = cmd ? cmd : "msksim sweep";
-    rc = sweeprun(&opt, &e);
+    rc = sweeprun(&opt, e);
     free(cmd);
+    return rc;
+}
+
+int cli_sweep(int argc, char **argv)
+{
+    mpi_env e;
+    msk_status st = mpi_env_init(&e, &argc, &argv);
+    if (st != MSK_OK)
+        return msk_status_exit_code(st);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    int rc = sets ? sweep_command(argc, argv, &e, sets) : msk_status_exit_code(MSK_ENOMEM);
     free(sets);
     mpi_env_finalize(&e);
     return rc;

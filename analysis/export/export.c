@@ -1,0 +1,391 @@
+/* export.c — the summaries of a result file as CSV or TSV tables (see export.h). */
+#include "export.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outdir.h"
+#include "resultdata.h"
+#include "resultfile.h"
+
+const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
+                                          NULL};
+
+typedef struct {
+    resultfile *rf;
+    const resultdata *d;
+    const char *dir, *ext;
+    char sep;
+    diag_list *diags;
+    msk_status st;
+} exporter;
+
+static void cell_text(const exporter *x, FILE *f, const char *s)
+{
+    if (x->sep == '\t') {
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+            fputc(*p < 0x20 ? ' ' : *p, f);
+        return;
+    }
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void cell_num(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.15g", v);
+    else
+        fputs("NA", f);
+}
+
+/* A column of a table: a variable's name, and its values (rows x width). */
+typedef struct {
+    char *name;
+    size_t width; /* 1, or the number of quantiles */
+    double *v;
+} column;
+
+static void free_columns(column *c, size_t n)
+{
+    for (size_t i = 0; c && i < n; i++) {
+        free(c[i].name);
+        free(c[i].v);
+    }
+    free(c);
+}
+
+/* The numeric datasets of `group` shaped (rows) or, with inner > 0, (rows, inner)
+ * where allowed; names as in `only` when given (same columns for every arm). */
+static column *read_columns(exporter *x, const char *group, size_t rows, size_t inner, size_t *n_out,
+                            const column *only, size_t n_only)
+{
+    *n_out = 0;
+    if (x->st != MSK_OK)
+        return NULL;
+    char **names = NULL;
+    size_t n = 0;
+    if (!only && (x->st = resultfile_list_datasets(x->rf, group, &names, &n)) != MSK_OK)
+        return NULL;
+    size_t cap = only ? n_only : n;
+    column *cols = calloc(cap ? cap : 1, sizeof *cols);
+    if (!cols) {
+        resultfile_free_names(names, n);
+        x->st = MSK_ENOMEM;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < cap && x->st == MSK_OK; i++) {
+        const char *name = only ? only[i].name : names[i];
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", group, name);
+        int nd;
+        size_t dims[RESULTFILE_MAX_RANK];
+        if (!only && !resultfile_is_numeric(x->rf, path))
+            continue;
+        if (!only && resultfile_shape(x->rf, path, &nd, dims) != MSK_OK) {
+            x->st = MSK_EDATA;
+            break;
+        }
+        size_t width;
+        if (only)
+            width = only[i].width;
+        else if (nd == 1 && dims[0] == rows)
+            width = 1;
+        else if (inner && nd == 2 && dims[0] == rows && dims[1] == inner)
+            width = inner;
+        else
+            continue; /* another dimension: not part of this table */
+        column *c = &cols[k];
+        c->name = strdup(name);
+        c->width = width;
+        c->v = malloc((rows * width > 0 ? rows * width : 1) * sizeof *c->v);
+        if (!c->name || !c->v) {
+            free(c->name);
+            free(c->v);
+            x->st = MSK_ENOMEM;
+            break;
+        }
+        size_t shape[2] = {rows, width};
+        x->st = resultfile_doubles(x->rf, path, width == 1 ? 1 : 2, shape, c->v);
+        k++;
+    }
+    resultfile_free_names(names, n);
+    if (x->st != MSK_OK) {
+        free_columns(cols, k);
+        return NULL;
+    }
+    *n_out = k;
+    return cols;
+}
+
+static FILE *open_table(exporter *x, const char *table)
+{
+    if (x->st != MSK_OK)
+        return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s", x->dir, table, x->ext);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_add(x->diags, DIAG_ERROR, path, 0, 0, "", "cannot write the table");
+        x->st = MSK_EIO;
+    }
+    return f;
+}
+
+static void close_table(exporter *x, FILE *f, const char *table)
+{
+    if (!f)
+        return;
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) {
+        diag_add(x->diags, DIAG_ERROR, x->dir, 0, 0, "", "cannot write %s.%s", table, x->ext);
+        x->st = MSK_EIO;
+    }
+}
+
+static void header(exporter *x, FILE *f, const char *first, const char *second, const column *cols, size_t n,
+                   const double *quantiles)
+{
+    cell_text(x, f, first);
+    if (second) {
+        fputc(x->sep, f);
+        cell_text(x, f, second);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < cols[i].width; j++) {
+            fputc(x->sep, f);
+            if (cols[i].width == 1) {
+                cell_text(x, f, cols[i].name);
+            } else {
+                char name[600];
+                snprintf(name, sizeof name, "%s_q%02.0f", cols[i].name, 100 * quantiles[j]);
+                cell_text(x, f, name);
+            }
+        }
+    fputc('\n', f);
+}
+
+/* One row per arm (or compared arm): summary and comparison. */
+static void per_arm_table(exporter *x, const char *table, const char *group, char *const *labels, size_t rows)
+{
+    size_t n;
+    column *cols = read_columns(x, group, rows, 0, &n, NULL, 0);
+    FILE *f = open_table(x, table);
+    if (f) {
+        header(x, f, "arm", NULL, cols, n, NULL);
+        for (size_t r = 0; r < rows; r++) {
+            cell_text(x, f, labels[r]);
+            for (size_t i = 0; i < n; i++) {
+                fputc(x->sep, f);
+                cell_num(f, cols[i].v[r]);
+            }
+            fputc('\n', f);
+        }
+    }
+    close_table(x, f, table);
+    free_columns(cols, n);
+}
+
+static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
+{
+    const resultdata *d = x->d;
+    size_t nt = d->n_time, n = 0;
+    FILE *f = NULL;
+    column *first = NULL;
+    for (size_t a = 0; a < d->n_arms && x->st == MSK_OK; a++) {
+        char group[600];
+        snprintf(group, sizeof group, "/arms/%s", d->arms[a].name);
+        size_t m;
+        column *cols = read_columns(x, group, nt, nq, &m, first, n);
+        if (!cols)
+            break;
+        if (!first) {
+            f = open_table(x, "timeseries");
+            if (f)
+                header(x, f, "arm", "week", cols, m, quantiles);
+        }
+        for (size_t k = 0; f && k < nt; k++) {
+            cell_text(x, f, d->arms[a].name);
+            fputc(x->sep, f);
+            cell_num(f, d->time[k]);
+            for (size_t i = 0; i < m; i++)
+                for (size_t j = 0; j < cols[i].width; j++) {
+                    fputc(x->sep, f);
+                    cell_num(f, cols[i].v[k * cols[i].width + j]);
+                }
+            fputc('\n', f);
+        }
+        if (!first) {
+            first = cols;
+            n = m;
+        } else {
+            free_columns(cols, m);
+        }
+    }
+    close_table(x, f, "timeseries");
+    free_columns(first, n);
+}
+
+static void comparison_tables(exporter *x, char *const *names, size_t nc)
+{
+    const resultdata *d = x->d;
+    per_arm_table(x, "comparison", "/comparison", names, nc);
+    size_t n;
+    /* The (compared_arm, time) variables: read whole, then written row by row. */
+    char **all = NULL;
+    size_t n_all = 0;
+    if (x->st == MSK_OK && (x->st = resultfile_list_datasets(x->rf, "/comparison", &all, &n_all)) != MSK_OK)
+        return;
+    column *cols = calloc(n_all ? n_all : 1, sizeof *cols);
+    n = 0;
+    for (size_t i = 0; cols && i < n_all && x->st == MSK_OK; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "/comparison/%s", all[i]);
+        int nd;
+        size_t dims[RESULTFILE_MAX_RANK];
+        if (!resultfile_is_numeric(x->rf, path))
+            continue;
+        if ((x->st = resultfile_shape(x->rf, path, &nd, dims)) != MSK_OK)
+            break;
+        if (nd != 2 || dims[0] != nc || dims[1] != d->n_time)
+            continue;
+        cols[n].name = strdup(all[i]);
+        cols[n].width = 1;
+        cols[n].v = malloc((nc * d->n_time > 0 ? nc * d->n_time : 1) * sizeof(double));
+        if (!cols[n].name || !cols[n].v) {
+            x->st = MSK_ENOMEM;
+            n++;
+            break;
+        }
+        x->st = resultfile_doubles(x->rf, path, 2, dims, cols[n].v);
+        n++;
+    }
+    if (!cols)
+        x->st = MSK_ENOMEM;
+    resultfile_free_names(all, n_all);
+    FILE *f = open_table(x, "comparison_timeseries");
+    if (f) {
+        header(x, f, "arm", "week", cols, n, NULL);
+        for (size_t r = 0; r < nc; r++)
+            for (size_t k = 0; k < d->n_time; k++) {
+                cell_text(x, f, names[r]);
+                fputc(x->sep, f);
+                cell_num(f, d->time[k]);
+                for (size_t i = 0; i < n; i++) {
+                    fputc(x->sep, f);
+                    cell_num(f, cols[i].v[r * d->n_time + k]);
+                }
+                fputc('\n', f);
+            }
+    }
+    close_table(x, f, "comparison_timeseries");
+    free_columns(cols, n);
+}
+
+static msk_status export_all(resultfile *rf, const resultdata *d, const char *dir, const char *ext,
+                             diag_list *diags)
+{
+    exporter x = {rf, d, dir, ext, strcmp(ext, "tsv") == 0 ? '\t' : ',', diags, MSK_OK};
+    char **arm_names = malloc(d->n_arms * sizeof *arm_names);
+    if (!arm_names)
+        return MSK_ENOMEM;
+    for (size_t a = 0; a < d->n_arms; a++)
+        arm_names[a] = d->arms[a].name;
+    per_arm_table(&x, "summary", "/summary", arm_names, d->n_arms);
+    free(arm_names);
+
+    size_t nq = 0;
+    double *quantiles = NULL;
+    if (x.st == MSK_OK && resultfile_exists(rf, "/quantile")) {
+        int nd;
+        size_t dims[RESULTFILE_MAX_RANK];
+        if ((x.st = resultfile_shape(rf, "/quantile", &nd, dims)) == MSK_OK && nd == 1 && dims[0] <= 100) {
+            nq = dims[0];
+            quantiles = malloc((nq ? nq : 1) * sizeof *quantiles);
+            if (!quantiles)
+                x.st = MSK_ENOMEM;
+            else
+                x.st = resultfile_doubles(rf, "/quantile", 1, &nq, quantiles);
+        }
+    }
+    timeseries_table(&x, quantiles, nq);
+    free(quantiles);
+
+    if (d->n_arms > 1 && x.st == MSK_OK) {
+        size_t nc = d->n_arms - 1;
+        char **names = calloc(nc, sizeof *names);
+        if (!names)
+            return MSK_ENOMEM;
+        if ((x.st = resultfile_strings(rf, "/comparison/compared_arm", nc, names)) == MSK_OK) {
+            for (size_t i = 0; i < nc && x.st == MSK_OK; i++)
+                if (!resultfile_name_ok(names[i])) {
+                    diag_add(diags, DIAG_ERROR, rf->path, 0, 0, "/comparison/compared_arm",
+                             "holds a name that is not a valid arm name");
+                    x.st = MSK_EDATA;
+                }
+            if (x.st == MSK_OK)
+                comparison_tables(&x, names, nc);
+        }
+        for (size_t i = 0; i < nc; i++)
+            free(names[i]);
+        free(names);
+    }
+    return x.st;
+}
+
+/* The result file, opened and summarised, or the reason it cannot be. */
+static msk_status load(const char *result, resultfile *rf, resultdata *d, diag_list *diags)
+{
+    memset(rf, 0, sizeof *rf);
+    msk_status st = resultdata_probe(result, diags);
+    if (st == MSK_OK)
+        st = resultfile_open(rf, result, diags);
+    if (st == MSK_OK && (st = resultdata_load(d, rf)) != MSK_OK)
+        resultfile_close(rf);
+    return st;
+}
+
+msk_status export_tables(const char *result, const char *dir, const char *ext,
+                         volatile sig_atomic_t *stop, size_t *n_arms, diag_list *diags)
+{
+    resultfile rf;
+    resultdata d;
+    msk_status st = load(result, &rf, &d, diags);
+    if (st != MSK_OK)
+        return st;
+    if (n_arms)
+        *n_arms = d.n_arms;
+    outdir o;
+    if ((st = outdir_begin(&o, dir, diags)) == MSK_OK) {
+        st = export_all(&rf, &d, o.tmp, ext, diags);
+        if (st == MSK_OK && stop && *stop)
+            st = MSK_EINTERRUPTED;
+        if (st == MSK_OK) {
+            char stale[4][64];
+            const char *list[5];
+            for (int i = 0; i < 4; i++) {
+                snprintf(stale[i], sizeof stale[i], "%s.%s", export_table_names[i], ext);
+                list[i] = stale[i];
+            }
+            list[4] = NULL;
+            st = outdir_commit(&o, list, diags);
+        } else {
+            outdir_abort(&o);
+        }
+    }
+    resultfile_close(&rf);
+    resultdata_fini(&d);
+    return st;
+}
