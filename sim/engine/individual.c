@@ -20,39 +20,16 @@
 #define DAYS_PER_YEAR 365.25
 #define DAYS_PER_WEEK 7.0
 
-const obs_var_info obs_var_table[OV_COUNT] = {
-#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
-    [OV_##id] = {name, units, long_name, hlo, hhi},
-#include "observables.def"
-};
-
 /* What the loader accepts fits a person. */
 _Static_assert((int)INDIVIDUAL_MAX_EXPOSURES >= (int)SCENARIO_MAX_EXPOSURES &&
                    (int)INDIVIDUAL_MAX_INTERVENTIONS >= (int)SCENARIO_MAX_INTERVENTIONS,
                "the loader's limits fit a person");
 
-const char *const obs_prevalence_names[PREV_COUNT] = {
-    "sarcopenia", "severe_sarcopenia", "osteopenia", "osteoporosis", "immobilized"};
-const char *const obs_prevalence_long_names[PREV_COUNT] = {
-    "share with sarcopenia (EWGSOP2: low grip and low appendicular lean mass)",
-    "share with severe sarcopenia (EWGSOP2: sarcopenia and slow gait)",
-    "share with osteopenia (femoral-neck T-score between -2.5 and -1)",
-    "share with osteoporosis (femoral-neck T-score at or below -2.5)",
-    "share immobilized (cast, bed rest or hospital)"};
-const char *const obs_count_names[EVC_COUNT] = {
-    "falls", "fractures", "hip_fractures", "wrist_fractures", "vertebral_fractures",
-    "other_fractures", "immobilizations", "admissions", "adverse_events_minor",
-    "adverse_events_serious", "deaths", "interventions_withheld"};
-const char *const obs_count_long_names[EVC_COUNT] = {
-    "falls", "fractures (all sites)", "hip fractures", "wrist fractures",
-    "clinical vertebral fractures", "other fractures", "immobilization episodes",
-    "hospital admissions (acute illness, fracture or serious adverse event)",
-    "minor adverse events of training", "serious adverse events of training", "deaths",
-    "interventions withheld for contraindication"};
-const char *const log_kind_names =
-    "fall fracture admission discharge immobilization_start immobilization_end "
-    "adverse_event_minor adverse_event_serious intervention_start intervention_end "
-    "intervention_withheld phase_change menopause death";
+/* "fall fracture ...": each name after a space, and the first space skipped. */
+const char *const log_kind_names = &(""
+#define EVENT_LOG_KIND(id, name) " " name
+#include "observables.def"
+)[1];
 
 /* Scheduled event kinds, in the order simultaneous events run: observe first (it sees
  * the state reached by then), ends before starts (back-to-back windows don't overlap),

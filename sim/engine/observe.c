@@ -1,4 +1,4 @@
-/* observe.c — exact integer accumulators (see observe.h). */
+/* observe.c — the observation tables and exact integer accumulators (see observe.h). */
 #include "observe.h"
 
 #include "status.h"
@@ -9,7 +9,35 @@
 
 #include <gsl/gsl_cdf.h>
 
-const obs_var obs_key_var[KEY_COUNT] = {OV_LEG_LEAN, OV_KNEE, OV_GRIP, OV_GAIT, OV_BMD};
+/* ---- The tables of models/observables.def ----------------------------------------- */
+
+const obs_var_info obs_var_table[OV_COUNT] = {
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
+    [OV_##id] = {name, units, long_name, hlo, hhi},
+#include "observables.def"
+};
+const obs_var obs_key_var[KEY_COUNT] = {
+#define KEY_OUTCOME(id) [KEY_##id] = OV_##id,
+#include "observables.def"
+};
+const char *const obs_prevalence_names[PREV_COUNT] = {
+#define PREVALENCE(id, name, long_name, label) [PREV_##id] = name,
+#include "observables.def"
+};
+const char *const obs_prevalence_long_names[PREV_COUNT] = {
+#define PREVALENCE(id, name, long_name, label) [PREV_##id] = long_name,
+#include "observables.def"
+};
+const char *const obs_count_names[EVC_COUNT] = {
+#define EVENT_COUNT(id, name, long_name, label) [EVC_##id] = name,
+#include "observables.def"
+};
+const char *const obs_count_long_names[EVC_COUNT] = {
+#define EVENT_COUNT(id, name, long_name, label) [EVC_##id] = long_name,
+#include "observables.def"
+};
+
+/* ---- Accumulators ------------------------------------------------------------------- */
 
 static const double fixed_scale = (double)(1 << OBS_FRAC_BITS);
 
