@@ -11,9 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hdf5.h>
-
 #include "progress.h"
+#include "resultfile.h"
 #ifdef MSK_HAVE_MPI
 #include "mpi_farm.h"
 #endif
@@ -161,35 +160,23 @@ static void run_worker(const mpi_env *e, const sweep *sw, int threads, volatile 
 
 /* ---- The result file already there ------------------------------------------------ */
 
-/* The sweep_key attribute of an existing result file, or "" (none, unreadable). */
-static void existing_key(const char *path, char *key, size_t size)
+/* Does OUT already hold the result of this sweep (its sweep_key attribute is want)? A
+ * file that is missing, unreadable or not a sweep result does not, quietly: it is
+ * simply made again. */
+static int up_to_date(const char *out, const char *want)
 {
-    key[0] = '\0';
-    if (access(path, R_OK) != 0)
-        return;
-    H5E_auto2_t func;
-    void *data;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f >= 0) {
-        if (H5Aexists(f, "sweep_key") > 0) {
-            hid_t a = H5Aopen(f, "sweep_key", H5P_DEFAULT);
-            hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-            size_t n = t >= 0 ? H5Tget_size(t) : 0;
-            if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && n < size &&
-                H5Aread(a, t, key) >= 0)
-                key[n] = '\0';
-            else
-                key[0] = '\0';
-            if (t >= 0)
-                H5Tclose(t);
-            if (a >= 0)
-                H5Aclose(a);
-        }
-        H5Fclose(f);
-    }
-    H5Eset_auto2(H5E_DEFAULT, func, data);
+    if (access(out, R_OK) != 0)
+        return 0;
+    diag_list quiet;
+    diag_list_init(&quiet);
+    resultfile rf;
+    char *key = NULL;
+    int same = resultfile_open_sweep(&rf, out, &quiet) == MSK_OK && resultfile_has_attr(&rf, "/", "sweep_key") &&
+               resultfile_attr_text(&rf, "/", "sweep_key", &key) == MSK_OK && strcmp(key, want) == 0;
+    free(key);
+    resultfile_close(&rf);
+    diag_list_fini(&quiet);
+    return same;
 }
 
 /* ---- The command ------------------------------------------------------------------ */
@@ -216,14 +203,11 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
         *why = st;
         return PLAN_FAIL;
     }
-    char want[32], have[64];
+    char want[32];
     snprintf(want, sizeof want, "%016" PRIx64, sw->key);
-    if (n_names == 0 && opt->shard_count == 0) {
-        existing_key(out, have, sizeof have);
-        if (strcmp(have, want) == 0) {
-            journal_free_names(names, n_names);
-            return PLAN_UP_TO_DATE;
-        }
+    if (n_names == 0 && opt->shard_count == 0 && up_to_date(out, want)) {
+        journal_free_names(names, n_names);
+        return PLAN_UP_TO_DATE;
     }
     for (size_t i = 0; i < n_names && st == MSK_OK; i++)
         st = journal_read(names[i], sw->key, state, d);
