@@ -249,119 +249,154 @@ static void order_by(const double *key, size_t k, size_t *order)
         }
 }
 
-static void tornado(writer *w, const sweepdata *d)
+/* The tornado chart's numbers: per outcome the parameters in the order of order_by on
+ * the key index (Sobol' total or Morris mu*), shared by the table and the script. */
+typedef struct {
+    int sobol;         /* Sobol' indices, else Morris */
+    const char *name;  /* file name without extension */
+    const char *title;
+    size_t *order;     /* [k], of the outcome being written */
+    gp_range *xr;      /* [no]: the range of each outcome's panel */
+} tornado_chart;
+
+static void tornado_order(const tornado_chart *t, const sweepdata *d, size_t o)
 {
-    const int sobol = d->st != NULL;
-    if (!sobol && !d->mu_star)
-        return;
-    const char *name = "sweep-indices";
-    const char *title = sobol ? "What drives each outcome: Sobol' indices (bars: total; dark: first order; 95% bootstrap intervals)"
-                              : "What drives each outcome: Morris screening (bars: mu*, 95% bootstrap interval; dots: sigma)";
-    size_t *order = malloc((d->k ? d->k : 1) * sizeof *order);
-    FILE *tsv = open_file(w, name, "tsv");
-    if (!order || !tsv) {
-        free(order);
-        if (tsv)
-            fclose(tsv);
-        if (!order)
-            w->st = MSK_ENOMEM;
-        return;
+    order_by(t->sobol ? &d->st[o * d->k] : &d->mu_star[o * d->k], d->k, t->order);
+}
+
+/* One row's values (at = o * k + j): total, its limits, first order and its limits
+ * (Sobol'), or mu*, its limits and sigma (Morris). Returns how many. */
+static int tornado_values(const tornado_chart *t, const sweepdata *d, size_t at, double v[6])
+{
+    if (t->sobol) {
+        const double x[6] = {d->st[at], d->st_lo[at], d->st_hi[at], d->s1[at], d->s1_lo[at], d->s1_hi[at]};
+        memcpy(v, x, sizeof x);
+        return 6;
     }
+    const double x[4] = {d->mu_star[at], d->mu_lo[at], d->mu_hi[at], d->sigma[at]};
+    memcpy(v, x, sizeof x);
+    return 4;
+}
+
+/* NAME.tsv: one block per outcome, largest index last; fills t->xr. */
+static void tornado_table(writer *w, const sweepdata *d, tornado_chart *t)
+{
+    FILE *tsv = open_file(w, t->name, "tsv");
+    if (!tsv)
+        return;
     fputs("# ", tsv);
-    gp_cell(tsv, title);
+    gp_cell(tsv, t->title);
     fputs("\n# from ", tsv);
     gp_cell(tsv, w->path);
-    fputs(sobol ? "\n# one block per outcome (in file order); rows sorted by the total index, largest last (top);\n"
-                  "# columns: parameter, row, total, total_low, total_high, first, first_low, first_high\n"
-                : "\n# one block per outcome (in file order); rows sorted by mu*, largest last (top);\n"
-                  "# columns: parameter, row, mu_star, mu_star_low, mu_star_high, sigma\n",
+    fputs(t->sobol ? "\n# one block per outcome (in file order); rows sorted by the total index, largest last (top);\n"
+                     "# columns: parameter, row, total, total_low, total_high, first, first_low, first_high\n"
+                   : "\n# one block per outcome (in file order); rows sorted by mu*, largest last (top);\n"
+                     "# columns: parameter, row, mu_star, mu_star_low, mu_star_high, sigma\n",
           tsv);
-    gp_range *xr = malloc(d->no * sizeof *xr);
-    if (!xr) {
-        w->st = MSK_ENOMEM;
-        fclose(tsv);
-        free(order);
-        return;
-    }
     for (size_t o = 0; o < d->no; o++) {
-        const size_t base = o * d->k;
-        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
-        gp_range_init(&xr[o]);
+        tornado_order(t, d, o);
+        gp_range_init(&t->xr[o]);
         if (o)
             fputs("\n\n", tsv);
         fputs("# outcome ", tsv);
         gp_cell(tsv, d->outcome[o]);
         fputc('\n', tsv);
         for (size_t r = d->k; r-- > 0;) {
-            size_t j = order[r];
+            size_t j = t->order[r];
             gp_cell(tsv, d->param[j]);
             fprintf(tsv, "\t%zu", d->k - 1 - r);
-            const double v[] = {sobol ? d->st[base + j] : d->mu_star[base + j], sobol ? d->st_lo[base + j] : d->mu_lo[base + j],
-                                sobol ? d->st_hi[base + j] : d->mu_hi[base + j], sobol ? d->s1[base + j] : d->sigma[base + j],
-                                sobol ? d->s1_lo[base + j] : NAN, sobol ? d->s1_hi[base + j] : NAN};
-            for (int c = 0; c < (sobol ? 6 : 4); c++) {
+            double v[6];
+            int n = tornado_values(t, d, o * d->k + j, v);
+            for (int c = 0; c < n; c++) {
                 fputc('\t', tsv);
                 gp_num(tsv, v[c]);
-                gp_range_add(&xr[o], v[c]);
+                gp_range_add(&t->xr[o], v[c]);
             }
             fputc('\n', tsv);
         }
     }
-    close_file(w, tsv, name, "tsv");
+    close_file(w, tsv, t->name, "tsv");
+}
 
-    FILE *gp = open_file(w, name, "gp");
-    if (!gp) {
-        free(xr);
-        free(order);
-        return;
+/* The panel of outcome o: parameters as y tics, bars, intervals. */
+static void tornado_panel(FILE *gp, const sweepdata *d, const tornado_chart *t, size_t o)
+{
+    tornado_order(t, d, o);
+    fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
+    gp_label(gp, d->outcome[o], t->sobol ? "" : d->unit[o]);
+    fputs("\nset ytics (", gp);
+    for (size_t r = 0; r < d->k; r++) {
+        gp_string(gp, d->param[t->order[d->k - 1 - r]]);
+        fprintf(gp, " %zu%s", r, r + 1 < d->k ? ", " : ")\n");
     }
-    gp_preamble(gp, name, title, w->path);
+    fprintf(gp, "set yrange [-0.6:%.1f]\n", (double)d->k - 0.4);
+    gp_range *xr = &t->xr[o];
+    if (t->sobol) {
+        /* Small samples give bootstrap intervals far outside [0, 1]: clip the view. */
+        gp_range_add(xr, 0);
+        gp_range_add(xr, 1);
+        gp_range_final(xr, 0.05, 1);
+        fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
+                fmax(xr->lo, -0.5), fmin(xr->hi, 1.5));
+        fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
+                    "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
+                    "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
+                t->name, o, o, o);
+    } else {
+        gp_range_add(xr, 0);
+        gp_range_final(xr, 0.05, 1);
+        fprintf(gp, "set xrange [%.6g:%.6g]\nset xlabel ", xr->lo, xr->hi);
+        gp_label(gp, "effect of the whole parameter range", d->unit[o]);
+        fprintf(gp, "\nplot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'mu*', \\\n"
+                    "     '' index %zu using 3:2:4:5 with xerrorbars pt -1 lc rgb \"#000000\" notitle, \\\n"
+                    "     '' index %zu using 6:2 with points pt 13 ps 1.5 lc rgb \"#ee6677\" title 'sigma'\n",
+                t->name, o, o, o);
+    }
+}
+
+/* NAME.gp: a multiplot of one panel per outcome. */
+static void tornado_script(writer *w, const sweepdata *d, const tornado_chart *t)
+{
+    FILE *gp = open_file(w, t->name, "gp");
+    if (!gp)
+        return;
+    gp_preamble(gp, t->name, t->title, w->path);
     size_t rows, cols;
     layout(d->no, &rows, &cols);
     fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
-    gp_string(gp, title);
+    gp_string(gp, t->title);
     fputs(" font \",20\"\n"
           "set style fill solid 1.0 noborder\n"
           "set grid xtics noytics\n"
           "set key bottom right font \",14\"\n",
           gp);
-    for (size_t o = 0; o < d->no; o++) {
-        const size_t base = o * d->k;
-        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
-        fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
-        gp_label(gp, d->outcome[o], sobol ? "" : d->unit[o]);
-        fputs("\nset ytics (", gp);
-        for (size_t r = 0; r < d->k; r++) {
-            gp_string(gp, d->param[order[d->k - 1 - r]]);
-            fprintf(gp, " %zu%s", r, r + 1 < d->k ? ", " : ")\n");
-        }
-        fprintf(gp, "set yrange [-0.6:%.1f]\n", (double)d->k - 0.4);
-        /* Small samples give bootstrap intervals far outside [0, 1]: clip the view. */
-        if (sobol) {
-            gp_range_add(&xr[o], 0);
-            gp_range_add(&xr[o], 1);
-            gp_range_final(&xr[o], 0.05, 1);
-            fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
-                    fmax(xr[o].lo, -0.5), fmin(xr[o].hi, 1.5));
-            fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
-                        "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
-                        "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
-                    name, o, o, o);
-        } else {
-            gp_range_add(&xr[o], 0);
-            gp_range_final(&xr[o], 0.05, 1);
-            fprintf(gp, "set xrange [%.6g:%.6g]\nset xlabel ", xr[o].lo, xr[o].hi);
-            gp_label(gp, "effect of the whole parameter range", d->unit[o]);
-            fprintf(gp, "\nplot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'mu*', \\\n"
-                        "     '' index %zu using 3:2:4:5 with xerrorbars pt -1 lc rgb \"#000000\" notitle, \\\n"
-                        "     '' index %zu using 6:2 with points pt 13 ps 1.5 lc rgb \"#ee6677\" title 'sigma'\n",
-                    name, o, o, o);
-        }
-    }
+    for (size_t o = 0; o < d->no; o++)
+        tornado_panel(gp, d, t, o);
     fputs("unset multiplot\n", gp);
-    close_file(w, gp, name, "gp");
-    free(xr);
-    free(order);
+    close_file(w, gp, t->name, "gp");
+}
+
+/* sweep-indices: what drives each outcome, for designs with indices. */
+static void tornado(writer *w, const sweepdata *d)
+{
+    const int sobol = d->st != NULL;
+    if (!sobol && !d->mu_star)
+        return;
+    tornado_chart t = {
+        .sobol = sobol,
+        .name = "sweep-indices",
+        .title = sobol ? "What drives each outcome: Sobol' indices (bars: total; dark: first order; 95% bootstrap intervals)"
+                       : "What drives each outcome: Morris screening (bars: mu*, 95% bootstrap interval; dots: sigma)",
+        .order = malloc((d->k ? d->k : 1) * sizeof *t.order),
+        .xr = malloc((d->no ? d->no : 1) * sizeof *t.xr),
+    };
+    if (!t.order || !t.xr)
+        w->st = MSK_ENOMEM;
+    tornado_table(w, d, &t);
+    if (w->st == MSK_OK)
+        tornado_script(w, d, &t);
+    free(t.xr);
+    free(t.order);
 }
 
 static void outcome_panels(writer *w, const sweepdata *d, size_t o)
