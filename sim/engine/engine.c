@@ -41,6 +41,8 @@ static void arm_order(const scenario *sc, size_t *order)
             order[k++] = a;
 }
 
+/* (replicate, individual, sequence) is unique per arm: the order of the sorted log
+ * depends on nothing else, neither the threads nor the order ranks' pieces arrive in. */
 static int log_before(const void *pa, const void *pb)
 {
     const log_entry *a = pa, *b = pb;
@@ -49,6 +51,12 @@ static int log_before(const void *pa, const void *pb)
     if (a->individual != b->individual)
         return a->individual < b->individual ? -1 : 1;
     return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+void engine_log_sort(event_log *log)
+{
+    if (log->count)
+        qsort(log->items, log->count, sizeof *log->items, log_before);
 }
 
 typedef struct {
@@ -325,8 +333,7 @@ msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, dou
     free(order);
     population_destroy(pop);
     for (size_t a = 0; a < n_arms; a++)
-        if (out->logs[a].count)
-            qsort(out->logs[a].items, out->logs[a].count, sizeof(log_entry), log_before);
+        engine_log_sort(&out->logs[a]);
 
     if (status == MSK_OK && bad_g != SIZE_MAX) {
         invariant_report(&bad, sc->source_path, sc->arms[bad.arm].name, diags);
