@@ -186,9 +186,7 @@ static double gait_now(life *L)
     double s = leg_strength_rel(L);
     if (s != L->gait_strength) {
         L->gait_strength = s;
-        /* Stronger legs speed walking up to where people would run instead. */
-        L->gait = msk_fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
-                           L->p->muscle_max_gait_speed);
+        L->gait = muscle_gait_speed(L->x->gait_ms, s, L->p);
     }
     return L->gait;
 }
