@@ -1,4 +1,5 @@
 /* individual.c — the event loop of one person in one arm (see individual.h). */
+#define MSK_INDIVIDUAL_LOOPS /* life.h: the state and steps shared with fixedstep.c */
 #include "individual.h"
 
 #include <math.h>
@@ -31,86 +32,6 @@ const char *const log_kind_names = &(""
 #include "observables.def"
 )[1];
 
-/* Scheduled event kinds, in the order simultaneous events run: observe first (it sees
- * the state reached by then), ends before starts (back-to-back windows don't overlap),
- * the end of follow-up last. */
-typedef enum {
-    EV_OBSERVE, EV_RECOVERY_END, EV_DISCHARGE, EV_IV_END,
-    EV_EXPOSURE_START, EV_IV_START, EV_TRAINING_WEEK, EV_MENOPAUSE, EV_REASSESS, EV_END
-} event_kind;
-
-/* Immobilization kinds (event-log detail and counters). */
-typedef enum { IMMOB_LEG_CAST, IMMOB_ARM_CAST, IMMOB_BED_REST, IMMOB_HOSPITAL, IMMOB_HIP_REHAB, IMMOB_KIND_COUNT } immob_kind;
-
-enum { LEG_INDEX, LEG_OTHER, ARMS, COMPARTMENTS };
-enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
-
-typedef struct {
-    const intervention_spec *spec;
-    int active, stopped, withheld;
-    int phase;            /* rehabilitation stage 0..2 */
-    int32_t week;         /* weeks started */
-    int32_t n_weeks;
-    double adherence;
-    double week_effect[COMPARTMENTS][3]; /* hypertrophy, neural, bone for this week */
-    /* The last session's dose and what follows from it: sessions rarely change, so
-     * their (pure) effect and adverse-event rates are computed once per change. */
-    int dose_known, dose_frail;
-    dose_session dose;
-    dose_effect effect;
-    double minor, serious, log1p_serious;
-    /* The chance of a serious event in a week for the last number of sessions
-     * attended (it is usually the same from week to week). */
-    unsigned serious_attended;
-    double serious_week;
-} iv_slot;
-
-typedef struct {
-    const sim_plan *plan;
-    const model_params *p;
-    const person *x;
-    rng_stream *rng;
-    event_log *log;
-    invariant_violation *bad; /* where a broken invariant is recorded */
-    size_t arm;
-
-    double t; /* days */
-    int alive;
-    muscle_state m[COMPARTMENTS];
-    muscle_memo muscle_memo; /* exponentials of the last advance (muscle.h) */
-    double contractile0[COMPARTMENTS];
-    bone_state bone;
-    bone_memo bone_memo;
-    activity_state act;
-    activity_memo activity_memo;
-
-    int immob[IMMOB_KIND_COUNT]; /* overlapping episodes of each kind */
-    double protein;              /* current intake, g/kg/day */
-    double hip_fracture_day;     /* NAN without one */
-
-    iv_slot iv[INDIVIDUAL_MAX_INTERVENTIONS];
-    size_t n_iv;
-
-    /* Piecewise-constant inputs and hazards, set by refresh(). */
-    muscle_inputs min[COMPARTMENTS];
-    bone_rates brates;
-    double activity;     /* relative to usual */
-    double rate[CLOCKS]; /* per day */
-    double clock[CLOCKS];
-    double refreshed_at; /* time of the last refresh() */
-    /* Memos of pure functions of the state, so that several readers at one time
-     * compute them once: gait speed for a leg strength; protein availability. */
-    double gait_strength, gait;
-    double avail_protein;
-    muscle_protein avail;
-    uint32_t draws[CLOCKS];
-
-    uint32_t count[EVC_COUNT];
-    uint32_t n_logged;
-    uint64_t events, steps; /* work done, for msksim bench */
-    double alive_days, immobilized_days;
-    evq q;
-} life;
 
 void event_log_init(event_log *log)
 {
@@ -214,7 +135,7 @@ static double new_clock(life *L, int clock, rng_purpose purpose)
 }
 
 /* Recompute every piecewise-constant input and hazard from the current state. */
-static void refresh(life *L)
+void life_refresh(life *L)
 {
     L->refreshed_at = L->t;
     const model_params *p = L->p;
@@ -332,7 +253,7 @@ static int state_ok(const life *L)
 
 /* Advance the physiology and the hazard clocks to time t1. Returns 0 when the new
  * state breaks an invariant. */
-static int advance(life *L, double t1)
+int life_advance(life *L, double t1)
 {
     double dt = t1 - L->t;
     if (dt <= 0)
@@ -733,7 +654,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
     L->clock[CLOCK_DEATH] = new_clock(L, CLOCK_DEATH, RNG_DEATH);
     msk_assert_context(rng->seed, (long long)x->id, (int)arm, 0.0);
-    refresh(L);
+    life_refresh(L);
 }
 
 /* After death, later observations carry the final counts and person-time. */
@@ -750,7 +671,7 @@ static void record_dead(const life *L, obs_record *rec, size_t from, size_t n_ob
 
 /* Fire stochastic clock `which` at the current time. Returns 1 when the person died
  * (the records from next_obs on are then filled), 0 otherwise. */
-static int fire(life *L, int which, obs_record *rec, size_t next_obs)
+int life_fire(life *L, int which, obs_record *rec, size_t next_obs)
 {
     L->clock[which] = 0;
     L->events++;
@@ -772,33 +693,16 @@ static int fire(life *L, int which, obs_record *rec, size_t next_obs)
     return 0;
 }
 
-/* Observations stay out of the event list: their times are a sorted array, walked with
- * the cursor next_obs, and EV_OBSERVE, the first kind, runs before any other event at
- * the same time, as the list would order it. A push and a pop saved per observation. */
-static int observation_first(const life *L, size_t next_obs)
-{
-    return next_obs < L->plan->n_obs && L->plan->obs_days[next_obs] <= evq_next_time(&L->q);
-}
-
-/* Time of the next scheduled event, observations included. */
-static double next_scheduled(const life *L, size_t next_obs)
-{
-    return observation_first(L, next_obs) ? L->plan->obs_days[next_obs] : evq_next_time(&L->q);
-}
-
 /* Remove the next scheduled event, observations included, into *e. */
-static void pop_scheduled(life *L, size_t next_obs, evq_event *e)
+void life_pop_scheduled(life *L, size_t next_obs, evq_event *e)
 {
-    if (observation_first(L, next_obs))
+    if (life_observation_first(L, next_obs))
         *e = (evq_event){L->plan->obs_days[next_obs], EV_OBSERVE, 0, (int32_t)next_obs};
     else
         evq_pop(&L->q, e);
 }
 
-/* What follows a scheduled event. */
-enum { AFTER_REFRESH, AFTER_NOTHING, AFTER_END, AFTER_BROKEN };
-
-static int run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
+int life_run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
 {
     L->events++;
     switch ((event_kind)e->kind) {
@@ -851,7 +755,7 @@ static msk_status run_events(life *L, obs_record *rec)
 {
     size_t next_obs = 0;
     for (;;) {
-        double t_sched = next_scheduled(L, next_obs);
+        double t_sched = life_next_scheduled(L, next_obs);
         int which = -1;
         double t_stoch = INFINITY;
         for (int k = 0; k < CLOCKS; k++) {
@@ -864,16 +768,16 @@ static msk_status run_events(life *L, obs_record *rec)
             }
         }
         if (which >= 0 && t_stoch < t_sched) {
-            if (!advance(L, t_stoch))
+            if (!life_advance(L, t_stoch))
                 return MSK_ESOFTWARE;
-            if (fire(L, which, rec, next_obs))
+            if (life_fire(L, which, rec, next_obs))
                 return MSK_OK;
         } else {
             evq_event e;
-            pop_scheduled(L, next_obs, &e);
-            if (!advance(L, e.time))
+            life_pop_scheduled(L, next_obs, &e);
+            if (!life_advance(L, e.time))
                 return MSK_ESOFTWARE;
-            int after = run_scheduled(L, &e, rec, &next_obs);
+            int after = life_run_scheduled(L, &e, rec, &next_obs);
             if (after == AFTER_BROKEN)
                 return MSK_ESOFTWARE;
             if (after == AFTER_END)
@@ -881,7 +785,7 @@ static msk_status run_events(life *L, obs_record *rec)
             if (after == AFTER_NOTHING)
                 continue;
         }
-        refresh(L);
+        life_refresh(L);
         if (L->bad->violated)
             return MSK_ESOFTWARE;
     }
@@ -895,27 +799,27 @@ static msk_status run_events(life *L, obs_record *rec)
  * 1 - exp(-rate h), driven by the same random numbers as the exact loop, so the two
  * differ by the discretisation alone. Scheduled events run at the first step boundary
  * at or after their time. */
-static msk_status run_fixed_step(life *L, obs_record *rec, double h)
+msk_status fixedstep_run(life *L, obs_record *rec, double h)
 {
     size_t next_obs = 0;
     for (;;) {
-        while (next_scheduled(L, next_obs) <= L->t) {
+        while (life_next_scheduled(L, next_obs) <= L->t) {
             evq_event e;
-            pop_scheduled(L, next_obs, &e);
-            int after = run_scheduled(L, &e, rec, &next_obs);
+            life_pop_scheduled(L, next_obs, &e);
+            int after = life_run_scheduled(L, &e, rec, &next_obs);
             if (after == AFTER_BROKEN)
                 return MSK_ESOFTWARE;
             if (after == AFTER_END)
                 return MSK_OK;
         }
-        refresh(L);
+        life_refresh(L);
         if (L->bad->violated)
             return MSK_ESOFTWARE;
-        if (!advance(L, msk_fmin(L->t + h, L->plan->horizon_days)))
+        if (!life_advance(L, msk_fmin(L->t + h, L->plan->horizon_days)))
             return MSK_ESOFTWARE;
         L->steps++;
         for (int k = 0; k < CLOCKS; k++)
-            if (L->rate[k] > 0 && L->clock[k] <= 0 && fire(L, k, rec, next_obs))
+            if (L->rate[k] > 0 && L->clock[k] <= 0 && life_fire(L, k, rec, next_obs))
                 return MSK_OK;
     }
 }
@@ -926,7 +830,7 @@ msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm
 {
     life L;
     init_life(&L, plan, x, arm, rng, log, bad);
-    msk_status st = plan->fixed_step_days > 0 ? run_fixed_step(&L, rec, plan->fixed_step_days)
+    msk_status st = plan->fixed_step_days > 0 ? fixedstep_run(&L, rec, plan->fixed_step_days)
                                               : run_events(&L, rec);
     if (work) {
         work->events += L.events;

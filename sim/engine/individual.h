@@ -79,4 +79,9 @@ msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm
 
 enum { INDIVIDUAL_MAX_INTERVENTIONS = 32, INDIVIDUAL_MAX_EXPOSURES = 32 };
 
+/* The loops' shared state and steps, for individual.c and fixedstep.c only. */
+#ifdef MSK_INDIVIDUAL_LOOPS
+#include "life.h"
+#endif
+
 #endif
