@@ -134,15 +134,11 @@ static double new_clock(life *L, int clock, rng_purpose purpose)
     return gsl_ran_exponential(L->rng->r, 1.0);
 }
 
-/* Recompute every piecewise-constant input and hazard from the current state. */
-void life_refresh(life *L)
+/* The week's training effects (hypertrophy, neural, bone per compartment) summed over
+ * the active interventions. Returns whether one of them trains (protein does not). */
+static inline int weekly_training(const life *L, double weekly[COMPARTMENTS][3])
 {
-    L->refreshed_at = L->t;
-    const model_params *p = L->p;
-    const person *x = L->x;
-    double age = age_now(L);
     int training = 0;
-    double weekly[COMPARTMENTS][3] = {{0}};
     for (size_t j = 0; j < L->n_iv; j++) {
         if (!L->iv[j].active)
             continue;
@@ -152,8 +148,14 @@ void life_refresh(life *L)
             for (int k = 0; k < 3; k++)
                 weekly[c][k] += L->iv[j].week_effect[c][k];
     }
+    return training;
+}
 
-    L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
+/* Mechanical loading of each compartment relative to the person's usual: the activity
+ * level, limited by casts, bed rest, hospital and recovery from hip fracture. */
+static inline void compartment_loading(const life *L, double loading[COMPARTMENTS])
+{
+    const model_params *p = L->p;
     double legs = L->activity, index_leg, other_leg, arms = 1.0;
     if (L->immob[IMMOB_HIP_REHAB])
         legs = msk_fmin(legs, p->activity_hip_rehab_loading);
@@ -172,8 +174,17 @@ void life_refresh(life *L)
         index_leg = msk_fmin(index_leg, p->activity_bed_rest_loading);
         other_leg = msk_fmin(other_leg, p->activity_bed_rest_loading);
     }
-    double loading[COMPARTMENTS] = {index_leg, other_leg, arms};
+    loading[LEG_INDEX] = index_leg;
+    loading[LEG_OTHER] = other_leg;
+    loading[ARMS] = arms;
+}
 
+/* The muscle inputs of every compartment at this age, loading and training. */
+static inline void refresh_muscle(life *L, double age, const double weekly[COMPARTMENTS][3],
+                                  const double loading[COMPARTMENTS])
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
     double response = x->responsiveness;
     double age_loss = muscle_age_loss(age, x->female, p);
     if (x->condition == CONDITION_NEUROGENIC)
@@ -206,18 +217,13 @@ void life_refresh(life *L)
         L->min[c].catabolic = catabolic;
         L->min[c].age_loss = age_loss;
     }
+}
 
-    bone_inputs bi = {
-        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), index_leg, L->bone.bmd / x->fn_bmd,
-                                  weekly[LEG_INDEX][2], p),
-        .age = age,
-        .years_since_fmp = x->female ? age - x->menopause_age : NAN,
-        .calcium_mg = x->calcium,
-        .vitamin_d_iu = x->vitamin_d,
-        .protein_g_per_kg = L->protein,
-    };
-    L->brates = bone_rates_for(&L->bone, &bi, p);
-
+/* The rates of falls, admissions and death. */
+static inline void refresh_hazards(life *L, double age)
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
     double grip = grip_now(L);
     double grip_ref = x->female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
     double grip_sd = x->female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
@@ -229,6 +235,32 @@ void life_refresh(life *L)
     L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
                                           isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
                            DAYS_PER_YEAR;
+}
+
+/* Recompute every piecewise-constant input and hazard from the current state. */
+void life_refresh(life *L)
+{
+    L->refreshed_at = L->t;
+    const model_params *p = L->p;
+    const person *x = L->x;
+    double age = age_now(L);
+    double weekly[COMPARTMENTS][3] = {{0}};
+    int training = weekly_training(L, weekly);
+    L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
+    double loading[COMPARTMENTS];
+    compartment_loading(L, loading);
+    refresh_muscle(L, age, weekly, loading);
+    bone_inputs bi = {
+        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), loading[LEG_INDEX], L->bone.bmd / x->fn_bmd,
+                                  weekly[LEG_INDEX][2], p),
+        .age = age,
+        .years_since_fmp = x->female ? age - x->menopause_age : NAN,
+        .calcium_mg = x->calcium,
+        .vitamin_d_iu = x->vitamin_d,
+        .protein_g_per_kg = L->protein,
+    };
+    L->brates = bone_rates_for(&L->bone, &bi, p);
+    refresh_hazards(L, age);
 }
 
 static int state_ok(const life *L)
