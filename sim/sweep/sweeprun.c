@@ -273,6 +273,82 @@ static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_
     return 0;
 }
 
+/* Rank 0: decide (prepare) and say what will happen. */
+static plan decide(const sweeprun_options *opt, const sweep *sw, const char *out, journal_state *state,
+                   journal **jr, size_t **todo, size_t *n_todo, msk_status *why, diag_list *d)
+{
+    *why = journal_state_init(state, sw->n_tasks, sw->n_outcomes);
+    plan pl = *why == MSK_OK ? prepare(opt, sw, out, state, jr, todo, n_todo, why, d) : PLAN_FAIL;
+    diag_print(d, stderr);
+    diag_list_fini(d);
+    diag_list_init(d);
+    if (pl == PLAN_FAIL)
+        fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(*why));
+    else if (pl == PLAN_UP_TO_DATE)
+        fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out, sw->key);
+    else if (state->n_done)
+        fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state->n_done,
+                sw->n_tasks, state->n_done == sw->n_tasks ? "; assembling the result" : "");
+    return pl;
+}
+
+/* Rank 0, after the farm: say how it ended; when every task is done, assemble the
+ * result. Returns the exit status. */
+static int conclude(const sweeprun_options *opt, const sweep *sw, const journal_state *state,
+                    const sweeprun_farm *f, const char *out)
+{
+    char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+    const char *kept = mine ? mine : "the journal";
+    int code = 0;
+    if (f->failure != MSK_OK) {
+        char point[64];
+        snprintf(point, sizeof point, "point %zu, replicate %zu", f->failed_task / (size_t)sw->replicates,
+                 f->failed_task % (size_t)sw->replicates);
+        fprintf(stderr, "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n", point,
+                msk_status_message(f->failure), state->n_done, sw->n_tasks, kept);
+        code = msk_status_exit_code(f->failure);
+    } else if (state->n_done < sw->n_tasks && (f->interrupted || *opt->stop || *opt->drain)) {
+        fprintf(stderr,
+                "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
+                "command again to finish\n",
+                state->n_done, sw->n_tasks, kept);
+        code = msk_status_exit_code(MSK_EINTERRUPTED);
+    } else if (state->n_done < sw->n_tasks) {
+        fprintf(stderr,
+                "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
+                "`msksim sweep %s -o %s` without --shard once every shard is done, to write the result\n",
+                opt->shard_index, opt->shard_count, state->n_done, sw->n_tasks, opt->sweep_path, out);
+    } else {
+        code = assemble(opt, sw, state, out, progress_now() - f->t0);
+    }
+    free(mine);
+    return code;
+}
+
+/* Rank 0: run the tasks left (here, or handing them to the other ranks), then
+ * conclude. Returns the exit status. */
+static int run_rank0(const sweeprun_options *opt, const mpi_env *e, const sweep *sw, const char *out,
+                     journal_state *state, journal **jr, const size_t *todo, size_t n_todo, diag_list *d)
+{
+    sweeprun_farm f = {.sw = sw, .state = state, .jr = *jr, .todo = todo, .n_todo = n_todo,
+                       .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = d,
+                       .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
+    f.last_report = f.t0;
+    if (e->size > 1) {
+#ifdef MSK_HAVE_MPI
+        run_master(e, &f);
+#endif
+    } else {
+        run_serial(&f);
+    }
+    if (n_todo)
+        report_progress(&f, 1);
+    journal_close(*jr);
+    *jr = NULL;
+    diag_print(d, stderr);
+    return conclude(opt, sw, state, &f, out);
+}
+
 int sweeprun(const sweeprun_options *opt, const mpi_env *e)
 {
     diag_list d;
@@ -304,22 +380,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
     journal *jr = NULL;
     size_t *todo = NULL, n_todo = 0;
     msk_status why = MSK_OK;
-    plan pl = PLAN_RUN;
-    if (e->rank == 0) {
-        why = journal_state_init(&state, sw.n_tasks, sw.n_outcomes);
-        pl = why == MSK_OK ? prepare(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_FAIL;
-        diag_print(&d, stderr);
-        diag_list_fini(&d);
-        diag_list_init(&d);
-        if (pl == PLAN_FAIL)
-            fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(why));
-        else if (pl == PLAN_UP_TO_DATE)
-            fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out,
-                    sw.key);
-        else if (state.n_done)
-            fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state.n_done,
-                    sw.n_tasks, state.n_done == sw.n_tasks ? "; assembling the result" : "");
-    }
+    plan pl = e->rank == 0 ? decide(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_RUN;
     pl = (plan)mpi_env_bcast(e, (int)pl);
     why = (msk_status)mpi_env_bcast(e, (int)why);
     int code = 0;
@@ -330,47 +391,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
         run_worker(e, &sw, opt->threads, opt->stop);
 #endif
     } else {
-        sweeprun_farm f = {.sw = &sw, .state = &state, .jr = jr, .todo = todo, .n_todo = n_todo,
-                           .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = &d,
-                           .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
-        f.last_report = f.t0;
-        if (e->size > 1) {
-#ifdef MSK_HAVE_MPI
-            run_master(e, &f);
-#endif
-        } else {
-            run_serial(&f);
-        }
-        if (n_todo)
-            report_progress(&f, 1);
-        journal_close(jr);
-        jr = NULL;
-        diag_print(&d, stderr);
-        char *mine = journal_name(out, opt->shard_index, opt->shard_count);
-        if (f.failure != MSK_OK) {
-            char point[64];
-            snprintf(point, sizeof point, "point %zu, replicate %zu", f.failed_task / (size_t)sw.replicates,
-                     f.failed_task % (size_t)sw.replicates);
-            fprintf(stderr,
-                    "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n",
-                    point, msk_status_message(f.failure), state.n_done, sw.n_tasks, mine ? mine : "the journal");
-            code = msk_status_exit_code(f.failure);
-        } else if (state.n_done < sw.n_tasks && (f.interrupted || *opt->stop || *opt->drain)) {
-            fprintf(stderr,
-                    "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
-                    "command again to finish\n",
-                    state.n_done, sw.n_tasks, mine ? mine : "the journal");
-            code = msk_status_exit_code(MSK_EINTERRUPTED);
-        } else if (state.n_done < sw.n_tasks) {
-            fprintf(stderr,
-                    "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
-                    "`msksim sweep %s -o %s` without --shard once every shard is done, to write the result\n",
-                    opt->shard_index, opt->shard_count, state.n_done, sw.n_tasks, opt->sweep_path, out);
-            code = 0;
-        } else {
-            code = assemble(opt, &sw, &state, out, progress_now() - f.t0);
-        }
-        free(mine);
+        code = run_rank0(opt, e, &sw, out, &state, &jr, todo, n_todo, &d);
     }
     code = mpi_env_bcast(e, code);
     journal_close(jr);
