@@ -119,6 +119,16 @@ double muscle_disuse_sensitivity(double age, const model_params *p)
     return 1.0 + p->muscle_disuse_age_gain * msk_fmax(0.0, (age - 30.0) / 10.0);
 }
 
+double muscle_gait_speed(double gait0, double leg_strength_rel, const model_params *p)
+{
+    return msk_fmin(gait0 * pow(leg_strength_rel, p->muscle_gait_strength_exponent), p->muscle_max_gait_speed);
+}
+
+double muscle_gait_bounded(double gait, const model_params *p)
+{
+    return fmin(fmax(0.2, gait), p->muscle_max_gait_speed);
+}
+
 double muscle_age_loss(double age, int female, const model_params *p)
 {
     double at75 = female ? p->muscle_age_loss_female : p->muscle_age_loss_male;

@@ -78,6 +78,16 @@ double muscle_age_loss(double age_years, int female, const model_params *p);
 /* How strongly unloading acts at this age relative to a young adult (>= 1). */
 double muscle_disuse_sensitivity(double age_years, const model_params *p);
 
+/* Usual gait speed, m/s, of a person who walks at gait0 at entry, once the legs have
+ * relative strength s (1 at entry): stronger legs speed walking up, less than
+ * proportionally (s^muscle.gait_strength_exponent; Buchner 1996), up to where people
+ * would run instead (muscle.max_gait_speed; Hreljac 1993). */
+double muscle_gait_speed(double gait0, double leg_strength_rel, const model_params *p);
+
+/* A usual gait speed drawn for a person at entry, kept to walking: at least a shuffle
+ * (0.2 m/s), at most muscle.max_gait_speed. */
+double muscle_gait_bounded(double gait, const model_params *p);
+
 /* Synthesis multiplier A for a weekly training stimulus (1/week), habitual protein
  * intake (g/kg/day), age, and the person's responsiveness (1 = typical). */
 double muscle_anabolic(double weekly_stimulus, double protein, double age_years,

@@ -225,7 +225,7 @@ static void real_result(void)
         CHECK_CLOSE(d.arms[0].sample[RV_LEG_LEAN][2 * d.n_time + 1], direct, 1e-12, "sampled person 2 at time 1");
         int cast_events = 0;
         for (size_t i = 0; i < d.arms[0].n_events; i++)
-            cast_events += d.arms[0].events[i].kind == RL_IMMOB_START && d.arms[0].events[i].detail == 0;
+            cast_events += d.arms[0].events[i].kind == RL_IMMOBILIZATION_START && d.arms[0].events[i].detail == 0;
         CHECK(cast_events >= 4, "every sampled person's scheduled cast is in the event log (%d)", cast_events);
         CHECK(d.has_exposures && d.n_exposures == 1 && d.exposures[0].kind == RX_LEG_CAST &&
                   d.exposures[0].start_week == 1 && d.exposures[0].duration_weeks == 4,

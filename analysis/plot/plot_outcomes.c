@@ -273,8 +273,8 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
         for (int j = 0; j < 3; j++) {
             gp_range_add(&re[0], d->arms[a].diff_change_pct[RK_KNEE][j]);
             gp_range_add(&re[1], d->arms[a].diff_change_pct[RK_LEG_LEAN][j]);
-            gp_range_add(&ra, d->arms[a].rate[RE_AE_MINOR][j]);
-            gp_range_add(&ra, d->arms[a].rate[RE_AE_SERIOUS][j]);
+            gp_range_add(&ra, d->arms[a].rate[RE_ADVERSE_MINOR][j]);
+            gp_range_add(&ra, d->arms[a].rate[RE_ADVERSE_SERIOUS][j]);
         }
     }
     gp_range_final(&rx, 0.06, 1);
@@ -291,7 +291,7 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
         place_labels(ex, y[0], ly[0], na, 0.15 * (rx.hi - rx.lo), 0.07 * (re[0].hi - re[0].lo));
         place_labels(ex, y[1], ly[1], na, 0.15 * (rx.hi - rx.lo), 0.07 * (re[1].hi - re[1].lo));
         for (size_t a = 0; a < na; a++)
-            y[0][a] = d->arms[a].rate[RE_AE_MINOR][0];
+            y[0][a] = d->arms[a].rate[RE_ADVERSE_MINOR][0];
         place_labels(cx, y[0], ly[2], na, 0.15 * (rc.hi - rc.lo), 0.07 * (ra.hi - ra.lo));
         for (int i = 0; i < 3; i++) { /* room for the labels above the points */
             gp_range *r = i == 0 ? &re[0] : i == 1 ? &re[1] : &ra;
@@ -327,8 +327,8 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
         gp_num(tsv, load[a]);
         fputc('\t', tsv);
         gp_num(tsv, cuff[a]);
-        const double *vals[4] = {A->diff_change_pct[RK_KNEE], A->diff_change_pct[RK_LEG_LEAN], A->rate[RE_AE_MINOR],
-                                 A->rate[RE_AE_SERIOUS]};
+        const double *vals[4] = {A->diff_change_pct[RK_KNEE], A->diff_change_pct[RK_LEG_LEAN], A->rate[RE_ADVERSE_MINOR],
+                                 A->rate[RE_ADVERSE_SERIOUS]};
         for (int i = 0; i < 4; i++)
             for (int j = 0; j < 3; j++) {
                 fputc('\t', tsv);
@@ -418,7 +418,7 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
             fprintf(m, "%s: load %.3g%% 1RM, cuff %.3g %s, knee strength %+.1f points, minor adverse "
                        "events %.3g per 1000 person-years. ",
                     A->name, load[a], cuff[a], use_mmhg ? "mmHg" : "% AOP", A->diff_change_pct[RK_KNEE][0],
-                    A->rate[RE_AE_MINOR][0]);
+                    A->rate[RE_ADVERSE_MINOR][0]);
         }
         fclose(m);
     }

@@ -382,7 +382,7 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
  * (2) or a hospital stay. */
 static int leg_episode(const rd_event *e)
 {
-    return (e->kind == RL_IMMOB_START && (e->detail == 0 || e->detail == 2)) || e->kind == RL_ADMISSION;
+    return (e->kind == RL_IMMOBILIZATION_START && (e->detail == 0 || e->detail == 2)) || e->kind == RL_ADMISSION;
 }
 
 /* The event-aligned version: immobilizations that happened to the sampled people. */
@@ -633,7 +633,7 @@ static void shares_at_end(FILE *m, const resultdata *d, share_kind kind, int ind
 void pf_incidence(plot_ctx *c, plot_figure *F)
 {
     const resultdata *d = c->d;
-    static const rd_count counts[4] = {RE_FALLS, RE_FRACTURES, RE_HIP, RE_IMMOBILIZATIONS};
+    static const rd_count counts[4] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_IMMOBILIZATION};
     F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
     FILE *tsv = pf_open(c, F->name, "tsv");
     if (!tsv)
@@ -674,9 +674,9 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
         fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
               "(right) since the start. By the end: falls ",
               m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FALLS);
+        shares_at_end(m, d, SHARE_INCIDENCE, RE_FALL);
         fputs("; fractures ", m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FRACTURES);
+        shares_at_end(m, d, SHARE_INCIDENCE, RE_FRACTURE);
         fputs(".", m);
         fclose(m);
     }

@@ -37,7 +37,7 @@ static size_t eventful_person(const resultdata *d, int *score_out)
         return 0;
     for (size_t i = 0; i < A->n_events; i++) {
         const rd_event *e = &A->events[i];
-        int w = e->kind == RL_FRACTURE ? 4 : e->kind == RL_ADMISSION || e->kind == RL_IMMOB_START ? 2
+        int w = e->kind == RL_FRACTURE ? 4 : e->kind == RL_ADMISSION || e->kind == RL_IMMOBILIZATION_START ? 2
                 : e->kind == RL_FALL                                                              ? 1
                                                                                                   : 0;
         score[e->individual] += w;
@@ -63,9 +63,9 @@ static size_t periods_of(const resultdata *d, const rd_arm *A, size_t p, period 
     double horizon = d->time[d->n_time - 1];
     for (size_t i = 0; i < A->n_events && n < cap; i++) {
         const rd_event *e = &A->events[i];
-        if (e->individual != p || (e->kind != RL_IMMOB_START && e->kind != RL_ADMISSION))
+        if (e->individual != p || (e->kind != RL_IMMOBILIZATION_START && e->kind != RL_ADMISSION))
             continue;
-        rd_log_kind end_kind = e->kind == RL_IMMOB_START ? RL_IMMOB_END : RL_DISCHARGE;
+        rd_log_kind end_kind = e->kind == RL_IMMOBILIZATION_START ? RL_IMMOBILIZATION_END : RL_DISCHARGE;
         double to = horizon;
         for (size_t j = i + 1; j < A->n_events; j++) {
             const rd_event *x = &A->events[j];

@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <hdf5.h>
-
 #include "gnuplot.h"
 #include "outdir.h"
+#include "resultfile.h"
 
 /* Beyond these a file is not a plausible sweep result, or not plottable. */
 enum { MAX_PARAMS = 64, MAX_OUTCOMES = 64, MAX_POINTS = 10000000, MAX_FIGURES = 2 + MAX_OUTCOMES };
@@ -18,16 +17,9 @@ enum { MAX_PARAMS = 64, MAX_OUTCOMES = 64, MAX_POINTS = 10000000, MAX_FIGURES = 
 static const char *const colours[] = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377"};
 
 typedef struct {
-    hid_t f;
-    const char *path;
-    diag_list *diags;
-    msk_status st;
-} reader;
-
-typedef struct {
     size_t k, no, np;
     char **param, **outcome, **unit, **param_unit;
-    char design[32];
+    char *design;
     double *x; /* [np][k] */
     double *y; /* [np][no] */
     /* Sensitivity, [no][k] each; NULL when absent. */
@@ -35,125 +27,78 @@ typedef struct {
     double *mu_star, *mu_lo, *mu_hi, *sigma;
 } sweepdata;
 
+/* ---- Reading, through the defensive reader (resultfile.h) ---------------------------- */
+
+/* The first failure wins; later reads are skipped. */
+typedef struct {
+    resultfile rf;
+    msk_status st;
+} reader;
+
 static void fail(reader *r, msk_status st, const char *object, const char *why)
 {
     if (r->st == MSK_OK) {
         r->st = st;
-        diag_add(r->diags, DIAG_ERROR, r->path, 0, 0, object, "%s", why);
+        diag_add(r->rf.diags, DIAG_ERROR, r->rf.path, 0, 0, object, "%s", why);
     }
 }
 
-/* A fixed-length string attribute of the root, as h5out writes them; "" if absent. */
-static void root_attr(hid_t f, const char *name, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (H5Aexists(f, name) <= 0)
-        return;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-    size_t n = t >= 0 ? H5Tget_size(t) : 0;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && n < size && H5Aread(a, t, buf) >= 0)
-        buf[n] = '\0';
-    else
-        buf[0] = '\0';
-    if (t >= 0)
-        H5Tclose(t);
-    if (a >= 0)
-        H5Aclose(a);
-}
-
-/* Open dataset name, check its class and shape (want[i] == 0: any length, stored in
- * got[i]). Returns the dataset id or -1 after a diagnostic. */
-static hid_t open_checked(reader *r, const char *name, H5T_class_t cls, int rank, const hsize_t *want, hsize_t *got)
+/* Length of the 1-D dataset name: 1 to max. */
+static size_t length_of(reader *r, const char *name, size_t max)
 {
     if (r->st != MSK_OK)
-        return -1;
-    if (H5Lexists(r->f, name, H5P_DEFAULT) <= 0) {
-        fail(r, MSK_EDATA, name, "missing: not a complete msksim sweep result");
-        return -1;
+        return 0;
+    int nd;
+    size_t dims[RESULTFILE_MAX_RANK];
+    if ((r->st = resultfile_shape(&r->rf, name, &nd, dims)) != MSK_OK)
+        return 0;
+    if (nd != 1 || dims[0] < 1) {
+        fail(r, MSK_EDATA, name, "has an unexpected shape for an msksim sweep result");
+        return 0;
     }
-    hid_t d = H5Dopen2(r->f, name, H5P_DEFAULT);
-    if (d < 0) {
-        fail(r, MSK_EDATA, name, "cannot be opened as a dataset");
-        return -1;
+    if (dims[0] > max) {
+        fail(r, MSK_EDATA, name, "has more entries than a sweep can plot");
+        return 0;
     }
-    hid_t t = H5Dget_type(d), s = H5Dget_space(d);
-    hsize_t dims[4] = {0};
-    int ok = t >= 0 && s >= 0 && H5Tget_class(t) == cls && H5Sget_simple_extent_ndims(s) == rank &&
-             H5Sget_simple_extent_dims(s, dims, NULL) == rank;
-    for (int i = 0; ok && i < rank; i++) {
-        ok = want[i] ? dims[i] == want[i] : dims[i] >= 1 && dims[i] <= MAX_POINTS;
-        if (got)
-            got[i] = dims[i];
-    }
-    if (t >= 0)
-        H5Tclose(t);
-    if (s >= 0)
-        H5Sclose(s);
-    if (!ok) {
-        H5Dclose(d);
-        fail(r, MSK_EDATA, name, "has an unexpected type or shape for an msksim sweep result");
-        return -1;
-    }
-    return d;
+    return dims[0];
 }
 
-static double *read_doubles(reader *r, const char *name, int rank, const hsize_t *shape)
+/* A 1-D dataset of strings, each cut to MAX_LABEL bytes: of length *n, or when *n is 0
+ * of any length up to max (stored in *n). */
+static char **read_strings(reader *r, const char *name, size_t *n, size_t max)
 {
-    hid_t d = open_checked(r, name, H5T_FLOAT, rank, shape, NULL);
-    if (d < 0)
+    enum { MAX_LABEL = 255 };
+    if (*n == 0)
+        *n = length_of(r, name, max);
+    if (r->st != MSK_OK)
         return NULL;
-    size_t n = 1;
-    for (int i = 0; i < rank; i++)
-        n *= (size_t)shape[i];
-    double *v = malloc(n * sizeof *v);
+    char **out = calloc(*n, sizeof *out);
+    if (!out)
+        r->st = MSK_ENOMEM;
+    else if ((r->st = resultfile_strings(&r->rf, name, *n, out)) != MSK_OK) {
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; out && i < *n; i++)
+        if (strlen(out[i]) > MAX_LABEL)
+            out[i][MAX_LABEL] = '\0';
+    return out;
+}
+
+/* A rows x cols dataset of numbers. */
+static double *read_doubles(reader *r, const char *name, size_t rows, size_t cols)
+{
+    if (r->st != MSK_OK)
+        return NULL;
+    const size_t dims[2] = {rows, cols};
+    double *v = malloc(rows * cols * sizeof *v);
     if (!v)
-        fail(r, MSK_ENOMEM, name, "out of memory");
-    else if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-        fail(r, MSK_EDATA, name, "cannot be read");
+        r->st = MSK_ENOMEM;
+    else if ((r->st = resultfile_doubles(&r->rf, name, 2, dims, v)) != MSK_OK) {
         free(v);
         v = NULL;
     }
-    H5Dclose(d);
     return v;
-}
-
-/* A 1-D dataset of variable-length strings; *n receives its length. */
-static char **read_strings(reader *r, const char *name, size_t *n, size_t max)
-{
-    hsize_t want[1] = {*n}, got[1];
-    hid_t d = open_checked(r, name, H5T_STRING, 1, want, got);
-    if (d < 0)
-        return NULL;
-    if (got[0] > max) {
-        H5Dclose(d);
-        fail(r, MSK_EDATA, name, "has more entries than a sweep can plot");
-        return NULL;
-    }
-    *n = (size_t)got[0];
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, H5T_VARIABLE);
-    H5Tset_cset(mt, H5T_CSET_UTF8);
-    char **raw = calloc(*n, sizeof *raw), **out = calloc(*n, sizeof *out);
-    int ok = raw && out && H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0;
-    for (size_t i = 0; ok && i < *n; i++)
-        ok = (out[i] = strndup(raw[i] ? raw[i] : "", 255)) != NULL;
-    if (raw) {
-        hid_t s = H5Dget_space(d);
-        H5Dvlen_reclaim(mt, s, H5P_DEFAULT, raw);
-        H5Sclose(s);
-    }
-    free(raw);
-    H5Tclose(mt);
-    H5Dclose(d);
-    if (!ok) {
-        for (size_t i = 0; out && i < *n; i++)
-            free(out[i]);
-        free(out);
-        fail(r, MSK_EDATA, name, "cannot be read as text");
-        return NULL;
-    }
-    return out;
 }
 
 static void free_strings(char **s, size_t n)
@@ -169,6 +114,7 @@ static void sweepdata_fini(sweepdata *d)
     free_strings(d->param_unit, d->k);
     free_strings(d->outcome, d->no);
     free_strings(d->unit, d->no);
+    free(d->design);
     double *arrays[] = {d->x, d->y, d->s1, d->s1_lo, d->s1_hi, d->st, d->st_lo, d->st_hi,
                         d->mu_star, d->mu_lo, d->mu_hi, d->sigma};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
@@ -176,91 +122,47 @@ static void sweepdata_fini(sweepdata *d)
     memset(d, 0, sizeof *d);
 }
 
-static int h5_signature(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    unsigned char sig[8];
-    size_t n = fread(sig, 1, 8, f);
-    fclose(f);
-    return n == 8 && memcmp(sig, "\211HDF\r\n\032\n", 8) == 0;
-}
-
 int plot_sweep_detect(const char *path)
 {
-    if (h5_signature(path) != 1)
-        return -1;
-    H5E_auto2_t func;
-    void *data;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    int r = -1;
-    if (f >= 0) {
-        char kind[32];
-        root_attr(f, "msksim_result", kind, sizeof kind);
-        r = strcmp(kind, "sweep") == 0;
-        H5Fclose(f);
+    return resultfile_is_sweep(path);
+}
+
+/* The indices of /sensitivity, when the design has them: Sobol' (saltelli) or Morris. */
+static void load_sensitivity(reader *r, sweepdata *d)
+{
+    if (r->st != MSK_OK || !resultfile_exists(&r->rf, "/sensitivity"))
+        return;
+    if (resultfile_exists(&r->rf, "/sensitivity/total_order")) {
+        d->s1 = read_doubles(r, "/sensitivity/first_order", d->no, d->k);
+        d->s1_lo = read_doubles(r, "/sensitivity/first_order_lower", d->no, d->k);
+        d->s1_hi = read_doubles(r, "/sensitivity/first_order_upper", d->no, d->k);
+        d->st = read_doubles(r, "/sensitivity/total_order", d->no, d->k);
+        d->st_lo = read_doubles(r, "/sensitivity/total_order_lower", d->no, d->k);
+        d->st_hi = read_doubles(r, "/sensitivity/total_order_upper", d->no, d->k);
+    } else {
+        d->mu_star = read_doubles(r, "/sensitivity/mu_star", d->no, d->k);
+        d->mu_lo = read_doubles(r, "/sensitivity/mu_star_lower", d->no, d->k);
+        d->mu_hi = read_doubles(r, "/sensitivity/mu_star_upper", d->no, d->k);
+        d->sigma = read_doubles(r, "/sensitivity/sigma", d->no, d->k);
     }
-    H5Eset_auto2(H5E_DEFAULT, func, data);
-    return r;
 }
 
 static msk_status load(const char *path, sweepdata *d, diag_list *diags)
 {
     memset(d, 0, sizeof *d);
-    int sig = h5_signature(path);
-    if (sig < 0) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot open the file");
-        return MSK_ENOINPUT;
-    }
-    if (sig == 0) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "not an HDF5 file, so not an msksim sweep result");
-        return MSK_EDATA;
-    }
-    reader r = {H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), path, diags, MSK_OK};
-    if (r.f < 0) {
-        fail(&r, MSK_EDATA, "", "HDF5 cannot open it (damaged or cut short?)");
-        return r.st;
-    }
-    char kind[32];
-    root_attr(r.f, "msksim_result", kind, sizeof kind);
-    if (strcmp(kind, "sweep") != 0)
-        fail(&r, MSK_EDATA, "", "not a result of `msksim sweep` (no msksim_result = \"sweep\" attribute)");
-    root_attr(r.f, "design", d->design, sizeof d->design);
+    reader r = {.st = MSK_OK};
+    r.st = resultfile_open_sweep(&r.rf, path, diags);
+    if (r.st == MSK_OK && resultfile_has_attr(&r.rf, "/", "design"))
+        r.st = resultfile_attr_text(&r.rf, "/", "design", &d->design);
     d->param = read_strings(&r, "/parameter", &d->k, MAX_PARAMS);
-    d->param_unit = d->param ? read_strings(&r, "/parameter_unit", &d->k, MAX_PARAMS) : NULL;
+    d->param_unit = read_strings(&r, "/parameter_unit", &d->k, MAX_PARAMS);
     d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
-    d->unit = d->outcome ? read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES) : NULL;
-    hsize_t any[1] = {0}, got[1];
-    hid_t pd = open_checked(&r, "/point", H5T_FLOAT, 1, any, got);
-    if (pd >= 0) {
-        d->np = (size_t)got[0];
-        H5Dclose(pd);
-    }
-    if (r.st == MSK_OK) {
-        hsize_t px[2] = {d->np, d->k}, py[2] = {d->np, d->no};
-        d->x = read_doubles(&r, "/parameter_value", 2, px);
-        d->y = read_doubles(&r, "/outcome_value", 2, py);
-    }
-    if (r.st == MSK_OK && H5Lexists(r.f, "/sensitivity", H5P_DEFAULT) > 0) {
-        hsize_t ok_[2] = {d->no, d->k};
-        if (H5Lexists(r.f, "/sensitivity/total_order", H5P_DEFAULT) > 0) {
-            d->s1 = read_doubles(&r, "/sensitivity/first_order", 2, ok_);
-            d->s1_lo = read_doubles(&r, "/sensitivity/first_order_lower", 2, ok_);
-            d->s1_hi = read_doubles(&r, "/sensitivity/first_order_upper", 2, ok_);
-            d->st = read_doubles(&r, "/sensitivity/total_order", 2, ok_);
-            d->st_lo = read_doubles(&r, "/sensitivity/total_order_lower", 2, ok_);
-            d->st_hi = read_doubles(&r, "/sensitivity/total_order_upper", 2, ok_);
-        } else {
-            d->mu_star = read_doubles(&r, "/sensitivity/mu_star", 2, ok_);
-            d->mu_lo = read_doubles(&r, "/sensitivity/mu_star_lower", 2, ok_);
-            d->mu_hi = read_doubles(&r, "/sensitivity/mu_star_upper", 2, ok_);
-            d->sigma = read_doubles(&r, "/sensitivity/sigma", 2, ok_);
-        }
-    }
-    H5Fclose(r.f);
+    d->unit = read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES);
+    d->np = length_of(&r, "/point", MAX_POINTS);
+    d->x = read_doubles(&r, "/parameter_value", d->np, d->k);
+    d->y = read_doubles(&r, "/outcome_value", d->np, d->no);
+    load_sensitivity(&r, d);
+    resultfile_close(&r.rf);
     if (r.st != MSK_OK)
         sweepdata_fini(d);
     return r.st;
@@ -347,119 +249,154 @@ static void order_by(const double *key, size_t k, size_t *order)
         }
 }
 
-static void tornado(writer *w, const sweepdata *d)
+/* The tornado chart's numbers: per outcome the parameters in the order of order_by on
+ * the key index (Sobol' total or Morris mu*), shared by the table and the script. */
+typedef struct {
+    int sobol;         /* Sobol' indices, else Morris */
+    const char *name;  /* file name without extension */
+    const char *title;
+    size_t *order;     /* [k], of the outcome being written */
+    gp_range *xr;      /* [no]: the range of each outcome's panel */
+} tornado_chart;
+
+static void tornado_order(const tornado_chart *t, const sweepdata *d, size_t o)
 {
-    const int sobol = d->st != NULL;
-    if (!sobol && !d->mu_star)
-        return;
-    const char *name = "sweep-indices";
-    const char *title = sobol ? "What drives each outcome: Sobol' indices (bars: total; dark: first order; 95% bootstrap intervals)"
-                              : "What drives each outcome: Morris screening (bars: mu*, 95% bootstrap interval; dots: sigma)";
-    size_t *order = malloc((d->k ? d->k : 1) * sizeof *order);
-    FILE *tsv = open_file(w, name, "tsv");
-    if (!order || !tsv) {
-        free(order);
-        if (tsv)
-            fclose(tsv);
-        if (!order)
-            w->st = MSK_ENOMEM;
-        return;
+    order_by(t->sobol ? &d->st[o * d->k] : &d->mu_star[o * d->k], d->k, t->order);
+}
+
+/* One row's values (at = o * k + j): total, its limits, first order and its limits
+ * (Sobol'), or mu*, its limits and sigma (Morris). Returns how many. */
+static int tornado_values(const tornado_chart *t, const sweepdata *d, size_t at, double v[6])
+{
+    if (t->sobol) {
+        const double x[6] = {d->st[at], d->st_lo[at], d->st_hi[at], d->s1[at], d->s1_lo[at], d->s1_hi[at]};
+        memcpy(v, x, sizeof x);
+        return 6;
     }
+    const double x[4] = {d->mu_star[at], d->mu_lo[at], d->mu_hi[at], d->sigma[at]};
+    memcpy(v, x, sizeof x);
+    return 4;
+}
+
+/* NAME.tsv: one block per outcome, largest index last; fills t->xr. */
+static void tornado_table(writer *w, const sweepdata *d, tornado_chart *t)
+{
+    FILE *tsv = open_file(w, t->name, "tsv");
+    if (!tsv)
+        return;
     fputs("# ", tsv);
-    gp_cell(tsv, title);
+    gp_cell(tsv, t->title);
     fputs("\n# from ", tsv);
     gp_cell(tsv, w->path);
-    fputs(sobol ? "\n# one block per outcome (in file order); rows sorted by the total index, largest last (top);\n"
-                  "# columns: parameter, row, total, total_low, total_high, first, first_low, first_high\n"
-                : "\n# one block per outcome (in file order); rows sorted by mu*, largest last (top);\n"
-                  "# columns: parameter, row, mu_star, mu_star_low, mu_star_high, sigma\n",
+    fputs(t->sobol ? "\n# one block per outcome (in file order); rows sorted by the total index, largest last (top);\n"
+                     "# columns: parameter, row, total, total_low, total_high, first, first_low, first_high\n"
+                   : "\n# one block per outcome (in file order); rows sorted by mu*, largest last (top);\n"
+                     "# columns: parameter, row, mu_star, mu_star_low, mu_star_high, sigma\n",
           tsv);
-    gp_range *xr = malloc(d->no * sizeof *xr);
-    if (!xr) {
-        w->st = MSK_ENOMEM;
-        fclose(tsv);
-        free(order);
-        return;
-    }
     for (size_t o = 0; o < d->no; o++) {
-        const size_t base = o * d->k;
-        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
-        gp_range_init(&xr[o]);
+        tornado_order(t, d, o);
+        gp_range_init(&t->xr[o]);
         if (o)
             fputs("\n\n", tsv);
         fputs("# outcome ", tsv);
         gp_cell(tsv, d->outcome[o]);
         fputc('\n', tsv);
         for (size_t r = d->k; r-- > 0;) {
-            size_t j = order[r];
+            size_t j = t->order[r];
             gp_cell(tsv, d->param[j]);
             fprintf(tsv, "\t%zu", d->k - 1 - r);
-            const double v[] = {sobol ? d->st[base + j] : d->mu_star[base + j], sobol ? d->st_lo[base + j] : d->mu_lo[base + j],
-                                sobol ? d->st_hi[base + j] : d->mu_hi[base + j], sobol ? d->s1[base + j] : d->sigma[base + j],
-                                sobol ? d->s1_lo[base + j] : NAN, sobol ? d->s1_hi[base + j] : NAN};
-            for (int c = 0; c < (sobol ? 6 : 4); c++) {
+            double v[6];
+            int n = tornado_values(t, d, o * d->k + j, v);
+            for (int c = 0; c < n; c++) {
                 fputc('\t', tsv);
                 gp_num(tsv, v[c]);
-                gp_range_add(&xr[o], v[c]);
+                gp_range_add(&t->xr[o], v[c]);
             }
             fputc('\n', tsv);
         }
     }
-    close_file(w, tsv, name, "tsv");
+    close_file(w, tsv, t->name, "tsv");
+}
 
-    FILE *gp = open_file(w, name, "gp");
-    if (!gp) {
-        free(xr);
-        free(order);
-        return;
+/* The panel of outcome o: parameters as y tics, bars, intervals. */
+static void tornado_panel(FILE *gp, const sweepdata *d, const tornado_chart *t, size_t o)
+{
+    tornado_order(t, d, o);
+    fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
+    gp_label(gp, d->outcome[o], t->sobol ? "" : d->unit[o]);
+    fputs("\nset ytics (", gp);
+    for (size_t r = 0; r < d->k; r++) {
+        gp_string(gp, d->param[t->order[d->k - 1 - r]]);
+        fprintf(gp, " %zu%s", r, r + 1 < d->k ? ", " : ")\n");
     }
-    gp_preamble(gp, name, title, w->path);
+    fprintf(gp, "set yrange [-0.6:%.1f]\n", (double)d->k - 0.4);
+    gp_range *xr = &t->xr[o];
+    if (t->sobol) {
+        /* Small samples give bootstrap intervals far outside [0, 1]: clip the view. */
+        gp_range_add(xr, 0);
+        gp_range_add(xr, 1);
+        gp_range_final(xr, 0.05, 1);
+        fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
+                fmax(xr->lo, -0.5), fmin(xr->hi, 1.5));
+        fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
+                    "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
+                    "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
+                t->name, o, o, o);
+    } else {
+        gp_range_add(xr, 0);
+        gp_range_final(xr, 0.05, 1);
+        fprintf(gp, "set xrange [%.6g:%.6g]\nset xlabel ", xr->lo, xr->hi);
+        gp_label(gp, "effect of the whole parameter range", d->unit[o]);
+        fprintf(gp, "\nplot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'mu*', \\\n"
+                    "     '' index %zu using 3:2:4:5 with xerrorbars pt -1 lc rgb \"#000000\" notitle, \\\n"
+                    "     '' index %zu using 6:2 with points pt 13 ps 1.5 lc rgb \"#ee6677\" title 'sigma'\n",
+                t->name, o, o, o);
+    }
+}
+
+/* NAME.gp: a multiplot of one panel per outcome. */
+static void tornado_script(writer *w, const sweepdata *d, const tornado_chart *t)
+{
+    FILE *gp = open_file(w, t->name, "gp");
+    if (!gp)
+        return;
+    gp_preamble(gp, t->name, t->title, w->path);
     size_t rows, cols;
     layout(d->no, &rows, &cols);
     fprintf(gp, "set multiplot layout %zu,%zu title ", rows, cols);
-    gp_string(gp, title);
+    gp_string(gp, t->title);
     fputs(" font \",20\"\n"
           "set style fill solid 1.0 noborder\n"
           "set grid xtics noytics\n"
           "set key bottom right font \",14\"\n",
           gp);
-    for (size_t o = 0; o < d->no; o++) {
-        const size_t base = o * d->k;
-        order_by(sobol ? &d->st[base] : &d->mu_star[base], d->k, order);
-        fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
-        gp_label(gp, d->outcome[o], sobol ? "" : d->unit[o]);
-        fputs("\nset ytics (", gp);
-        for (size_t r = 0; r < d->k; r++) {
-            gp_string(gp, d->param[order[d->k - 1 - r]]);
-            fprintf(gp, " %zu%s", r, r + 1 < d->k ? ", " : ")\n");
-        }
-        fprintf(gp, "set yrange [-0.6:%.1f]\n", (double)d->k - 0.4);
-        /* Small samples give bootstrap intervals far outside [0, 1]: clip the view. */
-        if (sobol) {
-            gp_range_add(&xr[o], 0);
-            gp_range_add(&xr[o], 1);
-            gp_range_final(&xr[o], 0.05, 1);
-            fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
-                    fmax(xr[o].lo, -0.5), fmin(xr[o].hi, 1.5));
-            fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
-                        "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
-                        "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
-                    name, o, o, o);
-        } else {
-            gp_range_add(&xr[o], 0);
-            gp_range_final(&xr[o], 0.05, 1);
-            fprintf(gp, "set xrange [%.6g:%.6g]\nset xlabel ", xr[o].lo, xr[o].hi);
-            gp_label(gp, "effect of the whole parameter range", d->unit[o]);
-            fprintf(gp, "\nplot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'mu*', \\\n"
-                        "     '' index %zu using 3:2:4:5 with xerrorbars pt -1 lc rgb \"#000000\" notitle, \\\n"
-                        "     '' index %zu using 6:2 with points pt 13 ps 1.5 lc rgb \"#ee6677\" title 'sigma'\n",
-                    name, o, o, o);
-        }
-    }
+    for (size_t o = 0; o < d->no; o++)
+        tornado_panel(gp, d, t, o);
     fputs("unset multiplot\n", gp);
-    close_file(w, gp, name, "gp");
-    free(xr);
-    free(order);
+    close_file(w, gp, t->name, "gp");
+}
+
+/* sweep-indices: what drives each outcome, for designs with indices. */
+static void tornado(writer *w, const sweepdata *d)
+{
+    const int sobol = d->st != NULL;
+    if (!sobol && !d->mu_star)
+        return;
+    tornado_chart t = {
+        .sobol = sobol,
+        .name = "sweep-indices",
+        .title = sobol ? "What drives each outcome: Sobol' indices (bars: total; dark: first order; 95% bootstrap intervals)"
+                       : "What drives each outcome: Morris screening (bars: mu*, 95% bootstrap interval; dots: sigma)",
+        .order = malloc((d->k ? d->k : 1) * sizeof *t.order),
+        .xr = malloc((d->no ? d->no : 1) * sizeof *t.xr),
+    };
+    if (!t.order || !t.xr)
+        w->st = MSK_ENOMEM;
+    tornado_table(w, d, &t);
+    if (w->st == MSK_OK)
+        tornado_script(w, d, &t);
+    free(t.xr);
+    free(t.order);
 }
 
 static void outcome_panels(writer *w, const sweepdata *d, size_t o)
@@ -550,7 +487,7 @@ static size_t index_of(const double *v, size_t n, double x)
 static int heatmap(writer *w, const sweepdata *d)
 {
     enum { MAX_LEVELS = 200 };
-    if (strcmp(d->design, "grid") != 0 || d->k < 2)
+    if (!d->design || strcmp(d->design, "grid") != 0 || d->k < 2)
         return 0;
     double levels[2][MAX_LEVELS], scratch[MAX_LEVELS];
     size_t nl[2], varied[2], nv = 0;

@@ -10,8 +10,9 @@
  *                      parameter, every point a dot
  *   sweep-heatmap      grid designs varying exactly two parameters: each outcome over
  *                      the two, as a heat map
- * The file is read defensively (msksim's sweep signature, the type and shape of every
- * dataset, size limits) and nothing read from it becomes part of a path. Everything is
+ * The file is read through sim/io's defensive reader (resultfile_open_sweep: the HDF5
+ * signature, msksim's sweep attributes, the type and shape of every dataset, size
+ * limits), and nothing read from it becomes part of a path. Everything is
  * written through outdir.h: the directory gets the whole set or nothing.
  *
  * `msksim plot` can hand a file to plot_sweep when plot_sweep_detect says it is a

@@ -128,7 +128,7 @@ static void cell_ci(FILE *f, const double v[3], int sign)
 
 static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                                 "Gait speed", "Femoral-neck BMD"};
-static const rd_count table_counts[] = {RE_FALLS, RE_FRACTURES, RE_HIP, RE_AE_SERIOUS, RE_DEATHS};
+static const rd_count table_counts[] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_ADVERSE_SERIOUS, RE_DEATH};
 
 static void summary_tables(FILE *f, const resultdata *d)
 {

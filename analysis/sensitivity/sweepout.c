@@ -103,28 +103,12 @@ static char *joined(const sweep_strings *s, const char *sep)
     return out;
 }
 
-static void write_design(writer *wr, const sweep *sw, double *buf)
+/* One variable per parameter (its value at each point, with the scenario keys it
+ * sets), then the whole table, the units and the scenario keys. */
+static void write_parameters(writer *wr, const sweep *sw, double *buf, const char **units, char **paths)
 {
     const size_t np = sw->n_points, k = sw->n_params;
     const char *pd[] = {"point"}, *pp[] = {"point", "parameter"};
-    const char **names = malloc(k * sizeof *names), **units = malloc(k * sizeof *units);
-    char **paths = calloc(k, sizeof *paths);
-    if (!names || !units || !paths) {
-        ok(wr, MSK_ENOMEM);
-    } else {
-        for (size_t j = 0; j < k; j++) {
-            names[j] = sw->params[j].name;
-            units[j] = sw->params[j].resolved_unit;
-            if (!(paths[j] = joined(&sw->params[j].path, ", ")))
-                ok(wr, MSK_ENOMEM);
-        }
-    }
-    if (wr->st == MSK_OK) {
-        for (size_t p = 0; p < np; p++)
-            buf[p] = (double)p;
-        ok(wr, h5out_dim(wr->w, "", "point", np, buf, "1", "sweep point (index into the design)"));
-        ok(wr, h5out_dim_strings(wr->w, "", "parameter", k, names, "parameter varied (its name in the sweep file)"));
-    }
     for (size_t j = 0; j < k && wr->st == MSK_OK; j++) {
         const sweep_param *prm = &sw->params[j];
         for (size_t p = 0; p < np; p++)
@@ -143,8 +127,13 @@ static void write_design(writer *wr, const sweep *sw, double *buf)
     if (wr->st == MSK_OK)
         ok(wr, h5out_var_strings(wr->w, "", "parameter_path", "parameter", (const char *const *)paths,
                                  "scenario key(s) the parameter sets, as dotted paths"));
+}
+
+/* parameter_lower and parameter_upper: each parameter's range, or its levels' span. */
+static void write_bounds(writer *wr, const sweep *sw, double *buf)
+{
     for (int end = 0; end < 2 && wr->st == MSK_OK; end++) {
-        for (size_t j = 0; j < k; j++) {
+        for (size_t j = 0; j < sw->n_params; j++) {
             const sweep_param *prm = &sw->params[j];
             if (prm->levels.count) {
                 double lo = prm->levels.items[0], hi = lo;
@@ -161,35 +150,71 @@ static void write_design(writer *wr, const sweep *sw, double *buf)
         var_d(wr, "", end ? "parameter_upper" : "parameter_lower", 1, d, buf, "1",
               end ? "largest value of the parameter" : "smallest value of the parameter");
     }
-    if (sw->design.method == DESIGN_SALTELLI || sw->design.method == DESIGN_MORRIS) {
-        int8_t *role = malloc(np ? np : 1);
-        int32_t *col = malloc((np ? np : 1) * sizeof *col);
-        int64_t *group = malloc((np ? np : 1) * sizeof *group);
-        if (!role || !col || !group) {
-            ok(wr, MSK_ENOMEM);
-        } else {
-            for (size_t p = 0; p < np; p++) {
-                role[p] = sw->design.role[p];
-                col[p] = sw->design.column[p];
-                group[p] = (int64_t)(p / sw->design.group_size);
-            }
-            int saltelli = sw->design.method == DESIGN_SALTELLI;
-            if (wr->st == MSK_OK)
-                ok(wr, h5out_var_flags(wr->w, "", "design_role", 1, pd, role, saltelli ? "A B AB" : "start step",
-                                       saltelli ? "role in the Saltelli sample: matrix A, matrix B, or A with one column from B"
-                                                : "start of a Morris trajectory, or a step along one parameter"));
-            if (wr->st == MSK_OK)
-                ok(wr, h5out_var_int32(wr->w, "", "design_column", 1, pd, col, "1",
-                                       saltelli ? "parameter index taken from B (AB points), else -1"
-                                                : "parameter index moved by this step, else -1"));
-            if (wr->st == MSK_OK)
-                ok(wr, h5out_var_int64(wr->w, "", "design_group", 1, pd, group, "1",
-                                       saltelli ? "Saltelli sample the point belongs to" : "Morris trajectory the point belongs to"));
+}
+
+/* The structure of a Saltelli or Morris design: each point's role, column and group. */
+static void write_structure(writer *wr, const sweep *sw)
+{
+    if (sw->design.method != DESIGN_SALTELLI && sw->design.method != DESIGN_MORRIS)
+        return;
+    const size_t np = sw->n_points;
+    const char *pd[] = {"point"};
+    int8_t *role = malloc(np ? np : 1);
+    int32_t *col = malloc((np ? np : 1) * sizeof *col);
+    int64_t *group = malloc((np ? np : 1) * sizeof *group);
+    if (!role || !col || !group) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        for (size_t p = 0; p < np; p++) {
+            role[p] = sw->design.role[p];
+            col[p] = sw->design.column[p];
+            group[p] = (int64_t)(p / sw->design.group_size);
         }
-        free(role);
-        free(col);
-        free(group);
+        int saltelli = sw->design.method == DESIGN_SALTELLI;
+        if (wr->st == MSK_OK)
+            ok(wr, h5out_var_flags(wr->w, "", "design_role", 1, pd, role, saltelli ? "A B AB" : "start step",
+                                   saltelli ? "role in the Saltelli sample: matrix A, matrix B, or A with one column from B"
+                                            : "start of a Morris trajectory, or a step along one parameter"));
+        if (wr->st == MSK_OK)
+            ok(wr, h5out_var_int32(wr->w, "", "design_column", 1, pd, col, "1",
+                                   saltelli ? "parameter index taken from B (AB points), else -1"
+                                            : "parameter index moved by this step, else -1"));
+        if (wr->st == MSK_OK)
+            ok(wr, h5out_var_int64(wr->w, "", "design_group", 1, pd, group, "1",
+                                   saltelli ? "Saltelli sample the point belongs to" : "Morris trajectory the point belongs to"));
     }
+    free(role);
+    free(col);
+    free(group);
+}
+
+/* The design: the point and parameter dimensions, the parameters' values, ranges and
+ * the design's structure. */
+static void write_design(writer *wr, const sweep *sw, double *buf)
+{
+    const size_t np = sw->n_points, k = sw->n_params;
+    const char **names = malloc(k * sizeof *names), **units = malloc(k * sizeof *units);
+    char **paths = calloc(k, sizeof *paths);
+    if (!names || !units || !paths) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        for (size_t j = 0; j < k; j++) {
+            names[j] = sw->params[j].name;
+            units[j] = sw->params[j].resolved_unit;
+            if (!(paths[j] = joined(&sw->params[j].path, ", ")))
+                ok(wr, MSK_ENOMEM);
+        }
+    }
+    if (wr->st == MSK_OK) {
+        for (size_t p = 0; p < np; p++)
+            buf[p] = (double)p;
+        ok(wr, h5out_dim(wr->w, "", "point", np, buf, "1", "sweep point (index into the design)"));
+        ok(wr, h5out_dim_strings(wr->w, "", "parameter", k, names, "parameter varied (its name in the sweep file)"));
+    }
+    if (wr->st == MSK_OK)
+        write_parameters(wr, sw, buf, units, paths);
+    write_bounds(wr, sw, buf);
+    write_structure(wr, sw);
     for (size_t j = 0; paths && j < k; j++)
         free(paths[j]);
     free(paths);

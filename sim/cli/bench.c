@@ -17,11 +17,17 @@
 #include "progress.h"
 #include "results.h"
 
-const char *const bench_outcome_names[BENCH_OUTCOMES] = {
-    "leg_lean_mass", "knee_extension_strength", "fn_bmd", "falls", "fractures"};
+/* The benchmark's outcomes in the engine's tables (models/observables.def). */
+static const obs_var outcome_var[BENCH_FALLS] = {[BENCH_LEG_LEAN] = OV_LEG_LEAN, [BENCH_KNEE] = OV_KNEE,
+                                                 [BENCH_BMD] = OV_BMD};
+static const obs_key outcome_key[BENCH_FALLS] = {[BENCH_LEG_LEAN] = KEY_LEG_LEAN, [BENCH_KNEE] = KEY_KNEE,
+                                                 [BENCH_BMD] = KEY_BMD};
+static const obs_count outcome_count[BENCH_OUTCOMES] = {[BENCH_FALLS] = EVC_FALL, [BENCH_FRACTURES] = EVC_FRACTURE};
 
-static const obs_var outcome_var[] = {OV_LEG_LEAN, OV_KNEE, OV_BMD};
-static const obs_key outcome_key[] = {KEY_LEG_LEAN, KEY_KNEE, KEY_BMD};
+const char *bench_outcome_name(bench_outcome o)
+{
+    return o < BENCH_FALLS ? obs_var_table[outcome_var[o]].name : obs_count_names[outcome_count[o]];
+}
 
 static double mb(double bytes)
 {
@@ -44,12 +50,12 @@ static void summarise(const engine_result *r, int threads, bench_figures *f)
         log_entries += (double)r->logs[arm].count;
         if (arm >= BENCH_MAX_ARMS)
             continue;
-        for (int o = 0; o < 3; o++) {
+        for (int o = 0; o < BENCH_FALLS; o++) {
             f->end_mean[arm][o] = obs_mean(&a->value[obs_index(a, arm, n_obs - 1) * OV_COUNT + outcome_var[o]]);
             f->change_pct[arm][o] = s.change_pct[outcome_key[o]];
         }
-        f->rate[arm][BENCH_FALLS] = s.rate[EVC_FALL];
-        f->rate[arm][BENCH_FRACTURES] = s.rate[EVC_FRACTURE];
+        for (int o = BENCH_FALLS; o < BENCH_OUTCOMES; o++)
+            f->rate[arm][o] = s.rate[outcome_count[o]];
     }
     f->sample_mb = mb((double)n_arms * (double)r->n_sample * (double)n_obs * sizeof(obs_record));
     f->sample_in_file = r->sample_store.fd >= 0;

@@ -19,7 +19,8 @@ enum { BENCH_MAX_ARMS = 16 };
 
 /* Outcomes compared between the exact and the fixed-step loop. */
 typedef enum { BENCH_LEG_LEAN, BENCH_KNEE, BENCH_BMD, BENCH_FALLS, BENCH_FRACTURES, BENCH_OUTCOMES } bench_outcome;
-extern const char *const bench_outcome_names[BENCH_OUTCOMES];
+/* Its name in the result file (models/observables.def). */
+const char *bench_outcome_name(bench_outcome o);
 
 typedef struct {
     int threads;

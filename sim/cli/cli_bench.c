@@ -295,7 +295,7 @@ static void compare_daily(const bench *b, const run *exact, const run *daily, do
             if (!(fabs(diff) <= *worst))
                 *worst = fabs(diff);
             printf("  %-24s %-16s %12.5g %12.5g %+10.3f%%", is_rate ? (o == BENCH_FALLS ? "falls /1000 py" : "fractures /1000 py")
-                                                                      : bench_outcome_names[o],
+                                                                      : bench_outcome_name((bench_outcome)o),
                    b->base.arms[a].name, x, y, diff);
             if (is_rate)
                 printf("\n");

@@ -6,18 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Same order as the engine's: (replicate, individual, sequence) is unique per arm, so
- * the sorted log does not depend on the order pieces arrive in. */
-static int log_before(const void *pa, const void *pb)
-{
-    const log_entry *a = pa, *b = pb;
-    if (a->replicate != b->replicate)
-        return a->replicate < b->replicate ? -1 : 1;
-    if (a->individual != b->individual)
-        return a->individual < b->individual ? -1 : 1;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
 static msk_status append_log(event_log *dst, const log_entry *items, size_t count)
 {
     if (!count)
@@ -29,7 +17,7 @@ static msk_status append_log(event_log *dst, const log_entry *items, size_t coun
     dst->items = all;
     dst->count += count;
     dst->capacity = dst->count;
-    qsort(dst->items, dst->count, sizeof *dst->items, log_before);
+    engine_log_sort(dst); /* the engine's order: pieces may arrive in any order */
     return MSK_OK;
 }
 

@@ -74,6 +74,10 @@ msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engi
 msk_status engine_run_stepped(const scenario *sc, const engine_options *opt, double step_days,
                               engine_result *out, diag_list *diags);
 
+/* Sort an arm's event log by (replicate, individual, order of occurrence): the one
+ * order of every log, in one process or merged from MPI ranks (blockmerge.h). */
+void engine_log_sort(event_log *log);
+
 /* Observation times for a scenario: every observe_every_weeks from 0, plus the
  * horizon when it is not a multiple. Returns the count; *days is malloc'ed. */
 size_t engine_observation_days(const scenario *sc, double **days);

@@ -1,4 +1,5 @@
 /* individual.c — the event loop of one person in one arm (see individual.h). */
+#define MSK_INDIVIDUAL_LOOPS /* life.h: the state and steps shared with fixedstep.c */
 #include "individual.h"
 
 #include <math.h>
@@ -20,120 +21,17 @@
 #define DAYS_PER_YEAR 365.25
 #define DAYS_PER_WEEK 7.0
 
-const obs_var_info obs_var_table[OV_COUNT] = {
-#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
-    [OV_##id] = {name, units, long_name, hlo, hhi},
-#include "observables.def"
-};
-
 /* What the loader accepts fits a person. */
 _Static_assert((int)INDIVIDUAL_MAX_EXPOSURES >= (int)SCENARIO_MAX_EXPOSURES &&
                    (int)INDIVIDUAL_MAX_INTERVENTIONS >= (int)SCENARIO_MAX_INTERVENTIONS,
                "the loader's limits fit a person");
 
-const char *const obs_prevalence_names[PREV_COUNT] = {
-    "sarcopenia", "severe_sarcopenia", "osteopenia", "osteoporosis", "immobilized"};
-const char *const obs_prevalence_long_names[PREV_COUNT] = {
-    "share with sarcopenia (EWGSOP2: low grip and low appendicular lean mass)",
-    "share with severe sarcopenia (EWGSOP2: sarcopenia and slow gait)",
-    "share with osteopenia (femoral-neck T-score between -2.5 and -1)",
-    "share with osteoporosis (femoral-neck T-score at or below -2.5)",
-    "share immobilized (cast, bed rest or hospital)"};
-const char *const obs_count_names[EVC_COUNT] = {
-    "falls", "fractures", "hip_fractures", "wrist_fractures", "vertebral_fractures",
-    "other_fractures", "immobilizations", "admissions", "adverse_events_minor",
-    "adverse_events_serious", "deaths", "interventions_withheld"};
-const char *const obs_count_long_names[EVC_COUNT] = {
-    "falls", "fractures (all sites)", "hip fractures", "wrist fractures",
-    "clinical vertebral fractures", "other fractures", "immobilization episodes",
-    "hospital admissions (acute illness, fracture or serious adverse event)",
-    "minor adverse events of training", "serious adverse events of training", "deaths",
-    "interventions withheld for contraindication"};
-const char *const log_kind_names =
-    "fall fracture admission discharge immobilization_start immobilization_end "
-    "adverse_event_minor adverse_event_serious intervention_start intervention_end "
-    "intervention_withheld phase_change menopause death";
+/* "fall fracture ...": each name after a space, and the first space skipped. */
+const char *const log_kind_names = &(""
+#define EVENT_LOG_KIND(id, name) " " name
+#include "observables.def"
+)[1];
 
-/* Scheduled event kinds, in the order simultaneous events run: observe first (it sees
- * the state reached by then), ends before starts (back-to-back windows don't overlap),
- * the end of follow-up last. */
-typedef enum {
-    EV_OBSERVE, EV_RECOVERY_END, EV_DISCHARGE, EV_IV_END,
-    EV_EXPOSURE_START, EV_IV_START, EV_TRAINING_WEEK, EV_MENOPAUSE, EV_REASSESS, EV_END
-} event_kind;
-
-/* Immobilization kinds (event-log detail and counters). */
-typedef enum { IMMOB_LEG_CAST, IMMOB_ARM_CAST, IMMOB_BED_REST, IMMOB_HOSPITAL, IMMOB_HIP_REHAB, IMMOB_KIND_COUNT } immob_kind;
-
-enum { LEG_INDEX, LEG_OTHER, ARMS, COMPARTMENTS };
-enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
-
-typedef struct {
-    const intervention_spec *spec;
-    int active, stopped, withheld;
-    int phase;            /* rehabilitation stage 0..2 */
-    int32_t week;         /* weeks started */
-    int32_t n_weeks;
-    double adherence;
-    double week_effect[COMPARTMENTS][3]; /* hypertrophy, neural, bone for this week */
-    /* The last session's dose and what follows from it: sessions rarely change, so
-     * their (pure) effect and adverse-event rates are computed once per change. */
-    int dose_known, dose_frail;
-    dose_session dose;
-    dose_effect effect;
-    double minor, serious, log1p_serious;
-    /* The chance of a serious event in a week for the last number of sessions
-     * attended (it is usually the same from week to week). */
-    unsigned serious_attended;
-    double serious_week;
-} iv_slot;
-
-typedef struct {
-    const sim_plan *plan;
-    const model_params *p;
-    const person *x;
-    rng_stream *rng;
-    event_log *log;
-    invariant_violation *bad; /* where a broken invariant is recorded */
-    size_t arm;
-
-    double t; /* days */
-    int alive;
-    muscle_state m[COMPARTMENTS];
-    muscle_memo muscle_memo; /* exponentials of the last advance (muscle.h) */
-    double contractile0[COMPARTMENTS];
-    bone_state bone;
-    bone_memo bone_memo;
-    activity_state act;
-    activity_memo activity_memo;
-
-    int immob[IMMOB_KIND_COUNT]; /* overlapping episodes of each kind */
-    double protein;              /* current intake, g/kg/day */
-    double hip_fracture_day;     /* NAN without one */
-
-    iv_slot iv[INDIVIDUAL_MAX_INTERVENTIONS];
-    size_t n_iv;
-
-    /* Piecewise-constant inputs and hazards, set by refresh(). */
-    muscle_inputs min[COMPARTMENTS];
-    bone_rates brates;
-    double activity;     /* relative to usual */
-    double rate[CLOCKS]; /* per day */
-    double clock[CLOCKS];
-    double refreshed_at; /* time of the last refresh() */
-    /* Memos of pure functions of the state, so that several readers at one time
-     * compute them once: gait speed for a leg strength; protein availability. */
-    double gait_strength, gait;
-    double avail_protein;
-    muscle_protein avail;
-    uint32_t draws[CLOCKS];
-
-    uint32_t count[EVC_COUNT];
-    uint32_t n_logged;
-    uint64_t events, steps; /* work done, for msksim bench */
-    double alive_days, immobilized_days;
-    evq q;
-} life;
 
 void event_log_init(event_log *log)
 {
@@ -209,9 +107,7 @@ static double gait_now(life *L)
     double s = leg_strength_rel(L);
     if (s != L->gait_strength) {
         L->gait_strength = s;
-        /* Stronger legs speed walking up to where people would run instead. */
-        L->gait = msk_fmin(L->x->gait_ms * pow(s, L->p->muscle_gait_strength_exponent),
-                           L->p->muscle_max_gait_speed);
+        L->gait = muscle_gait_speed(L->x->gait_ms, s, L->p);
     }
     return L->gait;
 }
@@ -238,15 +134,11 @@ static double new_clock(life *L, int clock, rng_purpose purpose)
     return gsl_ran_exponential(L->rng->r, 1.0);
 }
 
-/* Recompute every piecewise-constant input and hazard from the current state. */
-static void refresh(life *L)
+/* The week's training effects (hypertrophy, neural, bone per compartment) summed over
+ * the active interventions. Returns whether one of them trains (protein does not). */
+static inline int weekly_training(const life *L, double weekly[COMPARTMENTS][3])
 {
-    L->refreshed_at = L->t;
-    const model_params *p = L->p;
-    const person *x = L->x;
-    double age = age_now(L);
     int training = 0;
-    double weekly[COMPARTMENTS][3] = {{0}};
     for (size_t j = 0; j < L->n_iv; j++) {
         if (!L->iv[j].active)
             continue;
@@ -256,8 +148,14 @@ static void refresh(life *L)
             for (int k = 0; k < 3; k++)
                 weekly[c][k] += L->iv[j].week_effect[c][k];
     }
+    return training;
+}
 
-    L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
+/* Mechanical loading of each compartment relative to the person's usual: the activity
+ * level, limited by casts, bed rest, hospital and recovery from hip fracture. */
+static inline void compartment_loading(const life *L, double loading[COMPARTMENTS])
+{
+    const model_params *p = L->p;
     double legs = L->activity, index_leg, other_leg, arms = 1.0;
     if (L->immob[IMMOB_HIP_REHAB])
         legs = msk_fmin(legs, p->activity_hip_rehab_loading);
@@ -276,8 +174,17 @@ static void refresh(life *L)
         index_leg = msk_fmin(index_leg, p->activity_bed_rest_loading);
         other_leg = msk_fmin(other_leg, p->activity_bed_rest_loading);
     }
-    double loading[COMPARTMENTS] = {index_leg, other_leg, arms};
+    loading[LEG_INDEX] = index_leg;
+    loading[LEG_OTHER] = other_leg;
+    loading[ARMS] = arms;
+}
 
+/* The muscle inputs of every compartment at this age, loading and training. */
+static inline void refresh_muscle(life *L, double age, const double weekly[COMPARTMENTS][3],
+                                  const double loading[COMPARTMENTS])
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
     double response = x->responsiveness;
     double age_loss = muscle_age_loss(age, x->female, p);
     if (x->condition == CONDITION_NEUROGENIC)
@@ -310,18 +217,13 @@ static void refresh(life *L)
         L->min[c].catabolic = catabolic;
         L->min[c].age_loss = age_loss;
     }
+}
 
-    bone_inputs bi = {
-        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), index_leg, L->bone.bmd / x->fn_bmd,
-                                  weekly[LEG_INDEX][2], p),
-        .age = age,
-        .years_since_fmp = x->female ? age - x->menopause_age : NAN,
-        .calcium_mg = x->calcium,
-        .vitamin_d_iu = x->vitamin_d,
-        .protein_g_per_kg = L->protein,
-    };
-    L->brates = bone_rates_for(&L->bone, &bi, p);
-
+/* The rates of falls, admissions and death. */
+static inline void refresh_hazards(life *L, double age)
+{
+    const model_params *p = L->p;
+    const person *x = L->x;
     double grip = grip_now(L);
     double grip_ref = x->female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
     double grip_sd = x->female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
@@ -333,6 +235,32 @@ static void refresh(life *L)
     L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
                                           isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
                            DAYS_PER_YEAR;
+}
+
+/* Recompute every piecewise-constant input and hazard from the current state. */
+void life_refresh(life *L)
+{
+    L->refreshed_at = L->t;
+    const model_params *p = L->p;
+    const person *x = L->x;
+    double age = age_now(L);
+    double weekly[COMPARTMENTS][3] = {{0}};
+    int training = weekly_training(L, weekly);
+    L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
+    double loading[COMPARTMENTS];
+    compartment_loading(L, loading);
+    refresh_muscle(L, age, weekly, loading);
+    bone_inputs bi = {
+        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), loading[LEG_INDEX], L->bone.bmd / x->fn_bmd,
+                                  weekly[LEG_INDEX][2], p),
+        .age = age,
+        .years_since_fmp = x->female ? age - x->menopause_age : NAN,
+        .calcium_mg = x->calcium,
+        .vitamin_d_iu = x->vitamin_d,
+        .protein_g_per_kg = L->protein,
+    };
+    L->brates = bone_rates_for(&L->bone, &bi, p);
+    refresh_hazards(L, age);
 }
 
 static int state_ok(const life *L)
@@ -357,7 +285,7 @@ static int state_ok(const life *L)
 
 /* Advance the physiology and the hazard clocks to time t1. Returns 0 when the new
  * state breaks an invariant. */
-static int advance(life *L, double t1)
+int life_advance(life *L, double t1)
 {
     double dt = t1 - L->t;
     if (dt <= 0)
@@ -758,7 +686,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     L->clock[CLOCK_ADMISSION] = gsl_ran_exponential(rng->r, 1.0);
     L->clock[CLOCK_DEATH] = new_clock(L, CLOCK_DEATH, RNG_DEATH);
     msk_assert_context(rng->seed, (long long)x->id, (int)arm, 0.0);
-    refresh(L);
+    life_refresh(L);
 }
 
 /* After death, later observations carry the final counts and person-time. */
@@ -775,7 +703,7 @@ static void record_dead(const life *L, obs_record *rec, size_t from, size_t n_ob
 
 /* Fire stochastic clock `which` at the current time. Returns 1 when the person died
  * (the records from next_obs on are then filled), 0 otherwise. */
-static int fire(life *L, int which, obs_record *rec, size_t next_obs)
+int life_fire(life *L, int which, obs_record *rec, size_t next_obs)
 {
     L->clock[which] = 0;
     L->events++;
@@ -797,33 +725,16 @@ static int fire(life *L, int which, obs_record *rec, size_t next_obs)
     return 0;
 }
 
-/* Observations stay out of the event list: their times are a sorted array, walked with
- * the cursor next_obs, and EV_OBSERVE, the first kind, runs before any other event at
- * the same time, as the list would order it. A push and a pop saved per observation. */
-static int observation_first(const life *L, size_t next_obs)
-{
-    return next_obs < L->plan->n_obs && L->plan->obs_days[next_obs] <= evq_next_time(&L->q);
-}
-
-/* Time of the next scheduled event, observations included. */
-static double next_scheduled(const life *L, size_t next_obs)
-{
-    return observation_first(L, next_obs) ? L->plan->obs_days[next_obs] : evq_next_time(&L->q);
-}
-
 /* Remove the next scheduled event, observations included, into *e. */
-static void pop_scheduled(life *L, size_t next_obs, evq_event *e)
+void life_pop_scheduled(life *L, size_t next_obs, evq_event *e)
 {
-    if (observation_first(L, next_obs))
+    if (life_observation_first(L, next_obs))
         *e = (evq_event){L->plan->obs_days[next_obs], EV_OBSERVE, 0, (int32_t)next_obs};
     else
         evq_pop(&L->q, e);
 }
 
-/* What follows a scheduled event. */
-enum { AFTER_REFRESH, AFTER_NOTHING, AFTER_END, AFTER_BROKEN };
-
-static int run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
+int life_run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *next_obs)
 {
     L->events++;
     switch ((event_kind)e->kind) {
@@ -876,7 +787,7 @@ static msk_status run_events(life *L, obs_record *rec)
 {
     size_t next_obs = 0;
     for (;;) {
-        double t_sched = next_scheduled(L, next_obs);
+        double t_sched = life_next_scheduled(L, next_obs);
         int which = -1;
         double t_stoch = INFINITY;
         for (int k = 0; k < CLOCKS; k++) {
@@ -889,16 +800,16 @@ static msk_status run_events(life *L, obs_record *rec)
             }
         }
         if (which >= 0 && t_stoch < t_sched) {
-            if (!advance(L, t_stoch))
+            if (!life_advance(L, t_stoch))
                 return MSK_ESOFTWARE;
-            if (fire(L, which, rec, next_obs))
+            if (life_fire(L, which, rec, next_obs))
                 return MSK_OK;
         } else {
             evq_event e;
-            pop_scheduled(L, next_obs, &e);
-            if (!advance(L, e.time))
+            life_pop_scheduled(L, next_obs, &e);
+            if (!life_advance(L, e.time))
                 return MSK_ESOFTWARE;
-            int after = run_scheduled(L, &e, rec, &next_obs);
+            int after = life_run_scheduled(L, &e, rec, &next_obs);
             if (after == AFTER_BROKEN)
                 return MSK_ESOFTWARE;
             if (after == AFTER_END)
@@ -906,42 +817,9 @@ static msk_status run_events(life *L, obs_record *rec)
             if (after == AFTER_NOTHING)
                 continue;
         }
-        refresh(L);
+        life_refresh(L);
         if (L->bad->violated)
             return MSK_ESOFTWARE;
-    }
-}
-
-/* The fixed-step loop (plan->fixed_step_days = h > 0), which msksim bench compares
- * with the exact one (docs/performance.md): the same state, handlers and model
- * functions, but time moves in steps of h days. Inputs and hazards are re-evaluated at
- * every step. Each hazard clock loses rate x h per step and its event happens at the
- * end of the step in which it ran out: a Bernoulli trial per step with probability
- * 1 - exp(-rate h), driven by the same random numbers as the exact loop, so the two
- * differ by the discretisation alone. Scheduled events run at the first step boundary
- * at or after their time. */
-static msk_status run_fixed_step(life *L, obs_record *rec, double h)
-{
-    size_t next_obs = 0;
-    for (;;) {
-        while (next_scheduled(L, next_obs) <= L->t) {
-            evq_event e;
-            pop_scheduled(L, next_obs, &e);
-            int after = run_scheduled(L, &e, rec, &next_obs);
-            if (after == AFTER_BROKEN)
-                return MSK_ESOFTWARE;
-            if (after == AFTER_END)
-                return MSK_OK;
-        }
-        refresh(L);
-        if (L->bad->violated)
-            return MSK_ESOFTWARE;
-        if (!advance(L, msk_fmin(L->t + h, L->plan->horizon_days)))
-            return MSK_ESOFTWARE;
-        L->steps++;
-        for (int k = 0; k < CLOCKS; k++)
-            if (L->rate[k] > 0 && L->clock[k] <= 0 && fire(L, k, rec, next_obs))
-                return MSK_OK;
     }
 }
 
@@ -951,7 +829,7 @@ msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm
 {
     life L;
     init_life(&L, plan, x, arm, rng, log, bad);
-    msk_status st = plan->fixed_step_days > 0 ? run_fixed_step(&L, rec, plan->fixed_step_days)
+    msk_status st = plan->fixed_step_days > 0 ? fixedstep_run(&L, rec, plan->fixed_step_days)
                                               : run_events(&L, rec);
     if (work) {
         work->events += L.events;

@@ -19,56 +19,16 @@
 #include <stdint.h>
 
 #include "invariant.h"
+#include "observe.h"
 #include "population.h"
 #include "rng.h"
 #include "scenario.h"
 
-/* Variables observed at every observation time (order = output order), from the one
- * table of observables (models/observables.def). */
+/* Kinds written to the event log (flag values of events/kind), from the one table of
+ * observables (models/observables.def). */
 typedef enum {
-#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) OV_##id,
+#define EVENT_LOG_KIND(id, name) LOG_##id,
 #include "observables.def"
-    OV_COUNT
-} obs_var;
-
-typedef struct {
-    const char *name, *units, *long_name;
-    double hist_lo, hist_hi; /* fixed histogram range for quantiles */
-} obs_var_info;
-extern const obs_var_info obs_var_table[OV_COUNT];
-
-/* Conditions counted as prevalences. */
-typedef enum {
-    PREV_SARCOPENIA, PREV_SEVERE_SARCOPENIA, PREV_OSTEOPENIA, PREV_OSTEOPOROSIS,
-    PREV_IMMOBILIZED, PREV_COUNT
-} obs_prevalence;
-extern const char *const obs_prevalence_names[PREV_COUNT];
-extern const char *const obs_prevalence_long_names[PREV_COUNT];
-
-/* Events counted cumulatively. */
-typedef enum {
-    EVC_FALL, EVC_FRACTURE, EVC_FRACTURE_HIP, EVC_FRACTURE_WRIST, EVC_FRACTURE_VERTEBRAL,
-    EVC_FRACTURE_OTHER, EVC_IMMOBILIZATION, EVC_ADMISSION, EVC_ADVERSE_MINOR,
-    EVC_ADVERSE_SERIOUS, EVC_DEATH, EVC_WITHHELD, EVC_COUNT
-} obs_count;
-extern const char *const obs_count_names[EVC_COUNT];
-extern const char *const obs_count_long_names[EVC_COUNT];
-
-/* What one person contributes at one observation time. */
-typedef struct {
-    uint8_t alive;
-    uint8_t prevalent[PREV_COUNT];
-    double value[OV_COUNT];         /* valid when alive */
-    uint32_t count[EVC_COUNT];      /* events since the start, up to this time */
-    double alive_days;              /* person-time since the start */
-    double immobilized_days;        /* time immobilized since the start */
-} obs_record;
-
-/* Kinds written to the event log (flag values of events/kind). */
-typedef enum {
-    LOG_FALL, LOG_FRACTURE, LOG_ADMISSION, LOG_DISCHARGE, LOG_IMMOBILIZATION_START,
-    LOG_IMMOBILIZATION_END, LOG_ADVERSE_MINOR, LOG_ADVERSE_SERIOUS, LOG_INTERVENTION_START,
-    LOG_INTERVENTION_END, LOG_INTERVENTION_WITHHELD, LOG_PHASE, LOG_MENOPAUSE, LOG_DEATH,
     LOG_KIND_COUNT
 } log_kind;
 extern const char *const log_kind_names; /* space-separated, for flag_meanings */
@@ -118,5 +78,10 @@ msk_status individual_simulate(const sim_plan *plan, const person *x, size_t arm
                                invariant_violation *bad, individual_work *work);
 
 enum { INDIVIDUAL_MAX_INTERVENTIONS = 32, INDIVIDUAL_MAX_EXPOSURES = 32 };
+
+/* The loops' shared state and steps, for individual.c and fixedstep.c only. */
+#ifdef MSK_INDIVIDUAL_LOOPS
+#include "life.h"
+#endif
 
 #endif

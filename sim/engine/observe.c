@@ -1,4 +1,4 @@
-/* observe.c — exact integer accumulators (see observe.h). */
+/* observe.c — the observation tables and exact integer accumulators (see observe.h). */
 #include "observe.h"
 
 #include "status.h"
@@ -9,7 +9,35 @@
 
 #include <gsl/gsl_cdf.h>
 
-const obs_var obs_key_var[KEY_COUNT] = {OV_LEG_LEAN, OV_KNEE, OV_GRIP, OV_GAIT, OV_BMD};
+/* ---- The tables of models/observables.def ----------------------------------------- */
+
+const obs_var_info obs_var_table[OV_COUNT] = {
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
+    [OV_##id] = {name, units, long_name, hlo, hhi},
+#include "observables.def"
+};
+const obs_var obs_key_var[KEY_COUNT] = {
+#define KEY_OUTCOME(id) [KEY_##id] = OV_##id,
+#include "observables.def"
+};
+const char *const obs_prevalence_names[PREV_COUNT] = {
+#define PREVALENCE(id, name, long_name, label) [PREV_##id] = name,
+#include "observables.def"
+};
+const char *const obs_prevalence_long_names[PREV_COUNT] = {
+#define PREVALENCE(id, name, long_name, label) [PREV_##id] = long_name,
+#include "observables.def"
+};
+const char *const obs_count_names[EVC_COUNT] = {
+#define EVENT_COUNT(id, name, long_name, label) [EVC_##id] = name,
+#include "observables.def"
+};
+const char *const obs_count_long_names[EVC_COUNT] = {
+#define EVENT_COUNT(id, name, long_name, label) [EVC_##id] = long_name,
+#include "observables.def"
+};
+
+/* ---- Accumulators ------------------------------------------------------------------- */
 
 static const double fixed_scale = (double)(1 << OBS_FRAC_BITS);
 
@@ -101,6 +129,32 @@ static inline size_t hist_bin(obs_var v, double x)
     return (size_t)(f * OBS_HIST_BINS);
 }
 
+/* End of follow-up, of one person's n records in one arm: % change from baseline
+ * among survivors (change_pct[KEY_COUNT]), paired against the reference arm
+ * (paired_change[KEY_COUNT]; baseline is the same person, so only the end values
+ * differ), and the paired difference of event counts (paired_count[EVC_COUNT]).
+ * Inlined into both callers, as when it was written out in each: obs_work_add runs
+ * once per person and arm. */
+static inline __attribute__((always_inline)) void add_end(obs_moments *change_pct, obs_moments *paired_change, obs_moments *paired_count,
+                           const obs_record *rec, const obs_record *ref, size_t n)
+{
+    const obs_record *first = &rec[0], *last = &rec[n - 1];
+    if (last->alive) {
+        for (int key = 0; key < KEY_COUNT; key++) {
+            obs_var v = obs_key_var[key];
+            double change = 100.0 * (last->value[v] - first->value[v]) / first->value[v];
+            moments_add(&change_pct[key], change);
+            if (ref && ref[n - 1].alive) {
+                double ref_change = 100.0 * (ref[n - 1].value[v] - first->value[v]) / first->value[v];
+                moments_add(&paired_change[key], change - ref_change);
+            }
+        }
+    }
+    if (ref)
+        for (int c = 0; c < EVC_COUNT; c++)
+            moments_add(&paired_count[c], (double)last->count[c] - (double)ref[n - 1].count[c]);
+}
+
 void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *ref)
 {
     for (size_t k = 0; k < a->n_obs; k++) {
@@ -124,24 +178,8 @@ void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *re
                 moments_add(&a->paired[i * OV_COUNT + v], r->value[v] - ref[k].value[v]);
         }
     }
-    /* End of follow-up: % change from baseline among survivors, paired against the
-     * reference arm (baseline is the same person, so only the end values differ). */
-    const obs_record *first = &rec[0], *last = &rec[a->n_obs - 1];
-    if (last->alive) {
-        for (int key = 0; key < KEY_COUNT; key++) {
-            obs_var v = obs_key_var[key];
-            double change = 100.0 * (last->value[v] - first->value[v]) / first->value[v];
-            moments_add(&a->change_pct[arm * KEY_COUNT + key], change);
-            if (ref && ref[a->n_obs - 1].alive) {
-                double ref_change = 100.0 * (ref[a->n_obs - 1].value[v] - first->value[v]) / first->value[v];
-                moments_add(&a->paired_change[arm * KEY_COUNT + key], change - ref_change);
-            }
-        }
-    }
-    if (ref)
-        for (int c = 0; c < EVC_COUNT; c++)
-            moments_add(&a->paired_count[arm * EVC_COUNT + c],
-                        (double)last->count[c] - (double)ref[a->n_obs - 1].count[c]);
+    add_end(&a->change_pct[arm * KEY_COUNT], &a->paired_change[arm * KEY_COUNT],
+            &a->paired_count[arm * EVC_COUNT], rec, ref, a->n_obs);
 }
 
 void obs_merge(obs_acc *d, const obs_acc *s)
@@ -426,9 +464,10 @@ void obs_work_fold(obs_acc *d, obs_work *w, size_t arm)
     w->hot_people[arm] = 0;
 }
 
-int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
+/* Along one trajectory, the differences between consecutive observations of the
+ * counts, person-time, vital status and prevalences, and the moments of the values. */
+static inline void add_trajectory(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
 {
-    MSK_ASSERT(w->hot_people[arm] < w->fold_every);
     const size_t n = w->n_obs;
     uint32_t count[EVC_COUNT] = {0};
     uint8_t prevalent[PREV_COUNT] = {0};
@@ -482,8 +521,12 @@ int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_recor
                 m[MOM_PSUM * OV_COUNT + v] += (obs_int)q * q;
             }
     }
-    /* Histograms variable by variable: each walks its rows forward in time. */
-    w->hot_people[arm]++;
+}
+
+/* The histogram counts, variable by variable: each walks its rows forward in time. */
+static inline void add_histograms(obs_work *w, size_t arm, const obs_record *rec)
+{
+    const size_t n = w->n_obs;
     for (int v = 0; v < OV_COUNT; v++) {
         int16_t *h = &w->hot[(arm * OV_COUNT + (size_t)v) * OBS_HIST_BINS * n];
         size_t lo = OBS_HIST_BINS, hi = 0, prev = OBS_HIST_BINS; /* prev: no bin (dead) */
@@ -506,23 +549,16 @@ int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_recor
         if (hi + 1 > w->hot_hi[j])
             w->hot_hi[j] = (uint16_t)(hi + 1);
     }
-    /* The end of follow-up, as in obs_add. */
-    const obs_record *first = &rec[0], *last = &rec[n - 1];
-    if (last->alive) {
-        for (int key = 0; key < KEY_COUNT; key++) {
-            obs_var v = obs_key_var[key];
-            double change = 100.0 * (last->value[v] - first->value[v]) / first->value[v];
-            moments_add(&w->change_pct[arm * KEY_COUNT + key], change);
-            if (ref && ref[n - 1].alive) {
-                double ref_change = 100.0 * (ref[n - 1].value[v] - first->value[v]) / first->value[v];
-                moments_add(&w->paired_change[arm * KEY_COUNT + key], change - ref_change);
-            }
-        }
-    }
-    if (ref)
-        for (int c = 0; c < EVC_COUNT; c++)
-            moments_add(&w->paired_count[arm * EVC_COUNT + c],
-                        (double)last->count[c] - (double)ref[n - 1].count[c]);
+}
+
+int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_record *ref)
+{
+    MSK_ASSERT(w->hot_people[arm] < w->fold_every);
+    add_trajectory(w, arm, rec, ref);
+    w->hot_people[arm]++;
+    add_histograms(w, arm, rec);
+    add_end(&w->change_pct[arm * KEY_COUNT], &w->paired_change[arm * KEY_COUNT], &w->paired_count[arm * EVC_COUNT],
+            rec, ref, w->n_obs);
     return w->hot_people[arm] == w->fold_every;
 }
 

@@ -1,4 +1,10 @@
-/* observe.h — population accumulators that give bit-identical results in any order.
+/* observe.h — what is observed of a person, and population accumulators that give
+ * bit-identical results in any order.
+ *
+ * What a person contributes at each observation time (obs_record) follows the one
+ * table of observables (models/observables.def): the observed variables, the key
+ * outcomes, the prevalences and the counted events, with their names in the result
+ * file.
  *
  * Sums over people are kept as exact integers: each value is rounded to a fixed-point
  * grid of 2^-OBS_FRAC_BITS of its unit and summed (with its square) in 128-bit
@@ -17,7 +23,54 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "individual.h"
+/* Variables observed at every observation time (order = output order). */
+typedef enum {
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) OV_##id,
+#include "observables.def"
+    OV_COUNT
+} obs_var;
+
+typedef struct {
+    const char *name, *units, *long_name;
+    double hist_lo, hist_hi; /* fixed histogram range for quantiles */
+} obs_var_info;
+extern const obs_var_info obs_var_table[OV_COUNT];
+
+/* Key outcomes compared at the end of follow-up, and the variable of each. */
+typedef enum {
+#define KEY_OUTCOME(id) KEY_##id,
+#include "observables.def"
+    KEY_COUNT
+} obs_key;
+extern const obs_var obs_key_var[KEY_COUNT];
+
+/* Conditions counted as prevalences. */
+typedef enum {
+#define PREVALENCE(id, name, long_name, label) PREV_##id,
+#include "observables.def"
+    PREV_COUNT
+} obs_prevalence;
+extern const char *const obs_prevalence_names[PREV_COUNT];
+extern const char *const obs_prevalence_long_names[PREV_COUNT];
+
+/* Events counted cumulatively. */
+typedef enum {
+#define EVENT_COUNT(id, name, long_name, label) EVC_##id,
+#include "observables.def"
+    EVC_COUNT
+} obs_count;
+extern const char *const obs_count_names[EVC_COUNT];
+extern const char *const obs_count_long_names[EVC_COUNT];
+
+/* What one person contributes at one observation time. */
+typedef struct {
+    uint8_t alive;
+    uint8_t prevalent[PREV_COUNT];
+    double value[OV_COUNT];         /* valid when alive */
+    uint32_t count[EVC_COUNT];      /* events since the start, up to this time */
+    double alive_days;              /* person-time since the start */
+    double immobilized_days;        /* time immobilized since the start */
+} obs_record;
 
 enum { OBS_FRAC_BITS = 20, OBS_HIST_BINS = 512 };
 
@@ -27,10 +80,6 @@ typedef struct {
     int64_t n;
     obs_int sum, sumsq;
 } obs_moments;
-
-/* Key outcomes compared at the end of follow-up. */
-typedef enum { KEY_LEG_LEAN, KEY_KNEE, KEY_GRIP, KEY_GAIT, KEY_BMD, KEY_COUNT } obs_key;
-extern const obs_var obs_key_var[KEY_COUNT];
 
 typedef struct {
     size_t n_arms, n_obs;

@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "bone.h"
+#include "muscle.h"
 
 /* Correlated residuals, in the order of model_params_correlation_factor. */
 enum { Z_LEAN = BASELINE_Z_LEAN, Z_STRENGTH = BASELINE_Z_STRENGTH, Z_GAIT = BASELINE_Z_GAIT,
@@ -131,10 +132,11 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
     x->grip_kg = fmin((f ? p->baseline_grip_female : p->baseline_grip_male) * str_age * str_z, p->baseline_grip_max);
 
     /* Normal draws are truncated where walking would be running (and at a shuffle). */
-    x->gait_ms = fmin(fmax(0.2, (f ? p->baseline_gait_female : p->baseline_gait_male) +
-                                    age_term(x->age, p->baseline_gait_per_decade, p->baseline_gait_per_decade_young) +
-                                    p->baseline_gait_sd * z[Z_GAIT]),
-                      p->muscle_max_gait_speed);
+    x->gait_ms = muscle_gait_bounded((f ? p->baseline_gait_female : p->baseline_gait_male) +
+                                         age_term(x->age, p->baseline_gait_per_decade,
+                                                  p->baseline_gait_per_decade_young) +
+                                         p->baseline_gait_sd * z[Z_GAIT],
+                                     p);
     x->fn_bmd = fmin(fmax(0.25, (f ? p->baseline_fn_bmd_female : p->baseline_fn_bmd_male) +
                                     age_term(x->age, p->baseline_fn_bmd_per_decade,
                                              p->baseline_fn_bmd_per_decade_young) +

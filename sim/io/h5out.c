@@ -477,116 +477,126 @@ typedef struct {
     const char *scale_name; /* non-NULL: this variable is the coordinate of dims[0] */
 } var_spec;
 
+/* The variable's name is valid, its rank possible, and nothing of its name exists. */
+static msk_status check_new_var(h5out *w, const var_spec *v, const char *path)
+{
+    if (!valid_object_name(v->name))
+        return fail(w, path,
+                    "invalid variable name: it must start with a letter, digit or '_' and "
+                    "contain no '/', control characters or trailing spaces");
+    if (v->ndims < 0 || v->ndims > H5S_MAX_RANK)
+        return fail(w, path, "%d dimensions; HDF5 allows 0 to %d", v->ndims, H5S_MAX_RANK);
+    htri_t exists = H5Lexists(w->file, path, H5P_DEFAULT);
+    if (exists != 0)
+        return exists < 0 ? h5_fail(w, path, "cannot look up variable")
+                          : fail(w, path, "an object of this name already exists");
+    return MSK_OK;
+}
+
+/* The shape a variable takes from its dimensions. */
+typedef struct {
+    const dim_def *axis[H5S_MAX_RANK];
+    hsize_t len[H5S_MAX_RANK], maxlen[H5S_MAX_RANK];
+    size_t nelem;
+    bool unlimited;
+} var_shape;
+
+static msk_status shape_of_var(h5out *w, const var_spec *v, const char *path, var_shape *sh)
+{
+    sh->nelem = 1;
+    sh->unlimited = false;
+    for (int i = 0; i < v->ndims; i++) {
+        MSK_ASSERT(v->dims[i] != NULL);
+        sh->axis[i] = find_dim(w, v->group, v->dims[i]);
+        if (!sh->axis[i])
+            return fail(w, path, "dimension '%s' is not defined in group '/%s' or its parents", v->dims[i],
+                        v->group);
+        sh->len[i] = sh->axis[i]->len;
+        sh->maxlen[i] = sh->axis[i]->unlimited ? H5S_UNLIMITED : sh->axis[i]->len;
+        sh->unlimited = sh->unlimited || sh->axis[i]->unlimited;
+        if (sh->len[i] != 0 && sh->nelem > SIZE_MAX / sh->len[i])
+            return fail(w, path, "variable is too large to address");
+        sh->nelem *= (size_t)sh->len[i];
+    }
+    MSK_ASSERT(sh->nelem == 0 || v->data != NULL);
+    return MSK_OK;
+}
+
+/* Dataset creation properties: chunked where an axis is unlimited or the data large,
+ * compressed where large and compressible. */
+static msk_status var_properties(h5out *w, const var_spec *v, const char *path, const var_shape *sh,
+                                 hid_t *dcpl)
+{
+    size_t elem_size = H5Tget_size(v->file_type);
+    bool big = (double)sh->nelem * (double)elem_size > COMPRESS_MIN_BYTES;
+    *dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (*dcpl < 0 || set_object_props(*dcpl, false) < 0)
+        return h5_fail(w, path, "cannot set up dataset creation properties");
+    /* A zero-length (extendible) axis can only be stored chunked. */
+    if (v->ndims > 0 && (sh->unlimited || (big && v->compressible))) {
+        hsize_t chunk[H5S_MAX_RANK];
+        choose_chunks(v->ndims, sh->len, elem_size, chunk);
+        if (H5Pset_chunk(*dcpl, v->ndims, chunk) < 0)
+            return h5_fail(w, path, "cannot set chunking");
+        if (big && v->compressible && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
+            (H5Pset_shuffle(*dcpl) < 0 || H5Pset_deflate(*dcpl, DEFLATE_LEVEL) < 0))
+            return h5_fail(w, path, "cannot set compression");
+    }
+    return MSK_OK;
+}
+
+/* A coordinate variable becomes its dimension's scale; any other variable gets its
+ * dimensions attached. */
+static msk_status attach_dims(h5out *w, const var_spec *v, const char *path, const var_shape *sh, hid_t ds)
+{
+    if (v->scale_name) {
+        if (H5DSset_scale(ds, v->scale_name) < 0)
+            return h5_fail(w, path, "cannot mark the coordinate variable as dimension scale");
+        return put_dimid(w, ds, path);
+    }
+    msk_status st = MSK_OK;
+    for (int i = 0; i < v->ndims && st == MSK_OK; i++) {
+        char *dpath = join_path(sh->axis[i]->group, sh->axis[i]->name);
+        hid_t scale = dpath ? H5Dopen2(w->file, dpath, H5P_DEFAULT) : H5I_INVALID_HID;
+        herr_t rc = scale >= 0 ? H5DSattach_scale(ds, scale, (unsigned)i) : -1;
+        if (rc < 0)
+            st = dpath ? h5_fail(w, path, "cannot attach dimension '%s'", dpath) : fail(w, path, "out of memory");
+        if (scale >= 0)
+            H5Dclose(scale);
+        free(dpath);
+    }
+    return st;
+}
+
 /* Create, fill and attach one variable; on success *out is the open dataset (for the
  * caller's attributes) and *objpath its malloc'd path. */
 static msk_status create_var(h5out *w, const var_spec *v, hid_t *out, char **objpath)
 {
-    msk_status st = MSK_OK;
     hid_t space = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, ds = H5I_INVALID_HID;
-    hsize_t len[H5S_MAX_RANK], maxlen[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
-    const dim_def *axis[H5S_MAX_RANK];
+    var_shape sh;
     char *path = NULL;
 
     *out = H5I_INVALID_HID;
     *objpath = NULL;
-    if ((st = ensure_group(w, v->group)) != MSK_OK)
+    msk_status st = ensure_group(w, v->group);
+    if (st != MSK_OK)
         return st;
     if (!(path = join_path(v->group, v->name)))
         return fail(w, v->name, "out of memory");
-    if (!valid_object_name(v->name)) {
-        st = fail(w, path,
-                  "invalid variable name: it must start with a letter, digit or '_' and "
-                  "contain no '/', control characters or trailing spaces");
-        goto done;
-    }
-    if (v->ndims < 0 || v->ndims > H5S_MAX_RANK) {
-        st = fail(w, path, "%d dimensions; HDF5 allows 0 to %d", v->ndims, H5S_MAX_RANK);
-        goto done;
-    }
-    htri_t exists = H5Lexists(w->file, path, H5P_DEFAULT);
-    if (exists != 0) {
-        st = exists < 0 ? h5_fail(w, path, "cannot look up variable")
-                        : fail(w, path, "an object of this name already exists");
-        goto done;
-    }
-
-    size_t nelem = 1;
-    bool unlimited = false;
-    for (int i = 0; i < v->ndims; i++) {
-        MSK_ASSERT(v->dims[i] != NULL);
-        axis[i] = find_dim(w, v->group, v->dims[i]);
-        if (!axis[i]) {
-            st = fail(w, path, "dimension '%s' is not defined in group '/%s' or its parents",
-                      v->dims[i], v->group);
-            goto done;
-        }
-        len[i] = axis[i]->len;
-        maxlen[i] = axis[i]->unlimited ? H5S_UNLIMITED : axis[i]->len;
-        unlimited = unlimited || axis[i]->unlimited;
-        if (len[i] != 0 && nelem > SIZE_MAX / len[i]) {
-            st = fail(w, path, "variable is too large to address");
-            goto done;
-        }
-        nelem *= (size_t)len[i];
-    }
-    MSK_ASSERT(nelem == 0 || v->data != NULL);
-
-    size_t elem_size = H5Tget_size(v->file_type);
-    bool big = (double)nelem * (double)elem_size > COMPRESS_MIN_BYTES;
-    dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    if (dcpl < 0 || set_object_props(dcpl, false) < 0) {
-        st = h5_fail(w, path, "cannot set up dataset creation properties");
-        goto done;
-    }
-    /* A zero-length (extendible) axis can only be stored chunked. */
-    if (v->ndims > 0 && (unlimited || (big && v->compressible))) {
-        choose_chunks(v->ndims, len, elem_size, chunk);
-        if (H5Pset_chunk(dcpl, v->ndims, chunk) < 0) {
-            st = h5_fail(w, path, "cannot set chunking");
-            goto done;
-        }
-        if (big && v->compressible && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 &&
-            (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0)) {
-            st = h5_fail(w, path, "cannot set compression");
-            goto done;
-        }
-    }
-    space = v->ndims ? H5Screate_simple(v->ndims, len, maxlen) : H5Screate(H5S_SCALAR);
-    if (space < 0) {
+    st = check_new_var(w, v, path);
+    if (st == MSK_OK)
+        st = shape_of_var(w, v, path, &sh);
+    if (st == MSK_OK)
+        st = var_properties(w, v, path, &sh, &dcpl);
+    if (st == MSK_OK &&
+        (space = v->ndims ? H5Screate_simple(v->ndims, sh.len, sh.maxlen) : H5Screate(H5S_SCALAR)) < 0)
         st = h5_fail(w, path, "cannot create dataspace");
-        goto done;
-    }
-    ds = H5Dcreate2(w->file, path, v->file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (ds < 0) {
+    if (st == MSK_OK && (ds = H5Dcreate2(w->file, path, v->file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
         st = h5_fail(w, path, "cannot create variable");
-        goto done;
-    }
-    if (nelem > 0 && H5Dwrite(ds, v->mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v->data) < 0) {
+    if (st == MSK_OK && sh.nelem > 0 && H5Dwrite(ds, v->mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v->data) < 0)
         st = h5_fail(w, path, "cannot write variable");
-        goto done;
-    }
-    if (v->scale_name) {
-        if (H5DSset_scale(ds, v->scale_name) < 0) {
-            st = h5_fail(w, path, "cannot mark the coordinate variable as dimension scale");
-            goto done;
-        }
-        st = put_dimid(w, ds, path);
-        goto done;
-    }
-    for (int i = 0; i < v->ndims; i++) {
-        char *dpath = join_path(axis[i]->group, axis[i]->name);
-        hid_t scale = dpath ? H5Dopen2(w->file, dpath, H5P_DEFAULT) : H5I_INVALID_HID;
-        herr_t rc = scale >= 0 ? H5DSattach_scale(ds, scale, (unsigned)i) : -1;
-        if (rc < 0)
-            st = dpath ? h5_fail(w, path, "cannot attach dimension '%s'", dpath)
-                       : fail(w, path, "out of memory");
-        if (scale >= 0)
-            H5Dclose(scale);
-        free(dpath);
-        if (st != MSK_OK)
-            goto done;
-    }
-done:
+    if (st == MSK_OK)
+        st = attach_dims(w, v, path, &sh, ds);
     if (space >= 0)
         H5Sclose(space);
     if (dcpl >= 0)

@@ -13,42 +13,26 @@
 #include <unistd.h>
 
 const rd_name resultdata_vars[RV_COUNT] = {
-    [RV_LEG_LEAN] = {"leg_lean_mass", "leg lean mass", "kg"},
-    [RV_ASM] = {"appendicular_lean_mass", "appendicular lean mass", "kg"},
-    [RV_QUAD_CSA] = {"quadriceps_csa", "quadriceps cross-section", "cm²"},
-    [RV_KNEE] = {"knee_extension_strength", "knee-extension strength", "N·m"},
-    [RV_GRIP] = {"grip_strength", "grip strength", "kg"},
-    [RV_GAIT] = {"gait_speed", "gait speed", "m/s"},
-    [RV_BMD] = {"fn_bmd", "femoral-neck BMD", "g/cm²"},
-    [RV_TSCORE] = {"fn_tscore", "femoral-neck T-score", "SD"},
-    [RV_STEPS] = {"daily_steps", "daily steps", "steps/day"},
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
+    [RV_##id] = {name, label, display},
+#include "observables.def"
 };
 const rd_name resultdata_prevs[RP_COUNT] = {
-    [RP_SARCOPENIA] = {"sarcopenia", "sarcopenia", "%"},
-    [RP_SEVERE_SARCOPENIA] = {"severe_sarcopenia", "severe sarcopenia", "%"},
-    [RP_OSTEOPENIA] = {"osteopenia", "osteopenia", "%"},
-    [RP_OSTEOPOROSIS] = {"osteoporosis", "osteoporosis", "%"},
-    [RP_IMMOBILIZED] = {"immobilized", "immobilized", "%"},
+#define PREVALENCE(id, name, long_name, label) [RP_##id] = {name, label, "%"},
+#include "observables.def"
 };
 const rd_name resultdata_counts[RE_COUNT] = {
-    [RE_FALLS] = {"falls", "falls", ""},
-    [RE_FRACTURES] = {"fractures", "fractures", ""},
-    [RE_HIP] = {"hip_fractures", "hip fractures", ""},
-    [RE_WRIST] = {"wrist_fractures", "wrist fractures", ""},
-    [RE_VERTEBRAL] = {"vertebral_fractures", "vertebral fractures", ""},
-    [RE_OTHER] = {"other_fractures", "other fractures", ""},
-    [RE_IMMOBILIZATIONS] = {"immobilizations", "immobilizations", ""},
-    [RE_ADMISSIONS] = {"admissions", "hospital admissions", ""},
-    [RE_AE_MINOR] = {"adverse_events_minor", "minor adverse events", ""},
-    [RE_AE_SERIOUS] = {"adverse_events_serious", "serious adverse events", ""},
-    [RE_DEATHS] = {"deaths", "deaths", ""},
-    [RE_WITHHELD] = {"interventions_withheld", "interventions withheld", ""},
+#define EVENT_COUNT(id, name, long_name, label) [RE_##id] = {name, label, ""},
+#include "observables.def"
 };
-const rd_var resultdata_key_var[RK_COUNT] = {RV_LEG_LEAN, RV_KNEE, RV_GRIP, RV_GAIT, RV_BMD};
+const rd_var resultdata_key_var[RK_COUNT] = {
+#define KEY_OUTCOME(id) [RK_##id] = RV_##id,
+#include "observables.def"
+};
 const char *const resultdata_log_kinds[RL_COUNT] = {
-    "fall", "fracture", "admission", "discharge", "immobilization_start", "immobilization_end",
-    "adverse_event_minor", "adverse_event_serious", "intervention_start", "intervention_end",
-    "intervention_withheld", "phase_change", "menopause", "death"};
+#define EVENT_LOG_KIND(id, name) [RL_##id] = name,
+#include "observables.def"
+};
 const char *const resultdata_iv_types[RI_COUNT] = {
     "protein", "walking", "bfr_walking", "resistance", "bfr_resistance", "passive_bfr", "rehabilitation"};
 const char *const resultdata_expo_kinds[RX_COUNT] = {"leg_cast", "arm_cast", "bed_rest", "hospital"};

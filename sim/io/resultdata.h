@@ -28,27 +28,37 @@
 
 enum { RESULTDATA_MAX_ARMS = 1000, RESULTDATA_MAX_SAMPLE = 200 };
 
-/* Observed variables (VAR_mean, VAR_sd, sample/VAR). */
+/* Observed variables (VAR_mean, VAR_sd, sample/VAR), key outcomes (/summary
+ * VAR_change_pct), prevalences (prevalence_NAME) and counted events
+ * (cumulative_incidence_NAME, NAME_per_1000py): the tables of models/observables.def,
+ * which the writer uses too. */
 typedef enum {
-    RV_LEG_LEAN, RV_ASM, RV_QUAD_CSA, RV_KNEE, RV_GRIP, RV_GAIT, RV_BMD, RV_TSCORE, RV_STEPS,
+#define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) RV_##id,
+#include "observables.def"
     RV_COUNT
 } rd_var;
-/* Prevalences (prevalence_NAME). */
 typedef enum {
-    RP_SARCOPENIA, RP_SEVERE_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS, RP_IMMOBILIZED, RP_COUNT
+#define KEY_OUTCOME(id) RK_##id,
+#include "observables.def"
+    RK_COUNT
+} rd_key;
+typedef enum {
+#define PREVALENCE(id, name, long_name, label) RP_##id,
+#include "observables.def"
+    RP_COUNT
 } rd_prev;
-/* Counted events (cumulative_incidence_NAME, NAME_per_1000py). */
 typedef enum {
-    RE_FALLS, RE_FRACTURES, RE_HIP, RE_WRIST, RE_VERTEBRAL, RE_OTHER, RE_IMMOBILIZATIONS,
-    RE_ADMISSIONS, RE_AE_MINOR, RE_AE_SERIOUS, RE_DEATHS, RE_WITHHELD, RE_COUNT
+#define EVENT_COUNT(id, name, long_name, label) RE_##id,
+#include "observables.def"
+    RE_COUNT
 } rd_count;
-/* End-of-study outcomes (/summary VAR_change_pct). */
-typedef enum { RK_LEG_LEAN, RK_KNEE, RK_GRIP, RK_GAIT, RK_BMD, RK_COUNT } rd_key;
-/* Event-log kinds, mapped from the file's flag_meanings by name. */
+/* Event-log kinds (models/observables.def), mapped from the file's flag_meanings by
+ * name. */
 typedef enum {
-    RL_FALL, RL_FRACTURE, RL_ADMISSION, RL_DISCHARGE, RL_IMMOB_START, RL_IMMOB_END,
-    RL_AE_MINOR, RL_AE_SERIOUS, RL_IV_START, RL_IV_END, RL_IV_WITHHELD, RL_PHASE, RL_MENOPAUSE,
-    RL_DEATH, RL_COUNT, RL_UNKNOWN = RL_COUNT
+#define EVENT_LOG_KIND(id, name) RL_##id,
+#include "observables.def"
+    RL_COUNT,
+    RL_UNKNOWN = RL_COUNT
 } rd_log_kind;
 /* Intervention types and exposure kinds (scenario.def choices), mapped by name. */
 typedef enum {

@@ -111,8 +111,9 @@ static bool has_signature(int fd, off_t size)
     return false;
 }
 
-/* Regular, readable, non-empty, HDF5 signature: checked before HDF5 sees the file. */
-static msk_status check_file(resultfile *rf)
+/* Regular, readable, non-empty, HDF5 signature: checked before HDF5 sees the file.
+ * made_by names the command that writes the kind of result expected. */
+static msk_status check_file(resultfile *rf, const char *made_by)
 {
     int fd = open(rf->path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -122,26 +123,27 @@ static msk_status check_file(resultfile *rf)
     if (fstat(fd, &st) != 0)
         s = fail(rf, MSK_ENOINPUT, "", "cannot read the result file: %s", strerror(errno));
     else if (S_ISDIR(st.st_mode))
-        s = fail(rf, MSK_ENOINPUT, "", "is a directory, not a result file (give the .h5 file written by 'msksim run')");
+        s = fail(rf, MSK_ENOINPUT, "", "is a directory, not a result file (give the .h5 file written by '%s')", made_by);
     else if (!S_ISREG(st.st_mode))
         s = fail(rf, MSK_ENOINPUT, "", "is not a regular file");
     else if (st.st_size == 0)
-        s = fail(rf, MSK_EDATA, "", "empty file; expected an msksim result (HDF5) written by 'msksim run'");
+        s = fail(rf, MSK_EDATA, "", "empty file; expected an msksim result (HDF5) written by '%s'", made_by);
     else if (!has_signature(fd, st.st_size))
         s = fail(rf, MSK_EDATA, "",
-                 "not an HDF5 file (no HDF5 signature); expected an msksim result written by 'msksim run'");
+                 "not an HDF5 file (no HDF5 signature); expected an msksim result written by '%s'", made_by);
     close(fd);
     return s;
 }
 
-msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags)
+/* The file itself: checked (check_file), then opened read-only by HDF5. */
+static msk_status open_file(resultfile *rf, const char *path, const char *made_by, diag_list *diags)
 {
     rf->path = strdup(path ? path : "");
     rf->file = -1;
     rf->diags = diags;
     if (!rf->path)
         return MSK_ENOMEM;
-    msk_status st = check_file(rf);
+    msk_status st = check_file(rf, made_by);
     if (st != MSK_OK)
         return st;
 
@@ -154,31 +156,97 @@ msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags)
     if (fapl >= 0)
         H5Pclose(fapl);
     h5err_loud(q);
-    if (st != MSK_OK)
-        return st;
+    return st;
+}
 
-    /* Ours? Every msksim result names msksim as its source and has time and arm axes. */
-    const char *ours = "an HDF5 file, but not an msksim result";
+static const char NOT_OURS[] = "an HDF5 file, but not an msksim result";
+
+/* Every msksim result names msksim as its source. */
+static msk_status check_source(resultfile *rf)
+{
     if (!resultfile_has_attr(rf, "/", "source"))
-        st = fail(rf, MSK_EDATA, "/", "%s: the root has no 'source' attribute naming msksim", ours);
+        return fail(rf, MSK_EDATA, "/", "%s: the root has no 'source' attribute naming msksim", NOT_OURS);
     char *source = NULL;
-    if (st == MSK_OK && (st = resultfile_attr_text(rf, "/", "source", &source)) == MSK_OK &&
-        strncmp(source, "msksim", 6) != 0) {
+    msk_status st = resultfile_attr_text(rf, "/", "source", &source);
+    if (st == MSK_OK && strncmp(source, "msksim", 6) != 0) {
         char shown[81];
         snprintf(shown, sizeof shown, "%s", source);
         printable(shown);
-        st = fail(rf, MSK_EDATA, "/", "%s: its 'source' attribute is '%s'", ours, shown);
+        st = fail(rf, MSK_EDATA, "/", "%s: its 'source' attribute is '%s'", NOT_OURS, shown);
     }
     free(source);
-    if (st == MSK_OK && (!resultfile_exists(rf, "/time") || !resultfile_exists(rf, "/arm")))
-        st = fail(rf, MSK_EDATA, "/", "%s: it has no 'time' or 'arm' dimension at the root", ours);
-    if (st == MSK_OK && !resultfile_has_attr(rf, "/", "Conventions"))
-        st = fail(rf, MSK_EDATA, "/", "%s: the root has no 'Conventions' attribute", ours);
-    if (st != MSK_OK) {
+    return st;
+}
+
+static msk_status check_conventions(resultfile *rf)
+{
+    if (!resultfile_has_attr(rf, "/", "Conventions"))
+        return fail(rf, MSK_EDATA, "/", "%s: the root has no 'Conventions' attribute", NOT_OURS);
+    return MSK_OK;
+}
+
+/* Is the root attribute msksim_result "sweep"? A missing or unreadable attribute reads
+ * as no, without a diagnostic. */
+static bool sweep_attr(resultfile *rf)
+{
+    if (!resultfile_has_attr(rf, "/", "msksim_result"))
+        return false;
+    diag_list quiet, *loud = rf->diags;
+    diag_list_init(&quiet);
+    rf->diags = &quiet;
+    char *kind = NULL;
+    bool yes = resultfile_attr_text(rf, "/", "msksim_result", &kind) == MSK_OK && strcmp(kind, "sweep") == 0;
+    rf->diags = loud;
+    free(kind);
+    diag_list_fini(&quiet);
+    return yes;
+}
+
+/* After a failed check the HDF5 file is closed at once; the path stays for
+ * resultfile_close. */
+static msk_status closed_unless_ok(resultfile *rf, msk_status st)
+{
+    if (st != MSK_OK && rf->file >= 0) {
         H5Fclose((hid_t)rf->file);
         rf->file = -1;
     }
     return st;
+}
+
+msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags)
+{
+    msk_status st = open_file(rf, path, "msksim run", diags);
+    if (st == MSK_OK)
+        st = check_source(rf);
+    /* A run's result has time and arm axes. */
+    if (st == MSK_OK && (!resultfile_exists(rf, "/time") || !resultfile_exists(rf, "/arm")))
+        st = fail(rf, MSK_EDATA, "/", "%s: it has no 'time' or 'arm' dimension at the root", NOT_OURS);
+    if (st == MSK_OK)
+        st = check_conventions(rf);
+    return closed_unless_ok(rf, st);
+}
+
+msk_status resultfile_open_sweep(resultfile *rf, const char *path, diag_list *diags)
+{
+    msk_status st = open_file(rf, path, "msksim sweep", diags);
+    if (st == MSK_OK)
+        st = check_source(rf);
+    if (st == MSK_OK && !sweep_attr(rf))
+        st = fail(rf, MSK_EDATA, "/", "not a result of `msksim sweep` (no msksim_result = \"sweep\" attribute)");
+    if (st == MSK_OK)
+        st = check_conventions(rf);
+    return closed_unless_ok(rf, st);
+}
+
+int resultfile_is_sweep(const char *path)
+{
+    diag_list quiet;
+    diag_list_init(&quiet);
+    resultfile rf;
+    int kind = open_file(&rf, path, "msksim sweep", &quiet) == MSK_OK ? sweep_attr(&rf) : -1;
+    resultfile_close(&rf);
+    diag_list_fini(&quiet);
+    return kind;
 }
 
 void resultfile_close(resultfile *rf)

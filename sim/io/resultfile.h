@@ -1,8 +1,8 @@
 /* resultfile.h — open an msksim result file for reading, defensively.
  *
- * `msksim plot` and `msksim export` read files that users hand them: results of this
- * or an older msksim, but also any other HDF5 file, a text file renamed .h5, or a copy
- * cut short. Every read here checks before it trusts: the file is a regular file with
+ * `msksim plot` and `msksim export` read files that users hand them, and `msksim sweep`
+ * the result it may have written before: results of this or an older msksim, but also
+ * any other HDF5 file, a text file renamed .h5, or a copy cut short. Every read here checks before it trusts: the file is a regular file with
  * the HDF5 signature (checked here, before HDF5 sees it), it names msksim as its
  * source, and each dataset has the type class and the exact shape the caller expects,
  * within size limits, before anything is allocated or read. HDF5's automatic error
@@ -52,6 +52,15 @@ typedef struct {
  * (`source` naming msksim, `Conventions`) and the dimensions `time` and `arm`. On
  * failure *rf needs no close (resultfile_close accepts it all the same). */
 msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags);
+
+/* Open PATH as the result of `msksim sweep`: the same checks, but instead of the time
+ * and arm dimensions the root attribute msksim_result must be "sweep". */
+msk_status resultfile_open_sweep(resultfile *rf, const char *path, diag_list *diags);
+
+/* Quietly, without diagnostics: 1 when PATH is an HDF5 file whose root attribute
+ * msksim_result is "sweep", 0 when it is another HDF5 file (a run result, say), -1
+ * when it cannot be read as HDF5. */
+int resultfile_is_sweep(const char *path);
 
 /* Close the file; accepts a handle whose open failed, and a zeroed struct. */
 void resultfile_close(resultfile *rf);

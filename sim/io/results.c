@@ -76,31 +76,13 @@ static void var1(writer *wr, const char *group, const char *name, const char *di
     ok(wr, h5out_var_double(wr->w, group, name, 1, dims, data, units, long_name));
 }
 
-static void write_arm(writer *wr, const engine_result *r, size_t arm)
+/* Every observed variable over time: mean, SD and quantiles. */
+static void write_arm_variables(writer *wr, const engine_result *r, size_t arm, const char *group)
 {
-    const scenario *sc = r->plan.sc;
     const obs_acc *a = r->acc;
     size_t n = a->n_obs;
-    char group[512], sub[600], name[128], longname[512];
-    snprintf(group, sizeof group, "arms/%s", sc->arms[arm].name);
-    ok(wr, h5out_group(wr->w, group));
-    if (wr->status != MSK_OK)
-        return;
-    h5out_attr_string(wr->w, group, "description", "summaries of one arm over time");
-    h5out_attr_int64(wr->w, group, "arm_index", (int64_t)arm);
-
-    int64_t *alive = malloc(n * sizeof *alive);
-    if (!alive) {
-        ok(wr, MSK_ENOMEM);
-        return;
-    }
-    for (size_t k = 0; k < n; k++)
-        alive[k] = a->alive[obs_index(a, arm, k)];
-    const char *tdim[] = {"time"};
-    ok(wr, h5out_var_int64(wr->w, group, "n_alive", 1, tdim, alive, "1", "people alive and observed"));
-    free(alive);
-
     double *buf = wr->buf;
+    char name[128], longname[512];
     for (int v = 0; v < OV_COUNT; v++) {
         const obs_var_info *vi = &obs_var_table[v];
         for (size_t k = 0; k < n; k++)
@@ -123,7 +105,15 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
         if (wr->status == MSK_OK)
             ok(wr, h5out_var_double(wr->w, group, name, 2, tq, buf, vi->units, longname));
     }
+}
 
+/* Prevalences, cumulative events and incidences, person-time and immobilized time. */
+static void write_arm_counts(writer *wr, const engine_result *r, size_t arm, const char *group)
+{
+    const obs_acc *a = r->acc;
+    size_t n = a->n_obs;
+    double *buf = wr->buf;
+    char name[128], longname[512];
     for (int c = 0; c < PREV_COUNT; c++) {
         for (size_t k = 0; k < n; k++) {
             size_t i = obs_index(a, arm, k);
@@ -152,10 +142,14 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
         buf[k] = fixed_to_double(a->immobilized_days[obs_index(a, arm, k)]) / DAYS_PER_WEEK / (double)r->n_people;
     var1(wr, group, "immobilized_weeks_per_person", "time", buf, "week",
          "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
+}
 
-    /* Event log. */
+/* GROUP/events: the arm's event log, one column per field. */
+static void write_arm_events(writer *wr, const engine_result *r, size_t arm, const char *group)
+{
     const event_log *log = &r->logs[arm];
     size_t ne = log->count;
+    char sub[600];
     snprintf(sub, sizeof sub, "%s/events", group);
     ok(wr, h5out_group(wr->w, sub));
     ok(wr, h5out_dim(wr->w, sub, "event", ne, NULL, NULL, NULL));
@@ -191,49 +185,83 @@ static void write_arm(writer *wr, const engine_result *r, size_t arm)
     free(det);
     free(kind);
     free(time);
+}
 
-    /* Sampled trajectories. */
-    size_t ns = r->n_sample;
+/* GROUP/sample: the sampled people's trajectories (then released, engine.h). */
+static void write_arm_sample(writer *wr, const engine_result *r, size_t arm, const char *group)
+{
+    size_t ns = r->n_sample, n = r->acc->n_obs;
     if (ns == 0 || wr->status != MSK_OK)
         return;
+    char sub[600], name[128];
     snprintf(sub, sizeof sub, "%s/sample", group);
     ok(wr, h5out_group(wr->w, sub));
     double *traj = malloc(ns * n * sizeof *traj);
     int8_t *flags = malloc(ns * n);
-    double *base = malloc(ns * sizeof *base);
-    if (!traj || !flags || !base) {
+    if (!traj || !flags) {
         ok(wr, MSK_ENOMEM);
-    } else {
-        const obs_record *rec = &r->sample[arm * ns * n];
-        const char *sd[] = {"individual_sample", "time"};
-        for (int v = 0; v < OV_COUNT && wr->status == MSK_OK; v++) {
-            for (size_t i = 0; i < ns * n; i++)
-                traj[i] = rec[i].alive ? rec[i].value[v] : NAN;
-            ok(wr, h5out_var_double(wr->w, sub, obs_var_table[v].name, 2, sd, traj,
-                                    obs_var_table[v].units, obs_var_table[v].long_name));
-        }
-        for (size_t i = 0; i < ns * n; i++)
-            flags[i] = (int8_t)rec[i].alive;
-        if (wr->status == MSK_OK)
-            ok(wr, h5out_var_flags(wr->w, sub, "alive", 2, sd, flags, "dead alive", "vital status"));
-        for (size_t i = 0; i < ns * n; i++)
-            flags[i] = (int8_t)rec[i].prevalent[PREV_IMMOBILIZED];
-        if (wr->status == MSK_OK)
-            ok(wr, h5out_var_flags(wr->w, sub, "immobilized", 2, sd, flags, "no yes",
-                                   "immobilized (cast, bed rest or hospital)"));
-        for (int c = 0; c < EVC_COUNT && wr->status == MSK_OK; c++) {
-            if (c != EVC_FALL && c != EVC_FRACTURE && c != EVC_ADMISSION)
-                continue;
-            for (size_t i = 0; i < ns * n; i++)
-                traj[i] = rec[i].count[c];
-            snprintf(name, sizeof name, "cumulative_%s", obs_count_names[c]);
-            ok(wr, h5out_var_double(wr->w, sub, name, 2, sd, traj, "1", obs_count_long_names[c]));
-        }
-        engine_sample_release(r, arm);
+        free(traj);
+        free(flags);
+        return;
     }
+    const obs_record *rec = &r->sample[arm * ns * n];
+    const char *sd[] = {"individual_sample", "time"};
+    for (int v = 0; v < OV_COUNT && wr->status == MSK_OK; v++) {
+        for (size_t i = 0; i < ns * n; i++)
+            traj[i] = rec[i].alive ? rec[i].value[v] : NAN;
+        ok(wr, h5out_var_double(wr->w, sub, obs_var_table[v].name, 2, sd, traj, obs_var_table[v].units,
+                                obs_var_table[v].long_name));
+    }
+    for (size_t i = 0; i < ns * n; i++)
+        flags[i] = (int8_t)rec[i].alive;
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_flags(wr->w, sub, "alive", 2, sd, flags, "dead alive", "vital status"));
+    for (size_t i = 0; i < ns * n; i++)
+        flags[i] = (int8_t)rec[i].prevalent[PREV_IMMOBILIZED];
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_flags(wr->w, sub, "immobilized", 2, sd, flags, "no yes",
+                               "immobilized (cast, bed rest or hospital)"));
+    for (int c = 0; c < EVC_COUNT && wr->status == MSK_OK; c++) {
+        if (c != EVC_FALL && c != EVC_FRACTURE && c != EVC_ADMISSION)
+            continue;
+        for (size_t i = 0; i < ns * n; i++)
+            traj[i] = rec[i].count[c];
+        snprintf(name, sizeof name, "cumulative_%s", obs_count_names[c]);
+        ok(wr, h5out_var_double(wr->w, sub, name, 2, sd, traj, "1", obs_count_long_names[c]));
+    }
+    engine_sample_release(r, arm);
     free(traj);
     free(flags);
-    free(base);
+}
+
+/* The group of one arm: its summaries over time, event log and sampled people. */
+static void write_arm(writer *wr, const engine_result *r, size_t arm)
+{
+    const obs_acc *a = r->acc;
+    size_t n = a->n_obs;
+    char group[512];
+    snprintf(group, sizeof group, "arms/%s", r->plan.sc->arms[arm].name);
+    ok(wr, h5out_group(wr->w, group));
+    if (wr->status != MSK_OK)
+        return;
+    h5out_attr_string(wr->w, group, "description", "summaries of one arm over time");
+    h5out_attr_int64(wr->w, group, "arm_index", (int64_t)arm);
+
+    int64_t *alive = malloc(n * sizeof *alive);
+    if (!alive) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t k = 0; k < n; k++)
+        alive[k] = a->alive[obs_index(a, arm, k)];
+    const char *tdim[] = {"time"};
+    ok(wr, h5out_var_int64(wr->w, group, "n_alive", 1, tdim, alive, "1", "people alive and observed"));
+    free(alive);
+
+    write_arm_variables(wr, r, arm, group);
+    write_arm_counts(wr, r, arm, group);
+    write_arm_events(wr, r, arm, group);
+    write_arm_sample(wr, r, arm, group);
 }
 
 static void write_sample_people(writer *wr, const engine_result *r)
@@ -271,10 +299,130 @@ static void write_sample_people(writer *wr, const engine_result *r)
     free(sex);
 }
 
-static void write_summary(writer *wr, const engine_result *r)
+static const char *const ci_part[] = {"", "_ci_low", "_ci_high"};
+
+/* /summary: end-of-study outcomes of every arm, s[arm]; v is scratch of n_arms. */
+static void write_summary_table(writer *wr, const results_arm_summary *s, size_t na, double *v)
+{
+    char name[128], ln[512];
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
+        for (int j = 0; j < 3; j++) {
+            for (size_t a = 0; a < na; a++)
+                v[a] = j == 0 ? s[a].change_pct[k] : j == 1 ? s[a].change_lo[k] : s[a].change_hi[k];
+            snprintf(name, sizeof name, "%s_change_pct%s", vi->name, ci_part[j]);
+            snprintf(ln, sizeof ln, "%s%% change in %s from baseline to the end (survivors)",
+                     j == 0 ? "mean " : j == 1 ? "lower 95% limit of the mean " : "upper 95% limit of the mean ",
+                     vi->long_name);
+            var1(wr, "summary", name, "arm", v, "percent", ln);
+        }
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        for (int j = 0; j < 3; j++) {
+            for (size_t a = 0; a < na; a++)
+                v[a] = j == 0 ? s[a].rate[c] : j == 1 ? s[a].rate_lo[c] : s[a].rate_hi[c];
+            snprintf(name, sizeof name, "%s_per_1000py%s", obs_count_names[c], ci_part[j]);
+            snprintf(ln, sizeof ln, "%s per 1000 person-years%s", obs_count_long_names[c],
+                     j == 0 ? "" : j == 1 ? " (exact Poisson lower 95% limit)" : " (exact Poisson upper 95% limit)");
+            var1(wr, "summary", name, "arm", v, "(1000 year)-1", ln);
+        }
+    }
+    for (size_t a = 0; a < na; a++)
+        v[a] = s[a].person_years;
+    var1(wr, "summary", "person_years", "arm", v, "year", "person-time alive over the whole follow-up");
+}
+
+/* /comparison at the end: paired differences of the key outcomes and event rates of
+ * the compared arms idx[0 .. nc-1]; v is scratch of nc. */
+static void write_comparison_end(writer *wr, const results_arm_summary *s, const size_t *idx, size_t nc,
+                                 double *v)
+{
+    char name[128], ln[512];
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
+        for (int p = 0; p < 3; p++) {
+            for (size_t i = 0; i < nc; i++) {
+                const results_arm_summary *x = &s[idx[i]];
+                v[i] = p == 0 ? x->diff_change[k] : p == 1 ? x->diff_change_lo[k] : x->diff_change_hi[k];
+            }
+            snprintf(name, sizeof name, "%s_change_pct_difference%s", vi->name, ci_part[p]);
+            snprintf(ln, sizeof ln, "paired difference in %% change of %s vs the reference arm%s",
+                     vi->long_name, p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+            var1(wr, "comparison", name, "compared_arm", v, "percent", ln);
+        }
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        for (int p = 0; p < 3; p++) {
+            for (size_t i = 0; i < nc; i++) {
+                const results_arm_summary *x = &s[idx[i]];
+                v[i] = p == 0 ? x->diff_rate[c] : p == 1 ? x->diff_rate_lo[c] : x->diff_rate_hi[c];
+            }
+            snprintf(name, sizeof name, "%s_per_1000py_difference%s", obs_count_names[c], ci_part[p]);
+            snprintf(ln, sizeof ln, "paired difference in %s per 1000 person-years vs the reference arm%s",
+                     obs_count_long_names[c], p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+            var1(wr, "comparison", name, "compared_arm", v, "(1000 year)-1", ln);
+        }
+    }
+}
+
+/* /comparison over time: mean paired difference of every variable, with its CI. */
+static void write_comparison_over_time(writer *wr, const engine_result *r, const size_t *idx, size_t nc)
+{
+    size_t n = r->acc->n_obs;
+    double *buf = wr->buf;
+    char name[128], ln[512];
+    const char *ct[] = {"compared_arm", "time"};
+    for (int vv = 0; vv < OV_COUNT && wr->status == MSK_OK; vv++) {
+        const obs_var_info *vi = &obs_var_table[vv];
+        for (int p = 0; p < 3 && wr->status == MSK_OK; p++) {
+            for (size_t i = 0; i < nc; i++)
+                for (size_t k = 0; k < n; k++) {
+                    const obs_moments *m = &r->acc->paired[obs_index(r->acc, idx[i], k) * OV_COUNT + vv];
+                    double mean = obs_mean(m), ci = obs_ci95(m);
+                    buf[i * n + k] = p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
+                }
+            snprintf(name, sizeof name, "%s_difference%s", vi->name, ci_part[p]);
+            snprintf(ln, sizeof ln, "paired difference in %s vs the reference arm%s", vi->long_name,
+                     p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+            ok(wr, h5out_var_double(wr->w, "comparison", name, 2, ct, buf, vi->units, ln));
+        }
+    }
+}
+
+/* /comparison: every arm but the reference, paired against it; v is scratch of n_arms. */
+static void write_comparison(writer *wr, const engine_result *r, const results_arm_summary *s, double *v)
 {
     const scenario *sc = r->plan.sc;
-    size_t na = sc->n_arms;
+    size_t na = sc->n_arms, nc = na - 1;
+    ok(wr, h5out_group(wr->w, "comparison"));
+    h5out_attr_string(wr->w, "comparison", "reference_arm", sc->arms[sc->reference].name);
+    h5out_attr_string(wr->w, "comparison", "description",
+                      "each arm minus the reference arm, paired on the same virtual people "
+                      "(common random numbers); 95% confidence intervals from the paired SD");
+    const char **names = malloc(nc * sizeof *names);
+    size_t *idx = malloc(nc * sizeof *idx);
+    if (!names || !idx) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        size_t j = 0;
+        for (size_t a = 0; a < na; a++)
+            if (a != sc->reference) {
+                idx[j] = a;
+                names[j++] = sc->arms[a].name;
+            }
+        ok(wr, h5out_dim_strings(wr->w, "comparison", "compared_arm", nc, names,
+                                 "arm compared with the reference arm"));
+        write_comparison_end(wr, s, idx, nc, v);
+        write_comparison_over_time(wr, r, idx, nc);
+    }
+    free(names);
+    free(idx);
+}
+
+/* /summary and, with more than one arm, /comparison. */
+static void write_summary(writer *wr, const engine_result *r)
+{
+    size_t na = r->plan.sc->n_arms;
     ok(wr, h5out_group(wr->w, "summary"));
     if (wr->status != MSK_OK)
         return;
@@ -291,103 +439,9 @@ static void write_summary(writer *wr, const engine_result *r)
     }
     for (size_t a = 0; a < na; a++)
         results_arm(r, a, &s[a]);
-    char name[128], ln[512];
-    static const char *const part[] = {"", "_ci_low", "_ci_high"};
-    for (int k = 0; k < KEY_COUNT; k++) {
-        const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
-        for (int j = 0; j < 3; j++) {
-            for (size_t a = 0; a < na; a++)
-                v[a] = j == 0 ? s[a].change_pct[k] : j == 1 ? s[a].change_lo[k] : s[a].change_hi[k];
-            snprintf(name, sizeof name, "%s_change_pct%s", vi->name, part[j]);
-            snprintf(ln, sizeof ln, "%s%% change in %s from baseline to the end (survivors)",
-                     j == 0 ? "mean " : j == 1 ? "lower 95% limit of the mean " : "upper 95% limit of the mean ",
-                     vi->long_name);
-            var1(wr, "summary", name, "arm", v, "percent", ln);
-        }
-    }
-    for (int c = 0; c < EVC_COUNT; c++) {
-        for (int j = 0; j < 3; j++) {
-            for (size_t a = 0; a < na; a++)
-                v[a] = j == 0 ? s[a].rate[c] : j == 1 ? s[a].rate_lo[c] : s[a].rate_hi[c];
-            snprintf(name, sizeof name, "%s_per_1000py%s", obs_count_names[c], part[j]);
-            snprintf(ln, sizeof ln, "%s per 1000 person-years%s", obs_count_long_names[c],
-                     j == 0 ? "" : j == 1 ? " (exact Poisson lower 95% limit)" : " (exact Poisson upper 95% limit)");
-            var1(wr, "summary", name, "arm", v, "(1000 year)-1", ln);
-        }
-    }
-    for (size_t a = 0; a < na; a++)
-        v[a] = s[a].person_years;
-    var1(wr, "summary", "person_years", "arm", v, "year", "person-time alive over the whole follow-up");
-
-    /* Paired comparison against the reference arm. */
-    size_t nc = na - 1;
-    if (nc > 0 && wr->status == MSK_OK) {
-        ok(wr, h5out_group(wr->w, "comparison"));
-        h5out_attr_string(wr->w, "comparison", "reference_arm", sc->arms[sc->reference].name);
-        h5out_attr_string(wr->w, "comparison", "description",
-                          "each arm minus the reference arm, paired on the same virtual people "
-                          "(common random numbers); 95% confidence intervals from the paired SD");
-        const char **names = malloc(nc * sizeof *names);
-        size_t *idx = malloc(nc * sizeof *idx);
-        double *buf = wr->buf;
-        if (!names || !idx) {
-            ok(wr, MSK_ENOMEM);
-        } else {
-            size_t j = 0;
-            for (size_t a = 0; a < na; a++)
-                if (a != sc->reference) {
-                    idx[j] = a;
-                    names[j++] = sc->arms[a].name;
-                }
-            ok(wr, h5out_dim_strings(wr->w, "comparison", "compared_arm", nc, names,
-                                     "arm compared with the reference arm"));
-            for (int k = 0; k < KEY_COUNT; k++) {
-                const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
-                for (int p = 0; p < 3; p++) {
-                    for (size_t i = 0; i < nc; i++) {
-                        const results_arm_summary *x = &s[idx[i]];
-                        v[i] = p == 0 ? x->diff_change[k] : p == 1 ? x->diff_change_lo[k] : x->diff_change_hi[k];
-                    }
-                    snprintf(name, sizeof name, "%s_change_pct_difference%s", vi->name, part[p]);
-                    snprintf(ln, sizeof ln, "paired difference in %% change of %s vs the reference arm%s",
-                             vi->long_name, p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
-                    var1(wr, "comparison", name, "compared_arm", v, "percent", ln);
-                }
-            }
-            for (int c = 0; c < EVC_COUNT; c++) {
-                for (int p = 0; p < 3; p++) {
-                    for (size_t i = 0; i < nc; i++) {
-                        const results_arm_summary *x = &s[idx[i]];
-                        v[i] = p == 0 ? x->diff_rate[c] : p == 1 ? x->diff_rate_lo[c] : x->diff_rate_hi[c];
-                    }
-                    snprintf(name, sizeof name, "%s_per_1000py_difference%s", obs_count_names[c], part[p]);
-                    snprintf(ln, sizeof ln, "paired difference in %s per 1000 person-years vs the reference arm%s",
-                             obs_count_long_names[c], p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
-                    var1(wr, "comparison", name, "compared_arm", v, "(1000 year)-1", ln);
-                }
-            }
-            /* Over time: mean paired difference of every variable, with its CI. */
-            size_t n = r->acc->n_obs;
-            const char *ct[] = {"compared_arm", "time"};
-            for (int vv = 0; vv < OV_COUNT && wr->status == MSK_OK; vv++) {
-                const obs_var_info *vi = &obs_var_table[vv];
-                for (int p = 0; p < 3 && wr->status == MSK_OK; p++) {
-                    for (size_t i = 0; i < nc; i++)
-                        for (size_t k = 0; k < n; k++) {
-                            const obs_moments *m = &r->acc->paired[obs_index(r->acc, idx[i], k) * OV_COUNT + vv];
-                            double mean = obs_mean(m), ci = obs_ci95(m);
-                            buf[i * n + k] = p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
-                        }
-                    snprintf(name, sizeof name, "%s_difference%s", vi->name, part[p]);
-                    snprintf(ln, sizeof ln, "paired difference in %s vs the reference arm%s", vi->long_name,
-                             p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
-                    ok(wr, h5out_var_double(wr->w, "comparison", name, 2, ct, buf, vi->units, ln));
-                }
-            }
-        }
-        free(names);
-        free(idx);
-    }
+    write_summary_table(wr, s, na, v);
+    if (na > 1 && wr->status == MSK_OK)
+        write_comparison(wr, r, s, v);
     free(s);
     free(v);
 }

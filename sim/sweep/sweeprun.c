@@ -11,9 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hdf5.h>
-
 #include "progress.h"
+#include "resultfile.h"
 #ifdef MSK_HAVE_MPI
 #include "mpi_farm.h"
 #endif
@@ -161,35 +160,23 @@ static void run_worker(const mpi_env *e, const sweep *sw, int threads, volatile 
 
 /* ---- The result file already there ------------------------------------------------ */
 
-/* The sweep_key attribute of an existing result file, or "" (none, unreadable). */
-static void existing_key(const char *path, char *key, size_t size)
+/* Does OUT already hold the result of this sweep (its sweep_key attribute is want)? A
+ * file that is missing, unreadable or not a sweep result does not, quietly: it is
+ * simply made again. */
+static int up_to_date(const char *out, const char *want)
 {
-    key[0] = '\0';
-    if (access(path, R_OK) != 0)
-        return;
-    H5E_auto2_t func;
-    void *data;
-    H5Eget_auto2(H5E_DEFAULT, &func, &data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f >= 0) {
-        if (H5Aexists(f, "sweep_key") > 0) {
-            hid_t a = H5Aopen(f, "sweep_key", H5P_DEFAULT);
-            hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-            size_t n = t >= 0 ? H5Tget_size(t) : 0;
-            if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t) && n < size &&
-                H5Aread(a, t, key) >= 0)
-                key[n] = '\0';
-            else
-                key[0] = '\0';
-            if (t >= 0)
-                H5Tclose(t);
-            if (a >= 0)
-                H5Aclose(a);
-        }
-        H5Fclose(f);
-    }
-    H5Eset_auto2(H5E_DEFAULT, func, data);
+    if (access(out, R_OK) != 0)
+        return 0;
+    diag_list quiet;
+    diag_list_init(&quiet);
+    resultfile rf;
+    char *key = NULL;
+    int same = resultfile_open_sweep(&rf, out, &quiet) == MSK_OK && resultfile_has_attr(&rf, "/", "sweep_key") &&
+               resultfile_attr_text(&rf, "/", "sweep_key", &key) == MSK_OK && strcmp(key, want) == 0;
+    free(key);
+    resultfile_close(&rf);
+    diag_list_fini(&quiet);
+    return same;
 }
 
 /* ---- The command ------------------------------------------------------------------ */
@@ -216,14 +203,11 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
         *why = st;
         return PLAN_FAIL;
     }
-    char want[32], have[64];
+    char want[32];
     snprintf(want, sizeof want, "%016" PRIx64, sw->key);
-    if (n_names == 0 && opt->shard_count == 0) {
-        existing_key(out, have, sizeof have);
-        if (strcmp(have, want) == 0) {
-            journal_free_names(names, n_names);
-            return PLAN_UP_TO_DATE;
-        }
+    if (n_names == 0 && opt->shard_count == 0 && up_to_date(out, want)) {
+        journal_free_names(names, n_names);
+        return PLAN_UP_TO_DATE;
     }
     for (size_t i = 0; i < n_names && st == MSK_OK; i++)
         st = journal_read(names[i], sw->key, state, d);
@@ -289,6 +273,82 @@ static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_
     return 0;
 }
 
+/* Rank 0: decide (prepare) and say what will happen. */
+static plan decide(const sweeprun_options *opt, const sweep *sw, const char *out, journal_state *state,
+                   journal **jr, size_t **todo, size_t *n_todo, msk_status *why, diag_list *d)
+{
+    *why = journal_state_init(state, sw->n_tasks, sw->n_outcomes);
+    plan pl = *why == MSK_OK ? prepare(opt, sw, out, state, jr, todo, n_todo, why, d) : PLAN_FAIL;
+    diag_print(d, stderr);
+    diag_list_fini(d);
+    diag_list_init(d);
+    if (pl == PLAN_FAIL)
+        fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(*why));
+    else if (pl == PLAN_UP_TO_DATE)
+        fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out, sw->key);
+    else if (state->n_done)
+        fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state->n_done,
+                sw->n_tasks, state->n_done == sw->n_tasks ? "; assembling the result" : "");
+    return pl;
+}
+
+/* Rank 0, after the farm: say how it ended; when every task is done, assemble the
+ * result. Returns the exit status. */
+static int conclude(const sweeprun_options *opt, const sweep *sw, const journal_state *state,
+                    const sweeprun_farm *f, const char *out)
+{
+    char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+    const char *kept = mine ? mine : "the journal";
+    int code = 0;
+    if (f->failure != MSK_OK) {
+        char point[64];
+        snprintf(point, sizeof point, "point %zu, replicate %zu", f->failed_task / (size_t)sw->replicates,
+                 f->failed_task % (size_t)sw->replicates);
+        fprintf(stderr, "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n", point,
+                msk_status_message(f->failure), state->n_done, sw->n_tasks, kept);
+        code = msk_status_exit_code(f->failure);
+    } else if (state->n_done < sw->n_tasks && (f->interrupted || *opt->stop || *opt->drain)) {
+        fprintf(stderr,
+                "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
+                "command again to finish\n",
+                state->n_done, sw->n_tasks, kept);
+        code = msk_status_exit_code(MSK_EINTERRUPTED);
+    } else if (state->n_done < sw->n_tasks) {
+        fprintf(stderr,
+                "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
+                "`msksim sweep %s -o %s` without --shard once every shard is done, to write the result\n",
+                opt->shard_index, opt->shard_count, state->n_done, sw->n_tasks, opt->sweep_path, out);
+    } else {
+        code = assemble(opt, sw, state, out, progress_now() - f->t0);
+    }
+    free(mine);
+    return code;
+}
+
+/* Rank 0: run the tasks left (here, or handing them to the other ranks), then
+ * conclude. Returns the exit status. */
+static int run_rank0(const sweeprun_options *opt, const mpi_env *e, const sweep *sw, const char *out,
+                     journal_state *state, journal **jr, const size_t *todo, size_t n_todo, diag_list *d)
+{
+    sweeprun_farm f = {.sw = sw, .state = state, .jr = *jr, .todo = todo, .n_todo = n_todo,
+                       .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = d,
+                       .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
+    f.last_report = f.t0;
+    if (e->size > 1) {
+#ifdef MSK_HAVE_MPI
+        run_master(e, &f);
+#endif
+    } else {
+        run_serial(&f);
+    }
+    if (n_todo)
+        report_progress(&f, 1);
+    journal_close(*jr);
+    *jr = NULL;
+    diag_print(d, stderr);
+    return conclude(opt, sw, state, &f, out);
+}
+
 int sweeprun(const sweeprun_options *opt, const mpi_env *e)
 {
     diag_list d;
@@ -320,22 +380,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
     journal *jr = NULL;
     size_t *todo = NULL, n_todo = 0;
     msk_status why = MSK_OK;
-    plan pl = PLAN_RUN;
-    if (e->rank == 0) {
-        why = journal_state_init(&state, sw.n_tasks, sw.n_outcomes);
-        pl = why == MSK_OK ? prepare(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_FAIL;
-        diag_print(&d, stderr);
-        diag_list_fini(&d);
-        diag_list_init(&d);
-        if (pl == PLAN_FAIL)
-            fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(why));
-        else if (pl == PLAN_UP_TO_DATE)
-            fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out,
-                    sw.key);
-        else if (state.n_done)
-            fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state.n_done,
-                    sw.n_tasks, state.n_done == sw.n_tasks ? "; assembling the result" : "");
-    }
+    plan pl = e->rank == 0 ? decide(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_RUN;
     pl = (plan)mpi_env_bcast(e, (int)pl);
     why = (msk_status)mpi_env_bcast(e, (int)why);
     int code = 0;
@@ -346,47 +391,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
         run_worker(e, &sw, opt->threads, opt->stop);
 #endif
     } else {
-        sweeprun_farm f = {.sw = &sw, .state = &state, .jr = jr, .todo = todo, .n_todo = n_todo,
-                           .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = &d,
-                           .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
-        f.last_report = f.t0;
-        if (e->size > 1) {
-#ifdef MSK_HAVE_MPI
-            run_master(e, &f);
-#endif
-        } else {
-            run_serial(&f);
-        }
-        if (n_todo)
-            report_progress(&f, 1);
-        journal_close(jr);
-        jr = NULL;
-        diag_print(&d, stderr);
-        char *mine = journal_name(out, opt->shard_index, opt->shard_count);
-        if (f.failure != MSK_OK) {
-            char point[64];
-            snprintf(point, sizeof point, "point %zu, replicate %zu", f.failed_task / (size_t)sw.replicates,
-                     f.failed_task % (size_t)sw.replicates);
-            fprintf(stderr,
-                    "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n",
-                    point, msk_status_message(f.failure), state.n_done, sw.n_tasks, mine ? mine : "the journal");
-            code = msk_status_exit_code(f.failure);
-        } else if (state.n_done < sw.n_tasks && (f.interrupted || *opt->stop || *opt->drain)) {
-            fprintf(stderr,
-                    "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
-                    "command again to finish\n",
-                    state.n_done, sw.n_tasks, mine ? mine : "the journal");
-            code = msk_status_exit_code(MSK_EINTERRUPTED);
-        } else if (state.n_done < sw.n_tasks) {
-            fprintf(stderr,
-                    "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
-                    "`msksim sweep %s -o %s` without --shard once every shard is done, to write the result\n",
-                    opt->shard_index, opt->shard_count, state.n_done, sw.n_tasks, opt->sweep_path, out);
-            code = 0;
-        } else {
-            code = assemble(opt, &sw, &state, out, progress_now() - f.t0);
-        }
-        free(mine);
+        code = run_rank0(opt, e, &sw, out, &state, &jr, todo, n_todo, &d);
     }
     code = mpi_env_bcast(e, code);
     journal_close(jr);
