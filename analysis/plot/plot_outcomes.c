@@ -8,16 +8,6 @@
 #include "plot.h"
 #include "plotfig.h"
 
-#define CAPTION(dst, ...)                                                                  \
-    do {                                                                                   \
-        size_t len_;                                                                       \
-        FILE *m_ = open_memstream(&(dst), &len_);                                          \
-        if (m_) {                                                                          \
-            fprintf(m_, __VA_ARGS__);                                                      \
-            fclose(m_);                                                                    \
-        }                                                                                  \
-    } while (0)
-
 static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                                 "Gait speed", "Femoral-neck BMD"};
 
@@ -147,14 +137,14 @@ void pf_end_of_study(plot_ctx *c, plot_figure *F)
         }
         fclose(m);
     }
-    CAPTION(F->how, "Bars above zero are gains, below zero losses. The thin black bar on each bar is the "
-                    "95%% confidence interval: if it crosses zero in the right panel, the arm is not "
-                    "clearly different from the reference. The outcomes are in %% of their own starting "
-                    "value, so a 2%% change in bone density is large while a 2%% change in strength is "
-                    "small.");
-    CAPTION(F->assumed, "Changes are per person, from the start to the end, among survivors (people who "
-                        "died are left out). Confidence intervals use the Student t distribution; the "
-                        "paired differences use the spread of the person-by-person differences.");
+    F->how = pf_format("Bars above zero are gains, below zero losses. The thin black bar on each bar is the "
+                       "95%% confidence interval: if it crosses zero in the right panel, the arm is not "
+                       "clearly different from the reference. The outcomes are in %% of their own starting "
+                       "value, so a 2%% change in bone density is large while a 2%% change in strength is "
+                       "small.");
+    F->assumed = pf_format("Changes are per person, from the start to the end, among survivors (people who "
+                           "died are left out). Confidence intervals use the Student t distribution; the "
+                           "paired differences use the spread of the person-by-person differences.");
 }
 
 /* ---- Figure 7: BFR dose --------------------------------------------------------------- */
@@ -422,19 +412,19 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
         }
         fclose(m);
     }
-    CAPTION(F->how, "%s Error bars are 95%% confidence intervals. In the right panel, a higher cuff "
-                    "pressure should bring more adverse events (numbness, bruising, rarely worse). Cuff "
-                    "pressures are in %s.",
+    F->how = pf_format("%s Error bars are 95%% confidence intervals. In the right panel, a higher cuff "
+                       "pressure should bring more adverse events (numbness, bruising, rarely worse). Cuff "
+                       "pressures are in %s.",
             by_load ? "Compare a BFR arm (filled circle) with a conventional arm (open square): if the "
                       "circle sits at a much lower load but a similar height, the cuff made the light load "
                       "work almost as well as a heavy one."
                     : "A filled circle is an arm with a cuff, an open square one without.",
             cuff_unit);
-    CAPTION(F->assumed, "Under a cuff, a light load recruits fast muscle fibres through metabolic "
-                        "stress, as heavy loads do (model.dose.*); the cuff pressure sets that stress "
-                        "and the risk of adverse events. Loads and pressures are as prescribed in the "
-                        "scenario; an arm with several interventions shows its highest load and "
-                        "pressure.");
+    F->assumed = pf_format("Under a cuff, a light load recruits fast muscle fibres through metabolic "
+                           "stress, as heavy loads do (model.dose.*); the cuff pressure sets that stress "
+                           "and the risk of adverse events. Loads and pressures are as prescribed in the "
+                           "scenario; an arm with several interventions shows its highest load and "
+                           "pressure.");
 out:
     free(v);
 }

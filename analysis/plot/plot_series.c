@@ -8,17 +8,6 @@
 #include "plot.h"
 #include "plotfig.h"
 
-/* A caption part written with fprintf into a memory stream. */
-#define CAPTION(dst, ...)                                                                  \
-    do {                                                                                   \
-        size_t len_;                                                                       \
-        FILE *m_ = open_memstream(&(dst), &len_);                                          \
-        if (m_) {                                                                          \
-            fprintf(m_, __VA_ARGS__);                                                      \
-            fclose(m_);                                                                    \
-        }                                                                                  \
-    } while (0)
-
 /* "none −1.2%, protein +0.3%": a value per arm, signed. */
 static void per_arm_values(FILE *f, const plot_ctx *c, const double *v, size_t stride)
 {
@@ -201,19 +190,19 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
         fclose(m);
     }
     free(chg);
-    CAPTION(F->how, "Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
-                    "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
-                    "every arm holds the same people, figure 3 measures the differences more "
-                    "precisely than the bands suggest. "
-                    "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
-                    "below a young adult's bone density, in standard deviations): normal, osteopenia "
-                    "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
-                    "do not start at zero, so small changes are visible.",
+    F->how = pf_format("Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
+                       "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
+                       "every arm holds the same people, figure 3 measures the differences more "
+                       "precisely than the bands suggest. "
+                       "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
+                       "below a young adult's bone density, in standard deviations): normal, osteopenia "
+                       "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
+                       "do not start at zero, so small changes are visible.",
             d->osteopenia_tscore, d->osteoporosis_tscore);
-    CAPTION(F->assumed, "T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
-                        "turns over continuously; disuse, age, protein and training change the balance "
-                        "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
-                        "set-point tips remodeling towards resorption.",
+    F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
+                           "turns over continuously; disuse, age, protein and training change the balance "
+                           "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
+                           "set-point tips remodeling towards resorption.",
             d->tscore_ref_mean_female, d->tscore_ref_sd_female);
 }
 
@@ -367,14 +356,14 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
         fclose(m);
     }
     free(loss);
-    CAPTION(F->how, "The grey area is the time %s. Below the zero line the leg has lost muscle or "
-                    "strength; both columns share one scale. Strength usually falls faster than mass, because the nerves' drive to the "
-                    "muscle is lost too. After the immobilization the curves climb back; the arms show "
-                    "how much an intervention prevents the loss or speeds the recovery.",
+    F->how = pf_format("The grey area is the time %s. Below the zero line the leg has lost muscle or "
+                       "strength; both columns share one scale. Strength usually falls faster than mass, because the nerves' drive to the "
+                       "muscle is lost too. After the immobilization the curves climb back; the arms show "
+                       "how much an intervention prevents the loss or speeds the recovery.",
             exposure_word(e->kind));
-    CAPTION(F->assumed, "Everyone in every arm has the same immobilization from week %.3g. Disuse raises "
-                        "muscle protein breakdown and lowers synthesis (model.muscle.*); changes are of "
-                        "the arm's mean, people who die are left out from then on.",
+    F->assumed = pf_format("Everyone in every arm has the same immobilization from week %.3g. Disuse raises "
+                           "muscle protein breakdown and lowers synthesis (model.muscle.*); changes are of "
+                           "the arm's mean, people who die are left out from then on.",
             t0);
 }
 
@@ -564,14 +553,14 @@ static void immobilization_sampled(plot_ctx *c, plot_figure *F)
         fclose(m);
     }
     free(count);
-    CAPTION(F->how, "Each thin line is one episode of one person: it drops while the legs are kept still "
-                    "and climbs back as the person recovers. The thick line is the mean over all episodes "
-                    "of the arm: the typical loss per week of immobilization, and how fast it comes back. "
-                    "Only the sampled people are shown, so the means rest on few episodes.");
-    CAPTION(F->assumed, "A hip fracture brings a hospital stay, a vertebral fracture bed rest, other "
-                        "fractures of the leg a cast (model.falls.*); illness brings hospital stays too. "
-                        "The sampled people are the first %zu of the population, the same people in "
-                        "every arm.",
+    F->how = pf_format("Each thin line is one episode of one person: it drops while the legs are kept still "
+                       "and climbs back as the person recovers. The thick line is the mean over all episodes "
+                       "of the arm: the typical loss per week of immobilization, and how fast it comes back. "
+                       "Only the sampled people are shown, so the means rest on few episodes.");
+    F->assumed = pf_format("A hip fracture brings a hospital stay, a vertebral fracture bed rest, other "
+                           "fractures of the leg a cast (model.falls.*); illness brings hospital stays too. "
+                           "The sampled people are the first %zu of the population, the same people in "
+                           "every arm.",
             d->n_sample);
 }
 
@@ -680,13 +669,13 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
         fputs(".", m);
         fclose(m);
     }
-    CAPTION(F->how, "A curve that rises more slowly means fewer people affected. Curves only rise: a "
-                    "person counts from their first event on, and people who die keep their count. "
-                    "Rates per 1000 person-years, with confidence intervals, are in the table below.");
-    CAPTION(F->assumed, "Falls happen at random with a rate that rises with weakness, slow gait, age and "
-                        "earlier falls; a fall breaks a bone with a probability that rises as bone "
-                        "density falls (model.falls.*). The same chance events are replayed in every "
-                        "arm, so the arms differ only through the interventions.");
+    F->how = pf_format("A curve that rises more slowly means fewer people affected. Curves only rise: a "
+                       "person counts from their first event on, and people who die keep their count. "
+                       "Rates per 1000 person-years, with confidence intervals, are in the table below.");
+    F->assumed = pf_format("Falls happen at random with a rate that rises with weakness, slow gait, age and "
+                           "earlier falls; a fall breaks a bone with a probability that rises as bone "
+                           "density falls (model.falls.*). The same chance events are replayed in every "
+                           "arm, so the arms differ only through the interventions.");
 }
 
 /* ---- Figure 5: prevalences ---------------------------------------------------------- */
@@ -746,11 +735,11 @@ void pf_prevalence(plot_ctx *c, plot_figure *F)
         fputs(".", m);
         fclose(m);
     }
-    CAPTION(F->how, "Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
-                    "with training) or move to another category (osteopenia becomes osteoporosis). The "
-                    "vertical axes differ between panels.");
-    CAPTION(F->assumed, "Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
-                        "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
-                        "osteoporosis: %.3g or lower (WHO 1994).",
+    F->how = pf_format("Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
+                       "with training) or move to another category (osteopenia becomes osteoporosis). The "
+                       "vertical axes differ between panels.");
+    F->assumed = pf_format("Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
+                           "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
+                           "osteoporosis: %.3g or lower (WHO 1994).",
             c->d->osteoporosis_tscore, c->d->osteopenia_tscore, c->d->osteoporosis_tscore);
 }

@@ -8,16 +8,6 @@
 #include "plot.h"
 #include "plotfig.h"
 
-#define CAPTION(dst, ...)                                                                  \
-    do {                                                                                   \
-        size_t len_;                                                                       \
-        FILE *m_ = open_memstream(&(dst), &len_);                                          \
-        if (m_) {                                                                          \
-            fprintf(m_, __VA_ARGS__);                                                      \
-            fclose(m_);                                                                    \
-        }                                                                                  \
-    } while (0)
-
 static const char *const site_name[] = {"", "hip", "wrist", "vertebra", "other bone"};
 
 static const char *fracture_site(int detail)
@@ -256,17 +246,17 @@ void pf_story(plot_ctx *c, plot_figure *F)
             fputs(" None of the sampled people fell or was immobilized in this run.", m);
         fclose(m);
     }
-    CAPTION(F->how, "Read from left to right. A fall (orange) can break a bone (red, with the site); a "
-                    "fracture brings a cast, bed rest or a hospital stay (grey). While immobilized, "
-                    "muscle and bone are lost faster and steps drop; afterwards the person walks less, "
-                    "so the losses continue — and a weaker person falls more easily: the vicious cycle. "
-                    "The dotted lines in the middle panel are the WHO thresholds (osteopenia below %.3g, "
-                    "osteoporosis at %.3g or lower).",
+    F->how = pf_format("Read from left to right. A fall (orange) can break a bone (red, with the site); a "
+                       "fracture brings a cast, bed rest or a hospital stay (grey). While immobilized, "
+                       "muscle and bone are lost faster and steps drop; afterwards the person walks less, "
+                       "so the losses continue — and a weaker person falls more easily: the vicious cycle. "
+                       "The dotted lines in the middle panel are the WHO thresholds (osteopenia below %.3g, "
+                       "osteoporosis at %.3g or lower).",
             d->osteopenia_tscore, d->osteoporosis_tscore);
-    CAPTION(F->assumed, "One person is not an average: the chance events are drawn from the model's "
-                        "hazards. The same random numbers are used in every arm, so differences between "
-                        "this person's lines come from the interventions (and from events they "
-                        "prevented).");
+    F->assumed = pf_format("One person is not an average: the chance events are drawn from the model's "
+                           "hazards. The same random numbers are used in every arm, so differences between "
+                           "this person's lines come from the interventions (and from events they "
+                           "prevented).");
 }
 
 /* ---- Figure 6b: the spiral ------------------------------------------------------------ */
@@ -395,16 +385,16 @@ void pf_spiral(plot_ctx *c, plot_figure *F)
     fputs("\nunset multiplot\n", gp);
     pf_close(c, gp, F->name, "gp");
 
-    CAPTION(F->shows, "Each grey line is one sampled person of arm ‘%s’, moving over %.4g %s through a "
-                      "map of muscle (up = more leg lean mass) against bone (right = denser hip bone). "
-                      "Red crosses mark fractures. Thick coloured lines are the average path of each "
-                      "arm, ending at the dot.",
+    F->shows = pf_format("Each grey line is one sampled person of arm ‘%s’, moving over %.4g %s through a "
+                         "map of muscle (up = more leg lean mass) against bone (right = denser hip bone). "
+                         "Red crosses mark fractures. Thick coloured lines are the average path of each "
+                         "arm, ending at the dot.",
             R->name, pf_time(c, d->time[nt - 1]), pf_time_unit(c));
-    CAPTION(F->how, "Healthy ageing drifts slowly down and to the left. The vicious cycle shows as paths "
-                    "that bend sharply after a fracture: weaker bone, then lost muscle while immobilized, "
-                    "then more falls. An arm whose mean path stays higher and further right has slowed "
-                    "the spiral.");
-    CAPTION(F->assumed, "The sampled people are the first %zu of the population, the same people in every "
-                        "arm. A person's T-score uses the young-adult reference of model.bone.*.",
+    F->how = pf_format("Healthy ageing drifts slowly down and to the left. The vicious cycle shows as paths "
+                       "that bend sharply after a fracture: weaker bone, then lost muscle while immobilized, "
+                       "then more falls. An arm whose mean path stays higher and further right has slowed "
+                       "the spiral.");
+    F->assumed = pf_format("The sampled people are the first %zu of the population, the same people in every "
+                           "arm. A person's T-score uses the young-adult reference of model.bone.*.",
             d->n_sample);
 }

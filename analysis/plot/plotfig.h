@@ -81,7 +81,8 @@ double pf_tick_step(double span, int n);
 /* Two-sided 95% Student t quantile for a mean of n values (NaN below 2). */
 double pf_t975(double n);
 
-/* A malloc'ed formatted string (NULL when out of memory). */
+/* A malloc'ed formatted string (NULL when out of memory): titles, caption parts, the
+ * reasons a figure was skipped. */
 char *pf_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Describe an arm's prescription in words ("no intervention" when none). */
 void pf_describe_arm(FILE *f, const rd_arm *A);
