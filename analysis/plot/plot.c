@@ -46,12 +46,12 @@ FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
     return f;
 }
 
-FILE *pf_open_script(plot_ctx *c, const plot_figure *F, char tsvname[static 128])
+FILE *pf_open_script(plot_ctx *c, const char *name, const char *title, char tsvname[static 128])
 {
-    snprintf(tsvname, 128, "%s.tsv", F->name);
-    FILE *gp = pf_open(c, F->name, "gp");
+    snprintf(tsvname, 128, "%s.tsv", name);
+    FILE *gp = pf_open(c, name, "gp");
     if (gp)
-        gp_preamble(gp, F->name, F->title, c->result_path);
+        gp_preamble(gp, name, title, c->result_path);
     return gp;
 }
 

@@ -77,7 +77,7 @@ void pf_end_of_study(plot_ctx *c, plot_figure *F)
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         return;
     histogram_style(gp);
@@ -334,7 +334,7 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F)
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         goto out;
     int any_plain = 0, any_cuff = 0;

@@ -135,7 +135,7 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         return;
     pf_time_axis(c, gp, "Time since the start");
@@ -304,7 +304,7 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (gp) {
         fputs("TS = 1            # weeks since the immobilization began\n", gp);
         fprintf(gp, "set xrange [%.6g:%.6g]\n", d->time[kfirst] - t0, d->time[kend] - t0);
@@ -492,7 +492,7 @@ static void immobilization_sampled(plot_ctx *c, plot_figure *F)
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (gp) {
         fputs("TS = 1            # weeks since the immobilization began\n", gp);
         fputs("set xlabel \"Weeks since the immobilization began\"\n", gp);
@@ -585,7 +585,7 @@ typedef struct {
 static void share_panels_gp(plot_ctx *c, plot_figure *F, const share_panel *p, int n, gp_range *r)
 {
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         return;
     pf_time_axis(c, gp, "Time since the start");

@@ -147,7 +147,7 @@ void pf_story(plot_ctx *c, plot_figure *F)
     period per[64];
     size_t n_per = periods_of(d, R, p, per, sizeof per / sizeof per[0]);
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         return;
     pf_time_axis(c, gp, "Time since the start");
@@ -347,7 +347,7 @@ void pf_spiral(plot_ctx *c, plot_figure *F)
     pf_close(c, tsv, F->name, "tsv");
 
     char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
+    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
     if (!gp)
         return;
     gp_range_final(&rx, 0.05, 0);

@@ -31,10 +31,10 @@ typedef struct {
 
 /* Open DIR/NAME.EXT for writing; NULL (and c->st set) on failure. */
 FILE *pf_open(plot_ctx *c, const char *name, const char *ext);
-/* Open DIR/NAME.gp, figure F's gnuplot script, and write its preamble; tsvname
- * receives the name the script uses for its data file (NAME.tsv). NULL (and c->st set)
- * on failure. */
-FILE *pf_open_script(plot_ctx *c, const plot_figure *F, char tsvname[static 128]);
+/* Open DIR/NAME.gp, the gnuplot script of the figure NAME titled TITLE, and write its
+ * preamble; tsvname receives the name the script uses for its data file (NAME.tsv).
+ * NULL (and c->st set) on failure. */
+FILE *pf_open_script(plot_ctx *c, const char *name, const char *title, char tsvname[static 128]);
 /* Close, checking that everything was written. */
 void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext);
 
