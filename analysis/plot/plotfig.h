@@ -1,4 +1,5 @@
-/* plotfig.h — what the figure modules of `msksim plot` share (internal to plot*.c).
+/* plotfig.h — the figure toolkit of `msksim plot` (plotfig.c), internal to plot*.c:
+ * what every figure shares (files, colours, axes, panels, legends, words).
  *
  * Each figure function writes NAME.tsv and NAME.gp into the output directory, renders
  * them, and fills its plot_figure (title and caption, or the reason it was skipped).
