@@ -106,8 +106,6 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
         gp_range_init(&r[v]);
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         for (size_t k = 0; k < d->n_time; k++) {
             double n = A->n_alive[k];
@@ -153,10 +151,10 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
     }
     pf_legend_begin(gp, 0.13, 2);
     for (size_t a = 0; a < d->n_arms; a++)
-        pf_legend_entry(gp, "lines lw 3", pf_colour(c, a), d->arms[a].name);
+        pf_legend_entry(gp, "lines lw 3", pf_colour(c, a), "%s", d->arms[a].name);
     for (int i = 0; i < 3; i++)
         if (bands & (1u << i))
-            pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, who_band[i].label);
+            pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, "%s", who_band[i].label);
     pf_legend_end(gp);
     fputs("unset multiplot\n", gp);
     pf_close(c, gp, F->name, "gp");
@@ -269,8 +267,6 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
     size_t kend = k0;
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         for (size_t k = kfirst; k < d->n_time && d->time[k] <= until + 1e-9; k++) {
             fprintf(tsv, "%.10g\t%.10g", d->time[k] - t0, d->time[k]);
@@ -425,8 +421,6 @@ static void immobilization_sampled(plot_ctx *c, plot_figure *F)
     }
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         int wrote = 0;
         for (size_t i = 0; i < A->n_events; i++) {
@@ -528,10 +522,10 @@ static void immobilization_sampled(plot_ctx *c, plot_figure *F)
         for (size_t a = 0; a < d->n_arms; a++)
             if (count[a]) {
                 char *t = pf_format("%s: mean", d->arms[a].name);
-                pf_legend_entry(gp, "linespoints lw 5 pt 7 ps 1.2*PS", pf_colour(c, a), t ? t : "");
+                pf_legend_entry(gp, "linespoints lw 5 pt 7 ps 1.2*PS", pf_colour(c, a), "%s", t ? t : "");
                 free(t);
                 t = pf_format("%s: one episode", d->arms[a].name);
-                pf_legend_entry(gp, "lines lw 1", pf_colour(c, a), t ? t : "");
+                pf_legend_entry(gp, "lines lw 1", pf_colour(c, a), "%s", t ? t : "");
                 free(t);
             }
         pf_legend_end(gp);
@@ -636,8 +630,6 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
     gp_range_init(&r[1]);
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         for (size_t k = 0; k < d->n_time; k++) {
             gp_num(tsv, d->time[k]);
@@ -697,8 +689,6 @@ void pf_prevalence(plot_ctx *c, plot_figure *F)
         gp_range_init(&r[i]);
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         for (size_t k = 0; k < d->n_time; k++) {
             gp_num(tsv, d->time[k]);

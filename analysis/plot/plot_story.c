@@ -111,8 +111,6 @@ void pf_story(plot_ctx *c, plot_figure *F)
     static const rd_var cols[5] = {RV_LEG_LEAN, RV_TSCORE, RV_STEPS, RV_BMD, RV_KNEE};
     for (size_t a = 0; a < na; a++) {
         const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, a, A->name);
         for (size_t k = 0; k < nt; k++) {
             gp_num(tsv, d->time[k]);
@@ -216,13 +214,13 @@ void pf_story(plot_ctx *c, plot_figure *F)
     }
     pf_legend_begin(gp, 0.16, 3);
     char *t = pf_format("arm ‘%s’", R->name);
-    pf_legend_entry(gp, "lines lw 4", pf_colour(c, d->reference), t ? t : "");
+    pf_legend_entry(gp, "lines lw 4", pf_colour(c, d->reference), "%s", t ? t : "");
     free(t);
     for (size_t a = 0; a < na; a++) {
         if (a == d->reference)
             continue;
         t = pf_format("‘%s’ (same person)", d->arms[a].name);
-        pf_legend_entry(gp, "lines lw 2", pf_colour(c, a), t ? t : "");
+        pf_legend_entry(gp, "lines lw 2", pf_colour(c, a), "%s", t ? t : "");
         free(t);
     }
     pf_legend_entry(gp, "lines lw 2 dt 2", "#E69F00", "fall");
@@ -331,7 +329,6 @@ void pf_spiral(plot_ctx *c, plot_figure *F)
         fputc('\n', tsv);
     }
     for (size_t a = 0; a < na; a++) {
-        fputs("\n\n", tsv);
         pf_tsv_arm_block(tsv, 3 + a, d->arms[a].name);
         for (size_t k = 0; k < nt; k++) {
             gp_num(tsv, d->time[k]);

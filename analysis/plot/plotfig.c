@@ -12,6 +12,19 @@
 
 #include <gsl/gsl_cdf.h>
 
+/* fmt's text, malloc'ed; NULL when out of memory. */
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
 FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
 {
     if (c->st != MSK_OK)
@@ -47,6 +60,41 @@ void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
                  strerror(errno));
         c->st = MSK_EIO;
     }
+}
+
+
+void pf_write_files(plot_ctx *c, const char *name, const char *title, pf_text_fn *table,
+                    pf_script_fn *script, const void *fig)
+{
+    if (!title && c->st == MSK_OK) /* pf_format ran out of memory */
+        c->st = MSK_ENOMEM;
+    FILE *tsv = pf_open(c, name, "tsv");
+    if (!tsv)
+        return;
+    pf_tsv_head(c, tsv, title);
+    table(c, tsv, fig);
+    pf_close(c, tsv, name, "tsv");
+    char tsvname[128];
+    FILE *gp = pf_open_script(c, name, title, tsvname);
+    if (!gp)
+        return;
+    script(c, gp, tsvname, title, fig);
+    pf_close(c, gp, name, "gp");
+}
+
+char *pf_text(const plot_ctx *c, pf_text_fn *words, const void *fig)
+{
+    char *s = NULL;
+    size_t len;
+    FILE *m = open_memstream(&s, &len);
+    if (!m)
+        return NULL;
+    words(c, m, fig);
+    if (fclose(m) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }
 
 const char *pf_colour(const plot_ctx *c, size_t arm)
@@ -118,10 +166,15 @@ void pf_legend_begin(FILE *gp, double height, int max_rows)
             height, max_rows);
 }
 
-void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *title)
+void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *fmt, ...)
 {
     fprintf(gp, ", \\\n     keyentry with %s lc rgb \"%s\" title ", style, colour);
-    gp_string(gp, title);
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    gp_string(gp, s ? s : "");
+    free(s);
 }
 
 void pf_legend_end(FILE *gp)
@@ -133,7 +186,7 @@ void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style)
 {
     pf_legend_begin(gp, 0.13, 2);
     for (size_t a = 0; a < c->d->n_arms; a++)
-        pf_legend_entry(gp, style, pf_colour(c, a), c->d->arms[a].name);
+        pf_legend_entry(gp, style, pf_colour(c, a), "%s", c->d->arms[a].name);
     pf_legend_end(gp);
 }
 
@@ -146,9 +199,35 @@ void pf_tsv_head(plot_ctx *c, FILE *f, const char *title)
 
 void pf_tsv_arm_block(FILE *f, size_t block, const char *arm)
 {
+    if (block)
+        fputs("\n\n", f);
     fprintf(f, "# block %zu: arm ", block);
     gp_cell(f, arm);
     fputc('\n', f);
+}
+
+void pf_tsv_per_arm(const plot_ctx *c, FILE *f, size_t first_block, pf_row_fn *row, const void *fig)
+{
+    const resultdata *d = c->d;
+    for (size_t a = 0; a < d->n_arms; a++) {
+        pf_tsv_arm_block(f, first_block + a, d->arms[a].name);
+        for (size_t k = 0; k < d->n_time; k++) {
+            gp_num(f, d->time[k]);
+            row(c, f, a, k, fig);
+            fputc('\n', f);
+        }
+    }
+}
+
+void pf_num(FILE *f, double x)
+{
+    fputc('\t', f);
+    gp_num(f, x);
+}
+
+double pf_sample(const plot_ctx *c, const rd_arm *A, rd_var v, size_t p, size_t k)
+{
+    return A->sample[v][p * c->d->n_time + k];
 }
 
 double pf_tick_step(double span, int n)
@@ -170,17 +249,19 @@ char *pf_format(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    char *s = vformat(fmt, ap);
     va_end(ap);
     return s;
+}
+
+void pf_quoted(FILE *gp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vformat(fmt, ap);
+    va_end(ap);
+    gp_string(gp, s ? s : "");
+    free(s);
 }
 
 int pf_arm_has_bfr(const rd_arm *A)
