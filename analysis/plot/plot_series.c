@@ -8,30 +8,29 @@
 #include "plot.h"
 #include "plotfig.h"
 
-/* "none −1.2%, protein +0.3%": a value per arm, signed. */
-static void per_arm_values(FILE *f, const plot_ctx *c, const double *v, size_t stride)
+/* "none −1.2%, protein +0.3%": each arm's change of outcome k from the start to the end. */
+static void per_arm_change(FILE *f, const plot_ctx *c, rd_key k)
 {
     for (size_t a = 0; a < c->d->n_arms; a++) {
+        double v = c->d->arms[a].change_pct[k][0];
         fprintf(f, "%s%s ", a ? ", " : "", c->d->arms[a].name);
-        if (isfinite(v[a * stride]))
-            fprintf(f, "%+.1f%%", v[a * stride]);
+        if (isfinite(v))
+            fprintf(f, "%+.1f%%", v);
         else
             fputs("n/a", f);
     }
 }
 
 /* Plot clauses "band + line" for every arm from blocks 0..n-1 of a TSV. */
-static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col_mean, int col_lo,
-                           int col_hi, const char *yexpr_scale)
+static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col_mean, int col_lo, int col_hi)
 {
     const resultdata *d = c->d;
     fputs("plot ", gp);
     for (size_t a = 0; a < d->n_arms; a++) {
         const char *col = pf_colour(c, a);
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s):($%d%s) with filledcurves fc rgb \"%s\" notitle, \\\n",
-                a ? "     " : "", a ? "" : tsv, a, col_lo, yexpr_scale, col_hi, yexpr_scale, col);
-        fprintf(gp, "     '' index %zu using ($1*TS):($%d%s) with lines lw 3 lc rgb \"%s\" title ", a, col_mean,
-                yexpr_scale, col);
+        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d):($%d) with filledcurves fc rgb \"%s\" notitle, \\\n",
+                a ? "     " : "", a ? "" : tsv, a, col_lo, col_hi, col);
+        fprintf(gp, "     '' index %zu using ($1*TS):($%d) with lines lw 3 lc rgb \"%s\" title ", a, col_mean, col);
         gp_string(gp, d->arms[a].name);
         fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
     }
@@ -85,109 +84,112 @@ static unsigned who_bands(const plot_ctx *c, FILE *gp, double lo, double hi)
     return drawn;
 }
 
-void pf_trajectories(plot_ctx *c, plot_figure *F)
+/* What figure 1 plots: per panel, each arm's mean of one outcome with its 95% band. */
+static const rd_var traj_var[3] = {RV_LEG_LEAN, RV_KNEE, RV_BMD};
+
+typedef struct {
+    gp_range r[3]; /* y range of each panel */
+} trajectories;
+
+/* Arm A's mean of v at observation k, and the 95% confidence interval of that mean
+ * (Student t; NaN where it has no width). */
+static void mean_ci(const rd_arm *A, rd_var v, size_t k, double out[3])
+{
+    double n = A->n_alive[k];
+    double m = A->mean[v][k], h = pf_t975(n) * A->sd[v][k] / sqrt(n);
+    if (!isfinite(h))
+        h = NAN;
+    out[0] = m;
+    out[1] = m - h;
+    out[2] = m + h;
+}
+
+static void traj_data(const plot_ctx *c, trajectories *x)
 {
     const resultdata *d = c->d;
-    static const rd_var vars[3] = {RV_LEG_LEAN, RV_KNEE, RV_BMD};
-    static const char *const ylabel[3] = {"Leg lean mass (kg)", "Knee-extension strength (N·m)",
-                                          "Femoral-neck BMD (g/cm²)"};
-    static const char *const panel[3] = {"Muscle", "Strength", "Bone"};
-    F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
+    for (int v = 0; v < 3; v++) {
+        gp_range_init(&x->r[v]);
+        for (size_t a = 0; a < d->n_arms; a++)
+            for (size_t k = 0; k < d->n_time; k++) {
+                double m[3];
+                mean_ci(&d->arms[a], traj_var[v], k, m);
+                for (int j = 0; j < 3; j++)
+                    gp_range_add(&x->r[v], m[j]);
+            }
+        gp_range_final(&x->r[v], 0.08, 0);
+    }
+}
+
+static void traj_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const void *fig)
+{
+    const rd_arm *A = &c->d->arms[arm];
+    (void)fig;
+    pf_num(f, A->n_alive[k]);
+    for (int v = 0; v < 3; v++) {
+        double m[3];
+        mean_ci(A, traj_var[v], k, m);
+        for (int j = 0; j < 3; j++)
+            pf_num(f, m[j]);
+    }
+}
+
+static void traj_table(const plot_ctx *c, FILE *tsv, const void *fig)
+{
     fputs("# columns: week, n_alive, then for leg_lean_mass (kg), knee_extension_strength (N m) and\n"
           "# fn_bmd (g cm-2): mean, ci_low, ci_high (95% confidence interval of the mean, Student t)\n",
           tsv);
-    gp_range r[3];
-    unsigned bands = 0;
-    for (int v = 0; v < 3; v++)
-        gp_range_init(&r[v]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            double n = A->n_alive[k];
-            gp_num(tsv, d->time[k]);
-            fputc('\t', tsv);
-            gp_num(tsv, n);
-            for (int v = 0; v < 3; v++) {
-                double m = A->mean[vars[v]][k], h = pf_t975(n) * A->sd[vars[v]][k] / sqrt(n);
-                if (!isfinite(h))
-                    h = NAN;
-                double lo = m - h, hi = m + h;
-                fputc('\t', tsv);
-                gp_num(tsv, m);
-                fputc('\t', tsv);
-                gp_num(tsv, lo);
-                fputc('\t', tsv);
-                gp_num(tsv, hi);
-                gp_range_add(&r[v], m);
-                gp_range_add(&r[v], lo);
-                gp_range_add(&r[v], hi);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
+    pf_tsv_per_arm(c, tsv, 0, traj_row, fig);
+}
 
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
-    if (!gp)
-        return;
+static void traj_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
+{
+    const trajectories *x = fig;
+    static const char *const ylabel[3] = {"Leg lean mass (kg)", "Knee-extension strength (N·m)",
+                                          "Femoral-neck BMD (g/cm²)"};
+    static const char *const panel[3] = {"Muscle", "Strength", "Bone"};
     pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
+    pf_multiplot_begin(gp, title);
     pf_layout L = pf_layout_default(1, 3);
+    unsigned bands = 0;
     for (int v = 0; v < 3; v++) {
         pf_panel(gp, &L, 0, v);
-        gp_range_final(&r[v], 0.08, 0);
         fprintf(gp, "\n# ---- Panel %d: %s ----\n", v + 1, ylabel[v]);
         fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", panel[v], ylabel[v],
-                r[v].lo, r[v].hi);
-        if (vars[v] == RV_BMD)
-            bands = who_bands(c, gp, r[v].lo, r[v].hi);
-        band_and_lines(c, gp, tsvname, 3 + 3 * v, 4 + 3 * v, 5 + 3 * v, "");
+                x->r[v].lo, x->r[v].hi);
+        if (traj_var[v] == RV_BMD)
+            bands = who_bands(c, gp, x->r[v].lo, x->r[v].hi);
+        band_and_lines(c, gp, tsv, 3 + 3 * v, 4 + 3 * v, 5 + 3 * v);
     }
     pf_legend_begin(gp, 0.13, 2);
-    for (size_t a = 0; a < d->n_arms; a++)
-        pf_legend_entry(gp, "lines lw 3", pf_colour(c, a), "%s", d->arms[a].name);
+    pf_legend_arm_entries(c, gp, "lines lw 3");
     for (int i = 0; i < 3; i++)
         if (bands & (1u << i))
             pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, "%s", who_band[i].label);
     pf_legend_end(gp);
     fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
+}
 
-    double horizon = d->time[d->n_time - 1];
-    size_t ns = d->n_arms;
-    double *chg = malloc(ns * 3 * sizeof *chg);
-    if (!chg) {
-        c->st = MSK_ENOMEM;
-        return;
-    }
-    for (size_t a = 0; a < ns; a++) {
-        chg[3 * a] = d->arms[a].change_pct[RK_LEG_LEAN][0];
-        chg[3 * a + 1] = d->arms[a].change_pct[RK_KNEE][0];
-        chg[3 * a + 2] = d->arms[a].change_pct[RK_BMD][0];
-    }
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fprintf(m, "The average of each arm over %.4g %s: the lean (muscle) mass of the leg that was cast "
-                   "or trained, the strength of its knee extensors, and the bone mineral density (BMD) at "
-                   "the femoral neck, where hip fractures happen. At the end, compared with the start, "
-                   "leg lean mass had changed by ",
-                pf_time(c, horizon), pf_time_unit(c));
-        per_arm_values(m, c, chg, 3);
-        fputs("; knee strength by ", m);
-        per_arm_values(m, c, chg + 1, 3);
-        fputs("; BMD by ", m);
-        per_arm_values(m, c, chg + 2, 3);
-        fputs(" (means among survivors).", m);
-        fclose(m);
-    }
-    free(chg);
+static void traj_shows(const plot_ctx *c, FILE *m, const void *fig)
+{
+    (void)fig;
+    fprintf(m, "The average of each arm over %.4g %s: the lean (muscle) mass of the leg that was cast "
+               "or trained, the strength of its knee extensors, and the bone mineral density (BMD) at "
+               "the femoral neck, where hip fractures happen. At the end, compared with the start, "
+               "leg lean mass had changed by ",
+            pf_time(c, c->d->time[c->d->n_time - 1]), pf_time_unit(c));
+    per_arm_change(m, c, RK_LEG_LEAN);
+    fputs("; knee strength by ", m);
+    per_arm_change(m, c, RK_KNEE);
+    fputs("; BMD by ", m);
+    per_arm_change(m, c, RK_BMD);
+    fputs(" (means among survivors).", m);
+}
+
+static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *x)
+{
+    const resultdata *d = c->d;
+    F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
+    F->shows = pf_text(c, traj_shows, x);
     F->how = pf_format("Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
                        "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
                        "every arm holds the same people, figure 3 measures the differences more "
@@ -196,12 +198,20 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
                        "below a young adult's bone density, in standard deviations): normal, osteopenia "
                        "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
                        "do not start at zero, so small changes are visible.",
-            d->osteopenia_tscore, d->osteoporosis_tscore);
+                       d->osteopenia_tscore, d->osteoporosis_tscore);
     F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
                            "turns over continuously; disuse, age, protein and training change the balance "
                            "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
                            "set-point tips remodeling towards resorption.",
-            d->tscore_ref_mean_female, d->tscore_ref_sd_female);
+                           d->tscore_ref_mean_female, d->tscore_ref_sd_female);
+}
+
+void pf_trajectories(plot_ctx *c, plot_figure *F)
+{
+    trajectories x;
+    traj_data(c, &x);
+    traj_caption(c, F, &x);
+    pf_write_files(c, F->name, F->title, traj_table, traj_script, &x);
 }
 
 /* ---- Figure 2: immobilization -------------------------------------------------------- */

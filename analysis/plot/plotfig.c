@@ -182,11 +182,16 @@ void pf_legend_end(FILE *gp)
     fputc('\n', gp);
 }
 
+void pf_legend_arm_entries(const plot_ctx *c, FILE *gp, const char *style)
+{
+    for (size_t a = 0; a < c->d->n_arms; a++)
+        pf_legend_entry(gp, style, pf_colour(c, a), "%s", c->d->arms[a].name);
+}
+
 void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style)
 {
     pf_legend_begin(gp, 0.13, 2);
-    for (size_t a = 0; a < c->d->n_arms; a++)
-        pf_legend_entry(gp, style, pf_colour(c, a), "%s", c->d->arms[a].name);
+    pf_legend_arm_entries(c, gp, style);
     pf_legend_end(gp);
 }
 

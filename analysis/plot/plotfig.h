@@ -88,7 +88,9 @@ void pf_legend_begin(FILE *gp, double height, int max_rows);
 void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void pf_legend_end(FILE *gp);
-/* One legend entry per arm, in the arms' colours. */
+/* One legend entry per arm, in the arms' colours; pf_legend_arms makes them the whole
+ * legend. */
+void pf_legend_arm_entries(const plot_ctx *c, FILE *gp, const char *style);
 void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style);
 
 /* The TSV's opening comment. */
