@@ -36,19 +36,6 @@ static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col
     }
 }
 
-static void lines_only(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
-                       const char *style)
-{
-    const resultdata *d = c->d;
-    fputs("plot ", gp);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s) with %s lc rgb \"%s\" title ", a ? "     " : "",
-                a ? "" : tsv, a, col, scale, style, pf_colour(c, a));
-        gp_string(gp, d->arms[a].name);
-        fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
-    }
-}
-
 /* ---- Figure 1: trajectories --------------------------------------------------------- */
 
 /* WHO categories drawn as bands on a BMD axis [lo, hi]: from the T-score thresholds
@@ -337,7 +324,7 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
                     fputs("set format x \"%g\"; unset xlabel\n", gp);
                 else
                     fprintf(gp, "set xlabel \"Weeks since the start of %s\"\n", what);
-                lines_only(c, gp, tsvname, row == 0 ? 3 + v : 5 + v, "", "linespoints lw 3 pt 7 ps 0.9*PS");
+                pf_plot_arm_lines(c, gp, tsvname, row == 0 ? 3 + v : 5 + v, "", "linespoints lw 3 pt 7 ps 0.9*PS");
             }
         pf_legend_arms(c, gp, "linespoints lw 3 pt 7 ps 0.9*PS");
         fputs("unset multiplot\n", gp);
@@ -601,7 +588,7 @@ static void share_panels_gp(plot_ctx *c, plot_figure *F, const share_panel *p, i
         pf_panel(gp, &L, 0, i);
         fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", p[i].title,
                 p[i].ylabel, r[i].lo, r[i].hi);
-        lines_only(c, gp, tsvname, p[i].column, "*100", "lines lw 3");
+        pf_plot_arm_lines(c, gp, tsvname, p[i].column, "*100", "lines lw 3");
     }
     pf_legend_arms(c, gp, "lines lw 3");
     fputs("unset multiplot\n", gp);

@@ -128,6 +128,19 @@ void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what)
     fprintf(gp, "set xrange [0:%.6g]\n", pf_time(c, c->d->time[c->d->n_time - 1]));
 }
 
+void pf_plot_arm_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
+                       const char *style)
+{
+    const resultdata *d = c->d;
+    fputs("plot ", gp);
+    for (size_t a = 0; a < d->n_arms; a++) {
+        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s) with %s lc rgb \"%s\" title ", a ? "     " : "",
+                a ? "" : tsv, a, col, scale, style, pf_colour(c, a));
+        gp_string(gp, d->arms[a].name);
+        fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
+    }
+}
+
 void pf_multiplot_begin(FILE *gp, const char *title)
 {
     size_t n = strlen(title);

@@ -66,6 +66,11 @@ void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what);
 const char *pf_time_unit(const plot_ctx *c);
 double pf_time(const plot_ctx *c, double weeks);
 
+/* "plot" with one line per arm from blocks 0..n-1 of the TSV: column col (times scale,
+ * a gnuplot expression such as "*100" or "") against the week, in the given style. */
+void pf_plot_arm_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
+                       const char *style);
+
 /* "unset key; set multiplot title ..." with a font that fits the title on one line. */
 void pf_multiplot_begin(FILE *gp, const char *title);
 
