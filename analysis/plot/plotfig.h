@@ -126,7 +126,7 @@ void pf_describe_arm(FILE *f, const rd_arm *A);
 /* Does the arm use a cuff (BFR)? */
 int pf_arm_has_bfr(const rd_arm *A);
 
-/* The figures (plot_series.c, plot_outcomes.c, plot_story.c). */
+/* The figures (plot_series.c, plot_immobilization.c, plot_outcomes.c, plot_story.c). */
 void pf_trajectories(plot_ctx *c, plot_figure *F);
 void pf_immobilization(plot_ctx *c, plot_figure *F);
 void pf_incidence(plot_ctx *c, plot_figure *F);
