@@ -201,99 +201,108 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
     pf_write_files(c, F->name, F->title, traj_table, traj_script, &x);
 }
 
-/* ---- Figure 4: falls and fractures ------------------------------------------------- */
+/* ---- Figures 4 and 5: shares of people ------------------------------------------------ */
 
-/* Figures 4 and 5 plot shares (0-1 in the TSV) as percentages, one panel each. */
+typedef enum { SHARE_INCIDENCE, SHARE_PREVALENCE } share_kind;
+
+/* What figures 4 and 5 plot: shares of people over time (0-1 in the TSV), each of the
+ * first n_panels in a panel of its own, as percentages. */
 typedef struct {
-    const char *title, *ylabel;
-    int column; /* of the TSV */
-} share_panel;
+    share_kind kind;      /* cumulative incidence of an event, or prevalence among the living */
+    const int *index;     /* the shares of the table: rd_count or rd_prev */
+    int n;
+    const char *columns;  /* the table's column comment */
+    int n_panels;
+    const char *title[3]; /* of each panel */
+    char ylabel[3][96];
+    gp_range r[3];        /* y range of each panel, in % */
+} share_figure;
 
-static void share_panels_gp(plot_ctx *c, plot_figure *F, const share_panel *p, int n, gp_range *r)
+/* Arm A's share `index` at observation k. */
+static double share_of(const rd_arm *A, share_kind kind, int index, size_t k)
 {
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F->name, F->title, tsvname);
-    if (!gp)
-        return;
+    return kind == SHARE_PREVALENCE ? A->prevalence[index][k] : A->incidence[index][k];
+}
+
+/* The table's column of share i (after week, and n_alive for prevalences). */
+static int share_column(const share_figure *x, int i)
+{
+    return (x->kind == SHARE_PREVALENCE ? 3 : 2) + i;
+}
+
+static void share_data(const plot_ctx *c, share_figure *x)
+{
+    const resultdata *d = c->d;
+    for (int i = 0; i < x->n_panels; i++) {
+        gp_range_init(&x->r[i]);
+        for (size_t a = 0; a < d->n_arms; a++)
+            for (size_t k = 0; k < d->n_time; k++)
+                gp_range_add(&x->r[i], 100 * share_of(&d->arms[a], x->kind, x->index[i], k));
+        gp_range_final(&x->r[i], 0.08, 1);
+    }
+}
+
+static void share_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const void *fig)
+{
+    const share_figure *x = fig;
+    const rd_arm *A = &c->d->arms[arm];
+    if (x->kind == SHARE_PREVALENCE)
+        pf_num(f, A->n_alive[k]);
+    for (int i = 0; i < x->n; i++)
+        pf_num(f, share_of(A, x->kind, x->index[i], k));
+}
+
+static void share_table(const plot_ctx *c, FILE *tsv, const void *fig)
+{
+    const share_figure *x = fig;
+    fputs(x->columns, tsv);
+    pf_tsv_per_arm(c, tsv, 0, share_row, fig);
+}
+
+static void share_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
+{
+    const share_figure *x = fig;
     pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
-    pf_layout L = pf_layout_default(1, n);
-    for (int i = 0; i < n; i++) {
-        gp_range_final(&r[i], 0.08, 1);
-        fprintf(gp, "\n# ---- %s ----\n", p[i].title);
+    pf_multiplot_begin(gp, title);
+    pf_layout L = pf_layout_default(1, x->n_panels);
+    for (int i = 0; i < x->n_panels; i++) {
+        fprintf(gp, "\n# ---- %s ----\n", x->title[i]);
         pf_panel(gp, &L, 0, i);
-        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", p[i].title,
-                p[i].ylabel, r[i].lo, r[i].hi);
-        pf_plot_arm_lines(c, gp, tsvname, p[i].column, "*100", "lines lw 3");
+        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", x->title[i], x->ylabel[i],
+                x->r[i].lo, x->r[i].hi);
+        pf_plot_arm_lines(c, gp, tsv, share_column(x, i), "*100", "lines lw 3");
     }
     pf_legend_arms(c, gp, "lines lw 3");
     fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
 }
-
-typedef enum { SHARE_INCIDENCE, SHARE_PREVALENCE } share_kind;
 
 /* "arm 12.3%, arm 4.5%": each arm's share at the last time, for captions. */
 static void shares_at_end(FILE *m, const resultdata *d, share_kind kind, int index)
 {
-    const size_t last = d->n_time - 1;
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
-        const double v = kind == SHARE_PREVALENCE ? A->prevalence[index][last] : A->incidence[index][last];
-        fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * v);
+        fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * share_of(A, kind, index, d->n_time - 1));
     }
 }
 
 /* ---- Figure 4: falls and fractures ------------------------------------------------- */
 
-void pf_incidence(plot_ctx *c, plot_figure *F)
+static void incidence_shows(const plot_ctx *c, FILE *m, const void *fig)
 {
-    const resultdata *d = c->d;
-    static const rd_count counts[4] = {RE_FALLS, RE_FRACTURES, RE_HIP, RE_IMMOBILIZATIONS};
+    (void)fig;
+    fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
+          "(right) since the start. By the end: falls ",
+          m);
+    shares_at_end(m, c->d, SHARE_INCIDENCE, RE_FALLS);
+    fputs("; fractures ", m);
+    shares_at_end(m, c->d, SHARE_INCIDENCE, RE_FRACTURES);
+    fputs(".", m);
+}
+
+static void incidence_caption(const plot_ctx *c, plot_figure *F)
+{
     F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fputs("# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
-          "# hip fracture, immobilization since the start\n",
-          tsv);
-    gp_range r[2];
-    gp_range_init(&r[0]);
-    gp_range_init(&r[1]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            gp_num(tsv, d->time[k]);
-            for (int i = 0; i < 4; i++) {
-                fputc('\t', tsv);
-                gp_num(tsv, A->incidence[counts[i]][k]);
-                if (i < 2)
-                    gp_range_add(&r[i], 100 * A->incidence[counts[i]][k]);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
-
-    static const share_panel panels[2] = {
-        {"Falls", "People with at least one fall (%)", 2},
-        {"Fractures (any bone)", "People with at least one fracture (%)", 3}};
-    share_panels_gp(c, F, panels, 2, r);
-
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
-              "(right) since the start. By the end: falls ",
-              m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FALLS);
-        fputs("; fractures ", m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FRACTURES);
-        fputs(".", m);
-        fclose(m);
-    }
+    F->shows = pf_text(c, incidence_shows, NULL);
     F->how = pf_format("A curve that rises more slowly means fewer people affected. Curves only rise: a "
                        "person counts from their first event on, and people who die keep their count. "
                        "Rates per 1000 person-years, with confidence intervals, are in the table below.");
@@ -303,66 +312,59 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
                            "arm, so the arms differ only through the interventions.");
 }
 
+void pf_incidence(plot_ctx *c, plot_figure *F)
+{
+    static const int counts[4] = {RE_FALLS, RE_FRACTURES, RE_HIP, RE_IMMOBILIZATIONS};
+    share_figure x = {
+        .kind = SHARE_INCIDENCE, .index = counts, .n = 4,
+        .columns = "# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
+                   "# hip fracture, immobilization since the start\n",
+        .n_panels = 2, .title = {"Falls", "Fractures (any bone)"},
+        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)"}};
+    share_data(c, &x);
+    incidence_caption(c, F);
+    pf_write_files(c, F->name, F->title, share_table, share_script, &x);
+}
+
 /* ---- Figure 5: prevalences ---------------------------------------------------------- */
 
-void pf_prevalence(plot_ctx *c, plot_figure *F)
+static void prevalence_shows(const plot_ctx *c, FILE *m, const void *fig)
+{
+    (void)fig;
+    fputs("How many of the people still alive have each condition, over time. At the end: "
+          "sarcopenia ",
+          m);
+    shares_at_end(m, c->d, SHARE_PREVALENCE, RP_SARCOPENIA);
+    fputs("; osteoporosis ", m);
+    shares_at_end(m, c->d, SHARE_PREVALENCE, RP_OSTEOPOROSIS);
+    fputs(".", m);
+}
+
+static void prevalence_caption(const plot_ctx *c, plot_figure *F)
 {
     const resultdata *d = c->d;
-    static const rd_prev prevs[3] = {RP_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS};
     F->title = pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fputs("# columns: week, n_alive, then the share (0-1) of the people alive with sarcopenia,\n"
-          "# osteopenia, osteoporosis\n",
-          tsv);
-    gp_range r[3];
-    for (int i = 0; i < 3; i++)
-        gp_range_init(&r[i]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            gp_num(tsv, d->time[k]);
-            fputc('\t', tsv);
-            gp_num(tsv, A->n_alive[k]);
-            for (int i = 0; i < 3; i++) {
-                fputc('\t', tsv);
-                gp_num(tsv, A->prevalence[prevs[i]][k]);
-                gp_range_add(&r[i], 100 * A->prevalence[prevs[i]][k]);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
-
-    share_panel panels[3];
-    static const char *const title[3] = {"Sarcopenia", "Osteopenia", "Osteoporosis"};
-    char ylabel[3][96];
-    for (int i = 0; i < 3; i++) {
-        snprintf(ylabel[i], sizeof ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
-        panels[i] = (share_panel){title[i], ylabel[i], 3 + i};
-    }
-    share_panels_gp(c, F, panels, 3, r);
-
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fputs("How many of the people still alive have each condition, over time. At the end: "
-              "sarcopenia ",
-              m);
-        shares_at_end(m, d, SHARE_PREVALENCE, RP_SARCOPENIA);
-        fputs("; osteoporosis ", m);
-        shares_at_end(m, d, SHARE_PREVALENCE, RP_OSTEOPOROSIS);
-        fputs(".", m);
-        fclose(m);
-    }
+    F->shows = pf_text(c, prevalence_shows, NULL);
     F->how = pf_format("Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
                        "with training) or move to another category (osteopenia becomes osteoporosis). The "
                        "vertical axes differ between panels.");
     F->assumed = pf_format("Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
                            "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
                            "osteoporosis: %.3g or lower (WHO 1994).",
-            c->d->osteoporosis_tscore, c->d->osteopenia_tscore, c->d->osteoporosis_tscore);
+                           d->osteoporosis_tscore, d->osteopenia_tscore, d->osteoporosis_tscore);
+}
+
+void pf_prevalence(plot_ctx *c, plot_figure *F)
+{
+    static const int prevs[3] = {RP_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS};
+    share_figure x = {
+        .kind = SHARE_PREVALENCE, .index = prevs, .n = 3,
+        .columns = "# columns: week, n_alive, then the share (0-1) of the people alive with sarcopenia,\n"
+                   "# osteopenia, osteoporosis\n",
+        .n_panels = 3, .title = {"Sarcopenia", "Osteopenia", "Osteoporosis"}};
+    for (int i = 0; i < 3; i++)
+        snprintf(x.ylabel[i], sizeof x.ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
+    share_data(c, &x);
+    prevalence_caption(c, F);
+    pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }
