@@ -215,6 +215,9 @@ typedef struct {
     int n_panels;
     const char *title[3]; /* of each panel */
     char ylabel[3][96];
+    const char *shows;    /* the caption's first sentences, then each arm's share at the end */
+    const char *end_name[2]; /* of two shares */
+    int end_index[2];
     gp_range r[3];        /* y range of each panel, in % */
 } share_figure;
 
@@ -276,33 +279,29 @@ static void share_script(const plot_ctx *c, FILE *gp, const char *tsv, const cha
     fputs("unset multiplot\n", gp);
 }
 
-/* "arm 12.3%, arm 4.5%": each arm's share at the last time, for captions. */
-static void shares_at_end(FILE *m, const resultdata *d, share_kind kind, int index)
+/* What the figure shows: x->shows, then two shares at the end ("falls none 12.3%,
+ * protein 4.5%; fractures none 3.1%, ..."). */
+static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
 {
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * share_of(A, kind, index, d->n_time - 1));
+    const share_figure *x = fig;
+    const resultdata *d = c->d;
+    fputs(x->shows, m);
+    for (int i = 0; i < 2; i++) {
+        fprintf(m, "%s%s ", i ? "; " : "", x->end_name[i]);
+        for (size_t a = 0; a < d->n_arms; a++) {
+            const rd_arm *A = &d->arms[a];
+            fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * share_of(A, x->kind, x->end_index[i], d->n_time - 1));
+        }
     }
+    fputs(".", m);
 }
 
 /* ---- Figure 4: falls and fractures ------------------------------------------------- */
 
-static void incidence_shows(const plot_ctx *c, FILE *m, const void *fig)
-{
-    (void)fig;
-    fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
-          "(right) since the start. By the end: falls ",
-          m);
-    shares_at_end(m, c->d, SHARE_INCIDENCE, RE_FALLS);
-    fputs("; fractures ", m);
-    shares_at_end(m, c->d, SHARE_INCIDENCE, RE_FRACTURES);
-    fputs(".", m);
-}
-
-static void incidence_caption(const plot_ctx *c, plot_figure *F)
+static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
     F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
-    F->shows = pf_text(c, incidence_shows, NULL);
+    F->shows = pf_text(c, share_shows, x);
     F->how = pf_format("A curve that rises more slowly means fewer people affected. Curves only rise: a "
                        "person counts from their first event on, and people who die keep their count. "
                        "Rates per 1000 person-years, with confidence intervals, are in the table below.");
@@ -320,31 +319,22 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
         .columns = "# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
                    "# hip fracture, immobilization since the start\n",
         .n_panels = 2, .title = {"Falls", "Fractures (any bone)"},
-        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)"}};
+        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)"},
+        .shows = "The share of all people enrolled who have had at least one fall (left) or one fracture "
+                 "(right) since the start. By the end: ",
+        .end_name = {"falls", "fractures"}, .end_index = {RE_FALLS, RE_FRACTURES}};
     share_data(c, &x);
-    incidence_caption(c, F);
+    incidence_caption(c, F, &x);
     pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }
 
 /* ---- Figure 5: prevalences ---------------------------------------------------------- */
 
-static void prevalence_shows(const plot_ctx *c, FILE *m, const void *fig)
-{
-    (void)fig;
-    fputs("How many of the people still alive have each condition, over time. At the end: "
-          "sarcopenia ",
-          m);
-    shares_at_end(m, c->d, SHARE_PREVALENCE, RP_SARCOPENIA);
-    fputs("; osteoporosis ", m);
-    shares_at_end(m, c->d, SHARE_PREVALENCE, RP_OSTEOPOROSIS);
-    fputs(".", m);
-}
-
-static void prevalence_caption(const plot_ctx *c, plot_figure *F)
+static void prevalence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
     const resultdata *d = c->d;
     F->title = pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
-    F->shows = pf_text(c, prevalence_shows, NULL);
+    F->shows = pf_text(c, share_shows, x);
     F->how = pf_format("Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
                        "with training) or move to another category (osteopenia becomes osteoporosis). The "
                        "vertical axes differ between panels.");
@@ -361,10 +351,12 @@ void pf_prevalence(plot_ctx *c, plot_figure *F)
         .kind = SHARE_PREVALENCE, .index = prevs, .n = 3,
         .columns = "# columns: week, n_alive, then the share (0-1) of the people alive with sarcopenia,\n"
                    "# osteopenia, osteoporosis\n",
-        .n_panels = 3, .title = {"Sarcopenia", "Osteopenia", "Osteoporosis"}};
+        .n_panels = 3, .title = {"Sarcopenia", "Osteopenia", "Osteoporosis"},
+        .shows = "How many of the people still alive have each condition, over time. At the end: ",
+        .end_name = {"sarcopenia", "osteoporosis"}, .end_index = {RP_SARCOPENIA, RP_OSTEOPOROSIS}};
     for (int i = 0; i < 3; i++)
         snprintf(x.ylabel[i], sizeof x.ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
     share_data(c, &x);
-    prevalence_caption(c, F);
+    prevalence_caption(c, F, &x);
     pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }
