@@ -37,7 +37,7 @@ static const char *exposure_word(rd_expo_kind k)
 static const rd_var immob_var[2] = {RV_LEG_LEAN, RV_KNEE};
 static const char *const immob_label[2] = {"Leg lean mass", "Knee-extension strength"};
 
-/* ---- Scheduled: everyone has the same immobilization ---------------------------------- */
+/* ---- Scheduled: everyone has the same immobilization ------------------------------ */
 
 /* What the population version plots: each arm's mean, from two observations before the
  * immobilization to the recovery, as % change since it began and per week. */
@@ -228,7 +228,7 @@ static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_expos
     pf_write_files(c, F->name, F->title, sched_table, sched_script, &x);
 }
 
-/* ---- Sampled: the immobilizations that happened to the sampled people ------------------ */
+/* ---- Sampled: the immobilizations that happened to the sampled people ------------- */
 
 /* The start of something that keeps the legs still: a leg cast (detail 0), bed rest
  * (2) or a hospital stay. */

@@ -11,7 +11,7 @@
 static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                                 "Gait speed", "Femoral-neck BMD"};
 
-/* ---- Figure 3: end of study ---------------------------------------------------------- */
+/* ---- Figure 3: end of study ------------------------------------------------------- */
 
 static void histogram_style(FILE *gp)
 {
@@ -184,7 +184,7 @@ void pf_end_of_study(plot_ctx *c, plot_figure *F)
     pf_write_files(c, F->name, F->title, eos_table, eos_script, &x);
 }
 
-/* ---- Figure 7: BFR dose --------------------------------------------------------------- */
+/* ---- Figure 7: BFR dose ----------------------------------------------------------- */
 
 /* The heaviest load (%1RM) and highest cuff pressure of an arm; NaN when none. */
 static void arm_dose(const rd_arm *A, double *load, double *cuff_pct, double *cuff_mmhg)

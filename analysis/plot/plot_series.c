@@ -36,7 +36,7 @@ static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col
     }
 }
 
-/* ---- Figure 1: trajectories --------------------------------------------------------- */
+/* ---- Figure 1: trajectories ------------------------------------------------------- */
 
 /* WHO categories drawn as bands on a BMD axis [lo, hi]: from the T-score thresholds
  * and the young-adult reference (women's; the men's when it is the same). */
@@ -201,7 +201,7 @@ void pf_trajectories(plot_ctx *c, plot_figure *F)
     pf_write_files(c, F->name, F->title, traj_table, traj_script, &x);
 }
 
-/* ---- Figures 4 and 5: shares of people ------------------------------------------------ */
+/* ---- Figures 4 and 5: shares of people -------------------------------------------- */
 
 typedef enum { SHARE_INCIDENCE, SHARE_PREVALENCE } share_kind;
 
@@ -296,7 +296,7 @@ static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
     fputs(".", m);
 }
 
-/* ---- Figure 4: falls and fractures ------------------------------------------------- */
+/* ---- Figure 4: falls and fractures ------------------------------------------------ */
 
 static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
@@ -328,7 +328,7 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
     pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }
 
-/* ---- Figure 5: prevalences ---------------------------------------------------------- */
+/* ---- Figure 5: prevalences -------------------------------------------------------- */
 
 static void prevalence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {

@@ -72,7 +72,7 @@ static size_t periods_of(const resultdata *d, const rd_arm *A, size_t p, period 
     return n;
 }
 
-/* ---- Figure 6a: one person's story ------------------------------------------------- */
+/* ---- Figure 6a: one person's story ------------------------------------------------ */
 
 /* What figure 6a plots: the most eventful sampled person of the reference arm, in
  * every arm, in three panels (muscle, bone, activity), with the events of the reference
@@ -301,7 +301,7 @@ void pf_story(plot_ctx *c, plot_figure *F)
     pf_write_files(c, F->name, F->title, story_table, story_script, &x);
 }
 
-/* ---- Figure 6b: the spiral ------------------------------------------------------------ */
+/* ---- Figure 6b: the spiral -------------------------------------------------------- */
 
 /* What figure 6b plots: every sampled person of the reference arm as a path through
  * (T-score, leg lean mass), their fractures, the person of figure 6a, and each arm's mean

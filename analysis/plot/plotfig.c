@@ -25,7 +25,10 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
+/* ---- A figure's files ------------------------------------------------------------- */
+
+/* Open DIR/NAME.EXT for writing; NULL (and c->st set) on failure or when c->st is set. */
+static FILE *open_file(plot_ctx *c, const char *name, const char *ext)
 {
     if (c->st != MSK_OK)
         return NULL;
@@ -39,19 +42,9 @@ FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
     return f;
 }
 
-FILE *pf_open_script(plot_ctx *c, const char *name, const char *title, char tsvname[static 128])
+/* Close, checking that everything was written. */
+static void close_file(plot_ctx *c, FILE *f, const char *name, const char *ext)
 {
-    snprintf(tsvname, 128, "%s.tsv", name);
-    FILE *gp = pf_open(c, name, "gp");
-    if (gp)
-        gp_preamble(gp, name, title, c->result_path);
-    return gp;
-}
-
-void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
-{
-    if (!f)
-        return;
     int bad = ferror(f);
     if (fclose(f) != 0)
         bad = 1;
@@ -62,24 +55,33 @@ void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
     }
 }
 
+/* The TSV's opening comment. */
+static void tsv_head(const plot_ctx *c, FILE *f, const char *title)
+{
+    fprintf(f, "# %s\n# from ", title);
+    gp_cell(f, c->result_path);
+    fputs(" (msksim plot); times in weeks since the start\n", f);
+}
 
 void pf_write_files(plot_ctx *c, const char *name, const char *title, pf_text_fn *table,
                     pf_script_fn *script, const void *fig)
 {
     if (!title && c->st == MSK_OK) /* pf_format ran out of memory */
         c->st = MSK_ENOMEM;
-    FILE *tsv = pf_open(c, name, "tsv");
+    FILE *tsv = open_file(c, name, "tsv");
     if (!tsv)
         return;
-    pf_tsv_head(c, tsv, title);
+    tsv_head(c, tsv, title);
     table(c, tsv, fig);
-    pf_close(c, tsv, name, "tsv");
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, name, title, tsvname);
+    close_file(c, tsv, name, "tsv");
+    FILE *gp = open_file(c, name, "gp");
     if (!gp)
         return;
+    char tsvname[128];
+    snprintf(tsvname, sizeof tsvname, "%s.tsv", name);
+    gp_preamble(gp, name, title, c->result_path);
     script(c, gp, tsvname, title, fig);
-    pf_close(c, gp, name, "gp");
+    close_file(c, gp, name, "gp");
 }
 
 char *pf_text(const plot_ctx *c, pf_text_fn *words, const void *fig)
@@ -96,6 +98,8 @@ char *pf_text(const plot_ctx *c, pf_text_fn *words, const void *fig)
     }
     return s;
 }
+
+/* ---- Colours, axes, panels, legends ----------------------------------------------- */
 
 const char *pf_colour(const plot_ctx *c, size_t arm)
 {
@@ -208,12 +212,7 @@ void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style)
     pf_legend_end(gp);
 }
 
-void pf_tsv_head(plot_ctx *c, FILE *f, const char *title)
-{
-    fprintf(f, "# %s\n# from ", title);
-    gp_cell(f, c->result_path);
-    fputs(" (msksim plot); times in weeks since the start\n", f);
-}
+/* ---- Data tables ------------------------------------------------------------------ */
 
 void pf_tsv_arm_block(FILE *f, size_t block, const char *arm)
 {
@@ -247,6 +246,8 @@ double pf_sample(const plot_ctx *c, const rd_arm *A, rd_var v, size_t p, size_t 
 {
     return A->sample[v][p * c->d->n_time + k];
 }
+
+/* ---- Numbers and words ------------------------------------------------------------ */
 
 double pf_tick_step(double span, int n)
 {

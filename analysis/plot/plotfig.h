@@ -1,13 +1,19 @@
 /* plotfig.h — the figure toolkit of `msksim plot` (plotfig.c), internal to plot*.c:
  * what every figure shares (files, colours, axes, panels, legends, words).
  *
- * A figure is a data table, a script and a caption. Each figure function gathers what
- * it plots (its ranges, its people, its episodes) into a struct of its own, fills its
- * plot_figure (title and caption, or the reason it was skipped), and hands the struct
- * to pf_write_files with its table and script writers, which write NAME.tsv and NAME.gp
- * into the output directory; plot_all renders them. Failures are recorded once in the
- * context (the first one wins) and later figures are skipped, so the figure code reads
- * straight. */
+ * A figure is a data table, a script and a caption. Each figure function (pf_trajectories
+ * ...) decides whether it applies (else it fills plot_figure.skipped with the reason),
+ * gathers what it plots (ranges, people, episodes) into a struct of its own, writes its
+ * title and caption into its plot_figure, and hands the struct to pf_write_files with
+ * its table and script writers, which write NAME.tsv and NAME.gp into the output
+ * directory; plot_all renders them:
+ *
+ *     x_data(c, &x);
+ *     x_caption(c, F, &x);
+ *     pf_write_files(c, F->name, F->title, x_table, x_script, &x);
+ *
+ * Failures are recorded once in the context (the first one wins) and later figures are
+ * skipped, so the figure code reads straight. */
 #ifndef MSK_PLOTFIG_H
 #define MSK_PLOTFIG_H
 
@@ -33,6 +39,8 @@ typedef struct {
     msk_status st;
 } plot_ctx;
 
+/* ---- A figure's files ---- */
+
 /* The writers of a figure's parts, each given the figure's own data (fig, its struct):
  * a data table after its opening comment, a caption part, or a row of a table; and a
  * gnuplot script after its preamble, which reads the table from the file `tsv`. */
@@ -48,14 +56,7 @@ void pf_write_files(plot_ctx *c, const char *name, const char *title, pf_text_fn
 /* A caption part as `words` write it: malloc'ed, NULL when out of memory. */
 char *pf_text(const plot_ctx *c, pf_text_fn *words, const void *fig);
 
-/* Open DIR/NAME.EXT for writing; NULL (and c->st set) on failure. */
-FILE *pf_open(plot_ctx *c, const char *name, const char *ext);
-/* Open DIR/NAME.gp, the gnuplot script of the figure NAME titled TITLE, and write its
- * preamble; tsvname receives the name the script uses for its data file (NAME.tsv).
- * NULL (and c->st set) on failure. */
-FILE *pf_open_script(plot_ctx *c, const char *name, const char *title, char tsvname[static 128]);
-/* Close, checking that everything was written. */
-void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext);
+/* ---- Colours, axes, panels, legends ---- */
 
 /* The colour of an arm: dark grey for the reference, then a colour-blind-safe palette. */
 const char *pf_colour(const plot_ctx *c, size_t arm);
@@ -98,8 +99,8 @@ void pf_legend_end(FILE *gp);
 void pf_legend_arm_entries(const plot_ctx *c, FILE *gp, const char *style);
 void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style);
 
-/* The TSV's opening comment. */
-void pf_tsv_head(plot_ctx *c, FILE *f, const char *title);
+/* ---- Data tables ---- */
+
 /* "# block N: arm NAME", after the two blank lines that end block N-1. */
 void pf_tsv_arm_block(FILE *f, size_t block, const char *arm);
 /* One block per arm (numbered from first_block), one row per observation: the week,
@@ -109,6 +110,8 @@ void pf_tsv_per_arm(const plot_ctx *c, FILE *f, size_t first_block, pf_row_fn *r
 void pf_num(FILE *f, double x);
 /* Sampled person p's value of v at observation k in arm A (NaN after death). */
 double pf_sample(const plot_ctx *c, const rd_arm *A, rd_var v, size_t p, size_t k);
+
+/* ---- Numbers and words ---- */
 
 /* A 1-2-5 tick step giving about n ticks over span. */
 double pf_tick_step(double span, int n);
