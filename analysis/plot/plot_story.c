@@ -72,6 +72,15 @@ static size_t periods_of(const resultdata *d, const rd_arm *A, size_t p, period 
     return n;
 }
 
+/* Figures 6a and 6b need sampled people; without them, F->skipped says that there `is
+ * nothing`. */
+static int has_sampled_people(const plot_ctx *c, plot_figure *F, const char *nothing)
+{
+    if (c->d->n_sample == 0)
+        F->skipped = pf_format("The run recorded no sampled people (record.sample_size: 0), so there %s.", nothing);
+    return c->d->n_sample > 0;
+}
+
 /* ---- Figure 6a: one person's story ------------------------------------------------ */
 
 /* What figure 6a plots: the most eventful sampled person of the reference arm, in
@@ -290,11 +299,8 @@ static void story_caption(const plot_ctx *c, plot_figure *F, const one_person *x
 
 void pf_story(plot_ctx *c, plot_figure *F)
 {
-    if (c->d->n_sample == 0) {
-        F->skipped = pf_format("The run recorded no sampled people (record.sample_size: 0), so there is no "
-                               "individual story to tell. Set record.sample_size to 10 or more.");
+    if (!has_sampled_people(c, F, "is no individual story to tell. Set record.sample_size to 10 or more"))
         return;
-    }
     one_person x;
     story_data(c, &x);
     story_caption(c, F, &x);
@@ -468,11 +474,8 @@ static void spiral_caption(const plot_ctx *c, plot_figure *F)
 
 void pf_spiral(plot_ctx *c, plot_figure *F)
 {
-    if (c->d->n_sample == 0) {
-        F->skipped = pf_format("The run recorded no sampled people (record.sample_size: 0), so there are no "
-                               "individual paths of muscle against bone to draw.");
+    if (!has_sampled_people(c, F, "are no individual paths of muscle against bone to draw"))
         return;
-    }
     spiral x;
     spiral_data(c, &x);
     spiral_caption(c, F);
