@@ -292,6 +292,17 @@ int pf_arm_has_bfr(const rd_arm *A)
     return 0;
 }
 
+/* One detail of a prescription (", 4 sessions/week"), written only when given. */
+__attribute__((format(printf, 3, 4))) static void detail(FILE *f, int given, const char *fmt, ...)
+{
+    if (!given)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+}
+
 static void describe_iv(FILE *f, const rd_intervention *iv)
 {
     static const char *const what[RI_COUNT + 1] = {
@@ -302,24 +313,16 @@ static void describe_iv(FILE *f, const rd_intervention *iv)
         [RI_REHABILITATION] = "staged rehabilitation (passive movement, active contractions, bands)",
         [RI_UNKNOWN] = "an intervention this version does not know"};
     fputs(what[iv->type], f);
-    if (iv->type == RI_PROTEIN && isfinite(iv->protein_g_per_kg))
-        fprintf(f, " %.3g g/kg/day", iv->protein_g_per_kg);
-    if (isfinite(iv->sessions_per_week))
-        fprintf(f, ", %.3g sessions/week", iv->sessions_per_week);
-    if (isfinite(iv->walk_minutes))
-        fprintf(f, ", %.3g min", iv->walk_minutes);
-    if (isfinite(iv->walk_speed_kmh))
-        fprintf(f, " at %.3g km/h", iv->walk_speed_kmh);
-    if (isfinite(iv->load_pct_1rm))
-        fprintf(f, ", load %.3g%% of 1RM", iv->load_pct_1rm);
-    if (isfinite(iv->cuff_pct_aop))
-        fprintf(f, ", cuff %.3g%% of arterial occlusion pressure", iv->cuff_pct_aop);
-    if (isfinite(iv->cuff_mmhg))
-        fprintf(f, ", cuff %.3g mmHg", iv->cuff_mmhg);
-    if (isfinite(iv->start_week) && isfinite(iv->duration_weeks))
-        fprintf(f, ", weeks %.3g to %.3g", iv->start_week, iv->start_week + iv->duration_weeks);
-    if (isfinite(iv->adherence))
-        fprintf(f, ", adherence %.0f%%", 100 * iv->adherence);
+    detail(f, iv->type == RI_PROTEIN && isfinite(iv->protein_g_per_kg), " %.3g g/kg/day", iv->protein_g_per_kg);
+    detail(f, isfinite(iv->sessions_per_week), ", %.3g sessions/week", iv->sessions_per_week);
+    detail(f, isfinite(iv->walk_minutes), ", %.3g min", iv->walk_minutes);
+    detail(f, isfinite(iv->walk_speed_kmh), " at %.3g km/h", iv->walk_speed_kmh);
+    detail(f, isfinite(iv->load_pct_1rm), ", load %.3g%% of 1RM", iv->load_pct_1rm);
+    detail(f, isfinite(iv->cuff_pct_aop), ", cuff %.3g%% of arterial occlusion pressure", iv->cuff_pct_aop);
+    detail(f, isfinite(iv->cuff_mmhg), ", cuff %.3g mmHg", iv->cuff_mmhg);
+    detail(f, isfinite(iv->start_week) && isfinite(iv->duration_weeks), ", weeks %.3g to %.3g", iv->start_week,
+           iv->start_week + iv->duration_weeks);
+    detail(f, isfinite(iv->adherence), ", adherence %.0f%%", 100 * iv->adherence);
 }
 
 void pf_describe_arm(FILE *f, const rd_arm *A)
