@@ -17,6 +17,9 @@ const char *const plot_figure_names[] = {
     "fig5-prevalence",   "fig6a-one-person",    "fig6b-spiral",      "fig7-bfr-dose",
     NULL};
 
+const char *const plot_key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
+                                              "Gait speed", "Femoral-neck BMD"};
+
 static const struct {
     const char *number;
     void (*make)(plot_ctx *, plot_figure *);

@@ -8,9 +8,6 @@
 #include "plot.h"
 #include "plotfig.h"
 
-static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
-                                                "Gait speed", "Femoral-neck BMD"};
-
 /* ---- Figure 3: end of study ------------------------------------------------------- */
 
 static void histogram_style(FILE *gp)
@@ -82,7 +79,7 @@ static void eos_table(const plot_ctx *c, FILE *tsv, const void *fig)
             fputs("\n\n", tsv);
         fprintf(tsv, "# block %d: %s\n", blk, blk ? "paired differences" : "change per arm");
         for (int k = 0; k < RK_COUNT; k++) {
-            fputs(key_label[k], tsv);
+            fputs(plot_key_label[k], tsv);
             for (size_t a = 0; a < d->n_arms; a++) {
                 const double *v = eos_values(d, blk, a, k);
                 for (int j = 0; v && j < 3; j++)
