@@ -25,6 +25,14 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
+/* fmt's text as a gnuplot string. */
+static void vquoted(FILE *gp, const char *fmt, va_list ap)
+{
+    char *s = vformat(fmt, ap);
+    gp_string(gp, s ? s : "");
+    free(s);
+}
+
 /* ---- A figure's files ------------------------------------------------------------- */
 
 /* Open DIR/NAME.EXT for writing; NULL (and c->st set) on failure or when c->st is set. */
@@ -188,10 +196,8 @@ void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char
     fprintf(gp, ", \\\n     keyentry with %s lc rgb \"%s\" title ", style, colour);
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    vquoted(gp, fmt, ap);
     va_end(ap);
-    gp_string(gp, s ? s : "");
-    free(s);
 }
 
 void pf_legend_end(FILE *gp)
@@ -277,10 +283,8 @@ void pf_quoted(FILE *gp, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    vquoted(gp, fmt, ap);
     va_end(ap);
-    gp_string(gp, s ? s : "");
-    free(s);
 }
 
 int pf_arm_has_bfr(const rd_arm *A)
