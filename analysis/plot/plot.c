@@ -1,15 +1,11 @@
-/* plot.c — the figure set: order, shared helpers, the study in words (see plot.h). */
+/* plot.c — the figure set: which figures, in what order, the study in words, rendering
+ * (see plot.h; the figures' shared toolkit is plotfig.c). */
 #include "plot.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <gsl/gsl_cdf.h>
 
 #include "plotfig.h"
 
@@ -21,6 +17,9 @@ const char *const plot_figure_names[] = {
     "fig5-prevalence",   "fig6a-one-person",    "fig6b-spiral",      "fig7-bfr-dose",
     NULL};
 
+const char *const plot_key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
+                                              "Gait speed", "Femoral-neck BMD"};
+
 static const struct {
     const char *number;
     void (*make)(plot_ctx *, plot_figure *);
@@ -29,235 +28,6 @@ static const struct {
     {"4", pf_incidence},    {"5", pf_prevalence},     {"6a", pf_story},
     {"6b", pf_spiral},      {"7", pf_bfr_dose},
 };
-
-/* ---- Shared helpers --------------------------------------------------------------- */
-
-FILE *pf_open(plot_ctx *c, const char *name, const char *ext)
-{
-    if (c->st != MSK_OK)
-        return NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.%s", c->dir, name, ext);
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        diag_add(c->diags, DIAG_ERROR, path, 0, 0, "", "cannot write: %s", strerror(errno));
-        c->st = MSK_EIO;
-    }
-    return f;
-}
-
-FILE *pf_open_script(plot_ctx *c, const plot_figure *F, char tsvname[static 128])
-{
-    snprintf(tsvname, 128, "%s.tsv", F->name);
-    FILE *gp = pf_open(c, F->name, "gp");
-    if (gp)
-        gp_preamble(gp, F->name, F->title, c->result_path);
-    return gp;
-}
-
-void pf_close(plot_ctx *c, FILE *f, const char *name, const char *ext)
-{
-    if (!f)
-        return;
-    int bad = ferror(f);
-    if (fclose(f) != 0)
-        bad = 1;
-    if (bad && c->st == MSK_OK) {
-        diag_add(c->diags, DIAG_ERROR, c->dir, 0, 0, "", "cannot write %s.%s: %s", name, ext,
-                 strerror(errno));
-        c->st = MSK_EIO;
-    }
-}
-
-const char *pf_colour(const plot_ctx *c, size_t arm)
-{
-    /* Okabe & Ito (2008), safe for the common colour-vision deficiencies. */
-    static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                                          "#E69F00", "#56B4E9", "#882255", "#117733"};
-    if (arm == c->d->reference)
-        return "#404040";
-    size_t i = arm > c->d->reference ? arm - 1 : arm;
-    return palette[i % (sizeof palette / sizeof palette[0])];
-}
-
-const char *pf_time_unit(const plot_ctx *c)
-{
-    return c->years ? "years" : "weeks";
-}
-
-double pf_time(const plot_ctx *c, double weeks)
-{
-    return c->years ? weeks / PF_WEEKS_PER_YEAR : weeks;
-}
-
-void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what)
-{
-    if (c->years)
-        fprintf(gp, "TS = 1/%.15g    # the TSV holds weeks; the axis shows years\n", PF_WEEKS_PER_YEAR);
-    else
-        fputs("TS = 1            # the TSV holds weeks; set TS = 1/52.18 for years\n", gp);
-    fprintf(gp, "set xlabel \"%s (%s)\"\n", what, pf_time_unit(c));
-    fprintf(gp, "set xrange [0:%.6g]\n", pf_time(c, c->d->time[c->d->n_time - 1]));
-}
-
-void pf_multiplot_begin(FILE *gp, const char *title)
-{
-    size_t n = strlen(title);
-    fputs("unset key\nset multiplot title ", gp);
-    gp_string(gp, title);
-    fprintf(gp, " font \",%d\"\n", n > 84 ? 20 : n > 74 ? 22 : 24);
-}
-
-pf_layout pf_layout_default(int rows, int cols)
-{
-    pf_layout L = {rows, cols, 0.09, 0.985, 0.24, 0.86, 0.115, 0.13};
-    return L;
-}
-
-void pf_panel(FILE *gp, const pf_layout *L, int row, int col)
-{
-    double w = (L->right - L->left - (L->cols - 1) * L->hgap) / L->cols;
-    double h = (L->top - L->bottom - (L->rows - 1) * L->vgap) / L->rows;
-    double x0 = L->left + col * (w + L->hgap), y1 = L->top - row * (h + L->vgap);
-    fprintf(gp, "set lmargin at screen %.4f; set rmargin at screen %.4f\n", x0, x0 + w);
-    fprintf(gp, "set tmargin at screen %.4f; set bmargin at screen %.4f\n", y1, y1 - h);
-}
-
-void pf_legend_begin(FILE *gp, double height, int max_rows)
-{
-    /* gnuplot 5.4 cannot draw a plot of key entries alone: one real curve, outside the
-     * range, comes first. */
-    fprintf(gp, "\n# ---- Legend, a strip across the bottom ----\n"
-                "set lmargin at screen 0.02; set rmargin at screen 0.98\n"
-                "set bmargin at screen 0; set tmargin at screen %.4f\n"
-                "unset border; unset tics; unset xlabel; unset ylabel; unset title; unset grid\n"
-                "unset object; unset label; unset arrow; unset xzeroaxis\n"
-                "set xrange [0:1]; set yrange [0:1]\n"
-                "set key center center horizontal Left reverse maxrows %d samplen 2 spacing 1.1 width 1 font \",18\"\n"
-                "plot 2 with lines notitle",
-            height, max_rows);
-}
-
-void pf_legend_entry(FILE *gp, const char *style, const char *colour, const char *title)
-{
-    fprintf(gp, ", \\\n     keyentry with %s lc rgb \"%s\" title ", style, colour);
-    gp_string(gp, title);
-}
-
-void pf_legend_end(FILE *gp)
-{
-    fputc('\n', gp);
-}
-
-void pf_legend_arms(const plot_ctx *c, FILE *gp, const char *style)
-{
-    pf_legend_begin(gp, 0.13, 2);
-    for (size_t a = 0; a < c->d->n_arms; a++)
-        pf_legend_entry(gp, style, pf_colour(c, a), c->d->arms[a].name);
-    pf_legend_end(gp);
-}
-
-void pf_tsv_head(plot_ctx *c, FILE *f, const char *title)
-{
-    fprintf(f, "# %s\n# from ", title);
-    gp_cell(f, c->result_path);
-    fputs(" (msksim plot); times in weeks since the start\n", f);
-}
-
-void pf_tsv_arm_block(FILE *f, size_t block, const char *arm)
-{
-    fprintf(f, "# block %zu: arm ", block);
-    gp_cell(f, arm);
-    fputc('\n', f);
-}
-
-double pf_tick_step(double span, int n)
-{
-    if (!(span > 0) || n < 1)
-        return 1;
-    double raw = span / n, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
-}
-
-double pf_t975(double n)
-{
-    if (!(n >= 2))
-        return NAN;
-    return gsl_cdf_tdist_Pinv(0.975, n - 1);
-}
-
-char *pf_format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
-int pf_arm_has_bfr(const rd_arm *A)
-{
-    for (size_t i = 0; i < A->n_iv; i++)
-        if (A->iv[i].type == RI_BFR_WALKING || A->iv[i].type == RI_BFR_RESISTANCE ||
-            A->iv[i].type == RI_PASSIVE_BFR)
-            return 1;
-    return 0;
-}
-
-static void describe_iv(FILE *f, const rd_intervention *iv)
-{
-    static const char *const what[RI_COUNT + 1] = {
-        [RI_PROTEIN] = "protein intake raised to", [RI_WALKING] = "walking",
-        [RI_BFR_WALKING] = "BFR walking (cuffs on the thighs)",
-        [RI_RESISTANCE] = "resistance training", [RI_BFR_RESISTANCE] = "low-load resistance training with BFR",
-        [RI_PASSIVE_BFR] = "passive BFR (cuff cycles without exercise)",
-        [RI_REHABILITATION] = "staged rehabilitation (passive movement, active contractions, bands)",
-        [RI_UNKNOWN] = "an intervention this version does not know"};
-    fputs(what[iv->type], f);
-    if (iv->type == RI_PROTEIN && isfinite(iv->protein_g_per_kg))
-        fprintf(f, " %.3g g/kg/day", iv->protein_g_per_kg);
-    if (isfinite(iv->sessions_per_week))
-        fprintf(f, ", %.3g sessions/week", iv->sessions_per_week);
-    if (isfinite(iv->walk_minutes))
-        fprintf(f, ", %.3g min", iv->walk_minutes);
-    if (isfinite(iv->walk_speed_kmh))
-        fprintf(f, " at %.3g km/h", iv->walk_speed_kmh);
-    if (isfinite(iv->load_pct_1rm))
-        fprintf(f, ", load %.3g%% of 1RM", iv->load_pct_1rm);
-    if (isfinite(iv->cuff_pct_aop))
-        fprintf(f, ", cuff %.3g%% of arterial occlusion pressure", iv->cuff_pct_aop);
-    if (isfinite(iv->cuff_mmhg))
-        fprintf(f, ", cuff %.3g mmHg", iv->cuff_mmhg);
-    if (isfinite(iv->start_week) && isfinite(iv->duration_weeks))
-        fprintf(f, ", weeks %.3g to %.3g", iv->start_week, iv->start_week + iv->duration_weeks);
-    if (isfinite(iv->adherence))
-        fprintf(f, ", adherence %.0f%%", 100 * iv->adherence);
-}
-
-void pf_describe_arm(FILE *f, const rd_arm *A)
-{
-    if (!A->has_interventions) {
-        fputs("(prescription not recorded in this file)", f);
-        return;
-    }
-    if (A->n_iv == 0) {
-        fputs("no intervention", f);
-        return;
-    }
-    for (size_t i = 0; i < A->n_iv; i++) {
-        if (i)
-            fputs("; plus ", f);
-        describe_iv(f, &A->iv[i]);
-    }
-}
 
 /* ---- The study in words ----------------------------------------------------------- */
 

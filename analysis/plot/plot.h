@@ -51,6 +51,10 @@ msk_status plot_all(const resultdata *d, const char *result_path, const char *di
 
 void plot_set_fini(plot_set *s);
 
+/* The end-of-study outcomes in words, for figure 3 and the summary table
+ * ("Leg lean mass", "Knee strength", ...). */
+extern const char *const plot_key_label[RK_COUNT];
+
 /* Every file name plot_all may write, for cleaning up stale figures: a NULL-terminated
  * list of base names. */
 extern const char *const plot_figure_names[];

@@ -1,5 +1,5 @@
-/* plot_series.c — figures over time: trajectories (1), immobilization (2), falls and
- * fractures (4), prevalences (5). */
+/* plot_series.c — figures over time: trajectories (1), falls and fractures (4),
+ * prevalences (5). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,60 +8,35 @@
 #include "plot.h"
 #include "plotfig.h"
 
-/* A caption part written with fprintf into a memory stream. */
-#define CAPTION(dst, ...)                                                                  \
-    do {                                                                                   \
-        size_t len_;                                                                       \
-        FILE *m_ = open_memstream(&(dst), &len_);                                          \
-        if (m_) {                                                                          \
-            fprintf(m_, __VA_ARGS__);                                                      \
-            fclose(m_);                                                                    \
-        }                                                                                  \
-    } while (0)
-
-/* "none −1.2%, protein +0.3%": a value per arm, signed. */
-static void per_arm_values(FILE *f, const plot_ctx *c, const double *v, size_t stride)
+/* "none −1.2%, protein +0.3%": each arm's change of outcome k from the start to the end. */
+static void per_arm_change(FILE *f, const plot_ctx *c, rd_key k)
 {
     for (size_t a = 0; a < c->d->n_arms; a++) {
+        double v = c->d->arms[a].change_pct[k][0];
         fprintf(f, "%s%s ", a ? ", " : "", c->d->arms[a].name);
-        if (isfinite(v[a * stride]))
-            fprintf(f, "%+.1f%%", v[a * stride]);
+        if (isfinite(v))
+            fprintf(f, "%+.1f%%", v);
         else
             fputs("n/a", f);
     }
 }
 
 /* Plot clauses "band + line" for every arm from blocks 0..n-1 of a TSV. */
-static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col_mean, int col_lo,
-                           int col_hi, const char *yexpr_scale)
+static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col_mean, int col_lo, int col_hi)
 {
     const resultdata *d = c->d;
     fputs("plot ", gp);
     for (size_t a = 0; a < d->n_arms; a++) {
         const char *col = pf_colour(c, a);
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s):($%d%s) with filledcurves fc rgb \"%s\" notitle, \\\n",
-                a ? "     " : "", a ? "" : tsv, a, col_lo, yexpr_scale, col_hi, yexpr_scale, col);
-        fprintf(gp, "     '' index %zu using ($1*TS):($%d%s) with lines lw 3 lc rgb \"%s\" title ", a, col_mean,
-                yexpr_scale, col);
+        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d):($%d) with filledcurves fc rgb \"%s\" notitle, \\\n",
+                a ? "     " : "", a ? "" : tsv, a, col_lo, col_hi, col);
+        fprintf(gp, "     '' index %zu using ($1*TS):($%d) with lines lw 3 lc rgb \"%s\" title ", a, col_mean, col);
         gp_string(gp, d->arms[a].name);
         fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
     }
 }
 
-static void lines_only(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
-                       const char *style)
-{
-    const resultdata *d = c->d;
-    fputs("plot ", gp);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s) with %s lc rgb \"%s\" title ", a ? "     " : "",
-                a ? "" : tsv, a, col, scale, style, pf_colour(c, a));
-        gp_string(gp, d->arms[a].name);
-        fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
-    }
-}
-
-/* ---- Figure 1: trajectories --------------------------------------------------------- */
+/* ---- Figure 1: trajectories ------------------------------------------------------- */
 
 /* WHO categories drawn as bands on a BMD axis [lo, hi]: from the T-score thresholds
  * and the young-adult reference (women's; the men's when it is the same). */
@@ -96,661 +71,292 @@ static unsigned who_bands(const plot_ctx *c, FILE *gp, double lo, double hi)
     return drawn;
 }
 
-void pf_trajectories(plot_ctx *c, plot_figure *F)
+/* What figure 1 plots: per panel, each arm's mean of one outcome with its 95% band. */
+static const rd_var traj_var[3] = {RV_LEG_LEAN, RV_KNEE, RV_BMD};
+
+typedef struct {
+    gp_range r[3]; /* y range of each panel */
+} trajectories;
+
+/* Arm A's mean of v at observation k, and the 95% confidence interval of that mean
+ * (Student t; NaN where it has no width). */
+static void mean_ci(const rd_arm *A, rd_var v, size_t k, double out[3])
+{
+    double n = A->n_alive[k];
+    double m = A->mean[v][k], h = pf_t975(n) * A->sd[v][k] / sqrt(n);
+    if (!isfinite(h))
+        h = NAN;
+    out[0] = m;
+    out[1] = m - h;
+    out[2] = m + h;
+}
+
+static void traj_data(const plot_ctx *c, trajectories *x)
 {
     const resultdata *d = c->d;
-    static const rd_var vars[3] = {RV_LEG_LEAN, RV_KNEE, RV_BMD};
-    static const char *const ylabel[3] = {"Leg lean mass (kg)", "Knee-extension strength (N·m)",
-                                          "Femoral-neck BMD (g/cm²)"};
-    static const char *const panel[3] = {"Muscle", "Strength", "Bone"};
-    F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
+    for (int v = 0; v < 3; v++) {
+        gp_range_init(&x->r[v]);
+        for (size_t a = 0; a < d->n_arms; a++)
+            for (size_t k = 0; k < d->n_time; k++) {
+                double m[3];
+                mean_ci(&d->arms[a], traj_var[v], k, m);
+                for (int j = 0; j < 3; j++)
+                    gp_range_add(&x->r[v], m[j]);
+            }
+        gp_range_final(&x->r[v], 0.08, 0);
+    }
+}
+
+static void traj_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const void *fig)
+{
+    const rd_arm *A = &c->d->arms[arm];
+    (void)fig;
+    pf_num(f, A->n_alive[k]);
+    for (int v = 0; v < 3; v++) {
+        double m[3];
+        mean_ci(A, traj_var[v], k, m);
+        for (int j = 0; j < 3; j++)
+            pf_num(f, m[j]);
+    }
+}
+
+static void traj_table(const plot_ctx *c, FILE *tsv, const void *fig)
+{
     fputs("# columns: week, n_alive, then for leg_lean_mass (kg), knee_extension_strength (N m) and\n"
           "# fn_bmd (g cm-2): mean, ci_low, ci_high (95% confidence interval of the mean, Student t)\n",
           tsv);
-    gp_range r[3];
-    unsigned bands = 0;
-    for (int v = 0; v < 3; v++)
-        gp_range_init(&r[v]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            double n = A->n_alive[k];
-            gp_num(tsv, d->time[k]);
-            fputc('\t', tsv);
-            gp_num(tsv, n);
-            for (int v = 0; v < 3; v++) {
-                double m = A->mean[vars[v]][k], h = pf_t975(n) * A->sd[vars[v]][k] / sqrt(n);
-                if (!isfinite(h))
-                    h = NAN;
-                double lo = m - h, hi = m + h;
-                fputc('\t', tsv);
-                gp_num(tsv, m);
-                fputc('\t', tsv);
-                gp_num(tsv, lo);
-                fputc('\t', tsv);
-                gp_num(tsv, hi);
-                gp_range_add(&r[v], m);
-                gp_range_add(&r[v], lo);
-                gp_range_add(&r[v], hi);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
+    pf_tsv_per_arm(c, tsv, 0, traj_row, fig);
+}
 
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
-    if (!gp)
-        return;
+static void traj_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
+{
+    const trajectories *x = fig;
+    static const char *const ylabel[3] = {"Leg lean mass (kg)", "Knee-extension strength (N·m)",
+                                          "Femoral-neck BMD (g/cm²)"};
+    static const char *const panel[3] = {"Muscle", "Strength", "Bone"};
     pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
+    pf_multiplot_begin(gp, title);
     pf_layout L = pf_layout_default(1, 3);
+    unsigned bands = 0;
     for (int v = 0; v < 3; v++) {
         pf_panel(gp, &L, 0, v);
-        gp_range_final(&r[v], 0.08, 0);
         fprintf(gp, "\n# ---- Panel %d: %s ----\n", v + 1, ylabel[v]);
         fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", panel[v], ylabel[v],
-                r[v].lo, r[v].hi);
-        if (vars[v] == RV_BMD)
-            bands = who_bands(c, gp, r[v].lo, r[v].hi);
-        band_and_lines(c, gp, tsvname, 3 + 3 * v, 4 + 3 * v, 5 + 3 * v, "");
+                x->r[v].lo, x->r[v].hi);
+        if (traj_var[v] == RV_BMD)
+            bands = who_bands(c, gp, x->r[v].lo, x->r[v].hi);
+        band_and_lines(c, gp, tsv, 3 + 3 * v, 4 + 3 * v, 5 + 3 * v);
     }
     pf_legend_begin(gp, 0.13, 2);
-    for (size_t a = 0; a < d->n_arms; a++)
-        pf_legend_entry(gp, "lines lw 3", pf_colour(c, a), d->arms[a].name);
+    pf_legend_arm_entries(c, gp, "lines lw 3");
     for (int i = 0; i < 3; i++)
         if (bands & (1u << i))
-            pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, who_band[i].label);
+            pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, "%s", who_band[i].label);
     pf_legend_end(gp);
     fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
-
-    double horizon = d->time[d->n_time - 1];
-    size_t ns = d->n_arms;
-    double *chg = malloc(ns * 3 * sizeof *chg);
-    if (!chg) {
-        c->st = MSK_ENOMEM;
-        return;
-    }
-    for (size_t a = 0; a < ns; a++) {
-        chg[3 * a] = d->arms[a].change_pct[RK_LEG_LEAN][0];
-        chg[3 * a + 1] = d->arms[a].change_pct[RK_KNEE][0];
-        chg[3 * a + 2] = d->arms[a].change_pct[RK_BMD][0];
-    }
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fprintf(m, "The average of each arm over %.4g %s: the lean (muscle) mass of the leg that was cast "
-                   "or trained, the strength of its knee extensors, and the bone mineral density (BMD) at "
-                   "the femoral neck, where hip fractures happen. At the end, compared with the start, "
-                   "leg lean mass had changed by ",
-                pf_time(c, horizon), pf_time_unit(c));
-        per_arm_values(m, c, chg, 3);
-        fputs("; knee strength by ", m);
-        per_arm_values(m, c, chg + 1, 3);
-        fputs("; BMD by ", m);
-        per_arm_values(m, c, chg + 2, 3);
-        fputs(" (means among survivors).", m);
-        fclose(m);
-    }
-    free(chg);
-    CAPTION(F->how, "Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
-                    "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
-                    "every arm holds the same people, figure 3 measures the differences more "
-                    "precisely than the bands suggest. "
-                    "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
-                    "below a young adult's bone density, in standard deviations): normal, osteopenia "
-                    "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
-                    "do not start at zero, so small changes are visible.",
-            d->osteopenia_tscore, d->osteoporosis_tscore);
-    CAPTION(F->assumed, "T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
-                        "turns over continuously; disuse, age, protein and training change the balance "
-                        "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
-                        "set-point tips remodeling towards resorption.",
-            d->tscore_ref_mean_female, d->tscore_ref_sd_female);
 }
 
-/* ---- Figure 2: immobilization -------------------------------------------------------- */
-
-/* A scheduled leg cast, bed rest or hospital stay (arm casts spare the legs). */
-static const rd_exposure *leg_exposure(const resultdata *d, size_t *count)
+static void traj_shows(const plot_ctx *c, FILE *m, const void *fig)
 {
-    const rd_exposure *first = NULL;
-    *count = 0;
-    for (size_t i = 0; i < d->n_exposures; i++) {
-        const rd_exposure *e = &d->exposures[i];
-        if (e->kind == RX_LEG_CAST || e->kind == RX_BED_REST || e->kind == RX_HOSPITAL) {
-            if (isfinite(e->start_week) && isfinite(e->duration_weeks) && e->duration_weeks > 0) {
-                if (!first)
-                    first = e;
-                (*count)++;
-            }
-        }
-    }
-    return first;
+    (void)fig;
+    fprintf(m, "The average of each arm over %.4g %s: the lean (muscle) mass of the leg that was cast "
+               "or trained, the strength of its knee extensors, and the bone mineral density (BMD) at "
+               "the femoral neck, where hip fractures happen. At the end, compared with the start, "
+               "leg lean mass had changed by ",
+            pf_time(c, c->d->time[c->d->n_time - 1]), pf_time_unit(c));
+    per_arm_change(m, c, RK_LEG_LEAN);
+    fputs("; knee strength by ", m);
+    per_arm_change(m, c, RK_KNEE);
+    fputs("; BMD by ", m);
+    per_arm_change(m, c, RK_BMD);
+    fputs(" (means among survivors).", m);
 }
 
-static const char *exposure_word(rd_expo_kind k)
-{
-    return k == RX_LEG_CAST ? "in the cast" : k == RX_BED_REST ? "in bed rest" : k == RX_HOSPITAL ? "in hospital" : "immobilized";
-}
-
-/* The population version: everyone has the same scheduled immobilization. */
-static void immobilization_scheduled(plot_ctx *c, plot_figure *F, const rd_exposure *e, size_t n_expo)
+static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *x)
 {
     const resultdata *d = c->d;
-    double t0 = e->start_week, dur = e->duration_weeks, t1 = t0 + dur;
-    /* Baseline: the last observation at or before the start. */
-    size_t k0 = 0;
-    for (size_t k = 0; k < d->n_time; k++)
-        if (d->time[k] <= t0 + 1e-9)
-            k0 = k;
-    double until = t1 + fmax(52.0, 3 * dur); /* the recovery, within reason */
-    size_t kfirst = k0 >= 2 ? k0 - 2 : 0;
-    static const rd_var vars[2] = {RV_LEG_LEAN, RV_KNEE};
-    const char *what = e->kind == RX_LEG_CAST ? "a leg cast" : e->kind == RX_BED_REST ? "bed rest" : "a hospital stay";
-
-    F->title = pf_format("Muscle lost during and after %s of %.3g weeks: %% change since it began, per arm", what, dur);
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fprintf(tsv, "# immobilization from week %.6g to %.6g; baseline = the mean at week %.6g\n", t0, t1, d->time[k0]);
-    fputs("# columns: weeks_since_start_of_immobilization, week, leg_lean_mass_pct, knee_extension_strength_pct\n"
-          "# (% change of the arm's mean since baseline), leg_lean_mass_pct_per_week,\n"
-          "# knee_extension_strength_pct_per_week (change since the previous observation, in % of the\n"
-          "# baseline, divided by the weeks in between)\n",
-          tsv);
-    gp_range rc, rw;
-    gp_range_init(&rc);
-    gp_range_init(&rw);
-    double *loss = calloc(d->n_arms * 2, sizeof *loss); /* % per week immobilized */
-    if (!loss) {
-        c->st = MSK_ENOMEM;
-        fclose(tsv);
-        return;
-    }
-    size_t kend = k0;
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = kfirst; k < d->n_time && d->time[k] <= until + 1e-9; k++) {
-            fprintf(tsv, "%.10g\t%.10g", d->time[k] - t0, d->time[k]);
-            double pct[2], step[2];
-            for (int v = 0; v < 2; v++) {
-                double base = A->mean[vars[v]][k0];
-                pct[v] = 100 * (A->mean[vars[v]][k] / base - 1);
-                step[v] = k > kfirst ? 100 * (A->mean[vars[v]][k] - A->mean[vars[v]][k - 1]) / base /
-                                           (d->time[k] - d->time[k - 1])
-                                     : NAN;
-                gp_range_add(&rc, pct[v]);
-                gp_range_add(&rw, step[v]);
-            }
-            for (int v = 0; v < 2; v++) {
-                fputc('\t', tsv);
-                gp_num(tsv, pct[v]);
-            }
-            for (int v = 0; v < 2; v++) {
-                fputc('\t', tsv);
-                gp_num(tsv, step[v]);
-            }
-            fputc('\n', tsv);
-            if (d->time[k] <= t1 + 1e-9) {
-                loss[2 * a] = pct[0] / dur;
-                loss[2 * a + 1] = pct[1] / dur;
-            }
-            if (k > kend)
-                kend = k;
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
-
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
-    if (gp) {
-        fputs("TS = 1            # weeks since the immobilization began\n", gp);
-        fprintf(gp, "set xrange [%.6g:%.6g]\n", d->time[kfirst] - t0, d->time[kend] - t0);
-        fprintf(gp, "# The grey area is the time %s.\n", exposure_word(e->kind));
-        fprintf(gp, "set object 10 rect from first 0, graph 0 to first %.6g, graph 1 behind fc rgb \"#e4e4e4\" fs solid 1.0 noborder\n", dur);
-        fprintf(gp, "set label 10 \"%s\" at first %.6g, graph 0.95 center font \",16\" tc rgb \"#555555\"\n",
-                exposure_word(e->kind), dur / 2);
-        fputs("set xzeroaxis lt -1 lw 1\n", gp);
-        pf_multiplot_begin(gp, F->title);
-        pf_layout L = pf_layout_default(2, 2);
-        gp_range_final(&rc, 0.08, 1);
-        gp_range_final(&rw, 0.08, 1);
-        static const char *const label[2] = {"Leg lean mass", "Knee-extension strength"};
-        for (int row = 0; row < 2; row++)
-            for (int v = 0; v < 2; v++) {
-                const gp_range *r = row == 0 ? &rc : &rw;
-                const char *what_row = row == 0 ? "change since the start" : "change in each week";
-                fprintf(gp, "\n# ---- %s, %s (same scale in both columns) ----\n", label[v], what_row);
-                pf_panel(gp, &L, row, v);
-                fprintf(gp, "set title \"%s: %s\"\n", label[v], what_row);
-                fprintf(gp, "set ylabel \"%s\"\n", row == 0 ? "Change (%)" : "Change per week (%)");
-                fprintf(gp, "set yrange [%.6g:%.6g]\n", r->lo, r->hi);
-                if (row == 0)
-                    fputs("set format x \"%g\"; unset xlabel\n", gp);
-                else
-                    fprintf(gp, "set xlabel \"Weeks since the start of %s\"\n", what);
-                lines_only(c, gp, tsvname, row == 0 ? 3 + v : 5 + v, "", "linespoints lw 3 pt 7 ps 0.9*PS");
-            }
-        pf_legend_arms(c, gp, "linespoints lw 3 pt 7 ps 0.9*PS");
-        fputs("unset multiplot\n", gp);
-        pf_close(c, gp, F->name, "gp");
-    }
-
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fprintf(m, "What %.3g weeks %s do to the leg, and how it recovers afterwards. Top: the change of "
-                   "the arm's mean leg lean mass and knee strength since the day it began. Bottom: the "
-                   "change in each week. Averaged over the time %s, leg lean mass changed by ",
-                dur, exposure_word(e->kind), exposure_word(e->kind));
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %+.2f%%", a ? ", " : "", d->arms[a].name, loss[2 * a]);
-        fputs(" per week, and knee strength by ", m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %+.2f%%", a ? ", " : "", d->arms[a].name, loss[2 * a + 1]);
-        fputs(" per week.", m);
-        if (n_expo > 1)
-            fprintf(m, " The scenario schedules %zu immobilizations; this figure follows the first.", n_expo);
-        fclose(m);
-    }
-    free(loss);
-    CAPTION(F->how, "The grey area is the time %s. Below the zero line the leg has lost muscle or "
-                    "strength; both columns share one scale. Strength usually falls faster than mass, because the nerves' drive to the "
-                    "muscle is lost too. After the immobilization the curves climb back; the arms show "
-                    "how much an intervention prevents the loss or speeds the recovery.",
-            exposure_word(e->kind));
-    CAPTION(F->assumed, "Everyone in every arm has the same immobilization from week %.3g. Disuse raises "
-                        "muscle protein breakdown and lowers synthesis (model.muscle.*); changes are of "
-                        "the arm's mean, people who die are left out from then on.",
-            t0);
+    F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
+    F->shows = pf_text(c, traj_shows, x);
+    F->how = pf_format("Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
+                       "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
+                       "every arm holds the same people, figure 3 measures the differences more "
+                       "precisely than the bands suggest. "
+                       "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
+                       "below a young adult's bone density, in standard deviations): normal, osteopenia "
+                       "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
+                       "do not start at zero, so small changes are visible.",
+                       d->osteopenia_tscore, d->osteoporosis_tscore);
+    F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
+                           "turns over continuously; disuse, age, protein and training change the balance "
+                           "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
+                           "set-point tips remodeling towards resorption.",
+                           d->tscore_ref_mean_female, d->tscore_ref_sd_female);
 }
 
-/* The start of something that keeps the legs still: a leg cast (detail 0), bed rest
- * (2) or a hospital stay. */
-static int leg_episode(const rd_event *e)
+void pf_trajectories(plot_ctx *c, plot_figure *F)
 {
-    return (e->kind == RL_IMMOBILIZATION_START && (e->detail == 0 || e->detail == 2)) || e->kind == RL_ADMISSION;
+    trajectories x;
+    traj_data(c, &x);
+    traj_caption(c, F, &x);
+    pf_write_files(c, F->name, F->title, traj_table, traj_script, &x);
 }
 
-/* The event-aligned version: immobilizations that happened to the sampled people. */
-static void immobilization_sampled(plot_ctx *c, plot_figure *F)
-{
-    const resultdata *d = c->d;
-    static const rd_var vars[2] = {RV_LEG_LEAN, RV_KNEE};
-    size_t ns = d->n_sample, nt = d->n_time;
-    const double window = 26; /* weeks after the start shown */
-    size_t episodes_total = 0;
-    for (size_t a = 0; a < d->n_arms; a++)
-        for (size_t i = 0; i < d->arms[a].n_events; i++) {
-            const rd_event *e = &d->arms[a].events[i];
-            if (leg_episode(e))
-                episodes_total++;
-        }
-    if (ns == 0 || episodes_total == 0) {
-        F->skipped = pf_format("Nobody's legs were immobilized in this run (no scheduled cast, bed rest or "
-                               "hospital stay, and none among the sampled people), so there is no loss "
-                               "per week of immobilization to show. The immobilization scenario shows it.");
-        return;
-    }
-    F->title = pf_format("Muscle lost in each cast, bed rest or hospital stay of the sampled people: %% change");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fputs("# one line per immobilization (leg cast, bed rest or hospital stay) of a sampled person,\n"
-          "# aligned at its start;\n"
-          "# columns: weeks_since_start, week, individual, leg_lean_mass_pct, knee_extension_strength_pct\n"
-          "# (% change of that person's value since the last observation before the start);\n"
-          "# episodes are separated by one blank line, arms by two;\n"
-          "# then one block per arm: the mean over its episodes, by weeks since the start (rounded\n"
-          "# to the observation interval): weeks, leg_lean_mass_pct, knee_extension_strength_pct,\n"
-          "# episodes\n",
-          tsv);
-    gp_range r, rx;
-    gp_range_init(&r);
-    gp_range_init(&rx);
-    gp_range_add(&rx, window);
-    double dt = nt > 1 ? d->time[1] - d->time[0] : 1;
-    size_t nbins = (size_t)ceil(window / dt) + 3; /* from -dt (the baseline) to the window */
-    size_t *count = calloc(d->n_arms, sizeof *count);
-    double *sum = calloc(d->n_arms * nbins * 3, sizeof *sum); /* [arm][bin]{n, mass, strength} */
-    if (!count || !sum) {
-        free(count);
-        free(sum);
-        fclose(tsv);
-        c->st = MSK_ENOMEM;
-        return;
-    }
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
-        pf_tsv_arm_block(tsv, a, A->name);
-        int wrote = 0;
-        for (size_t i = 0; i < A->n_events; i++) {
-            const rd_event *e = &A->events[i];
-            if (!leg_episode(e))
-                continue;
-            size_t p = e->individual;
-            double t0 = e->week;
-            long k0 = -1;
-            for (size_t k = 0; k < nt; k++)
-                if (d->time[k] <= t0 + 1e-9)
-                    k0 = (long)k;
-            if (k0 < 0)
-                continue;
-            double base[2] = {A->sample[vars[0]][p * nt + (size_t)k0], A->sample[vars[1]][p * nt + (size_t)k0]};
-            if (!isfinite(base[0]) || !isfinite(base[1]))
-                continue;
-            if (wrote)
-                fputc('\n', tsv);
-            wrote = 1;
-            count[a]++;
-            for (size_t k = (size_t)k0; k < nt && d->time[k] <= t0 + window + 1e-9; k++) {
-                double pct[2];
-                for (int v = 0; v < 2; v++) {
-                    pct[v] = 100 * (A->sample[vars[v]][p * nt + k] / base[v] - 1);
-                    gp_range_add(&r, pct[v]);
-                }
-                fprintf(tsv, "%.10g\t%.10g\t%zu\t", d->time[k] - t0, d->time[k], p);
-                gp_range_add(&rx, d->time[k] - t0);
-                long b = lround((d->time[k] - t0) / dt) + 1;
-                if (b >= 0 && (size_t)b < nbins && isfinite(pct[0]) && isfinite(pct[1])) {
-                    double *s = &sum[(a * nbins + (size_t)b) * 3];
-                    s[0] += 1;
-                    s[1] += pct[0];
-                    s[2] += pct[1];
-                }
-                gp_num(tsv, pct[0]);
-                fputc('\t', tsv);
-                gp_num(tsv, pct[1]);
-                fputc('\n', tsv);
-            }
-        }
-        if (!wrote) /* an empty block would make gnuplot warn */
-            fputs("NaN\tNaN\tNaN\tNaN\tNaN\n", tsv);
-    }
-    for (size_t a = 0; a < d->n_arms; a++) {
-        fputs("\n\n", tsv);
-        fprintf(tsv, "# block %zu: mean over the episodes of arm ", d->n_arms + a);
-        gp_cell(tsv, d->arms[a].name);
-        fputc('\n', tsv);
-        int wrote = 0;
-        for (size_t b = 0; b < nbins; b++) {
-            const double *s = &sum[(a * nbins + b) * 3];
-            if (s[0] < 1)
-                continue;
-            fprintf(tsv, "%.10g\t%.10g\t%.10g\t%.0f\n", ((double)b - 1) * dt, s[1] / s[0], s[2] / s[0], s[0]);
-            wrote = 1;
-        }
-        if (!wrote)
-            fputs("NaN\tNaN\tNaN\t0\n", tsv);
-    }
-    free(sum);
-    pf_close(c, tsv, F->name, "tsv");
-
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
-    if (gp) {
-        fputs("TS = 1            # weeks since the immobilization began\n", gp);
-        fputs("set xlabel \"Weeks since the immobilization began\"\n", gp);
-        fprintf(gp, "set xrange [%.6g:%.6g]\n", fmin(rx.lo, 0), rx.hi);
-        fputs("set arrow 1 from first 0, graph 0 to first 0, graph 1 nohead lc rgb \"#777777\" dt 2 lw 2\n", gp);
-        fputs("set xzeroaxis lt -1 lw 1\n", gp);
-        pf_multiplot_begin(gp, F->title);
-        pf_layout L = pf_layout_default(1, 2);
-        gp_range_final(&r, 0.08, 1);
-        static const char *const label[2] = {"Leg lean mass", "Knee-extension strength"};
-        for (int v = 0; v < 2; v++) {
-            fprintf(gp, "\n# ---- %s ----\n", label[v]);
-            pf_panel(gp, &L, 0, v);
-            fprintf(gp, "set title \"%s\"\nset ylabel \"Change since the start (%%)\"\nset yrange [%.6g:%.6g]\n",
-                    label[v], r.lo, r.hi);
-            fputs("plot ", gp);
-            int first = 1;
-            /* Thin, faint: each episode ("#AARRGGBB", AA = transparency); thick: the mean. */
-            for (size_t a = 0; a < d->n_arms; a++) {
-                if (!count[a])
-                    continue;
-                fprintf(gp, "%s'%s' index %zu using ($1*TS):%d with lines lw 1 lc rgb \"#B0%s\" notitle",
-                        first ? "" : ", \\\n     ", first ? tsvname : "", a, 4 + v, pf_colour(c, a) + 1);
-                first = 0;
-            }
-            for (size_t a = 0; a < d->n_arms; a++)
-                if (count[a])
-                    fprintf(gp, ", \\\n     '' index %zu using ($1*TS):%d with linespoints lw 5 pt 7 ps 1.2*PS lc rgb \"%s\" notitle",
-                            d->n_arms + a, 2 + v, pf_colour(c, a));
-            fputc('\n', gp);
-        }
-        pf_legend_begin(gp, 0.13, 2);
-        for (size_t a = 0; a < d->n_arms; a++)
-            if (count[a]) {
-                char *t = pf_format("%s: mean", d->arms[a].name);
-                pf_legend_entry(gp, "linespoints lw 5 pt 7 ps 1.2*PS", pf_colour(c, a), t ? t : "");
-                free(t);
-                t = pf_format("%s: one episode", d->arms[a].name);
-                pf_legend_entry(gp, "lines lw 1", pf_colour(c, a), t ? t : "");
-                free(t);
-            }
-        pf_legend_end(gp);
-        fputs("unset multiplot\n", gp);
-        pf_close(c, gp, F->name, "gp");
-    }
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fputs("In this run nobody is immobilized on schedule, but falls break bones, and fractures "
-              "bring casts, bed rest and hospital stays. Each line follows one sampled person from "
-              "the start of one such episode (the dashed line), for up to 26 weeks: the change of "
-              "that person's leg lean mass (left) and knee strength (right) since the last "
-              "observation before it. Episodes per arm: ",
-              m);
-        for (size_t a = 0; a < d->n_arms; a++)
-            fprintf(m, "%s%s %zu", a ? ", " : "", d->arms[a].name, count[a]);
-        fputs(".", m);
-        fclose(m);
-    }
-    free(count);
-    CAPTION(F->how, "Each thin line is one episode of one person: it drops while the legs are kept still "
-                    "and climbs back as the person recovers. The thick line is the mean over all episodes "
-                    "of the arm: the typical loss per week of immobilization, and how fast it comes back. "
-                    "Only the sampled people are shown, so the means rest on few episodes.");
-    CAPTION(F->assumed, "A hip fracture brings a hospital stay, a vertebral fracture bed rest, other "
-                        "fractures of the leg a cast (model.falls.*); illness brings hospital stays too. "
-                        "The sampled people are the first %zu of the population, the same people in "
-                        "every arm.",
-            d->n_sample);
-}
-
-void pf_immobilization(plot_ctx *c, plot_figure *F)
-{
-    size_t n_expo = 0;
-    const rd_exposure *e = leg_exposure(c->d, &n_expo);
-    if (e)
-        immobilization_scheduled(c, F, e, n_expo);
-    else
-        immobilization_sampled(c, F);
-}
-
-/* ---- Figure 4: falls and fractures ------------------------------------------------- */
-
-/* Figures 4 and 5 plot shares (0-1 in the TSV) as percentages, one panel each. */
-typedef struct {
-    const char *title, *ylabel;
-    int column; /* of the TSV */
-} share_panel;
-
-static void share_panels_gp(plot_ctx *c, plot_figure *F, const share_panel *p, int n, gp_range *r)
-{
-    char tsvname[128];
-    FILE *gp = pf_open_script(c, F, tsvname);
-    if (!gp)
-        return;
-    pf_time_axis(c, gp, "Time since the start");
-    pf_multiplot_begin(gp, F->title);
-    pf_layout L = pf_layout_default(1, n);
-    for (int i = 0; i < n; i++) {
-        gp_range_final(&r[i], 0.08, 1);
-        fprintf(gp, "\n# ---- %s ----\n", p[i].title);
-        pf_panel(gp, &L, 0, i);
-        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", p[i].title,
-                p[i].ylabel, r[i].lo, r[i].hi);
-        lines_only(c, gp, tsvname, p[i].column, "*100", "lines lw 3");
-    }
-    pf_legend_arms(c, gp, "lines lw 3");
-    fputs("unset multiplot\n", gp);
-    pf_close(c, gp, F->name, "gp");
-}
+/* ---- Figures 4 and 5: shares of people -------------------------------------------- */
 
 typedef enum { SHARE_INCIDENCE, SHARE_PREVALENCE } share_kind;
 
-/* "arm 12.3%, arm 4.5%": each arm's share at the last time, for captions. */
-static void shares_at_end(FILE *m, const resultdata *d, share_kind kind, int index)
+/* What figures 4 and 5 plot: shares of people over time (0-1 in the TSV), each of the
+ * first n_panels in a panel of its own, as percentages. */
+typedef struct {
+    share_kind kind;      /* cumulative incidence of an event, or prevalence among the living */
+    const int *index;     /* the shares of the table: rd_count or rd_prev */
+    int n;
+    const char *columns;  /* the table's column comment */
+    int n_panels;
+    const char *title[3]; /* of each panel */
+    char ylabel[3][96];
+    const char *shows;    /* the caption's first sentences, then each arm's share at the end */
+    const char *end_name[2]; /* of two shares */
+    int end_index[2];
+    gp_range r[3];        /* y range of each panel, in % */
+} share_figure;
+
+/* Arm A's share `index` at observation k. */
+static double share_of(const rd_arm *A, share_kind kind, int index, size_t k)
 {
-    const size_t last = d->n_time - 1;
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        const double v = kind == SHARE_PREVALENCE ? A->prevalence[index][last] : A->incidence[index][last];
-        fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * v);
+    return kind == SHARE_PREVALENCE ? A->prevalence[index][k] : A->incidence[index][k];
+}
+
+/* The table's column of share i (after week, and n_alive for prevalences). */
+static int share_column(const share_figure *x, int i)
+{
+    return (x->kind == SHARE_PREVALENCE ? 3 : 2) + i;
+}
+
+static void share_data(const plot_ctx *c, share_figure *x)
+{
+    const resultdata *d = c->d;
+    for (int i = 0; i < x->n_panels; i++) {
+        gp_range_init(&x->r[i]);
+        for (size_t a = 0; a < d->n_arms; a++)
+            for (size_t k = 0; k < d->n_time; k++)
+                gp_range_add(&x->r[i], 100 * share_of(&d->arms[a], x->kind, x->index[i], k));
+        gp_range_final(&x->r[i], 0.08, 1);
     }
 }
 
-/* ---- Figure 4: falls and fractures ------------------------------------------------- */
+static void share_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const void *fig)
+{
+    const share_figure *x = fig;
+    const rd_arm *A = &c->d->arms[arm];
+    if (x->kind == SHARE_PREVALENCE)
+        pf_num(f, A->n_alive[k]);
+    for (int i = 0; i < x->n; i++)
+        pf_num(f, share_of(A, x->kind, x->index[i], k));
+}
+
+static void share_table(const plot_ctx *c, FILE *tsv, const void *fig)
+{
+    const share_figure *x = fig;
+    fputs(x->columns, tsv);
+    pf_tsv_per_arm(c, tsv, 0, share_row, fig);
+}
+
+static void share_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
+{
+    const share_figure *x = fig;
+    pf_time_axis(c, gp, "Time since the start");
+    pf_multiplot_begin(gp, title);
+    pf_layout L = pf_layout_default(1, x->n_panels);
+    for (int i = 0; i < x->n_panels; i++) {
+        fprintf(gp, "\n# ---- %s ----\n", x->title[i]);
+        pf_panel(gp, &L, 0, i);
+        fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", x->title[i], x->ylabel[i],
+                x->r[i].lo, x->r[i].hi);
+        pf_plot_arm_lines(c, gp, tsv, share_column(x, i), "*100", "lines lw 3");
+    }
+    pf_legend_arms(c, gp, "lines lw 3");
+    fputs("unset multiplot\n", gp);
+}
+
+/* What the figure shows: x->shows, then two shares at the end ("falls none 12.3%,
+ * protein 4.5%; fractures none 3.1%, ..."). */
+static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
+{
+    const share_figure *x = fig;
+    const resultdata *d = c->d;
+    fputs(x->shows, m);
+    for (int i = 0; i < 2; i++) {
+        fprintf(m, "%s%s ", i ? "; " : "", x->end_name[i]);
+        for (size_t a = 0; a < d->n_arms; a++) {
+            const rd_arm *A = &d->arms[a];
+            fprintf(m, "%s%s %.1f%%", a ? ", " : "", A->name, 100 * share_of(A, x->kind, x->end_index[i], d->n_time - 1));
+        }
+    }
+    fputs(".", m);
+}
+
+/* ---- Figure 4: falls and fractures ------------------------------------------------ */
+
+static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
+{
+    F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
+    F->shows = pf_text(c, share_shows, x);
+    F->how = pf_format("A curve that rises more slowly means fewer people affected. Curves only rise: a "
+                       "person counts from their first event on, and people who die keep their count. "
+                       "Rates per 1000 person-years, with confidence intervals, are in the table below.");
+    F->assumed = pf_format("Falls happen at random with a rate that rises with weakness, slow gait, age and "
+                           "earlier falls; a fall breaks a bone with a probability that rises as bone "
+                           "density falls (model.falls.*). The same chance events are replayed in every "
+                           "arm, so the arms differ only through the interventions.");
+}
 
 void pf_incidence(plot_ctx *c, plot_figure *F)
 {
-    const resultdata *d = c->d;
-    static const rd_count counts[4] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_IMMOBILIZATION};
-    F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fputs("# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
-          "# hip fracture, immobilization since the start\n",
-          tsv);
-    gp_range r[2];
-    gp_range_init(&r[0]);
-    gp_range_init(&r[1]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            gp_num(tsv, d->time[k]);
-            for (int i = 0; i < 4; i++) {
-                fputc('\t', tsv);
-                gp_num(tsv, A->incidence[counts[i]][k]);
-                if (i < 2)
-                    gp_range_add(&r[i], 100 * A->incidence[counts[i]][k]);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
-
-    static const share_panel panels[2] = {
-        {"Falls", "People with at least one fall (%)", 2},
-        {"Fractures (any bone)", "People with at least one fracture (%)", 3}};
-    share_panels_gp(c, F, panels, 2, r);
-
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fputs("The share of all people enrolled who have had at least one fall (left) or one fracture "
-              "(right) since the start. By the end: falls ",
-              m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FALL);
-        fputs("; fractures ", m);
-        shares_at_end(m, d, SHARE_INCIDENCE, RE_FRACTURE);
-        fputs(".", m);
-        fclose(m);
-    }
-    CAPTION(F->how, "A curve that rises more slowly means fewer people affected. Curves only rise: a "
-                    "person counts from their first event on, and people who die keep their count. "
-                    "Rates per 1000 person-years, with confidence intervals, are in the table below.");
-    CAPTION(F->assumed, "Falls happen at random with a rate that rises with weakness, slow gait, age and "
-                        "earlier falls; a fall breaks a bone with a probability that rises as bone "
-                        "density falls (model.falls.*). The same chance events are replayed in every "
-                        "arm, so the arms differ only through the interventions.");
+    static const int counts[4] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_IMMOBILIZATION};
+    share_figure x = {
+        .kind = SHARE_INCIDENCE, .index = counts, .n = 4,
+        .columns = "# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
+                   "# hip fracture, immobilization since the start\n",
+        .n_panels = 2, .title = {"Falls", "Fractures (any bone)"},
+        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)"},
+        .shows = "The share of all people enrolled who have had at least one fall (left) or one fracture "
+                 "(right) since the start. By the end: ",
+        .end_name = {"falls", "fractures"}, .end_index = {RE_FALL, RE_FRACTURE}};
+    share_data(c, &x);
+    incidence_caption(c, F, &x);
+    pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }
 
-/* ---- Figure 5: prevalences ---------------------------------------------------------- */
+/* ---- Figure 5: prevalences -------------------------------------------------------- */
+
+static void prevalence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
+{
+    const resultdata *d = c->d;
+    F->title = pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
+    F->shows = pf_text(c, share_shows, x);
+    F->how = pf_format("Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
+                       "with training) or move to another category (osteopenia becomes osteoporosis). The "
+                       "vertical axes differ between panels.");
+    F->assumed = pf_format("Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
+                           "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
+                           "osteoporosis: %.3g or lower (WHO 1994).",
+                           d->osteoporosis_tscore, d->osteopenia_tscore, d->osteoporosis_tscore);
+}
 
 void pf_prevalence(plot_ctx *c, plot_figure *F)
 {
-    const resultdata *d = c->d;
-    static const rd_prev prevs[3] = {RP_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS};
-    F->title = pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
-    FILE *tsv = pf_open(c, F->name, "tsv");
-    if (!tsv)
-        return;
-    pf_tsv_head(c, tsv, F->title);
-    fputs("# columns: week, n_alive, then the share (0-1) of the people alive with sarcopenia,\n"
-          "# osteopenia, osteoporosis\n",
-          tsv);
-    gp_range r[3];
+    static const int prevs[3] = {RP_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS};
+    share_figure x = {
+        .kind = SHARE_PREVALENCE, .index = prevs, .n = 3,
+        .columns = "# columns: week, n_alive, then the share (0-1) of the people alive with sarcopenia,\n"
+                   "# osteopenia, osteoporosis\n",
+        .n_panels = 3, .title = {"Sarcopenia", "Osteopenia", "Osteoporosis"},
+        .shows = "How many of the people still alive have each condition, over time. At the end: ",
+        .end_name = {"sarcopenia", "osteoporosis"}, .end_index = {RP_SARCOPENIA, RP_OSTEOPOROSIS}};
     for (int i = 0; i < 3; i++)
-        gp_range_init(&r[i]);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        const rd_arm *A = &d->arms[a];
-        if (a)
-            fputs("\n\n", tsv);
-        pf_tsv_arm_block(tsv, a, A->name);
-        for (size_t k = 0; k < d->n_time; k++) {
-            gp_num(tsv, d->time[k]);
-            fputc('\t', tsv);
-            gp_num(tsv, A->n_alive[k]);
-            for (int i = 0; i < 3; i++) {
-                fputc('\t', tsv);
-                gp_num(tsv, A->prevalence[prevs[i]][k]);
-                gp_range_add(&r[i], 100 * A->prevalence[prevs[i]][k]);
-            }
-            fputc('\n', tsv);
-        }
-    }
-    pf_close(c, tsv, F->name, "tsv");
-
-    share_panel panels[3];
-    static const char *const title[3] = {"Sarcopenia", "Osteopenia", "Osteoporosis"};
-    char ylabel[3][96];
-    for (int i = 0; i < 3; i++) {
-        snprintf(ylabel[i], sizeof ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
-        panels[i] = (share_panel){title[i], ylabel[i], 3 + i};
-    }
-    share_panels_gp(c, F, panels, 3, r);
-
-    size_t len;
-    FILE *m = open_memstream(&F->shows, &len);
-    if (m) {
-        fputs("How many of the people still alive have each condition, over time. At the end: "
-              "sarcopenia ",
-              m);
-        shares_at_end(m, d, SHARE_PREVALENCE, RP_SARCOPENIA);
-        fputs("; osteoporosis ", m);
-        shares_at_end(m, d, SHARE_PREVALENCE, RP_OSTEOPOROSIS);
-        fputs(".", m);
-        fclose(m);
-    }
-    CAPTION(F->how, "Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
-                    "with training) or move to another category (osteopenia becomes osteoporosis). The "
-                    "vertical axes differ between panels.");
-    CAPTION(F->assumed, "Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
-                        "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
-                        "osteoporosis: %.3g or lower (WHO 1994).",
-            c->d->osteoporosis_tscore, c->d->osteopenia_tscore, c->d->osteoporosis_tscore);
+        snprintf(x.ylabel[i], sizeof x.ylabel[i], "People alive with %s (%%)", resultdata_prevs[prevs[i]].label);
+    share_data(c, &x);
+    prevalence_caption(c, F, &x);
+    pf_write_files(c, F->name, F->title, share_table, share_script, &x);
 }

@@ -126,25 +126,39 @@ static void cell_ci(FILE *f, const double v[3], int sign)
     fputs("</td>", f);
 }
 
-static const char *const key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
-                                                "Gait speed", "Femoral-neck BMD"};
 static const rd_count table_counts[] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_ADVERSE_SERIOUS, RE_DEATH};
 
-static void summary_tables(FILE *f, const resultdata *d)
+/* The header cells of a summary table after "Arm": each outcome's change (in `unit`),
+ * then each count per 1000 person-years. */
+static void table_head(FILE *f, const char *unit)
 {
-    size_t nc = sizeof table_counts / sizeof table_counts[0];
-    fputs("<section id=\"summary\">\n<h2>Summary table</h2>\n", f);
-    fputs("<p>End of the study, per arm. Changes are the mean % change from the start among the "
-          "people still alive; events are per 1000 person-years. Below each value: its 95% "
-          "confidence interval.</p>\n<table>\n<thead><tr><th>Arm</th>",
-          f);
     for (int k = 0; k < RK_COUNT; k++)
-        fprintf(f, "<th>%s<br><small>change, %%</small></th>", key_label[k]);
-    for (size_t i = 0; i < nc; i++) {
+        fprintf(f, "<th>%s<br><small>%s</small></th>", plot_key_label[k], unit);
+    for (size_t i = 0; i < sizeof table_counts / sizeof table_counts[0]; i++) {
         fputs("<th>", f);
         report_html_text(f, resultdata_counts[table_counts[i]].label);
         fputs("<br><small>per 1000 person-years</small></th>", f);
     }
+}
+
+/* A row's cells after the arm: each outcome's change, then each count's rate (signed
+ * with rate_sign: differences). */
+static void table_cells(FILE *f, const double change[RK_COUNT][3], const double rate[RE_COUNT][3], int rate_sign)
+{
+    for (int k = 0; k < RK_COUNT; k++)
+        cell_ci(f, change[k], 1);
+    for (size_t i = 0; i < sizeof table_counts / sizeof table_counts[0]; i++)
+        cell_ci(f, rate[table_counts[i]], rate_sign);
+}
+
+/* Each arm at the end of the study. */
+static void summary_table(FILE *f, const resultdata *d)
+{
+    fputs("<p>End of the study, per arm. Changes are the mean % change from the start among the "
+          "people still alive; events are per 1000 person-years. Below each value: its 95% "
+          "confidence interval.</p>\n<table>\n<thead><tr><th>Arm</th>",
+          f);
+    table_head(f, "change, %");
     fputs("<th>Person-years</th></tr></thead>\n<tbody>\n", f);
     for (size_t a = 0; a < d->n_arms; a++) {
         const rd_arm *A = &d->arms[a];
@@ -153,30 +167,22 @@ static void summary_tables(FILE *f, const resultdata *d)
         if (a == d->reference)
             fputs(" <small>(reference)</small>", f);
         fputs("</td>", f);
-        for (int k = 0; k < RK_COUNT; k++)
-            cell_ci(f, A->change_pct[k], 1);
-        for (size_t i = 0; i < nc; i++)
-            cell_ci(f, A->rate[table_counts[i]], 0);
+        table_cells(f, A->change_pct, A->rate, 0);
         fprintf(f, "<td>%.0f</td></tr>\n", A->person_years);
     }
     fputs("</tbody>\n</table>\n", f);
-    if (d->n_arms < 2) {
-        fputs("</section>\n", f);
-        return;
-    }
+}
+
+/* Each arm against the reference arm, paired. */
+static void difference_table(FILE *f, const resultdata *d)
+{
     fputs("<p>Each arm against the reference arm <strong>", f);
     report_html_text(f, d->arms[d->reference].name);
     fputs("</strong>, person by person (the same virtual people in every arm): the difference in % "
           "change (percentage points) and in events per 1000 person-years.</p>\n<table>\n"
           "<thead><tr><th>Arm</th>",
           f);
-    for (int k = 0; k < RK_COUNT; k++)
-        fprintf(f, "<th>%s<br><small>points</small></th>", key_label[k]);
-    for (size_t i = 0; i < nc; i++) {
-        fputs("<th>", f);
-        report_html_text(f, resultdata_counts[table_counts[i]].label);
-        fputs("<br><small>per 1000 person-years</small></th>", f);
-    }
+    table_head(f, "points");
     fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t a = 0; a < d->n_arms; a++) {
         if (a == d->reference)
@@ -185,13 +191,19 @@ static void summary_tables(FILE *f, const resultdata *d)
         fputs("<tr><td>", f);
         report_html_text(f, A->name);
         fputs("</td>", f);
-        for (int k = 0; k < RK_COUNT; k++)
-            cell_ci(f, A->diff_change_pct[k], 1);
-        for (size_t i = 0; i < nc; i++)
-            cell_ci(f, A->diff_rate[table_counts[i]], 1);
+        table_cells(f, A->diff_change_pct, A->diff_rate, 1);
         fputs("</tr>\n", f);
     }
-    fputs("</tbody>\n</table>\n</section>\n", f);
+    fputs("</tbody>\n</table>\n", f);
+}
+
+static void summary_tables(FILE *f, const resultdata *d)
+{
+    fputs("<section id=\"summary\">\n<h2>Summary table</h2>\n", f);
+    summary_table(f, d);
+    if (d->n_arms > 1)
+        difference_table(f, d);
+    fputs("</section>\n", f);
 }
 
 static void file_links(FILE *f, const plot_figure *F, const char *dir)
