@@ -10,6 +10,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "outpath.h"
 
 const char cli_calibrate_help[] =
     "Usage: msksim calibrate FILE -o PARAMS.yaml [--threads N] [--quiet]\n"
@@ -76,6 +77,10 @@ int cli_calibrate(int argc, char **argv)
     calibrate_spec spec;
     calibrate_report report;
     msk_status st = calibrate_load(&spec, argv[optind], &diags);
+    if (st == MSK_OK) { /* refuse a hopeless output before the fit; the trials are inputs too */
+        outpath_note_input(spec.evidence);
+        st = outpath_check(output, &diags);
+    }
     if (st == MSK_OK) {
         cli_catch_stop_signals(on_signal);
         if (!quiet)

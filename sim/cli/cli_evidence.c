@@ -13,6 +13,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "evidence.h"
+#include "outpath.h"
 #include "version.h"
 
 /* --quick divides every cohort by this: the trials' sizes are set for tight CIs, and an
@@ -273,6 +274,12 @@ int cli_evidence(int argc, char **argv)
         free(found);
     }
 
+    for (size_t i = 0; i < n_paths; i++) /* refuse a hopeless output before the trials */
+        outpath_note_input(paths[i]);
+    if (st == MSK_OK && tsv)
+        st = outpath_check(tsv, &diags);
+    if (st == MSK_OK && markdown)
+        st = outpath_check(markdown, &diags);
     evidence_set set;
     memset(&set, 0, sizeof set);
     if (st == MSK_OK) {

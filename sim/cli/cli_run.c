@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "mpi_env.h"
+#include "outpath.h"
 #ifdef MSK_HAVE_MPI
 #include "mpi_engine.h"
 #endif
@@ -126,6 +127,17 @@ static int run(int argc, char **argv, const mpi_env *e)
         }
         snprintf(default_path, sizeof default_path, "output/%s.h5", sc.name);
         output = default_path;
+    }
+
+    /* Refuse a hopeless output before the work (outpath.h); rank 0 writes. */
+    st = (msk_status)mpi_env_bcast(e, e->rank == 0 ? (int)outpath_check(output, &diags) : (int)MSK_OK);
+    if (st != MSK_OK) {
+        diag_print(&diags, stderr);
+        diag_list_fini(&diags);
+        if (e->rank == 0)
+            fprintf(stderr, "msksim run: %s; nothing was run\n", msk_status_message(st));
+        scenario_fini(&sc);
+        return msk_status_exit_code(st);
     }
 
     cli_catch_stop_signals(on_signal);
