@@ -9,6 +9,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "outpath.h"
 #include "signals.h"
 
 const char cli_calibrate_help[] =
@@ -72,6 +73,10 @@ int cli_calibrate(int argc, char **argv)
     calibrate_spec spec;
     calibrate_report report;
     msk_status st = calibrate_load(&spec, argv[optind], &diags);
+    if (st == MSK_OK) { /* refuse a hopeless output before the fit; the trials are inputs too */
+        outpath_note_input(spec.evidence);
+        st = outpath_check(output, &diags);
+    }
     if (st == MSK_OK) {
         if (!quiet)
             fprintf(stderr, "msksim calibrate: %zu free parameters, trials in %s (cohorts 1/%zu), "

@@ -12,6 +12,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "evidence.h"
+#include "outpath.h"
 #include "signals.h"
 #include "version.h"
 
@@ -285,6 +286,19 @@ static msk_status find_trials(const evidence_args *a, char ***paths, size_t *n_p
     return MSK_OK;
 }
 
+/* Refuse a hopeless output before the trials (outpath.h): the trial files are inputs. */
+static msk_status check_outputs(const evidence_args *a, char **paths, size_t n_paths, diag_list *diags)
+{
+    for (size_t i = 0; i < n_paths; i++)
+        outpath_note_input(paths[i]);
+    msk_status st = MSK_OK;
+    if (a->tsv)
+        st = outpath_check(a->tsv, diags);
+    if (st == MSK_OK && a->markdown)
+        st = outpath_check(a->markdown, diags);
+    return st;
+}
+
 /* Run the trials and write the tables asked for; MSK_EINTERRUPTED after a stop signal. */
 static msk_status run_and_write(const evidence_args *a, char **paths, size_t n_paths, const char **overrides,
                                 size_t n_overrides, evidence_set *set, diag_list *diags)
@@ -320,6 +334,8 @@ int cli_evidence(int argc, char **argv)
     msk_status st = collect_overrides(&a, &param_sets, &n_param, &overrides, &diags);
     if (st == MSK_OK)
         st = find_trials(&a, &paths, &n_paths, &diags);
+    if (st == MSK_OK)
+        st = check_outputs(&a, paths, n_paths, &diags);
     if (st == MSK_OK)
         st = run_and_write(&a, paths, n_paths, overrides, n_param + a.n_sets, &set, &diags);
     else

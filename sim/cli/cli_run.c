@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "mpi_env.h"
+#include "outpath.h"
 #ifdef MSK_HAVE_MPI
 #include "mpi_engine.h"
 #endif
@@ -102,9 +103,16 @@ static int simulate_and_write(const scenario *sc, const char *output, int thread
         return msk_status_exit_code(MSK_EIO);
     diag_list diags;
     diag_list_init(&diags);
+    /* Refuse a hopeless output before the work (outpath.h); rank 0 writes. */
+    msk_status st = (msk_status)mpi_env_bcast(e, e->rank == 0 ? (int)outpath_check(output, &diags) : (int)MSK_OK);
+    if (st != MSK_OK) {
+        int code = e->rank == 0 ? cli_fail("run", NULL, st, NULL, &diags) : msk_status_exit_code(st);
+        diag_list_fini(&diags);
+        return code;
+    }
     engine_result res;
     int have_result;
-    msk_status st = simulate(sc, threads, e, &res, &have_result, &diags);
+    st = simulate(sc, threads, e, &res, &have_result, &diags);
     int code = 0;
     if (e->rank != 0) { /* rank 0 reports and writes */
         diag_print(&diags, stderr);

@@ -1,6 +1,8 @@
 /* atomicfile.c — temporary file, fsync, rename (see atomicfile.h). */
 #include "atomicfile.h"
 
+#include "outpath.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -14,11 +16,12 @@ enum { RANDOM_CHARS = 6, ATTEMPTS = 100 };
 msk_status atomicfile_open(atomicfile *af, const char *final_path, diag_list *diags)
 {
     memset(af, 0, sizeof *af);
+    /* The same policy as every output (outpath.h); checked again here because inputs
+     * read since the command's own check count too. */
+    msk_status checked = outpath_check(final_path, diags);
+    if (checked != MSK_OK)
+        return checked;
     const size_t n = strlen(final_path);
-    if (n == 0 || final_path[n - 1] == '/') {
-        diag_add(diags, DIAG_ERROR, final_path, 0, 0, "", "the output path must name a file");
-        return MSK_EUSAGE;
-    }
     af->final_path = strdup(final_path);
     af->tmp_path = malloc(n + 5 + RANDOM_CHARS + 1);
     if (!af->final_path || !af->tmp_path) {
@@ -53,13 +56,29 @@ msk_status atomicfile_open(atomicfile *af, const char *final_path, diag_list *di
         atomicfile_abort(af);
         return MSK_EIO;
     }
-    af->f = fdopen(fd, "w");
+    fd = outpath_fd_above_stdio(fd);
+    af->f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!af->f) {
-        close(fd);
+        if (fd >= 0)
+            close(fd);
         atomicfile_abort(af);
         return MSK_ENOMEM;
     }
     return MSK_OK;
+}
+
+/* Make the rename itself durable; file systems that cannot sync a directory (EINVAL)
+ * are left as they are, as in h5out. */
+static void sync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
 }
 
 msk_status atomicfile_commit(atomicfile *af, diag_list *diags)
@@ -75,6 +94,8 @@ msk_status atomicfile_commit(atomicfile *af, diag_list *diags)
         failed = 1;
         saved = errno;
     }
+    if (!failed)
+        sync_dir_of(af->final_path);
     if (failed) {
         diag_add(diags, DIAG_ERROR, af->final_path, 0, 0, "", "cannot write: %s%s",
                  strerror(saved ? saved : EIO), "; the previous file, if any, is unchanged");

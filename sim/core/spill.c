@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include "outpath.h"
 
 /* A read-write file with no name in dir, or -1. */
 static int nameless_file(const char *dir)
@@ -17,7 +20,7 @@ static int nameless_file(const char *dir)
 #ifdef O_TMPFILE
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0)
-        return fd;
+        return outpath_fd_above_stdio(fd);
 #endif
     /* Without O_TMPFILE the name exists between mkstemp and unlink, microseconds. */
     char path[4096];
@@ -26,11 +29,24 @@ static int nameless_file(const char *dir)
     int fd2 = mkstemp(path);
     if (fd2 >= 0)
         unlink(path);
-    return fd2;
+    return outpath_fd_above_stdio(fd2);
+}
+
+/* Would a file of `bytes` exceed the process's file-size limit (`ulimit -f`)? The
+ * limit counts this file as any other, and the result may still fit under it. */
+static int beyond_size_limit(size_t bytes)
+{
+    struct rlimit rl;
+    return getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+           (uintmax_t)bytes > (uintmax_t)rl.rlim_cur;
 }
 
 static int file_backed(spill *s, size_t bytes)
 {
+    if (beyond_size_limit(bytes))
+        return -1;
+    /* Should a write still pass the limit, it fails with EFBIG instead of killing us. */
+    outpath_ignore_sigxfsz();
     const char *dir = getenv("TMPDIR");
     int fd = nameless_file(dir && *dir ? dir : "/tmp");
     if (fd < 0)

@@ -8,8 +8,10 @@
  * the page cache, which the kernel writes back and may reclaim, and never enter the
  * process's resident set); readers read through the mapping and hand the pages back
  * with spill_release once done. The file's blocks are reserved when it is made, so a
- * full disk shows at spill_init, not as a fault later. Below the limit, or when no
- * temporary file can be made, the array is ordinary memory. Either way the contents
+ * full disk shows at spill_init, not as a fault later. Below the limit, when no
+ * temporary file can be made, or when the file would exceed the process's file-size
+ * limit (RLIMIT_FSIZE, `ulimit -f`; SIGXFSZ is ignored so that no write can kill the
+ * process), the array is ordinary memory. Either way the contents
  * are the same. */
 #ifndef MSK_SPILL_H
 #define MSK_SPILL_H

@@ -9,6 +9,8 @@
 
 #include <yaml.h>
 
+#include "outpath.h"
+
 const char yamltree_cmdline_file[] = "<command line>";
 
 /* ---- Nodes ------------------------------------------------------------------- */
@@ -565,6 +567,7 @@ msk_status yamltree_parse_file(yamltree *t, const char *path, char **text, diag_
         diag_add(d, DIAG_ERROR, path, 0, 0, "", "cannot open: %s", strerror(errno));
         return MSK_ENOINPUT;
     }
+    outpath_note_input_fd(fileno(f), path); /* no output may replace it (outpath.h) */
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     msk_status st = MSK_OK;

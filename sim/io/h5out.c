@@ -40,6 +40,7 @@
 #include <hdf5_hl.h>
 
 #include "h5err.h"
+#include "outpath.h"
 
 enum {
     /* Below this a variable is stored contiguously: chunk indexing would cost more
@@ -711,6 +712,8 @@ static int open_unique_tmp(char *tmp, size_t base_len, const void *salt)
 h5out *h5out_create(const char *final_path, diag_list *diags)
 {
     MSK_ASSERT(final_path && diags);
+    if (outpath_check(final_path, diags) != MSK_OK) /* every output's policy (outpath.h) */
+        return NULL;
     h5out *w = calloc(1, sizeof *w);
     if (!w) {
         diag_add(diags, DIAG_ERROR, final_path, 0, 0, "", "out of memory");

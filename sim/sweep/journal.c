@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outpath.h"
+
 #define MAGIC "msksim-sweep-journal 1"
 
 struct journal {
@@ -113,13 +115,15 @@ static msk_status parse_text(const char *path, const char *text, size_t size, ui
                              journal_state *s, size_t *valid_end, diag_list *diags)
 {
     *valid_end = 0;
-    const char *nl = memchr(text, '\n', size);
-    if (!nl)
-        return MSK_OK; /* empty, or the header itself was cut short */
     char want[160];
     int wl = header_text(want, sizeof want, key, s->n_tasks, s->n_values);
-    size_t hl = (size_t)(nl - text) + 1;
-    if (hl != (size_t)wl || memcmp(text, want, hl) != 0) {
+    const char *nl = memchr(text, '\n', size);
+    /* Empty, or the header itself cut short by a crash: ours, and nothing in it. Any
+     * other text without a line end is someone else's file, never to be cut. */
+    if (!nl && size <= (size_t)wl && memcmp(text, want, size) == 0)
+        return MSK_OK;
+    size_t hl = nl ? (size_t)(nl - text) + 1 : size;
+    if (!nl || hl != (size_t)wl || memcmp(text, want, hl) != 0) {
         if (strncmp(text, MAGIC " ", sizeof MAGIC) != 0)
             diag_add(diags, DIAG_ERROR, path, 1, 1, "",
                      "this is not a sweep journal (its first line should begin '%s'); move it away "
@@ -130,7 +134,7 @@ static msk_status parse_text(const char *path, const char *text, size_t size, ui
                      "this journal belongs to another sweep, or to another version of this sweep "
                      "file, its base scenario or msksim (journal: %.*s; this sweep: %.*s); its results "
                      "cannot be mixed in: delete it to start over, or run the sweep it was made for",
-                     (int)(hl - 1), text, wl - 1, want);
+                     (int)(nl ? hl - 1 : hl), text, wl - 1, want);
         return MSK_EDATA;
     }
     double *values = malloc((s->n_values ? s->n_values : 1) * sizeof *values);
@@ -205,15 +209,42 @@ static msk_status read_fd(int fd, const char *path, char **text, size_t *size, d
     return MSK_OK;
 }
 
+/* Open an existing journal (flags: O_RDONLY or O_RDWR, maybe O_CREAT) the only way
+ * that cannot harm another's file: never through a symbolic link, never blocking on a
+ * FIFO, only a regular file, and never on a standard descriptor. -1 (a diagnostic
+ * added, except for a missing file opened without O_CREAT: errno ENOENT). */
+static int open_journal_file(const char *path, int flags, diag_list *diags)
+{
+    int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int why = errno;
+        if (why == ELOOP)
+            diag_add(diags, DIAG_ERROR, path, 0, 0, "",
+                     "is a symbolic link; a journal is never written or read through a link (its "
+                     "target would be overwritten): remove the link or choose another output name");
+        else if (why != ENOENT || (flags & O_CREAT))
+            diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot open the journal: %s", strerror(why));
+        errno = why;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "",
+                 "is not a regular file, so it cannot be a sweep journal: move it away or choose "
+                 "another output name");
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    /* With stderr closed, a journal on descriptor 2 would receive the progress lines. */
+    return outpath_fd_above_stdio(fd);
+}
+
 msk_status journal_read(const char *path, uint64_t key, journal_state *s, diag_list *diags)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return MSK_OK;
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot open the journal: %s", strerror(errno));
-        return MSK_EIO;
-    }
+    int fd = open_journal_file(path, O_RDONLY, diags);
+    if (fd < 0)
+        return errno == ENOENT ? MSK_OK : MSK_EIO;
     char *text;
     size_t size, valid_end;
     msk_status st = read_fd(fd, path, &text, &size, diags);
@@ -246,6 +277,15 @@ char *journal_name(const char *out_path, size_t index, size_t count)
     else
         snprintf(s, len, "%s.journal.shard-%zu-of-%zu", out_path, index, count);
     return s;
+}
+
+/* ".shard-I-of-M" exactly, as journal_name writes it. */
+static int is_shard_suffix(const char *s)
+{
+    size_t i, m;
+    int end = 0;
+    return sscanf(s, ".shard-%zu-of-%zu%n", &i, &m, &end) == 2 && s[end] == '\0' && i < m &&
+           s[7] >= '0' && s[7] <= '9';
 }
 
 static int by_name(const void *a, const void *b)
@@ -285,8 +325,8 @@ msk_status journal_find(const char *out_path, char ***names, size_t *n, diag_lis
         if (strncmp(name, base, blen) != 0 || strncmp(name + blen, ".journal", 8) != 0)
             continue;
         const char *rest = name + blen + 8;
-        if (*rest && strncmp(rest, ".shard-", 7) != 0)
-            continue;
+        if (*rest && !is_shard_suffix(rest))
+            continue; /* another's file of a journal-like name: not ours to read or remove */
         if (count == cap) {
             cap = cap ? 2 * cap : 4;
             char **grown = realloc(list, cap * sizeof *grown);
@@ -363,9 +403,12 @@ journal *journal_open(const char *path, uint64_t key, size_t n_tasks, size_t n_v
         journal_close(j);
         return NULL;
     }
-    j->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (outpath_check_side(path, diags) != MSK_OK) {
+        journal_close(j);
+        return NULL;
+    }
+    j->fd = open_journal_file(path, O_RDWR | O_CREAT, diags);
     if (j->fd < 0) {
-        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot create the journal: %s", strerror(errno));
         journal_close(j);
         return NULL;
     }
@@ -442,4 +485,43 @@ void journal_close(journal *j)
     free(j->path);
     free(j->line);
     free(j);
+}
+
+/* Is the file at path a journal of the sweep with this key (or one whose header a
+ * crash cut short, or empty)? Read without following links or blocking. */
+static int is_own_journal(const char *path, uint64_t key)
+{
+    diag_list quiet;
+    diag_list_init(&quiet);
+    int fd = open_journal_file(path, O_RDONLY, &quiet);
+    diag_list_fini(&quiet);
+    if (fd < 0)
+        return 0;
+    char want[64], have[64];
+    int wl = snprintf(want, sizeof want, MAGIC " key=%016" PRIx64 " ", key);
+    ssize_t n;
+    do
+        n = pread(fd, have, (size_t)wl, 0);
+    while (n < 0 && errno == EINTR);
+    close(fd);
+    return n >= 0 && memcmp(have, want, (size_t)n) == 0;
+}
+
+void journal_remove_all(const char *out_path, uint64_t key)
+{
+    char **names;
+    size_t n;
+    diag_list d;
+    diag_list_init(&d);
+    if (journal_find(out_path, &names, &n, &d) == MSK_OK) {
+        for (size_t i = 0; i < n; i++) {
+            if (!is_own_journal(names[i], key))
+                fprintf(stderr, "msksim sweep: note: %s was left in place: it is not a journal of this sweep\n",
+                        names[i]);
+            else if (unlink(names[i]) != 0 && errno != ENOENT)
+                fprintf(stderr, "msksim sweep: warning: cannot remove %s: %s\n", names[i], strerror(errno));
+        }
+        journal_free_names(names, n);
+    }
+    diag_list_fini(&d);
 }

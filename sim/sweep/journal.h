@@ -48,8 +48,17 @@ void journal_free_names(char **names, size_t n);
 /* The journal name of out_path for shard `index` of `count` (count 0: unsharded). */
 char *journal_name(const char *out_path, size_t index, size_t count);
 
+/* Remove the journals of out_path (journal_find) once its result is written: only
+ * regular files that are journals of the sweep with this key, never a link or another's
+ * file of a journal-like name (those get a note on stderr). */
+void journal_remove_all(const char *out_path, uint64_t key);
+
 /* Open path for appending (created with its header if missing, or cut after its last
- * complete line), locked against a second writer. Returns NULL with a diagnostic. */
+ * complete line), locked against a second writer. Returns NULL with a diagnostic.
+ * The path must pass outpath_check_side; an existing file must be a regular file (not
+ * a symbolic link, FIFO or device) whose text is a journal, or empty, or a header cut
+ * short: anything else is refused and left untouched. The journal's descriptor is never
+ * 0, 1 or 2, so nothing printed lands in it when the process started with one closed. */
 journal *journal_open(const char *path, uint64_t key, size_t n_tasks, size_t n_values,
                       diag_list *diags);
 /* Append task's values and fsync. MSK_OK or MSK_EIO (diagnostic added). */

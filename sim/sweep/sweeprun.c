@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outpath.h"
 #include "progress.h"
 #include "resultfile.h"
 #ifdef MSK_HAVE_MPI
@@ -198,7 +199,13 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
     *why = MSK_OK;
     char **names;
     size_t n_names;
-    msk_status st = journal_find(out, &names, &n_names, d);
+    char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+    msk_status st = !mine ? MSK_ENOMEM : outpath_check(out, d); /* before any run (outpath.h) */
+    if (st == MSK_OK)
+        st = outpath_check_side(mine, d);
+    free(mine);
+    if (st == MSK_OK)
+        st = journal_find(out, &names, &n_names, d);
     if (st != MSK_OK) {
         *why = st;
         return PLAN_FAIL;
@@ -216,7 +223,7 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
         *why = st;
         return PLAN_FAIL;
     }
-    char *mine = journal_name(out, opt->shard_index, opt->shard_count);
+    mine = journal_name(out, opt->shard_index, opt->shard_count);
     if (!mine) {
         *why = MSK_ENOMEM;
         return PLAN_FAIL;
@@ -242,21 +249,6 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
     return PLAN_RUN;
 }
 
-static void remove_journals(const char *out)
-{
-    char **names;
-    size_t n;
-    diag_list d;
-    diag_list_init(&d);
-    if (journal_find(out, &names, &n, &d) == MSK_OK) {
-        for (size_t i = 0; i < n; i++)
-            if (unlink(names[i]) != 0 && errno != ENOENT)
-                fprintf(stderr, "msksim sweep: warning: cannot remove %s: %s\n", names[i], strerror(errno));
-        journal_free_names(names, n);
-    }
-    diag_list_fini(&d);
-}
-
 static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_state *state, const char *out,
                     double seconds)
 {
@@ -267,7 +259,7 @@ static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_
                 msk_status_message(st) /* "input/output error" and the like */);
         return msk_status_exit_code(st == MSK_EINTERRUPTED ? MSK_EIO : st);
     }
-    remove_journals(out);
+    journal_remove_all(out, sw->key);
     fprintf(stderr, "msksim: wrote %s (%zu points x %lld replicate%s, %zu runs in %.1f s)\n", out, sw->n_points,
             sw->replicates, sw->replicates == 1 ? "" : "s", sw->n_tasks, seconds);
     return 0;
