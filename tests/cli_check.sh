@@ -34,7 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Without a dispatching main.c every check below would fail for the same reason.
 if ! "$msk" check --help 2>/dev/null | grep -q '^usage: msksim check'; then
-    fail "$msk does not run \`msksim check --help\` (is sim/main.c dispatching subcommands?)"
+    fail "$msk does not run \`msksim check --help\` (is sim/cli/main.c dispatching subcommands?)"
     exit 1
 fi
 

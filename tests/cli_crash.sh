@@ -21,7 +21,7 @@
 #     tmpfs when mounting is allowed (root outside a restricted container), otherwise
 #     a file-size limit (ulimit -f, SIGXFSZ ignored, so writes fail with EFBIG). The
 #     test says which one it used. HDF5 1.10.8 crashes at exit after such a failure
-#     (HDFFV-11052) unless its atexit handler is disabled (sim/main.c): a crash shows
+#     (HDFFV-11052) unless its atexit handler is disabled (sim/cli/main.c): a crash shows
 #     here as exit status 139 instead of 74. A sweep whose result does not fit exits
 #     with 74 too and keeps its journal. MSK_CRASH_NO_MOUNT=1 forces the fallback.
 set -u

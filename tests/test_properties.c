@@ -2,7 +2,7 @@
  *
  * Scenarios are drawn at random from the tables' ranges: every model parameter over
  * the whole [min, max] of models/params.def (an end point one time in eight each), the
- * population keys within those of sim/scenario.def, random exposures, and one to three
+ * population keys within those of sim/input/scenario.def, random exposures, and one to three
  * arms of random interventions. Two kinds of draw are not run:
  *   - the four baseline correlations are drawn again, together, until they form a
  *     positive-definite matrix: the loader refuses the others (`msksim check` does), and
@@ -12,7 +12,7 @@
  *     counted and replaced, and must stay below a tenth of the runs.
  * Every other draw must load (the test fails on a refusal by the loader). Each
  * scenario runs a small population, every person sampled, and then:
- *   - the engine's invariant checks (sim/invariant.h) must not have fired;
+ *   - the engine's invariant checks (sim/engine/invariant.h) must not have fired;
  *   - every observation of every person is checked here, independently: finite values,
  *     positive masses, BMD within 0.05-2.5 g/cm^2, appendicular lean mass above the
  *     index leg's, non-negative strength, speed and steps, person-time no longer than
@@ -40,7 +40,7 @@
 #include "testutil.h"
 #include "yamltree.h"
 
-/* ---- Ranges of sim/scenario.def ----------------------------------------------------- */
+/* ---- Ranges of sim/input/scenario.def ----------------------------------------------------- */
 
 typedef struct {
     const char *section, *key;
