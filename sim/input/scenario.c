@@ -46,7 +46,7 @@ static const schema_field fields[] = {
 #undef FIELD
 };
 
-static const section_id field_section[] = {
+static const unsigned char field_section[] = {
 #define FIELD(section, ...) SEC_##section,
 #include "scenario.def"
 #undef FIELD
@@ -60,30 +60,10 @@ enum {
     F_COUNT
 };
 
-/* The rows of one section: scenario.def lists each section's rows together. */
-typedef struct {
-    size_t first, count;
-} section_rows;
-
-static section_rows rows_of(section_id sec)
-{
-    section_rows r = {0, 0};
-    while (r.first < F_COUNT && field_section[r.first] != sec)
-        r.first++;
-    while (r.first + r.count < F_COUNT && field_section[r.first + r.count] == sec)
-        r.count++;
-    for (size_t i = r.first + r.count; i < F_COUNT; i++)
-        MSK_ASSERT(field_section[i] != sec);
-    return r;
-}
-
-/* Read mapping MAP as section SEC into BASE; GIVEN (F_COUNT rows, indexed by F_*)
- * receives the value nodes of the section's keys. */
 static int load_section(schema_ctx *c, section_id sec, const yamltree_node *map, void *base,
                         const schema_map *m, const yamltree_node **given)
 {
-    const section_rows r = rows_of(sec);
-    return schema_load(c, fields + r.first, r.count, map, base, m, given + r.first);
+    return schema_load_section(c, fields, field_section, F_COUNT, sec, map, base, m, given);
 }
 
 /* Keys of the top level that are not scalar fields of the table. */
@@ -681,7 +661,7 @@ static void walk(schema_ctx *c, const yamltree_node *root, scenario *sc)
 
 static void free_section(section_id sec, void *base)
 {
-    const section_rows r = rows_of(sec);
+    const schema_rows r = schema_section_rows(field_section, F_COUNT, sec);
     schema_free_strings(fields + r.first, r.count, base);
 }
 
@@ -836,7 +816,7 @@ static void write_section(FILE *out, section_id sec, const void *base, int inden
                           int type)
 {
     int first = 1;
-    const section_rows r = rows_of(sec);
+    const schema_rows r = schema_section_rows(field_section, F_COUNT, sec);
     for (size_t i = r.first; i < r.first + r.count; i++) {
         const schema_field *f = &fields[i];
         if (sec == SEC_intervention && !schema_applies(f, type_name(type)))

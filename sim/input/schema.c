@@ -806,3 +806,23 @@ void schema_write_markdown(FILE *out, const schema_field *fields, size_t n)
     }
     fputc('\n', out);
 }
+
+schema_rows schema_section_rows(const unsigned char *section, size_t n, unsigned sec)
+{
+    schema_rows r = {0, 0};
+    while (r.first < n && section[r.first] != sec)
+        r.first++;
+    while (r.first + r.count < n && section[r.first + r.count] == sec)
+        r.count++;
+    for (size_t i = r.first + r.count; i < n; i++)
+        MSK_ASSERT(section[i] != sec); /* the table keeps a section's rows together */
+    return r;
+}
+
+int schema_load_section(schema_ctx *c, const schema_field *fields, const unsigned char *section, size_t n,
+                        unsigned sec, const yamltree_node *map, void *base, const schema_map *m,
+                        const yamltree_node **given)
+{
+    const schema_rows r = schema_section_rows(section, n, sec);
+    return schema_load(c, fields + r.first, r.count, map, base, m, given ? given + r.first : NULL);
+}

@@ -105,6 +105,20 @@ int schema_failed(const schema_ctx *c);
 int schema_load(schema_ctx *c, const schema_field *fields, size_t n, const yamltree_node *map,
                 void *base, const schema_map *m, const yamltree_node **given);
 
+/* The rows [first, first + count) of section SEC in a table grouped by section:
+ * SECTION[i] is row i's section, and each section's rows stand together. */
+typedef struct {
+    size_t first, count;
+} schema_rows;
+schema_rows schema_section_rows(const unsigned char *section, size_t n, unsigned sec);
+
+/* schema_load over the rows of one section of a table grouped by section: SECTION[i]
+ * is row i's section, and each section's rows stand together (scenario.def and
+ * sweepfile.def list them so). GIVEN is indexed like FIELDS, as in schema_load. */
+int schema_load_section(schema_ctx *c, const schema_field *fields, const unsigned char *section, size_t n,
+                        unsigned sec, const yamltree_node *map, void *base, const schema_map *m,
+                        const yamltree_node **given);
+
 /* Read one value V of field F into BASE (at F's offset), as schema_load does. */
 int schema_parse(schema_ctx *c, const schema_field *f, const yamltree_node *v, void *base,
                  const char *path);

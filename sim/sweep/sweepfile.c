@@ -52,7 +52,7 @@ static const schema_field keys[] = {
 };
 enum { N_KEYS = sizeof keys / sizeof keys[0] };
 
-static const section_id key_section[] = {
+static const unsigned char key_section[] = {
 #define SWEEP_KEY(section, ...) SEC_##section,
 #include "sweepfile.def"
 #undef SWEEP_KEY
@@ -65,30 +65,10 @@ enum {
 #undef SWEEP_KEY
 };
 
-/* The rows of one section: sweepfile.def lists each section's rows together. */
-typedef struct {
-    size_t first, count;
-} section_rows;
-
-static section_rows rows_of(section_id sec)
-{
-    section_rows r = {0, 0};
-    while (r.first < N_KEYS && key_section[r.first] != sec)
-        r.first++;
-    while (r.first + r.count < N_KEYS && key_section[r.first + r.count] == sec)
-        r.count++;
-    for (size_t i = r.first + r.count; i < N_KEYS; i++)
-        MSK_ASSERT(key_section[i] != sec);
-    return r;
-}
-
-/* Read mapping MAP as section SEC into BASE; GIVEN (N_KEYS rows, indexed by K_*)
- * receives the value nodes of the section's keys. */
 static int load_section(schema_ctx *c, section_id sec, const yamltree_node *map, void *base,
                         const schema_map *m, const yamltree_node **given)
 {
-    const section_rows r = rows_of(sec);
-    return schema_load(c, keys + r.first, r.count, map, base, m, given + r.first);
+    return schema_load_section(c, keys, key_section, N_KEYS, sec, map, base, m, given);
 }
 
 /* Variable names of the result file that parameter and outcome names must not take. */
@@ -884,7 +864,7 @@ void sweepfile_write_reference(FILE *out)
     static const char *const titles[SEC_COUNT] = {"Top level", "Each item of `parameters:`",
                                                   "`design:`", "Each item of `outcomes:`"};
     for (int s = 0; s < SEC_COUNT; s++) {
-        const section_rows r = rows_of((section_id)s);
+        const schema_rows r = schema_section_rows(key_section, N_KEYS, (unsigned)s);
         fprintf(out, "### %s\n\n", titles[s]);
         schema_write_markdown(out, keys + r.first, r.count);
     }
