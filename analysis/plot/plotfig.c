@@ -13,7 +13,7 @@
 #include <gsl/gsl_cdf.h>
 
 /* fmt's text, malloc'ed; NULL when out of memory. */
-static char *vformat(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static char *vformat(const char *fmt, va_list ap)
 {
     va_list again;
     va_copy(again, ap);
@@ -26,7 +26,7 @@ static char *vformat(const char *fmt, va_list ap)
 }
 
 /* fmt's text as a gnuplot string. */
-static void vquoted(FILE *gp, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vquoted(FILE *gp, const char *fmt, va_list ap)
 {
     char *s = vformat(fmt, ap);
     gp_string(gp, s ? s : "");
