@@ -21,6 +21,7 @@ static const char usage[] =
     "  export RESULT write the summaries of a result file as CSV or TSV tables\n"
     "  evidence      run the virtual trials and compare them with published results\n"
     "  calibrate     fit free model parameters to the published targets\n"
+    "  validate      cross-validate the calibration: targets in and out of sample\n"
     "  bench         measure the simulator's speed and memory (docs/performance.md)\n"
     "  help COMMAND  show help for a command\n"
     "\n"
@@ -40,6 +41,7 @@ static const command commands[] = {
     {"params", cli_params, cli_params_help},
     {"evidence", cli_evidence, cli_evidence_help},
     {"calibrate", cli_calibrate, cli_calibrate_help},
+    {"validate", cli_validate, cli_validate_help},
     {"plot", cli_plot, cli_plot_help},
     {"export", cli_export, cli_export_help},
     {"sweep", cli_sweep, cli_sweep_help},
