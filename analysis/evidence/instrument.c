@@ -13,36 +13,36 @@
 const instrument_info instrument_table[] = {
     {"true", -1, INSTRUMENT_TRUE, 0, "the true value (no instrument)", ""},
     {"dxa_leg_lean", OV_LEG_LEAN, INSTRUMENT_CV, 2.7,
-     "DXA lean mass of one leg, CV 2.7%",
+     "DXA lean mass of one leg",
      "short-term RMS-CV of DXA leg lean mass, PMC6127003 Table 4 (23 people with SCI: "
      "probably an upper bound for able-bodied adults)"},
     {"dxa_appendicular_lean", OV_ASM, INSTRUMENT_CV, 2.0,
-     "DXA appendicular lean mass, CV 2.0%",
+     "DXA appendicular lean mass",
      "assumption: between DXA total-body lean (1.2%) and leg lean (2.7%) of PMC6127003; "
      "'1-2% in healthy older adults' is unverified"},
     {"ct_mri_csa", OV_QUAD_CSA, INSTRUMENT_CV, 1.5,
-     "quadriceps CSA by CT or MRI, CV 1.5%",
+     "quadriceps CSA by CT or MRI",
      "assumption: test-retest CV 'typically 1-2%' (unverified); single-slice change vs "
      "volume change agrees less well (Tracy et al. 2003, MSSE 35:425)"},
     {"dynamometer_isometric", OV_KNEE, INSTRUMENT_CV, 5.0,
-     "isometric knee-extension torque on a dynamometer, CV 5%",
+     "isometric knee-extension torque on a dynamometer",
      "SEM 3.1-7.4% for isometric and 90 deg/s torque in 40 adults (Isokinet Exerc Sci, "
      "ies00522); 5% is the middle of that range"},
     {"dynamometer_isokinetic", OV_KNEE, INSTRUMENT_CV, 9.0,
-     "isokinetic knee-extension peak torque, CV 9%",
+     "isokinetic knee-extension peak torque",
      "typical error CV 8-10% (averaged trials) in 19 men aged 72 on a Biodex, Symons et al. "
      "2005, J Gerontol A 60:114; Parraca et al. 2022 SEM 3.9-10.5%"},
     {"jamar_grip", OV_GRIP, INSTRUMENT_SD, 1.0,
-     "grip strength with a Jamar dynamometer, SD 1.0 kg",
+     "grip strength with a Jamar dynamometer",
      "derived: day-to-day ICC 0.98 in 67 people aged 76 (Benton et al. 2022, PLoS One "
      "17:e0270132) with a between-person SD of about 7 kg (assumption) gives SEM = "
      "7 x sqrt(1 - 0.98) = 1.0 kg; the systematic -2.1 kg between days is not modelled"},
     {"dxa_fn_bmd", OV_BMD, INSTRUMENT_CV, 1.5,
-     "femoral-neck BMD by DXA, CV 1.5%",
+     "femoral-neck BMD by DXA",
      "average short-term CV on Hologic scanners, 57 studies (Wilson & Smith, Hologic "
      "white paper); single-hip CV 1.66% in White et al. 2003, J Clin Densitom 6:159"},
     {"gait_4m", OV_GAIT, INSTRUMENT_SD, 0.07,
-     "usual gait speed over a timed course, between visits, SD 0.07 m/s",
+     "usual gait speed over a timed course (4 m), between visits",
      "SEM 0.07 m/s over 20 m (PMC7392790 Table 2, n about 2500); MDC 19.5 cm/s between "
      "visits (Donoghue et al. 2019, BMJ Open 9:e030475) gives SEM = 0.195 / (1.96 x "
      "sqrt 2) = 0.07 m/s; within one session the 4-m SEM is only 0.004-0.008 m/s (Peters "

@@ -26,7 +26,7 @@ typedef struct {
     int variable;         /* the observed variable it measures (obs_var) */
     instrument_error kind;
     double error;         /* CV in per cent, or SD in the variable's units */
-    const char *what;     /* the instrument and the error in words */
+    const char *what;     /* the instrument in words */
     const char *source;   /* the published precision, or "assumption: ..." */
 } instrument_info;
 

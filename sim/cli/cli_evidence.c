@@ -13,6 +13,7 @@
 #include "atomicfile.h"
 #include "cli.h"
 #include "evidence.h"
+#include "reference.h"
 #include "version.h"
 
 /* --quick divides every cohort by this: the trials' sizes are set for tight CIs, and an
@@ -160,6 +161,7 @@ static void write_markdown(const evidence_set *set, int quick, FILE *f)
         md_text(f, r->t->tolerance);
         fprintf(f, " | %s |\n", r->pass ? "pass" : "**FAIL**");
     }
+    evidence_write_reference(f);
 }
 
 static msk_status write_file(const char *path, const evidence_set *set, int quick, int markdown,
