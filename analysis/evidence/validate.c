@@ -123,9 +123,10 @@ static msk_status run_fold(calibrate_spec *spec, char *const *paths, size_t n, c
             }
     if (st == MSK_OK && opt->log) {
         fprintf(opt->log, "  fold %zu/%zu: %zu trial%s left out, fit to %zu: objective %.6g -> "
-                          "%.6g in %d iterations; %zu of %zu left-out targets within tolerance\n",
+                          "%.6g in %d iterations (%s); %zu of %zu left-out targets within "
+                          "tolerance\n",
                 f + 1, v->n_folds, n_test, n_test == 1 ? "" : "s", n_train, rep.objective_start,
-                rep.objective_end, rep.iterations, hits, s.n_rows);
+                rep.objective_end, rep.iterations, rep.stop_reason, hits, s.n_rows);
         fflush(opt->log);
     }
     evidence_set_fini(&s);
@@ -169,6 +170,11 @@ msk_status validate_run(calibrate_spec *spec, const validate_options *opt, valid
         st = fit_then_measure(spec, paths, n, paths, n, opt, &rep, &out->in_sample, diags);
         out->objective_all = rep.objective_end;
         out->iterations_all = rep.iterations;
+        if (st == MSK_OK && opt->log)
+            fprintf(opt->log, "  in sample: objective %.6g -> %.6g in %d iterations (%s); %zu of "
+                              "%zu targets within tolerance\n",
+                    rep.objective_start, rep.objective_end, rep.iterations, rep.stop_reason,
+                    out->in_sample.n_pass, out->in_sample.n_rows);
     }
     if (st == MSK_OK)
         st = take_in_sample(out, fold);
