@@ -64,7 +64,8 @@ static const char validation_text[] =
     "Markdown. Each fit starts from the calibration file's start values and runs the "
     "trials at its `population_divisor`, so an in-sample value is exactly what the fit "
     "saw; the report is identical for any thread count. The cost is one calibration per "
-    "fold plus one.\n";
+    "fold plus one. The latest report is `docs/validation.md` (its header gives the "
+    "command that wrote it).\n";
 
 void evidence_write_reference(FILE *f)
 {
