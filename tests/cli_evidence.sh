@@ -14,6 +14,13 @@
 # (e) A small calibration (two parameters, two trials) is deterministic and improves
 #     the fit; the full reproduction of scenarios/parameters.yaml is a CI stage
 #     (.ci/run calibration) because it takes minutes.
+# (f) The measures of issue 12 (tests/evidence/literature-measures.yaml: a target off
+#     the observation grid, one-sided intervals, ratio of changes, retained share,
+#     responders with instrument error, subgroups, sarcopenic inclusion) are measured,
+#     identically for 1 and 2 threads.
+# (g) `msksim validate` on a tiny calibration (two trials, two folds, seconds): one row
+#     per target with in- and out-of-sample values, identical for 1 and 2 threads,
+#     Markdown on request; outputs it cannot write are refused before any fit.
 set -u
 msksim=$1
 src=$2
@@ -133,6 +140,59 @@ assert abs(v - 0.0155) > 1e-3, v
 EOF
 "$msksim" evidence -q --quick --parameters "$tmp/fit2.yaml" "$tmp/cal/trials" >/dev/null 2>&1
 [ $? -le 1 ] && pass "the fitted file is a valid parameter file" || fail "fitted file refused"
+
+# ---- (f) the literature's measures ------------------------------------------------------
+"$msksim" evidence -q -t 1 --tsv "$tmp/lm1.tsv" tests/evidence/literature-measures.yaml >"$tmp/lm.out" 2>&1
+rc=$?
+"$msksim" evidence -q -t 2 --tsv "$tmp/lm2.tsv" tests/evidence/literature-measures.yaml >/dev/null 2>&1
+if [ $rc -eq 0 ] && cmp -s "$tmp/lm1.tsv" "$tmp/lm2.tsv"; then
+    pass "issue-12 measures: every target measured and within its interval, 1 and 2 threads alike"
+else
+    fail "issue-12 measures: exit $rc or thread-dependent"; cat "$tmp/lm.out"
+fi
+
+# ---- (g) cross-validation ---------------------------------------------------------------
+cat >"$tmp/cal/cv.yaml" <<'EOF2'
+evidence: trials
+population_divisor: 16
+max_iterations: 3
+parameters:
+  - {name: muscle.disuse_synthesis_drop, start: 0.6, min: 0.05, max: 0.9}
+EOF2
+"$msksim" validate -q -t 1 --folds 2 "$tmp/cal/cv.yaml" -o "$tmp/cv1.tsv" --markdown "$tmp/cv1.md" >"$tmp/cv1.out" 2>&1
+rc1=$?
+"$msksim" validate -q -t 2 --folds 2 "$tmp/cal/cv.yaml" -o "$tmp/cv2.tsv" >"$tmp/cv2.out" 2>&1
+rc2=$?
+if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && cmp -s "$tmp/cv1.tsv" "$tmp/cv2.tsv"; then
+    pass "validate: identical report with 1 and 2 threads"
+else
+    fail "validate: exit $rc1/$rc2 or different reports"; cat "$tmp/cv1.out" "$tmp/cv2.out"
+fi
+/usr/bin/python3 - "$tmp/cv1.tsv" "$tmp/cal/trials" <<'EOF2' && pass "validate TSV: one row per target, two folds, values and pass columns agree" || fail "validate TSV content"
+import csv, glob, math, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+listed = sum(open(f).read().count("\n  - id:") for f in glob.glob(sys.argv[2] + "/*.yaml"))
+assert len(rows) == listed, (len(rows), listed)
+assert {r["fold"] for r in rows} == {"1", "2"}, {r["fold"] for r in rows}
+for r in rows:
+    lo, hi = float(r["accept_lo"]), float(r["accept_hi"])
+    for v, p in (("in_sample", "in_pass"), ("out_of_sample", "out_pass")):
+        x = float(r[v])
+        assert not math.isnan(x), r
+        assert (r[p] == "pass") == (lo <= x <= hi), r
+# Leaving a study out changes what the fit sees: some value moves out of sample.
+assert any(r["in_sample"] != r["out_of_sample"] for r in rows)
+EOF2
+grep -q "out of sample" "$tmp/cv1.md" && grep -q "in sample: .* out of sample" "$tmp/cv1.out" &&
+    pass "validate: Markdown report and summary line" || fail "validate: no Markdown or summary"
+"$msksim" validate -q "$tmp/cal/cv.yaml" -o "$tmp/no/such/dir/cv.tsv" >"$tmp/cvbad.out" 2>&1
+rc=$?
+[ $rc -eq 74 ] && ! grep -q "fold" "$tmp/cvbad.out" && pass "validate: unwritable output refused (74) before fitting" ||
+    { fail "validate: unwritable output: exit $rc"; cat "$tmp/cvbad.out"; }
+"$msksim" validate -q "$tmp/cal/cv.yaml" -o "$tmp/cal/cv.yaml" >/dev/null 2>&1
+[ $? -eq 2 ] && grep -q "^evidence: trials" "$tmp/cal/cv.yaml" &&
+    pass "validate: -o naming the calibration file is refused (2), the file intact" ||
+    fail "validate: -o over the calibration file"
 
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

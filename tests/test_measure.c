@@ -4,7 +4,11 @@
  * computed independently from the data put in: a mean change, a paired difference, a
  * ratio, a Poisson rate, a proportion, a recovery fraction, the fraction of people
  * dying within a window after a hip fracture, a Poisson-regression rate ratio
- * recovered from data generated with a known one, and a prevalence among the living. */
+ * recovered from data generated with a known one, and a prevalence among the living;
+ * the ratio of two variables' changes, the share of a gain retained, responders on two
+ * criteria, subgroups, one-sided intervals; and measurement error: an instrument's CV
+ * or SD inflates the SD of measured values and changes by what theory says, within
+ * Monte Carlo error, deterministically. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +16,9 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "evidence.h"
 #include "falls.h"
+#include "instrument.h"
 #include "measure.h"
 #include "stats.h"
 #include "testutil.h"
@@ -264,12 +270,154 @@ static void test_prevalence(void)
     fake_fini(&f);
 }
 
+/* Ratio of two variables' changes, retained share of a gain, responders, subgroups. */
+static void test_literature_measures(void)
+{
+    fake f;
+    fake_init(&f, 4, 1);
+    person people[4];
+    memset(people, 0, sizeof people);
+    const double knee[4][3] = {{100, 110, 105}, {100, 120, 110}, {100, 130, 115}, {100, 90, 95}};
+    const double csa[4][3] = {{50, 52.5, 51}, {50, 52.5, 51}, {50, 52.5, 51}, {50, 50, 50}};
+    const double grip[4] = {1, 2, -1, 3}; /* grip change of each person */
+    for (size_t i = 0; i < 4; i++) {
+        people[i].id = i;
+        people[i].female = i % 2 == 0;
+        people[i].age = 60 + 5.0 * (double)i;
+        for (size_t k = 0; k < N_OBS; k++) {
+            obs_record *o = at(&f, 0, i, k);
+            o->alive = 1;
+            o->value[OV_KNEE] = knee[i][k];
+            o->value[OV_QUAD_CSA] = csa[i][k];
+            o->value[OV_GRIP] = 30 + (k == 2 ? grip[i] : 0);
+            o->prevalent[PREV_SARCOPENIA] = i >= 2;
+        }
+    }
+    f.r.sample_people = people;
+    diag_list d;
+    diag_list_init(&d);
+    measure_result m;
+    /* People 0-2: knee +10, +20, +30 % at obs 1, CSA +5 %; person 3 is outside the
+     * subgroup "women" (ids 0 and 2) and "sarcopenic" (2 and 3) tests below. */
+    target t = base_target(TM_RATIO_OF_CHANGES_PCT);
+    t.at_obs = 1;
+    t.versus_variable = OV_QUAD_CSA;
+    t.who.by_age = 1;
+    t.who.age_min = 60;
+    t.who.age_max = 75; /* people 0, 1, 2 */
+    CHECK(measure_target(&t, &f.r, &m, &d) == MSK_OK, "ratio_of_changes_pct measured");
+    CHECK_CLOSE(m.value, 20.0 / 5.0, 1e-12, "mean strength change / mean CSA change");
+    CHECK(m.n == 3, "the age band 60-75 holds 3 people: %g", m.n);
+
+    t = base_target(TM_RETAINED_FRACTION);
+    t.at_obs = 1;
+    t.later_obs = 2;
+    t.who.sex = 1; /* women: people 0 and 2 */
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, (5.0 + 15.0) / (10.0 + 30.0), 1e-12, "retained: mean kept / mean gained");
+    CHECK(m.n == 2, "two women");
+
+    t = base_target(TM_RESPONDER_SHARE);
+    target_criterion both[2] = {{OV_KNEE, 1, 1, 4.0}, {OV_GRIP, 0, 1, 0.5}};
+    t.criteria = both;
+    t.n_criteria = 2;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 2.0 / 4.0, 1e-12, "knee +4% or more AND grip +0.5 kg or more: 2 of 4");
+    t.who.by_condition = 1;
+    t.who.condition = PREV_SARCOPENIA;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK(m.n == 2 && m.value == 0, "among the sarcopenic (2, 3) nobody meets both: %g of %g",
+          m.value, m.n);
+    t.n_criteria = 1;
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 0.5, 1e-12, "knee alone: person 2 responds, person 3 (-5%) does not");
+
+    /* One-sided intervals: a bound on one side only. */
+    t.accept_lo = -HUGE_VAL;
+    t.accept_hi = 0.6;
+    CHECK(target_one_sided(&t) && evidence_within(&t, -1e6) && !evidence_within(&t, 0.61),
+          "an upper bound only: everything below it passes");
+    diag_list_fini(&d);
+    fake_fini(&f);
+}
+
+/* The SD of measured values is sqrt(true SD^2 + error SD^2); the error is a pure
+ * function of (seed, person, arm, day, variable). */
+static void test_instruments(void)
+{
+    enum { N = 20000 };
+    fake f;
+    fake_init(&f, N, 1);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 12);
+    for (size_t i = 0; i < N; i++)
+        for (size_t k = 0; k < N_OBS; k++) {
+            obs_record *o = at(&f, 0, i, k);
+            o->alive = 1;
+            o->value[OV_KNEE] = 100;
+            o->value[OV_GRIP] = 30 + (k == 2 ? 2 + gsl_ran_gaussian(g, 1.5) : 0);
+        }
+    gsl_rng_free(g);
+    f.sc.seed = 99;
+    diag_list d;
+    diag_list_init(&d);
+    measure_result m, again;
+    const double z975 = 1.959963984540054, se_sd = 1.0 / sqrt(2.0 * N); /* relative SE of an SD */
+
+    target t = base_target(TM_BASELINE_MEAN);
+    measure_target(&t, &f.r, &m, &d);
+    CHECK(m.value == 100 && m.lo == 100, "without an instrument: the true values, no spread");
+    const size_t iso = instrument_find("dynamometer_isokinetic");
+    CHECK(iso > 0 && instrument_table[iso].variable == OV_KNEE, "isokinetic dynamometer measures the knee");
+    t.instrument[OV_KNEE] = (unsigned char)iso;
+    measure_target(&t, &f.r, &m, &d);
+    double sd = (m.hi - m.value) * sqrt((double)N) / z975;
+    const double cv = instrument_table[iso].error;
+    CHECK_CLOSE(sd, cv, 4 * se_sd, "CV 9%: SD of measured torque (true SD 0) is 9 N m");
+    CHECK(fabs(m.value - 100) < 4 * cv / sqrt((double)N), "unbiased mean: %.4f", m.value);
+    measure_target(&t, &f.r, &again, &d);
+    CHECK(again.value == m.value && again.hi == m.hi, "the same errors on a second reading");
+
+    /* Change of grip: true SD 1.5 kg, Jamar SD e at both visits: sqrt(1.5^2 + 2 e^2). */
+    t = base_target(TM_CHANGE);
+    t.variable = OV_GRIP;
+    measure_target(&t, &f.r, &m, &d);
+    const double true_sd = (m.hi - m.value) * sqrt((double)N) / z975;
+    CHECK_CLOSE(true_sd, 1.5, 4 * se_sd, "true SD of change 1.5 kg");
+    const size_t jamar = instrument_find("jamar_grip");
+    t.instrument[OV_GRIP] = (unsigned char)jamar;
+    measure_target(&t, &f.r, &m, &d);
+    const double e = instrument_table[jamar].error;
+    sd = (m.hi - m.value) * sqrt((double)N) / z975;
+    CHECK_CLOSE(sd, sqrt(true_sd * true_sd + 2 * e * e), 4 * se_sd,
+                "measured SD of change = sqrt(true^2 + 2 x Jamar SD^2)");
+
+    /* Deviates: independent between arms, days and variables; standard normal. */
+    double s = 0, ss = 0;
+    for (uint64_t i = 0; i < N; i++) {
+        const double z = instrument_normal(5, i, 0, 7.0, OV_GRIP);
+        s += z;
+        ss += z * z;
+    }
+    CHECK(fabs(s / N) < 4 / sqrt((double)N) && fabs(ss / N - 1) < 4 * sqrt(2.0 / N),
+          "standard normal: mean %.4f, variance %.4f", s / N, ss / N);
+    CHECK(instrument_normal(5, 1, 0, 7.0, OV_GRIP) != instrument_normal(5, 1, 1, 7.0, OV_GRIP) &&
+              instrument_normal(5, 1, 0, 7.0, OV_GRIP) != instrument_normal(5, 1, 0, 14.0, OV_GRIP) &&
+              instrument_normal(5, 1, 0, 7.0, OV_GRIP) == instrument_normal(5, 1, 0, 7.0, OV_GRIP),
+          "a different arm or visit gets a different error; the same visit the same one");
+    CHECK(instrument_find("no_such_thing") == 0, "unknown instruments are not found");
+    diag_list_fini(&d);
+    fake_fini(&f);
+}
+
 int main(void)
 {
     test_changes();
     test_events();
     test_rate_ratio();
     test_prevalence();
+    test_literature_measures();
+    test_instruments();
     printf("%d failure(s)\n", test_failures);
     return test_failures != 0;
 }

@@ -202,7 +202,7 @@ void calibrate_fini(calibrate_spec *spec)
 
 typedef struct {
     calibrate_spec *spec;
-    char **paths;
+    char *const *paths;
     size_t n_paths;
     int threads;
     volatile sig_atomic_t *stop;
@@ -224,6 +224,22 @@ static double to_logit(const calibrate_param *cp, double v)
 {
     double f = (v - cp->min) / (cp->max - cp->min);
     return log(f / (1.0 - f));
+}
+
+/* The residual of a measured target: (simulated - published) / sigma, sigma a quarter of
+ * the accepted interval. A one-sided interval has no width: inside its bound the
+ * target is met (0); beyond it the distance to the bound counts, in units of half the
+ * distance between the published value and the bound. */
+static double residual_of(const target *t, double value)
+{
+    if (!target_one_sided(t))
+        return (value - t->published) / ((t->accept_hi - t->accept_lo) / 4.0);
+    const double bound = isinf(t->accept_lo) ? t->accept_hi : t->accept_lo;
+    const double gap = fabs(t->published - bound);
+    const double sigma = gap > 0 ? gap / 2.0 : fmax(fabs(bound) * 0.05, 1e-12);
+    if (isinf(t->accept_lo))
+        return value > bound ? (value - bound) / sigma : 0.0;
+    return value < bound ? (value - bound) / sigma : 0.0;
 }
 
 /* Residuals for unconstrained parameters u: one run of every trial. */
@@ -260,9 +276,7 @@ static int evaluate(const gsl_vector *u, void *data, gsl_vector *f)
             const evidence_row *r = &set.rows[i];
             if (!r->t->calibrate)
                 continue;
-            const double sigma = (r->t->accept_hi - r->t->accept_lo) / 4.0;
-            gsl_vector_set(f, k++, r->measured ? (r->m.value - r->t->published) / sigma
-                                               : UNMEASURED_RESIDUAL);
+            gsl_vector_set(f, k++, r->measured ? residual_of(r->t, r->m.value) : UNMEASURED_RESIDUAL);
         }
         for (size_t j = 0; j < spec->n_params; j++) {
             const calibrate_param *cp = &spec->params[j];
@@ -447,11 +461,25 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
                          FILE *log, calibrate_report *report, diag_list *diags)
 {
     memset(report, 0, sizeof *report);
-    objective ob = {spec, NULL, 0, threads, stop, diags, NULL, 0, MSK_OK, 0, NULL, NULL, 0};
-    msk_status st = evidence_find(spec->evidence, &ob.paths, &ob.n_paths, diags);
-    if (st != MSK_OK)
-        return st;
-    st = count_targets(&ob, &ob.n_targets);
+    char **paths = NULL;
+    size_t n_paths = 0;
+    msk_status st = evidence_find(spec->evidence, &paths, &n_paths, diags);
+    if (st == MSK_OK)
+        st = calibrate_run_on(spec, paths, n_paths, threads, stop, log, report, diags);
+    for (size_t i = 0; i < n_paths; i++)
+        free(paths[i]);
+    free(paths);
+    return st;
+}
+
+msk_status calibrate_run_on(calibrate_spec *spec, char *const *paths, size_t n_paths, int threads,
+                            volatile sig_atomic_t *stop, FILE *log, calibrate_report *report,
+                            diag_list *diags)
+{
+    memset(report, 0, sizeof *report);
+    objective ob = {spec, paths, n_paths, threads, stop, diags, NULL, 0, MSK_OK, 0,
+                    NULL, NULL, 0};
+    msk_status st = count_targets(&ob, &ob.n_targets);
     const size_t p = spec->n_params;
     size_t n_priors = 0;
     for (size_t j = 0; j < p; j++)
@@ -483,9 +511,6 @@ msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_
     for (size_t j = 0; ob.overrides && j < p; j++)
         free(ob.overrides[j]);
     free(ob.overrides);
-    for (size_t i = 0; i < ob.n_paths; i++)
-        free(ob.paths[i]);
-    free(ob.paths);
     return st;
 }
 

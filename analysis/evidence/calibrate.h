@@ -55,6 +55,12 @@ void calibrate_fini(calibrate_spec *spec);
 msk_status calibrate_run(calibrate_spec *spec, int threads, volatile sig_atomic_t *stop,
                          FILE *log, calibrate_report *report, diag_list *diags);
 
+/* calibrate_run on the trial files paths[0..n_paths) instead of spec->evidence (a fold
+ * of a cross-validation). The fit starts from the spec's start values. */
+msk_status calibrate_run_on(calibrate_spec *spec, char *const *paths, size_t n_paths, int threads,
+                            volatile sig_atomic_t *stop, FILE *log, calibrate_report *report,
+                            diag_list *diags);
+
 /* Write the fitted values as a parameter file (a `model:` mapping) with a comment
  * header describing the fit. */
 msk_status calibrate_write(const calibrate_spec *spec, const calibrate_report *report,

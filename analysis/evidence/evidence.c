@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,9 @@ msk_status evidence_find(const char *path, char ***paths, size_t *n, diag_list *
 /* Load one trial with the caller's overrides plus what measuring needs: every
  * trajectory, the whole event log, and the cohort scaling. */
 static msk_status load_trial(scenario *sc, const char *path, const evidence_options *opt,
-                             diag_list *diags)
+                             const char *grid, diag_list *diags)
 {
-    enum { EXTRA = 3 };
+    enum { EXTRA = 4 };
     const char **ov = malloc((opt->n_overrides + EXTRA) * sizeof *ov);
     if (!ov)
         return MSK_ENOMEM;
@@ -101,6 +102,8 @@ static msk_status load_trial(scenario *sc, const char *path, const evidence_opti
         ov[n++] = opt->overrides[i];
     ov[n++] = "record.event_log=all";
     ov[n++] = "record.sample_size=100000";
+    if (grid)
+        ov[n++] = grid;
     msk_status st = scenario_load(sc, path, ov, n, diags);
     if (st == MSK_OK && opt->population_divisor > 1) {
         char cap[64];
@@ -120,9 +123,75 @@ static msk_status load_trial(scenario *sc, const char *path, const evidence_opti
     return st;
 }
 
+/* Observations at most this many per trial when the targets' times refine the grid. */
+enum { MAX_REFINED_OBSERVATIONS = 4000 };
+
+static long long gcd_ll(long long a, long long b)
+{
+    while (b) {
+        const long long r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+/* The targets of trial sc (loaded), and when some of their weeks are not observation
+ * times, the trial again with the coarsest grid that holds them all: the greatest
+ * common divisor, in thousandths of a day, of observe_every_weeks and those days. A
+ * trial whose targets are all on its grid runs exactly as written. */
+static msk_status load_targets(scenario *sc, target_list *tl, const char *path,
+                               const evidence_options *opt, diag_list *diags)
+{
+    double *days = NULL, *missing = NULL;
+    size_t n_obs = engine_observation_days(sc, &days);
+    msk_status st = days ? target_list_load(tl, sc, days, n_obs, diags) : MSK_ENOMEM;
+    free(days);
+    int nomem = 0;
+    const size_t n_missing = st == MSK_OK ? target_list_missing_days(tl, &missing, &nomem) : 0;
+    if (st != MSK_OK || nomem || n_missing == 0)
+        return nomem ? MSK_ENOMEM : st;
+    long long g = llround(sc->observe_every_weeks * 7000.0);
+    for (size_t k = 0; k < n_missing; k++)
+        g = gcd_ll(g, llround(missing[k] * 1000.0));
+    const double step = (double)g / 7000.0;
+    free(missing);
+    if (step < 0.1 - 1e-12 || sc->horizon_weeks / step > MAX_REFINED_OBSERVATIONS) {
+        diag_add(diags, DIAG_ERROR, path, 1, 1, "targets",
+                 "the targets' weeks need observations every %g days (the greatest common "
+                 "divisor of their times and observe_every_weeks): at least 0.7 days and at "
+                 "most %d observations; move a target to a coarser time",
+                 step * 7.0, MAX_REFINED_OBSERVATIONS);
+        return MSK_EDATA;
+    }
+    char grid[64], num[40];
+    yamltree_format_real(step, num, sizeof num);
+    snprintf(grid, sizeof grid, "observe_every_weeks=%s", num);
+    target_list_fini(tl);
+    scenario_fini(sc);
+    st = load_trial(sc, path, opt, grid, diags);
+    if (st != MSK_OK)
+        return st;
+    n_obs = engine_observation_days(sc, &days);
+    st = days ? target_list_load(tl, sc, days, n_obs, diags) : MSK_ENOMEM;
+    free(days);
+    if (st == MSK_OK && target_list_missing_days(tl, &missing, &nomem) > 0) {
+        free(missing);
+        diag_add(diags, DIAG_ERROR, path, 1, 1, "targets",
+                 "a target's week is not an observation time even every %g days", step * 7.0);
+        st = MSK_EDATA;
+    }
+    return nomem ? MSK_ENOMEM : st;
+}
+
 static int passes(const evidence_row *row)
 {
-    return row->measured && row->m.value >= row->t->accept_lo && row->m.value <= row->t->accept_hi;
+    return evidence_within(row->t, row->measured ? row->m.value : NAN);
+}
+
+int evidence_within(const target *t, double value)
+{
+    return !isnan(value) && value >= t->accept_lo && value <= t->accept_hi;
 }
 
 msk_status evidence_run(evidence_set *set, char *const *paths, size_t n,
@@ -140,13 +209,9 @@ msk_status evidence_run(evidence_set *set, char *const *paths, size_t n,
 
     /* Load everything first: a mistake in the last file is reported before any run. */
     for (size_t i = 0; i < n; i++) {
-        msk_status st = load_trial(&set->trials[i], paths[i], opt, diags);
+        msk_status st = load_trial(&set->trials[i], paths[i], opt, NULL, diags);
         if (st == MSK_OK) {
-            double *days = NULL;
-            size_t n_obs = engine_observation_days(&set->trials[i], &days);
-            st = days ? target_list_load(&set->targets[i], &set->trials[i], days, n_obs, diags)
-                      : MSK_ENOMEM;
-            free(days);
+            st = load_targets(&set->trials[i], &set->targets[i], paths[i], opt, diags);
             if (st == MSK_OK && set->targets[i].count == 0) {
                 diag_add(diags, DIAG_ERROR, paths[i], 1, 1, "targets",
                          "this scenario has no targets: list them under 'targets:'");

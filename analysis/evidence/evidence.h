@@ -53,6 +53,9 @@ msk_status evidence_run(evidence_set *set, char *const *paths, size_t n,
                         const evidence_options *opt, diag_list *diags);
 void evidence_set_fini(evidence_set *set);
 
+/* Does value (NAN: not measured) lie within t's accepted interval? */
+int evidence_within(const target *t, double value);
+
 /* Overrides (model.GROUP.NAME=VALUE) equivalent to the `model:` mapping of a parameter
  * file, so that it takes precedence over the trials' own settings. *overrides and each
  * string are malloc'ed. */

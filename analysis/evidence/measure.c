@@ -1,10 +1,15 @@
-/* measure.c — the simulated value of a published figure, with its Monte Carlo CI. */
+/* measure.c — the simulated value of a published figure, with its Monte Carlo CI.
+ *
+ * Every per-person loop reads values through value_at (the instrument's reading when
+ * the target names one, else the true value) and skips people outside the target's
+ * subgroup (in_subgroup). A target without either reads exactly what it always read. */
 #include "measure.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "falls.h"
+#include "instrument.h"
 #include "stats.h"
 
 #define DAYS_PER_WEEK 7.0
@@ -14,6 +19,37 @@
 static const obs_record *rec(const engine_result *r, size_t arm, size_t i, size_t k)
 {
     return &r->sample[(arm * r->n_sample + i) * r->plan.n_obs + k];
+}
+
+/* Is person i (of replicate 0) in t's subgroup? Age and sex at entry, the condition at
+ * week 0 (the true state, as the engine classifies it). */
+static int in_subgroup(const target *t, const engine_result *r, size_t arm, size_t i)
+{
+    const target_subgroup *w = &t->who;
+    if (!w->sex && !w->by_age && !w->by_condition)
+        return 1;
+    if (w->by_condition && !rec(r, arm, i, 0)->prevalent[w->condition])
+        return 0;
+    if (!w->sex && !w->by_age)
+        return 1;
+    if (!r->sample_people)
+        return 0;
+    const person *x = &r->sample_people[i];
+    if (w->sex && x->female != (w->sex == 1))
+        return 0;
+    return !w->by_age || (x->age >= w->age_min && x->age < w->age_max);
+}
+
+/* Variable var of person i in arm at observation k, as t's instrument for it reads it. */
+static double value_at(const target *t, const engine_result *r, size_t arm, size_t i, size_t k,
+                       int var)
+{
+    const double x = rec(r, arm, i, k)->value[var];
+    const size_t in = t->instrument[var];
+    if (!in)
+        return x;
+    const uint64_t id = r->sample_people ? r->sample_people[i].id : (uint64_t)i;
+    return instrument_read(in, x, r->plan.sc->seed, id, arm, r->plan.obs_days[k]);
 }
 
 /* Running sums of one per-person quantity. */
@@ -43,18 +79,30 @@ static void from_sums(const sums *a, double scale, measure_result *out)
     out->n = a->n;
 }
 
-static double change_of(const target *t, const obs_record *a, const obs_record *b)
+/* The change of var for person i in arm from observation k0 to k1, in % when pct. */
+static double change_in(const target *t, const engine_result *r, size_t arm, size_t i, size_t k0,
+                        size_t k1, int var, int pct)
 {
-    const double x0 = a->value[t->variable], x1 = b->value[t->variable];
+    const double x0 = value_at(t, r, arm, i, k0, var), x1 = value_at(t, r, arm, i, k1, var);
+    return pct ? 100.0 * (x1 / x0 - 1.0) : x1 - x0;
+}
+
+/* The change t measures of its variable, person i in arm, from from_week to at_week. */
+static double change_of(const target *t, const engine_result *r, size_t arm, size_t i)
+{
+    int pct = 0;
     switch (t->measure) {
     case TM_CHANGE_PCT:
     case TM_RATE_PCT_PER_YEAR:
     case TM_DIFF_CHANGE_PCT:
     case TM_RATIO_CHANGE_PCT:
-        return 100.0 * (x1 / x0 - 1.0);
+    case TM_RATIO_OF_CHANGES_PCT:
+        pct = 1;
+        break;
     default:
-        return x1 - x0;
+        break;
     }
+    return change_in(t, r, arm, i, t->from_obs, t->at_obs, t->variable, pct);
 }
 
 static int log_matches(const log_entry *e, int evc)
@@ -111,7 +159,8 @@ static void fraction_after(const target *t, const engine_result *r, measure_resu
                 first = log->items[e].time;
                 break;
             }
-        if (!isnan(first) && first >= t0 && first + window <= t1) {
+        const int member = rep != 0 || id >= r->n_sample || in_subgroup(t, r, t->arm, (size_t)id);
+        if (member && !isnan(first) && first >= t0 && first + window <= t1) {
             n += 1;
             for (size_t e = i; e < j; e++) {
                 const log_entry *x = &log->items[e];
@@ -199,9 +248,9 @@ static msk_status rate_ratio(const target *t, const engine_result *r, measure_re
     sums xs = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-        if (!a->alive)
+        if (!a->alive || !in_subgroup(t, r, t->arm, i))
             continue;
-        x[m] = a->value[t->variable];
+        x[m] = value_at(t, r, t->arm, i, t->from_obs, t->variable);
         y[m] = (double)(b->count[t->event] - a->count[t->event]);
         T[m] = (b->alive_days - a->alive_days) / DAYS_PER_YEAR;
         if (T[m] <= 0)
@@ -238,8 +287,8 @@ static void measure_change(const target *t, const engine_result *r, measure_resu
     sums acc = {0, 0, 0};
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-        if (a->alive && b->alive)
-            add(&acc, change_of(t, a, b) / (per_year ? years : 1.0));
+        if (a->alive && b->alive && in_subgroup(t, r, t->arm, i))
+            add(&acc, change_of(t, r, t->arm, i) / (per_year ? years : 1.0));
     }
     from_sums(&acc, t->scale, out);
 }
@@ -251,8 +300,8 @@ static void measure_diff(const target *t, const engine_result *r, measure_result
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
         const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
-        if (a->alive && b->alive && c->alive && d->alive)
-            add(&acc, change_of(t, a, b) - change_of(t, c, d));
+        if (a->alive && b->alive && c->alive && d->alive && in_subgroup(t, r, t->arm, i))
+            add(&acc, change_of(t, r, t->arm, i) - change_of(t, r, t->versus, i));
     }
     from_sums(&acc, t->scale, out);
 }
@@ -265,9 +314,9 @@ static void measure_ratio(const target *t, const engine_result *r, measure_resul
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
         const obs_record *c = rec(r, t->versus, i, t->from_obs), *d = rec(r, t->versus, i, t->at_obs);
-        if (!(a->alive && b->alive && c->alive && d->alive))
+        if (!(a->alive && b->alive && c->alive && d->alive) || !in_subgroup(t, r, t->arm, i))
             continue;
-        const double u = change_of(t, a, b), v = change_of(t, c, d);
+        const double u = change_of(t, r, t->arm, i), v = change_of(t, r, t->versus, i);
         add(&x, u);
         add(&y, v);
         cross += u * v;
@@ -280,8 +329,8 @@ static void measure_baseline(const target *t, const engine_result *r, measure_re
     sums acc = {0, 0, 0};
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs);
-        if (a->alive)
-            add(&acc, a->value[t->variable]);
+        if (a->alive && in_subgroup(t, r, t->arm, i))
+            add(&acc, value_at(t, r, t->arm, i, t->from_obs, t->variable));
     }
     from_sums(&acc, t->scale, out);
 }
@@ -295,10 +344,13 @@ static void measure_recovered(const target *t, const engine_result *r, measure_r
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
         const obs_record *c = rec(r, t->arm, i, t->recover_obs);
-        if (!(a->alive && b->alive && c->alive))
+        if (!(a->alive && b->alive && c->alive) || !in_subgroup(t, r, t->arm, i))
             continue;
-        const double loss = a->value[t->variable] - b->value[t->variable];
-        const double gain = c->value[t->variable] - b->value[t->variable];
+        const double x0 = value_at(t, r, t->arm, i, t->from_obs, t->variable);
+        const double x1 = value_at(t, r, t->arm, i, t->at_obs, t->variable);
+        const double x2 = value_at(t, r, t->arm, i, t->recover_obs, t->variable);
+        const double loss = x0 - x1;
+        const double gain = x2 - x1;
         add(&g, gain);
         add(&l, loss);
         cross += loss * gain;
@@ -306,12 +358,73 @@ static void measure_recovered(const target *t, const engine_result *r, measure_r
     ratio_estimate(&g, &l, cross, out);
 }
 
+/* ratio_of_changes_pct: mean % change of variable / mean % change of versus_variable,
+ * the same people (delta-method CI). */
+static void measure_ratio_of_changes(const target *t, const engine_result *r, measure_result *out)
+{
+    sums x = {0, 0, 0}, y = {0, 0, 0};
+    double cross = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (!(a->alive && b->alive) || !in_subgroup(t, r, t->arm, i))
+            continue;
+        const double u = change_of(t, r, t->arm, i);
+        const double v = change_in(t, r, t->arm, i, t->from_obs, t->at_obs, t->versus_variable, 1);
+        add(&x, u);
+        add(&y, v);
+        cross += u * v;
+    }
+    ratio_estimate(&x, &y, cross, out);
+}
+
+/* retained_fraction: (X(later) - X(from)) / (X(at) - X(from)), a ratio of means. */
+static void measure_retained(const target *t, const engine_result *r, measure_result *out)
+{
+    sums kept = {0, 0, 0}, gained = {0, 0, 0};
+    double cross = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        const obs_record *c = rec(r, t->arm, i, t->later_obs);
+        if (!(a->alive && b->alive && c->alive) || !in_subgroup(t, r, t->arm, i))
+            continue;
+        const double g = change_in(t, r, t->arm, i, t->from_obs, t->at_obs, t->variable, 0);
+        const double k = change_in(t, r, t->arm, i, t->from_obs, t->later_obs, t->variable, 0);
+        add(&kept, k);
+        add(&gained, g);
+        cross += k * g;
+    }
+    ratio_estimate(&kept, &gained, cross, out);
+}
+
+/* responder_share: people meeting every criterion at once, among those alive at both
+ * times (Wilson CI). */
+static void measure_responders(const target *t, const engine_result *r, measure_result *out)
+{
+    double k = 0, m = 0;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (!(a->alive && b->alive) || !in_subgroup(t, r, t->arm, i))
+            continue;
+        int all = 1;
+        for (size_t c = 0; c < t->n_criteria && all; c++) {
+            const target_criterion *q = &t->criteria[c];
+            const double d = change_in(t, r, t->arm, i, t->from_obs, t->at_obs, q->variable, q->pct);
+            all = q->above ? d >= q->threshold : d <= q->threshold;
+        }
+        m += 1;
+        k += all;
+    }
+    out->value = m > 0 ? k / m : NAN;
+    stats_wilson_ci(k, m, &out->lo, &out->hi);
+    out->n = m;
+}
+
 static void measure_event_rate(const target *t, const engine_result *r, measure_result *out)
 {
     double events = 0, py = 0;
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-        if (!a->alive)
+        if (!a->alive || !in_subgroup(t, r, t->arm, i))
             continue;
         events += (double)(b->count[t->event] - a->count[t->event]);
         py += (b->alive_days - a->alive_days) / DAYS_PER_YEAR;
@@ -326,7 +439,7 @@ static void measure_proportion(const target *t, const engine_result *r, measure_
     double k = 0, m = 0;
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-        if (!a->alive)
+        if (!a->alive || !in_subgroup(t, r, t->arm, i))
             continue;
         m += 1;
         k += b->count[t->event] > a->count[t->event];
@@ -341,7 +454,7 @@ static void measure_events_per_event(const target *t, const engine_result *r, me
     double k = 0, m = 0;
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
-        if (!a->alive)
+        if (!a->alive || !in_subgroup(t, r, t->arm, i))
             continue;
         k += (double)(b->count[t->event] - a->count[t->event]);
         m += (double)(b->count[t->per_event] - a->count[t->per_event]);
@@ -356,7 +469,7 @@ static void measure_prevalence(const target *t, const engine_result *r, measure_
     double k = 0, m = 0;
     for (size_t i = 0; i < r->n_sample; i++) {
         const obs_record *a = rec(r, t->arm, i, t->from_obs);
-        if (!a->alive)
+        if (!a->alive || !in_subgroup(t, r, t->arm, i))
             continue;
         m += 1;
         k += a->prevalent[t->condition] != 0;
@@ -411,6 +524,15 @@ msk_status measure_target(const target *t, const engine_result *r, measure_resul
         break;
     case TM_RATE_RATIO_PER_SD:
         return rate_ratio(t, r, out, diags);
+    case TM_RATIO_OF_CHANGES_PCT:
+        measure_ratio_of_changes(t, r, out);
+        break;
+    case TM_RETAINED_FRACTION:
+        measure_retained(t, r, out);
+        break;
+    case TM_RESPONDER_SHARE:
+        measure_responders(t, r, out);
+        break;
     case TM_COUNT:
         break;
     }

@@ -27,7 +27,21 @@
  *                         regression on person-time), as in Marshall et al. 1996
  *   prevalence            share of people alive at from_week who then have `condition`
  *                         (osteoporosis, osteopenia, sarcopenia, ...: as the result file's
- *                         prevalence_* variables define them) */
+ *                         prevalence_* variables define them)
+ *   ratio_of_changes_pct  mean % change of `variable` divided by the mean % change of
+ *                         `versus_variable`, same people and interval (e.g. strength loss
+ *                         per unit of atrophy)
+ *   retained_fraction     share of the change from from_week to at_week still present at
+ *                         later_week: (X(later) - X(from)) / (X(at) - X(from)), a ratio of
+ *                         means (detraining)
+ *   responder_share       share of people whose changes from from_week to at_week meet
+ *                         every one of `criteria` at once (e.g. lean mass AND grip up)
+ *
+ * Every measure can be restricted to a subgroup fixed at entry (sex, age_min/age_max at
+ * entry, baseline_condition at week 0). `accept` may leave one side open (null: an
+ * upper or lower bound only). A target may name the instruments that measured it
+ * (instrument.h): each person's measured values then carry that instrument's error.
+ * Weeks need not lie on the observation grid: the evidence runner observes them. */
 #ifndef MSK_TARGET_H
 #define MSK_TARGET_H
 
@@ -53,7 +67,10 @@
     X(TM_EVENTS_PER_EVENT, "events_per_event")                                              \
     X(TM_FRACTION_AFTER_EVENT, "fraction_after_event")                                      \
     X(TM_RATE_RATIO_PER_SD, "rate_ratio_per_sd")                                          \
-    X(TM_PREVALENCE, "prevalence")
+    X(TM_PREVALENCE, "prevalence")                                                          \
+    X(TM_RATIO_OF_CHANGES_PCT, "ratio_of_changes_pct")                                      \
+    X(TM_RETAINED_FRACTION, "retained_fraction")                                            \
+    X(TM_RESPONDER_SHARE, "responder_share")
 
 typedef enum {
 #define X(code, name) code,
@@ -63,6 +80,26 @@ typedef enum {
 } target_measure;
 
 extern const char *const target_measure_names[TM_COUNT];
+
+/* Who is measured: everyone, or a subgroup fixed at entry (all zero: everyone). */
+typedef struct {
+    int sex;                 /* 0 anyone, 1 women, 2 men */
+    int by_age;              /* only people with age_min <= age at entry < age_max */
+    double age_min, age_max;
+    int by_condition;        /* only people with `condition` (PREV_*) at week 0 */
+    int condition;
+} target_subgroup;
+
+/* One criterion of responder_share: the change of `variable` from from_week to at_week
+ * (in % when pct) is at least (above) or at most (!above) threshold. */
+typedef struct {
+    int variable;
+    int pct, above;
+    double threshold;
+} target_criterion;
+
+/* An observation index not yet on the run's grid (target_list_missing_days). */
+#define TARGET_OFF_GRID ((size_t)-1)
 
 typedef struct {
     char *id;        /* unique across the evidence set, e.g. "wall2014-csa-14d" */
@@ -76,10 +113,18 @@ typedef struct {
     int condition;           /* PREV_*, or -1 */
     size_t arm, versus;      /* arm indices (versus: diff_* only) */
     double from_week, at_week, recover_week, within_weeks;
-    size_t from_obs, at_obs, recover_obs; /* observation indices of those times */
+    double later_week;       /* retained_fraction */
+    size_t from_obs, at_obs, recover_obs, later_obs; /* observation indices of those times */
+    int versus_variable;     /* ratio_of_changes_pct: obs_var of the denominator, or -1 */
+    target_criterion *criteria; /* responder_share: [n_criteria], owned */
+    size_t n_criteria;
+    target_subgroup who;
+    /* Instrument (instrument.h, 0: the true value) whose error each observed variable
+     * carries when this target measures it. */
+    unsigned char instrument[OV_COUNT];
     double scale;            /* multiplies the measured value (e.g. 1000: g -> mg) */
     double published;        /* published point value (mid-range for a range) */
-    double accept_lo, accept_hi;
+    double accept_lo, accept_hi; /* -HUGE_VAL or HUGE_VAL: that side is open */
     int calibrate;           /* used by `msksim calibrate` (0: held out for validation) */
     const char *file;        /* not owned: the scenario file */
     int line, col;
@@ -91,12 +136,21 @@ typedef struct {
 } target_list;
 
 /* Read the `targets:` list of the scenario sc (already loaded from sc->source_text).
- * obs_days are the run's observation times: every week given must be one of them.
- * Returns MSK_OK (an empty list when the scenario has no targets), MSK_EDATA with
+ * obs_days are the run's observation times: a week given that is not one of them (it
+ * must still lie within the follow-up) gets the index TARGET_OFF_GRID, and
+ * target_list_missing_days lists it. Returns MSK_OK (an empty list when the scenario has no targets), MSK_EDATA with
  * diagnostics, or MSK_ENOMEM. */
 msk_status target_list_load(target_list *tl, const scenario *sc, const double *obs_days,
                             size_t n_obs, diag_list *diags);
 void target_list_fini(target_list *tl);
+
+/* The days (week x 7, ascending, each once) that targets of tl need observed but that
+ * were not observation times when tl was loaded. Returns the count; *days is
+ * malloc'ed (NULL when none or out of memory: then returns 0 and sets *nomem). */
+size_t target_list_missing_days(const target_list *tl, double **days, int *nomem);
+
+/* Is the interval [accept_lo, accept_hi] open on one side? */
+int target_one_sided(const target *t);
 
 /* Units of a target's value, for tables ("%", "kg", "1/person-year", ...). */
 const char *target_units(const target *t);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "evidence.h"
 #include "outpath.h"
+#include "reference.h"
 #include "signals.h"
 #include "version.h"
 
@@ -153,6 +154,7 @@ static void write_markdown(const evidence_set *set, int quick, FILE *f)
         md_text(f, r->t->tolerance);
         fprintf(f, " | %s |\n", r->pass ? "pass" : "**FAIL**");
     }
+    evidence_write_reference(f);
 }
 
 static msk_status write_file(const char *path, const evidence_set *set, int quick, int markdown,

@@ -42,6 +42,8 @@ static const command commands[] = {
      cli_evidence, cli_evidence_help, MSK_SIGNALS_STOP},
     {"calibrate", "", "fit free model parameters to the published targets", cli_calibrate,
      cli_calibrate_help, MSK_SIGNALS_STOP},
+    {"validate", "", "cross-validate the calibration: targets in and out of sample", cli_validate,
+     cli_validate_help, MSK_SIGNALS_STOP},
     {"bench", "", "measure the simulator's speed and memory (docs/performance.md)", cli_bench,
      cli_bench_help, MSK_SIGNALS_STOP},
 };

@@ -166,6 +166,19 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
                                                                           : CONDITION_NONE;
 }
 
+/* The sarcopenia criterion of inclusion: EWGSOP2 at entry, as the engine classifies a
+ * person at week 0 (grip, and appendicular lean mass = both legs and the arms). */
+static int sarcopenia_eligible(const person *x, const population_spec *ps, const model_params *p)
+{
+    if (ps->sarcopenia == SARCOPENIA_ANY)
+        return 1;
+    const double asm_kg = 2.0 * x->leg_lean_kg + x->arm_lean_kg;
+    const int sarcopenic =
+        x->grip_kg < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male) &&
+        asm_kg < (x->female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
+    return sarcopenic == (ps->sarcopenia == SARCOPENIA_REQUIRED);
+}
+
 msk_status population_draw(const population *pop, rng_stream *rng, uint64_t id,
                            uint32_t replicate, person *out)
 {
@@ -174,7 +187,8 @@ msk_status population_draw(const population *pop, rng_stream *rng, uint64_t id,
         rng_seek(rng, RNG_POPULATION, id, replicate, attempt);
         draw_once(pop, rng, out);
         double t = bone_tscore(out->fn_bmd, out->female, &pop->sc->model);
-        if (t <= ps->tscore_max && t >= ps->tscore_min && out->gait_ms <= ps->gait_max) {
+        if (t <= ps->tscore_max && t >= ps->tscore_min && out->gait_ms <= ps->gait_max &&
+            sarcopenia_eligible(out, ps, &pop->sc->model)) {
             out->id = id;
             out->replicate = replicate;
             return MSK_OK;

@@ -28,6 +28,7 @@
 
 /* Enumerations mirror the choices strings in scenario.def (order matters). */
 typedef enum { AGE_UNIFORM, AGE_NORMAL } age_distribution_kind;
+typedef enum { SARCOPENIA_ANY, SARCOPENIA_REQUIRED, SARCOPENIA_EXCLUDED } sarcopenia_inclusion;
 typedef enum { EVENTLOG_NONE, EVENTLOG_SAMPLE, EVENTLOG_ALL } event_log_kind;
 typedef enum { EXPO_LEG_CAST, EXPO_ARM_CAST, EXPO_BED_REST, EXPO_HOSPITAL, EXPO_KIND_COUNT } exposure_kind;
 typedef enum {
