@@ -333,7 +333,8 @@ const char *pf_exposure_name(rd_expo_kind k)
 {
     static const char *const name[RX_COUNT + 1] = {
         [RX_LEG_CAST] = "a leg cast", [RX_ARM_CAST] = "an arm cast", [RX_BED_REST] = "bed rest",
-        [RX_HOSPITAL] = "a hospital stay", [RX_UNKNOWN] = "an immobilization"};
+        [RX_HOSPITAL] = "a hospital stay", [RX_ICU] = "a stay in intensive care",
+        [RX_SPACEFLIGHT] = "non-weight-bearing unloading", [RX_UNKNOWN] = "an immobilization"};
     return name[k];
 }
 
@@ -341,7 +342,8 @@ const char *pf_exposure_time(rd_expo_kind k)
 {
     static const char *const time[RX_COUNT + 1] = {
         [RX_LEG_CAST] = "in the cast", [RX_ARM_CAST] = "in the cast", [RX_BED_REST] = "in bed rest",
-        [RX_HOSPITAL] = "in hospital", [RX_UNKNOWN] = "immobilized"};
+        [RX_HOSPITAL] = "in hospital", [RX_ICU] = "in intensive care", [RX_SPACEFLIGHT] = "unloaded",
+        [RX_UNKNOWN] = "immobilized"};
     return time[k];
 }
 
