@@ -9,14 +9,15 @@
 #include "plot.h"
 #include "plotfig.h"
 
-/* A scheduled leg cast, bed rest or hospital stay (arm casts spare the legs). */
+/* A scheduled leg cast, bed rest, hospital or intensive-care stay or non-weight-bearing
+ * unloading (arm casts spare the legs). */
 static const rd_exposure *leg_exposure(const resultdata *d, size_t *count)
 {
     const rd_exposure *first = NULL;
     *count = 0;
     for (size_t i = 0; i < d->n_exposures; i++) {
         const rd_exposure *e = &d->exposures[i];
-        if (e->kind == RX_LEG_CAST || e->kind == RX_BED_REST || e->kind == RX_HOSPITAL) {
+        if (e->kind != RX_ARM_CAST && e->kind != RX_UNKNOWN) {
             if (isfinite(e->start_week) && isfinite(e->duration_weeks) && e->duration_weeks > 0) {
                 if (!first)
                     first = e;
