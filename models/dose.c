@@ -18,14 +18,21 @@ static double bfr_effect(double cuff, const model_params *p)
     return p->muscle_bfr_stimulus_max * cuff / (cuff + p->muscle_bfr_halfeff);
 }
 
+/* Hypertrophy stimulus of a load: what it adds to everyday loading (walking at
+ * 4 km/h, muscle.walk_load_at4kmh), which only maintains the set point. */
+static double load_above_habitual(double load, const model_params *p)
+{
+    return fmax(0.0, load_effect(load, p) - load_effect(p->muscle_walk_load_at4kmh, p));
+}
+
 dose_effect dose_session_effect(const dose_session *s, const model_params *p)
 {
-    dose_effect e = {0, 0, 0};
+    dose_effect e = {0, 0, 0, 0};
     switch (s->mode) {
     case DOSE_RESISTANCE: {
         double mech = load_effect(s->load_pct_1rm, p);
         double bfr = bfr_effect(s->cuff_pct_aop, p);
-        e.hypertrophy = mech + bfr;
+        e.hypertrophy = load_above_habitual(s->load_pct_1rm, p) + bfr;
         e.neural = mech + p->muscle_bfr_neural_factor * bfr;
         e.bone = mech;
         break;
@@ -37,21 +44,19 @@ dose_effect dose_session_effect(const dose_session *s, const model_params *p)
         double minutes = fmin(1.0, s->walk_minutes / p->muscle_walk_minutes_ref);
         double mech = load_effect(load, p);
         double bfr = p->muscle_bfr_walking_factor * bfr_effect(s->cuff_pct_aop, p);
-        e.hypertrophy = (mech + bfr) * minutes;
+        e.hypertrophy = (load_above_habitual(load, p) + bfr) * minutes;
         e.neural = (mech + p->muscle_bfr_neural_factor * bfr) * minutes;
         e.bone = mech * minutes;
         break;
     }
     case DOSE_PASSIVE_BFR:
-        /* Scaled by how much of the maximal BFR effect the pressure achieves. */
         /* Saturates with pressure like BFR during exercise, scaled to its own maximum. */
-        e.hypertrophy = s->cuff_pct_aop > 0 ? p->muscle_passive_bfr_stimulus * s->cuff_pct_aop /
-                                                  (s->cuff_pct_aop + p->muscle_bfr_halfeff)
-                                            : 0.0;
+        e.relief = s->cuff_pct_aop > 0 ? p->muscle_passive_bfr_relief * s->cuff_pct_aop /
+                                             (s->cuff_pct_aop + p->muscle_bfr_halfeff)
+                                       : 0.0;
         break;
     case DOSE_PASSIVE_MOVEMENT:
-        e.hypertrophy = p->muscle_rehab_passive_stimulus;
-        e.neural = p->muscle_rehab_passive_stimulus;
+        e.relief = p->muscle_passive_movement_relief;
         break;
     }
     return e;

@@ -4,7 +4,12 @@
  * Mechanical stimulus rises steeply with load (Hill curve in %1RM): high loads are
  * near maximal, 20-30% 1RM weak alone. A BFR cuff adds a metabolic stimulus that
  * saturates with cuff pressure (%AOP), weaker during walking. The weekly stimulus is
- * the sum over attended sessions; muscle.h turns it into synthesis and neural drive. */
+ * the sum over attended sessions; muscle.h turns it into synthesis and neural drive.
+ * Muscle grows only from loading above its habitual: the mechanical hypertrophy
+ * stimulus is what a session's load adds to that of everyday walking (so walking at
+ * the usual pace maintains, and does not build, muscle). Passive stimuli (a cuff
+ * without contraction, passive movement) do not build muscle; they relieve part of the
+ * unloading of an unloaded limb, and nothing in a loaded one. */
 #ifndef MSK_DOSE_H
 #define MSK_DOSE_H
 
@@ -28,6 +33,7 @@ typedef struct {
     double hypertrophy; /* contribution to the weekly muscle stimulus */
     double neural;      /* contribution to the weekly neural stimulus */
     double bone;        /* contribution to the weekly bone (strain) stimulus */
+    double relief;      /* contribution to the weekly relief of unloading (passive stimuli) */
 } dose_effect;
 
 /* Stimulus of one attended session. */

@@ -1,4 +1,5 @@
-/* muscle.c — protein-balance muscle compartment with a neural factor. */
+/* muscle.c — protein-balance muscle compartment with a disuse breakdown transient and
+ * a neural factor of asymmetric kinetics (muscle.h, docs/model.md "Muscle"). */
 #include "muscle.h"
 
 #include <math.h>
@@ -16,6 +17,10 @@ void muscle_init(muscle_state *m, double lean, const model_params *p)
     m->setpoint = m->contractile;
     m->neural = 1.0;
     m->neural_set = 1.0;
+    m->neural_gain = 0.0;
+    m->neural_deficit = 0.0;
+    m->transient = 0.0;
+    m->unload = 0.0;
 }
 
 void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params *p,
@@ -36,22 +41,69 @@ void muscle_memo_init(muscle_memo *mm)
 {
     mm->dt = NAN;
     mm->r = NAN;
-    mm->n_k = 0;
-    mm->n_load = 0;
 }
 
-/* e^{-k dt} for the memo's step, computed once per step and k. */
-static double memo_e_k(muscle_memo *mm, double k)
+/* x relaxing towards target at the rate for its direction: rise while below, fall
+ * while above. The direction cannot change within the interval (the target is
+ * constant), so the closed form is exact. */
+static double relax_asym(double x, double target, double tau_rise, double tau_fall, double dt)
 {
-    for (size_t j = 0; j < mm->n_k; j++)
-        if (mm->k[j] == k)
-            return mm->e_k[j];
-    double e_k = exp(-k * mm->dt);
-    if (mm->n_k < MUSCLE_MEMO_LOADS) {
-        mm->k[mm->n_k] = k;
-        mm->e_k[mm->n_k++] = e_k;
+    double tau = target > x ? tau_rise : tau_fall;
+    return target + (x - target) * exp(-dt / tau);
+}
+
+/* The onset of unloading raises breakdown for a few days (Di Girolamo 2021: breakdown
+ * drives the first week). `raw` is the unloading before relief, scaled by age. The
+ * transient rises with each deepening of unloading and shrinks in proportion on
+ * reloading, so a stay that ends ends its transient. */
+static void raise_transient(muscle_state *c, double raw, const model_params *p)
+{
+    if (raw > c->unload)
+        c->transient += p->muscle_disuse_breakdown_rise * (raw - c->unload);
+    else if (raw < c->unload)
+        c->transient *= raw / c->unload;
+    c->unload = raw;
+}
+
+static void advance_one(muscle_state *c, const muscle_inputs *in, const model_params *p,
+                        double dt, double r, const muscle_memo *mm)
+{
+    const double kd = p->muscle_turnover_rate;
+    double loss = msk_fmax(0.0, 1.0 - in->loading);
+    raise_transient(c, loss * in->disuse_sensitivity, p);
+    double unload = loss * (1.0 - in->relief);
+    /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
+    double drop = msk_fmin(0.9, p->muscle_disuse_synthesis_drop * in->disuse_sensitivity * unload);
+    double synth = in->anabolic * (1.0 - drop);
+    double brk = 1.0 + in->train_breakdown + in->catabolic;
+    /* dM/dt = kd (synth S e^{-rt} - T' S e^{-(r+l)t} - brk M): two relaxations of the
+     * same rate k = kd brk, superposed (the equation is linear). */
+    double k = kd * brk, lambda = 1.0 / p->muscle_disuse_breakdown_days;
+    double t_eff = c->transient * (1.0 - in->relief);
+    double m0 = c->contractile, target = synth * c->setpoint / brk;
+    double m_main = kinetics_relax(m0, target, k, r, dt), m = m_main;
+    if (t_eff > 0) {
+        m -= kinetics_relax(0.0, t_eff * c->setpoint / brk, k, r + lambda, dt);
+        /* The transient's flux is taken proportional to the set point; it cannot remove
+         * protein that is not there: at most half of what the interval would leave
+         * without it. Only extreme parameter combinations (a large, slow transient on
+         * a muscle already far below its set point) reach this bound. */
+        m = msk_fmax(m, 0.5 * m_main);
     }
-    return e_k;
+    c->contractile = m;
+    c->transient *= exp(-lambda * dt);
+
+    double gain = msk_fmax(0.0, in->neural_drive - 1.0);
+    c->neural_gain = relax_asym(c->neural_gain, gain, p->muscle_neural_rise_days,
+                                p->muscle_neural_detrain_days, dt);
+    c->neural_deficit = relax_asym(c->neural_deficit, p->muscle_neural_disuse_drop * unload,
+                                   p->muscle_neural_disuse_days, p->muscle_neural_recovery_days, dt);
+
+    c->setpoint *= mm->e_r;
+    c->noncontractile *= mm->e_r;
+    /* Ageing lowers strength per unit muscle, but not to nothing. */
+    c->neural_set = msk_fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
+    c->neural = c->neural_set * (1.0 + c->neural_gain) * (1.0 - c->neural_deficit);
 }
 
 void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
@@ -59,53 +111,16 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
 {
     if (dt <= 0)
         return;
-    /* Exponentials shared by compartments, and by calls with the same step and rates
-     * (most weekly intervals between two refreshes): those of the ageing rate r (the
-     * same for all of one person) and of each distinct load (breakdown rate k). */
-    const double kd = p->muscle_turnover_rate, kn = p->muscle_neural_rate;
-    if (!(dt == mm->dt)) {
-        mm->dt = dt;
-        mm->e_kn = exp(-kn * dt);
-        mm->n_k = 0;
-        mm->r = NAN;
-    }
-    kinetics_relax_factors one;
     for (size_t i = 0; i < n; i++) {
-        muscle_state *c = &m[i];
-        double unload = msk_fmax(0.0, 1.0 - in[i].loading);
         double r = in[i].age_loss / DAYS_PER_YEAR;
-        /* Older muscle loses more in disuse; synthesis cannot fall below a tenth. */
-        double drop = msk_fmin(0.9, p->muscle_disuse_synthesis_drop * in[i].disuse_sensitivity * unload);
-        double synth = in[i].anabolic * (1.0 - drop);
-        double brk = 1.0 + p->muscle_disuse_breakdown_rise * unload + in[i].catabolic;
-        /* dM/dt = kd synth S e^{-rt} - kd brk M  ==  k (c e^{-rt} - M) with k = kd brk. */
-        double k = kd * brk;
-        if (!(r == mm->r)) {
+        /* The ageing exponentials are shared by the compartments of one person. */
+        if (!(dt == mm->dt && r == mm->r)) {
+            mm->dt = dt;
             mm->r = r;
             mm->e_r = exp(-r * dt);
-            double rn = p->muscle_neural_age_ratio * r;
-            mm->e_rn = exp(-rn * dt);
-            kinetics_relax_factors_set(&mm->neural, kn, rn, dt, mm->e_kn, mm->e_rn);
-            mm->n_load = 0;
+            mm->e_rn = exp(-p->muscle_neural_age_ratio * r * dt);
         }
-        const kinetics_relax_factors *f = NULL;
-        for (size_t j = 0; j < mm->n_load && !f; j++)
-            if (mm->load[j].k == k)
-                f = &mm->load[j];
-        if (!f) {
-            kinetics_relax_factors *slot = mm->n_load < MUSCLE_MEMO_LOADS ? &mm->load[mm->n_load++] : &one;
-            kinetics_relax_factors_set(slot, k, r, dt, memo_e_k(mm, k), mm->e_r);
-            f = slot;
-        }
-        c->contractile = kinetics_relax_by(f, c->contractile, synth * c->setpoint / brk);
-
-        double target = c->neural_set * in[i].neural_drive * (1.0 - p->muscle_neural_disuse_drop * unload);
-        c->neural = kinetics_relax_by(&mm->neural, c->neural, target);
-
-        c->setpoint *= mm->e_r;
-        c->noncontractile *= mm->e_r;
-        /* Ageing lowers strength per unit muscle, but not to nothing. */
-        c->neural_set = msk_fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
+        advance_one(&m[i], &in[i], p, dt, r, mm);
     }
 }
 
@@ -142,19 +157,28 @@ static double protein_availability(double protein, const model_params *p)
     return -expm1(-protein / p->muscle_protein_scale);
 }
 
-muscle_protein muscle_protein_of(double protein, const model_params *p)
+muscle_protein muscle_protein_of(double protein, double habitual, const model_params *p)
 {
     muscle_protein mp;
-    mp.availability = protein_availability(protein, p) / protein_availability(p->muscle_protein_ref, p);
-    mp.synergy = pow(mp.availability, p->muscle_protein_synergy);
+    double f = protein_availability(protein, p);
+    /* Each person's set point is in balance with their own habitual intake: only a
+     * change of intake moves synthesis (issue 12: no drift from day one). */
+    mp.availability = f / protein_availability(habitual, p);
+    mp.synergy = pow(f / protein_availability(p->muscle_protein_ref, p), p->muscle_protein_synergy);
     return mp;
 }
 
 double muscle_anabolic(double weekly, double protein, double age, double responsiveness,
                        const model_params *p)
 {
-    muscle_protein mp = muscle_protein_of(protein, p);
+    muscle_protein mp = muscle_protein_of(protein, p->muscle_protein_ref, p);
     return muscle_anabolic_at(weekly, &mp, age, responsiveness, p);
+}
+
+/* Saturating share of the maximal training response for a weekly stimulus. */
+static double train_saturation(double weekly, const model_params *p)
+{
+    return weekly > 0 ? weekly / (weekly + p->muscle_train_halfsat) : 0.0;
 }
 
 double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, double responsiveness,
@@ -168,11 +192,18 @@ double muscle_anabolic_at(double weekly, const muscle_protein *mp, double age, d
     double decades_over_65 = msk_fmax(0.0, (age - 65.0) / 10.0);
     double age_factor = msk_fmax(p->muscle_anabolic_resistance_floor,
                                  1.0 - p->muscle_anabolic_resistance * decades_over_65);
-    double gain = p->muscle_train_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
-                  responsiveness * age_factor * mp->synergy;
+    double gain = p->muscle_train_gain_max * train_saturation(weekly, p) * responsiveness *
+                  age_factor * mp->synergy;
     /* Hypertrophy has a ceiling however responsive the person and rich the diet: the
      * product of the factors above is not bounded on its own. */
     return msk_fmin(base * (1.0 + gain), p->muscle_max_anabolic);
+}
+
+double muscle_train_breakdown(double weekly, const model_params *p)
+{
+    /* Training raises breakdown as well as synthesis, so the new plateau is approached
+     * at kd (1 + b): faster than detraining relaxes at kd. */
+    return p->muscle_train_breakdown_rise * train_saturation(weekly, p);
 }
 
 double muscle_neural_drive(double weekly, double responsiveness, const model_params *p)
@@ -180,7 +211,12 @@ double muscle_neural_drive(double weekly, double responsiveness, const model_par
     if (weekly <= 0)
         return 1.0;
     /* Neural adaptation varies less between people than hypertrophy. */
-    return msk_fmin(1.0 + p->muscle_neural_gain_max * weekly / (weekly + p->muscle_train_halfsat) *
-                              sqrt(responsiveness),
+    return msk_fmin(1.0 + p->muscle_neural_gain_max * train_saturation(weekly, p) * sqrt(responsiveness),
                     p->muscle_max_neural_drive);
+}
+
+double muscle_relief(double weekly)
+{
+    /* Sessions act independently: each prevents its share of what is left. */
+    return weekly > 0 ? -expm1(-weekly) : 0.0;
 }

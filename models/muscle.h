@@ -1,17 +1,27 @@
-/* muscle.h — one muscle compartment: protein balance and a neural factor.
+/* muscle.h — one muscle compartment: protein balance, a breakdown transient at the
+ * onset of unloading, and an activation (neural) factor with asymmetric kinetics.
  *
  * Mass is the balance of synthesis and breakdown (docs/model.md, "Muscle"):
- *     dM/dt = kd * A * S(t) - kd * B * M,      S(t) = S0 exp(-r t)
- * where kd is the fractional turnover rate, A the synthesis multiplier (training,
- * protein, unloading), B the breakdown multiplier (unloading, illness) and S the
- * homeostatic set point, which falls with age at rate r. Strength is proportional to
- * contractile mass times a neural factor N that follows its own target quickly:
- *     dN/dt = kn (Nt(t) - N),                  Nt(t) = Ns0 exp(-rn t) * drive * (1 - dn u)
- * The non-contractile part of DXA lean mass only ages. With constant inputs all three
- * have closed forms (kinetics.h). A person has three compartments: the index leg (the
- * one cast or trained), the other leg and the arms. */
+ *     dM/dt = kd [ Σ S(t) - T(t) (1 - ρ) S(t) - B M ],   S(t) = S0 e^{-r t}
+ *     Σ = A (1 - δ σ U),  B = 1 + b_train + b_ill,  T(t) = T0 e^{-t/τβ}
+ * kd is the basal fractional turnover (tracer FSR), A the synthesis multiplier
+ * (training, protein), δ the fall of synthesis at complete unloading U (σ: age),
+ * b_train the rise of breakdown with training, b_ill that of illness, T the short rise
+ * of breakdown at the onset of unloading (raised by β0 σ ΔU when unloading starts or
+ * deepens, taken as a flux proportional to the set point so that the advance stays
+ * linear and exact) and ρ the share of unloading relieved by passive stimuli (passive
+ * BFR, passive movement). The unloading itself is U = (1 - loading)^+ (1 - ρ).
+ * Strength is contractile mass times q (1 + G) (1 - N): q (neural_set) falls with
+ * age; G, the neural gain of training, rises towards D - 1 with τ_rise and fades with
+ * τ_detrain (months) once training stops; N, the neural deficit of disuse, rises
+ * towards ν U with τ_disuse and recovers with τ_recover on reloading. Each relaxes to
+ * its target at the rate for its direction, which cannot change within an interval.
+ * With constant inputs every variable has a closed form (kinetics.h). A person has three compartments: the index leg (the one cast or
+ * trained alone), the other leg and the arms. */
 #ifndef MSK_MUSCLE_H
 #define MSK_MUSCLE_H
+
+#include <stddef.h>
 
 #include "kinetics.h"
 #include "params.h"
@@ -20,18 +30,24 @@ typedef struct {
     double contractile;    /* kg, contractile protein mass */
     double noncontractile; /* kg, rest of the DXA lean mass of the compartment */
     double setpoint;       /* kg, homeostatic contractile mass without stimulus */
-    double neural;         /* 1, neural factor (1 at entry) */
-    double neural_set;     /* 1, neural factor the person tends to without stimulus */
+    double neural;         /* 1, strength per unit contractile mass: neural_set (1 + gain) (1 - deficit) */
+    double neural_set;     /* 1, what ageing leaves of it (1 at entry) */
+    double neural_gain;    /* 1, neural gain from training (0 at entry) */
+    double neural_deficit; /* 1, neural deficit from disuse (0 at entry) */
+    double transient;      /* 1, extra breakdown left from the onset of unloading */
+    double unload;         /* 1, unloading (before relief) the transient was last raised for */
 } muscle_state;
 
 /* Constant inputs over one interval. */
 typedef struct {
     double loading;      /* 1: habitual mechanical loading relative to the person's usual (0 = cast) */
     double anabolic;     /* 1: synthesis multiplier from training and protein (1 = none) */
-    double neural_drive; /* 1: neural-target multiplier from training (1 = none) */
+    double neural_drive; /* 1: activation-target multiplier from training (1 = none) */
     double catabolic;    /* 1: extra fractional breakdown from illness (0 = none) */
     double age_loss;     /* 1/year: fractional loss of the set point (age, disease) */
     double disuse_sensitivity; /* 1: multiplier of the effect of unloading (1 = young adult) */
+    double train_breakdown;    /* 1: extra fractional breakdown from training (0 = none) */
+    double relief;       /* 1: share of the unloading relieved by passive stimuli (0 = none) */
 } muscle_inputs;
 
 /* Initialise a compartment of DXA lean mass `lean` kg at its homeostatic state. */
@@ -41,27 +57,17 @@ void muscle_init(muscle_state *m, double lean, const model_params *p);
 void muscle_advance(muscle_state *m, const muscle_inputs *in, const model_params *p,
                     double dt_days);
 
-/* Advance n compartments, each with its own constant inputs, by dt days: the same
- * numbers as n calls of muscle_advance, with the exponentials they share computed
- * once (kinetics_relax_factors). */
+/* Advance n compartments, each with its own constant inputs, by dt days. */
 void muscle_advance_all(muscle_state *m, const muscle_inputs *in, size_t n,
                         const model_params *p, double dt_days);
 
-/* The exponentials of the last muscle_advance_memo call: for its step e^{-kn dt} and
- * e^{-k dt} of each breakdown rate k met since the step changed (a compartment without
- * unloading or illness has k = kd whatever its age), and for its last ageing rate r
- * those of r, of the neural ageing rate and the relaxation factors of each load. A call
- * with the same step, rate or loads reuses them: they are the same expressions of the
- * same operands, so the numbers are those of muscle_advance_all. One memo serves one
- * set of parameters p; muscle_memo_init empties it. */
-enum { MUSCLE_MEMO_LOADS = 4 };
+/* The ageing exponentials of the last muscle_advance_memo call (the same for all
+ * compartments of one person and for most intervals between two refreshes). A call
+ * with the same step and ageing rate reuses them: the numbers are those of
+ * muscle_advance_all. muscle_memo_init empties it. */
 typedef struct {
-    double dt, e_kn;       /* dt NAN: empty */
-    double k[MUSCLE_MEMO_LOADS], e_k[MUSCLE_MEMO_LOADS]; /* e^{-k dt} for this dt */
-    size_t n_k;
-    double r, e_r, e_rn;   /* r NAN: none for this dt */
-    kinetics_relax_factors neural, load[MUSCLE_MEMO_LOADS];
-    size_t n_load;
+    double dt, r;     /* NAN: empty */
+    double e_r, e_rn; /* e^{-r dt}, e^{-rn dt} */
 } muscle_memo;
 
 void muscle_memo_init(muscle_memo *mm);
@@ -88,23 +94,33 @@ double muscle_gait_speed(double gait0, double leg_strength_rel, const model_para
  * (0.2 m/s), at most muscle.max_gait_speed. */
 double muscle_gait_bounded(double gait, const model_params *p);
 
-/* Synthesis multiplier A for a weekly training stimulus (1/week), habitual protein
- * intake (g/kg/day), age, and the person's responsiveness (1 = typical). */
+/* Synthesis multiplier A for a weekly training stimulus (1/week), current protein
+ * intake (g/kg/day) taken relative to muscle.protein_ref, age, and the person's
+ * responsiveness (1 = typical). */
 double muscle_anabolic(double weekly_stimulus, double protein, double age_years,
                        double responsiveness, const model_params *p);
 
 /* The two halves of muscle_anabolic, for callers that reuse the first (intake changes
- * rarely): protein availability relative to muscle.protein_ref with its power
- * availability^muscle.protein_synergy, and A given them. */
+ * rarely). Without training, synthesis follows protein availability relative to the
+ * person's own habitual intake (everyone starts in balance with their diet); the
+ * training gain is scaled by availability relative to muscle.protein_ref to the power
+ * muscle.protein_synergy (protein is the material of the gain). */
 typedef struct {
     double availability, synergy;
 } muscle_protein;
-muscle_protein muscle_protein_of(double protein, const model_params *p);
+muscle_protein muscle_protein_of(double protein, double habitual_protein, const model_params *p);
 double muscle_anabolic_at(double weekly_stimulus, const muscle_protein *mp, double age_years,
                           double responsiveness, const model_params *p);
 
-/* Neural-target multiplier for a weekly neural stimulus. */
+/* Extra fractional breakdown with a weekly training stimulus (Frontera 1988: 3-MH). */
+double muscle_train_breakdown(double weekly_stimulus, const model_params *p);
+
+/* Activation-target multiplier for a weekly neural stimulus. */
 double muscle_neural_drive(double weekly_neural_stimulus, double responsiveness,
                            const model_params *p);
+
+/* Share of the unloading relieved by passive stimuli whose weekly sum (of per-session
+ * reliefs, muscle.passive_bfr_relief and muscle.passive_movement_relief) is w. */
+double muscle_relief(double weekly_relief);
 
 #endif

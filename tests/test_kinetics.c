@@ -226,46 +226,59 @@ static void test_lagged_balance(void)
 
 /* ---- muscle_advance against the ODE system of muscle.h ------------------------------
  *
- * y = (M, N, S, L_nc, N_s):
- *   dM/dt   = kd A' S - kd B' M,   A' = anabolic (1 - disuse_synthesis_drop u),
- *                                  B' = 1 + disuse_breakdown_rise u + catabolic
- *   dN/dt   = kn (N_s drive (1 - neural_disuse_drop u) - N)
- *   dS/dt   = -r S,  dL_nc/dt = -r L_nc,  dN_s/dt = -rn N_s
- * with u = max(0, 1 - loading), r = age_loss / 365.25, rn = neural_age_ratio r. */
+ * y = (M, G, N, S, L_nc, N_s, T), after the onset step of the transient (the test
+ * starts with the state's unloading equal to the input's, so nothing is raised):
+ *   dM/dt   = kd (A' S - T (1 - rho) S - B M),  A' = anabolic (1 - delta sigma U),
+ *                                               B = 1 + train_breakdown + catabolic
+ *   dG/dt   = (g - G)/tau_G,  g = drive - 1,   tau_G = rise or detrain days by direction
+ *   dN/dt   = (nu U - N)/tau_N,                 tau_N = disuse or recovery days by direction
+ *   dS/dt   = -r S,  dL_nc/dt = -r L_nc,  dN_s/dt = -rn N_s,  dT/dt = -T/tau_b
+ * with U = max(0, 1 - loading) (1 - rho), r = age_loss / 365.25, rn = neural_age_ratio r. */
 
 typedef struct {
-    double kd, a, b, kn, drive_eff, r, rn;
+    double kd, a, b, rho, g, tau_g, nu_u, tau_n, r, rn, lambda;
 } muscle_par;
 
 static int muscle_rhs(double t, const double *y, double *dy, void *vp)
 {
     (void)t;
     const muscle_par *q = vp;
-    dy[0] = q->kd * q->a * y[2] - q->kd * q->b * y[0];
-    dy[1] = q->kn * (y[4] * q->drive_eff - y[1]);
-    dy[2] = -q->r * y[2];
+    dy[0] = q->kd * (q->a * y[3] - y[6] * (1.0 - q->rho) * y[3] - q->b * y[0]);
+    dy[1] = (q->g - y[1]) / q->tau_g;
+    dy[2] = (q->nu_u - y[2]) / q->tau_n;
     dy[3] = -q->r * y[3];
-    dy[4] = -q->rn * y[4];
+    dy[4] = -q->r * y[4];
+    dy[5] = -q->rn * y[5];
+    dy[6] = -q->lambda * y[6];
     return GSL_SUCCESS;
 }
 
-static void check_muscle(const char *label, const muscle_state *m0, const muscle_inputs *in,
+static void check_muscle(const char *label, const muscle_state *m0_in, const muscle_inputs *in,
                          const model_params *p, double dt)
 {
-    double u = fmax(0.0, 1.0 - in->loading);
+    muscle_state m0 = *m0_in;
+    double loss = fmax(0.0, 1.0 - in->loading);
+    m0.unload = loss * in->disuse_sensitivity; /* no onset step: the ODE alone */
+    double u = loss * (1.0 - in->relief);
     double r = in->age_loss / DAYS_PER_YEAR;
+    double g = fmax(0.0, in->neural_drive - 1.0), nu_u = p->muscle_neural_disuse_drop * u;
     muscle_par q = {
         .kd = p->muscle_turnover_rate,
         .a = in->anabolic * (1.0 - fmin(0.9, p->muscle_disuse_synthesis_drop * in->disuse_sensitivity * u)),
-        .b = 1.0 + p->muscle_disuse_breakdown_rise * u + in->catabolic,
-        .kn = p->muscle_neural_rate,
-        .drive_eff = in->neural_drive * (1.0 - p->muscle_neural_disuse_drop * u),
+        .b = 1.0 + in->train_breakdown + in->catabolic,
+        .rho = in->relief,
+        .g = g,
+        .tau_g = g > m0.neural_gain ? p->muscle_neural_rise_days : p->muscle_neural_detrain_days,
+        .nu_u = nu_u,
+        .tau_n = nu_u > m0.neural_deficit ? p->muscle_neural_disuse_days : p->muscle_neural_recovery_days,
         .r = r,
         .rn = p->muscle_neural_age_ratio * r,
+        .lambda = 1.0 / p->muscle_disuse_breakdown_days,
     };
-    double y[5] = {m0->contractile, m0->neural, m0->setpoint, m0->noncontractile, m0->neural_set};
-    int rc = integrate(muscle_rhs, 5, &q, y, dt);
-    muscle_state m = *m0;
+    double y[7] = {m0.contractile, m0.neural_gain, m0.neural_deficit, m0.setpoint,
+                   m0.noncontractile, m0.neural_set, m0.transient};
+    int rc = integrate(muscle_rhs, 7, &q, y, dt);
+    muscle_state m = m0;
     muscle_advance(&m, in, p, dt);
     char what[120], w[200];
     snprintf(what, sizeof what, "muscle %s (dt=%g)", label, dt);
@@ -273,13 +286,16 @@ static void check_muscle(const char *label, const muscle_state *m0, const muscle
     snprintf(w, sizeof w, "%s: contractile", what);
     CHECK_CLOSE(m.contractile, y[0], TOL_ODE, w);
     snprintf(w, sizeof w, "%s: neural", what);
-    CHECK_CLOSE(m.neural, y[1], TOL_ODE, w);
+    CHECK_CLOSE(m.neural, y[5] * (1.0 + y[1]) * (1.0 - y[2]), TOL_ODE, w);
     snprintf(w, sizeof w, "%s: setpoint", what);
-    CHECK_CLOSE(m.setpoint, y[2], TOL_ODE, w);
+    CHECK_CLOSE(m.setpoint, y[3], TOL_ODE, w);
     snprintf(w, sizeof w, "%s: noncontractile", what);
-    CHECK_CLOSE(m.noncontractile, y[3], TOL_ODE, w);
+    CHECK_CLOSE(m.noncontractile, y[4], TOL_ODE, w);
     snprintf(w, sizeof w, "%s: neural_set", what);
-    CHECK_CLOSE(m.neural_set, y[4], TOL_ODE, w);
+    CHECK_CLOSE(m.neural_set, y[5], TOL_ODE, w);
+    snprintf(w, sizeof w, "%s: transient", what);
+    CHECK(fabs(m.transient - y[6]) <= TOL_ODE * fmax(1e-3, fabs(y[6])), "%s: %.10g vs %.10g", w,
+          m.transient, y[6]);
 }
 
 static void test_muscle(void)
@@ -290,28 +306,33 @@ static void test_muscle(void)
     muscle_init(&m0, 7.3137, &p);
     /* Start away from the homeostatic state, as after a previous interval. */
     m0.contractile *= 0.9417;
-    m0.neural = 0.8813;
+    m0.neural_gain = 0.0813;
+    m0.neural_deficit = 0.0412;
     m0.neural_set = 0.9721;
+    m0.transient = 0.31;
 
-    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089, 1.0};
+    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089, 1.0, 0.0, 0.0};
     check_muscle("cast", &m0, &cast, &p, 14.0);
-    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123, 1.37};
-    check_muscle("hospital", &m0, &hosp, &p, 6.37);
-    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067, 1.0};
+    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123, 1.37, 0.0, 0.23};
+    check_muscle("hospital, passive BFR", &m0, &hosp, &p, 6.37);
+    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067, 1.0, 0.21, 0.0};
     check_muscle("training (loading > 1)", &m0, &train, &p, 27.9);
-    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456, 1.52};
+    muscle_inputs detrain = {1.0, 1.0, 1.0, 0.0, 0.0067, 1.0, 0.0, 0.0};
+    check_muscle("detraining", &m0, &detrain, &p, 91.0);
+    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456, 1.52, 0.0, 0.0};
     check_muscle("ageing, long interval", &m0, &age, &p, 1461.0);
     check_muscle("cast, tiny interval", &m0, &cast, &p, 1e-4);
 
     /* Unround parameters too. */
     model_params q = p;
     q.muscle_turnover_rate = 0.0231;
-    q.muscle_neural_rate = 0.1379;
+    q.muscle_neural_rise_days = 8.37;
+    q.muscle_neural_detrain_days = 171.3;
     q.muscle_disuse_synthesis_drop = 0.3791;
-    q.muscle_disuse_breakdown_rise = 0.271;
+    q.muscle_disuse_breakdown_days = 3.3;
     q.muscle_neural_disuse_drop = 0.1833;
     q.muscle_neural_age_ratio = 2.37;
-    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311, 1.21};
+    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311, 1.21, 0.117, 0.071};
     check_muscle("unround parameters", &m0, &mix, &q, 45.6);
 
     /* Composition over an event boundary. */
@@ -324,6 +345,15 @@ static void test_muscle(void)
     CHECK_CLOSE(a.setpoint, b.setpoint, TOL_COMPOSE, "muscle composition: setpoint");
     CHECK_CLOSE(a.noncontractile, b.noncontractile, TOL_COMPOSE, "muscle composition: noncontractile");
     CHECK_CLOSE(a.neural_set, b.neural_set, TOL_COMPOSE, "muscle composition: neural_set");
+    CHECK_CLOSE(a.transient, b.transient, TOL_COMPOSE, "muscle composition: transient");
+
+    /* The onset of unloading raises the transient by beta0 sigma dU; reloading ends it. */
+    muscle_state c;
+    muscle_init(&c, 7.3137, &p);
+    muscle_advance(&c, &cast, &p, 1e-9);
+    CHECK_CLOSE(c.transient, p.muscle_disuse_breakdown_rise * 0.95, 1e-6, "transient raised at cast onset");
+    muscle_advance(&c, &detrain, &p, 1.0);
+    CHECK(c.transient == 0.0, "reloading ends the transient: %g", c.transient);
 }
 
 /* ---- bone_advance: dF/dt = (beta R - F)/tau, dB/dt = F - R ---------------------------- */
@@ -501,9 +531,9 @@ static void test_memos(void)
     for (size_t s = 0; s < sizeof dts / sizeof dts[0]; s++) {
         double age_loss = s % 4 == 3 ? 0.0123 : 0.0089;
         double load0 = s % 3 == 0 ? 0.05 : 0.93;
-        muscle_inputs in[3] = {{load0, 1.1, 1.05, 0.0, age_loss, 1.3},
-                               {0.93, 1.1, 1.05, 0.0, age_loss, 1.3},
-                               {1.0, 1.0, 1.0, s % 5 == 1 ? 0.8 : 0.0, age_loss, 1.3}};
+        muscle_inputs in[3] = {{load0, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.0},
+                               {0.93, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.2},
+                               {1.0, 1.0, 1.0, s % 5 == 1 ? 0.8 : 0.0, age_loss, 1.3, 0.0, 0.0}};
         muscle_advance_all(a, in, 3, &p, dts[s]);
         muscle_advance_memo(b, in, 3, &p, dts[s], &mm);
         CHECK(memcmp(a, b, sizeof a) == 0, "muscle memo, step %zu: not the same bits", s);

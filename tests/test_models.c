@@ -26,7 +26,7 @@ static double pct(double now, double before)
 
 /* ---- Muscle -------------------------------------------------------------------------- */
 
-static const muscle_inputs usual = {1.0, 1.0, 1.0, 0.0, 0.0, 1.0};
+static const muscle_inputs usual = {1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
 
 /* Strength relative to entry: contractile mass times the neural factor. */
 static double strength_rel(const muscle_state *m, double contractile0)
@@ -245,9 +245,9 @@ static void dose_stimulus(const model_params *p)
 
     dose_session passive = {DOSE_PASSIVE_BFR, 0, 50, 0, 0};
     dose_effect ep = dose_session_effect(&passive, p);
-    CHECK(ep.hypertrophy > 0 && ep.neural == 0 && ep.bone == 0,
-          "passive BFR: hypertrophy %.4f only (neural %.1f, bone %.1f)", ep.hypertrophy, ep.neural,
-          ep.bone);
+    CHECK(ep.relief > 0 && ep.hypertrophy == 0 && ep.neural == 0 && ep.bone == 0,
+          "passive BFR: relief of unloading %.4f only (hypertrophy %.1f, neural %.1f, bone %.1f)", ep.relief,
+          ep.hypertrophy, ep.neural, ep.bone);
     /* muscle.bfr_stimulus_max = 0 is inside its declared range [0, 2]: "no metabolic
      * stimulus from BFR". Passive BFR then divides 0 by 0. */
     model_params q = *p;

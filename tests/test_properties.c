@@ -174,11 +174,11 @@ static void draw_scenario(gsl_rng *r, text *t, size_t *n_people)
 
     size_t n_exp = gsl_rng_uniform_int(r, 4);
     put(t, "exposures:%s\n", n_exp ? "" : " []");
-    static const char *const kinds[] = {"leg_cast", "arm_cast", "bed_rest", "hospital"};
+    static const char *const kinds[] = {"leg_cast", "arm_cast", "bed_rest", "hospital", "icu", "spaceflight"};
     for (size_t i = 0; i < n_exp; i++) {
         double start = uniform(r, 0, horizon * 0.9);
         double dur = fmin(520, uniform(r, 0.01, fmax(0.011, horizon - start)));
-        put(t, "  - {kind: %s, start_week: %s, duration_weeks: %s}\n", kinds[gsl_rng_uniform_int(r, 4)],
+        put(t, "  - {kind: %s, start_week: %s, duration_weeks: %s}\n", kinds[gsl_rng_uniform_int(r, 6)],
             num(start, b), num(dur, c));
     }
 

@@ -184,7 +184,9 @@ static void real_result(void)
     const char yaml[] =
         "name: t\nseed: 4\nhorizon_weeks: 12\nobserve_every_weeks: 3\n"
         "population: {size: 64}\nrecord: {sample_size: 4, event_log: all}\n"
-        "exposures: [{kind: leg_cast, start_week: 1, duration_weeks: 4}]\n"
+        "exposures: [{kind: leg_cast, start_week: 1, duration_weeks: 4},\n"
+        "            {kind: icu, start_week: 6, duration_weeks: 1},\n"
+        "            {kind: spaceflight, start_week: 8, duration_weeks: 2}]\n"
         "arms:\n  - name: none\n  - name: cuff\n    interventions:\n"
         "      - {type: passive_bfr, start_week: 1, duration_weeks: 4, cuff_pct_aop: 55}\n";
     write_bytes("s.yaml", yaml, sizeof yaml - 1);
@@ -227,9 +229,11 @@ static void real_result(void)
         for (size_t i = 0; i < d.arms[0].n_events; i++)
             cast_events += d.arms[0].events[i].kind == RL_IMMOBILIZATION_START && d.arms[0].events[i].detail == 0;
         CHECK(cast_events >= 4, "every sampled person's scheduled cast is in the event log (%d)", cast_events);
-        CHECK(d.has_exposures && d.n_exposures == 1 && d.exposures[0].kind == RX_LEG_CAST &&
+        CHECK(d.has_exposures && d.n_exposures == 3 && d.exposures[0].kind == RX_LEG_CAST &&
                   d.exposures[0].start_week == 1 && d.exposures[0].duration_weeks == 4,
               "the scheduled cast is read from /exposures");
+        CHECK(d.n_exposures == 3 && d.exposures[1].kind == RX_ICU && d.exposures[2].kind == RX_SPACEFLIGHT,
+              "icu and spaceflight read back as themselves, not as unknown");
         CHECK(d.arms[1].has_interventions && d.arms[1].n_iv == 1 && d.arms[1].iv[0].type == RI_PASSIVE_BFR &&
                   d.arms[1].iv[0].cuff_pct_aop == 55 && isnan(d.arms[1].iv[0].load_pct_1rm),
               "arm 'cuff': passive BFR at 55%% AOP, no load");

@@ -442,7 +442,8 @@ static void test_intervention_types(workdir *w)
               scenario_choice_name("intervention", "type", IV_TYPE_COUNT) == NULL &&
               scenario_choice_name("intervention", "type", -1) == NULL,
           "intervention choices match intervention_type");
-    CHECK(strcmp(scenario_choice_name("exposure", "kind", EXPO_KIND_COUNT - 1), "hospital") == 0 &&
+    CHECK(strcmp(scenario_choice_name("exposure", "kind", EXPO_KIND_COUNT - 1), "spaceflight") == 0 &&
+              strcmp(scenario_choice_name("exposure", "kind", EXPO_ICU), "icu") == 0 &&
               scenario_choice_name("exposure", "kind", EXPO_KIND_COUNT) == NULL &&
               strcmp(scenario_choice_name("record", "event_log", EVENTLOG_SAMPLE), "sample") == 0 &&
               strcmp(scenario_choice_name("population", "age_distribution", AGE_NORMAL), "normal") == 0,

@@ -54,10 +54,8 @@ static char *describe_study(const plot_ctx *c)
     fputs(".", f);
     for (size_t i = 0; i < d->n_exposures; i++) {
         const rd_exposure *e = &d->exposures[i];
-        static const char *const what[RX_COUNT + 1] = {"a leg cast", "an arm cast", "bed rest",
-                                                        "a hospital stay", "an immobilization"};
-        fprintf(f, " Everyone has %s from week %.3g for %.3g weeks.", what[e->kind], e->start_week,
-                e->duration_weeks);
+        fprintf(f, " Everyone has %s from week %.3g for %.3g weeks.", pf_exposure_name(e->kind),
+                e->start_week, e->duration_weeks);
     }
     fclose(f);
     return s;

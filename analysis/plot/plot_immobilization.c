@@ -9,14 +9,15 @@
 #include "plot.h"
 #include "plotfig.h"
 
-/* A scheduled leg cast, bed rest or hospital stay (arm casts spare the legs). */
+/* A scheduled leg cast, bed rest, hospital or intensive-care stay or non-weight-bearing
+ * unloading (arm casts spare the legs). */
 static const rd_exposure *leg_exposure(const resultdata *d, size_t *count)
 {
     const rd_exposure *first = NULL;
     *count = 0;
     for (size_t i = 0; i < d->n_exposures; i++) {
         const rd_exposure *e = &d->exposures[i];
-        if (e->kind == RX_LEG_CAST || e->kind == RX_BED_REST || e->kind == RX_HOSPITAL) {
+        if (e->kind != RX_ARM_CAST && e->kind != RX_UNKNOWN) {
             if (isfinite(e->start_week) && isfinite(e->duration_weeks) && e->duration_weeks > 0) {
                 if (!first)
                     first = e;
@@ -25,12 +26,6 @@ static const rd_exposure *leg_exposure(const resultdata *d, size_t *count)
         }
     }
     return first;
-}
-
-/* "in the cast", "in bed rest", "in hospital": the time immobilized, in words. */
-static const char *exposure_word(rd_expo_kind k)
-{
-    return k == RX_LEG_CAST ? "in the cast" : k == RX_BED_REST ? "in bed rest" : k == RX_HOSPITAL ? "in hospital" : "immobilized";
 }
 
 /* Both versions follow leg lean mass and knee strength. */
@@ -50,12 +45,6 @@ typedef struct {
     size_t kloss;          /* the last observation during it; SIZE_MAX when none */
     gp_range rc, rw;       /* % change since the start, % change per week */
 } scheduled;
-
-/* "a leg cast", "bed rest", "a hospital stay" */
-static const char *exposure_name(rd_expo_kind k)
-{
-    return k == RX_LEG_CAST ? "a leg cast" : k == RX_BED_REST ? "bed rest" : "a hospital stay";
-}
 
 /* Is observation k (from x->kfirst on) shown? */
 static int sched_shown(const resultdata *d, const scheduled *x, size_t k)
@@ -159,7 +148,7 @@ static void sched_panel(const plot_ctx *c, FILE *gp, const char *tsv, const sche
     if (row == 0)
         fputs("set format x \"%g\"; unset xlabel\n", gp);
     else
-        fprintf(gp, "set xlabel \"Weeks since the start of %s\"\n", exposure_name(x->e->kind));
+        fprintf(gp, "set xlabel \"Weeks since the start of %s\"\n", pf_exposure_name(x->e->kind));
     pf_plot_arm_lines(c, gp, tsv, row == 0 ? 3 + v : 5 + v, "", "linespoints lw 3 pt 7 ps 0.9*PS");
 }
 
@@ -169,11 +158,11 @@ static void sched_script(const plot_ctx *c, FILE *gp, const char *tsv, const cha
     const resultdata *d = c->d;
     fputs("TS = 1            # weeks since the immobilization began\n", gp);
     fprintf(gp, "set xrange [%.6g:%.6g]\n", d->time[x->kfirst] - x->t0, d->time[x->kend] - x->t0);
-    fprintf(gp, "# The grey area is the time %s.\n", exposure_word(x->e->kind));
+    fprintf(gp, "# The grey area is the time %s.\n", pf_exposure_time(x->e->kind));
     fprintf(gp, "set object 10 rect from first 0, graph 0 to first %.6g, graph 1 behind fc rgb \"#e4e4e4\" fs solid 1.0 noborder\n",
             x->dur);
     fprintf(gp, "set label 10 \"%s\" at first %.6g, graph 0.95 center font \",16\" tc rgb \"#555555\"\n",
-            exposure_word(x->e->kind), x->dur / 2);
+            pf_exposure_time(x->e->kind), x->dur / 2);
     fputs("set xzeroaxis lt -1 lw 1\n", gp);
     pf_multiplot_begin(gp, title);
     pf_layout L = pf_layout_default(2, 2);
@@ -191,7 +180,7 @@ static void sched_shows(const plot_ctx *c, FILE *m, const void *fig)
     fprintf(m, "What %.3g weeks %s do to the leg, and how it recovers afterwards. Top: the change of "
                "the arm's mean leg lean mass and knee strength since the day it began. Bottom: the "
                "change in each week. Averaged over the time %s, leg lean mass changed by ",
-            x->dur, exposure_word(x->e->kind), exposure_word(x->e->kind));
+            x->dur, pf_exposure_time(x->e->kind), pf_exposure_time(x->e->kind));
     for (int v = 0; v < 2; v++) {
         if (v)
             fputs(" per week, and knee strength by ", m);
@@ -206,14 +195,14 @@ static void sched_shows(const plot_ctx *c, FILE *m, const void *fig)
 static void sched_caption(const plot_ctx *c, plot_figure *F, const scheduled *x)
 {
     F->title = pf_format("Muscle lost during and after %s of %.3g weeks: %% change since it began, per arm",
-                         exposure_name(x->e->kind), x->dur);
+                         pf_exposure_name(x->e->kind), x->dur);
     F->shows = pf_text(c, sched_shows, x);
     F->how = pf_format("The grey area is the time %s. Below the zero line the leg has lost muscle or "
                        "strength; both columns share one scale. Strength usually falls faster than mass, "
                        "because the nerves' drive to the muscle is lost too. After the immobilization the "
                        "curves climb back; the arms show how much an intervention prevents the loss or "
                        "speeds the recovery.",
-                       exposure_word(x->e->kind));
+                       pf_exposure_time(x->e->kind));
     F->assumed = pf_format("Everyone in every arm has the same immobilization from week %.3g. Disuse raises "
                            "muscle protein breakdown and lowers synthesis (model.muscle.*); changes are of "
                            "the arm's mean, people who die are left out from then on.",

@@ -329,6 +329,24 @@ static void describe_iv(FILE *f, const rd_intervention *iv)
     detail(f, isfinite(iv->adherence), ", adherence %.0f%%", 100 * iv->adherence);
 }
 
+const char *pf_exposure_name(rd_expo_kind k)
+{
+    static const char *const name[RX_COUNT + 1] = {
+        [RX_LEG_CAST] = "a leg cast", [RX_ARM_CAST] = "an arm cast", [RX_BED_REST] = "bed rest",
+        [RX_HOSPITAL] = "a hospital stay", [RX_ICU] = "a stay in intensive care",
+        [RX_SPACEFLIGHT] = "non-weight-bearing unloading", [RX_UNKNOWN] = "an immobilization"};
+    return name[k];
+}
+
+const char *pf_exposure_time(rd_expo_kind k)
+{
+    static const char *const time[RX_COUNT + 1] = {
+        [RX_LEG_CAST] = "in the cast", [RX_ARM_CAST] = "in the cast", [RX_BED_REST] = "in bed rest",
+        [RX_HOSPITAL] = "in hospital", [RX_ICU] = "in intensive care", [RX_SPACEFLIGHT] = "unloaded",
+        [RX_UNKNOWN] = "immobilized"};
+    return time[k];
+}
+
 void pf_describe_arm(FILE *f, const rd_arm *A)
 {
     if (!A->has_interventions) {

@@ -128,6 +128,10 @@ void pf_quoted(FILE *gp, const char *fmt, ...) __attribute__((format(printf, 2, 
 void pf_describe_arm(FILE *f, const rd_arm *A);
 /* Does the arm use a cuff (BFR)? */
 int pf_arm_has_bfr(const rd_arm *A);
+/* A scheduled exposure in words ("a leg cast"), and the time spent in it ("in the
+ * cast"); unknown kinds get general words. */
+const char *pf_exposure_name(rd_expo_kind k);
+const char *pf_exposure_time(rd_expo_kind k);
 
 /* The figures (plot_series.c, plot_immobilization.c, plot_outcomes.c, plot_story.c). */
 void pf_trajectories(plot_ctx *c, plot_figure *F);

@@ -120,12 +120,13 @@ static double grip_now(const life *L)
 static int immobilized(const life *L)
 {
     return L->immob[IMMOB_LEG_CAST] || L->immob[IMMOB_ARM_CAST] || L->immob[IMMOB_BED_REST] ||
-           L->immob[IMMOB_HOSPITAL];
+           L->immob[IMMOB_HOSPITAL] || L->immob[IMMOB_SPACEFLIGHT];
 }
 
 static int legs_unavailable(const life *L)
 {
-    return L->immob[IMMOB_LEG_CAST] || L->immob[IMMOB_BED_REST] || L->immob[IMMOB_HOSPITAL];
+    return L->immob[IMMOB_LEG_CAST] || L->immob[IMMOB_BED_REST] || L->immob[IMMOB_HOSPITAL] ||
+           L->immob[IMMOB_SPACEFLIGHT];
 }
 
 static double new_clock(life *L, int clock, rng_purpose purpose)
@@ -134,9 +135,9 @@ static double new_clock(life *L, int clock, rng_purpose purpose)
     return gsl_ran_exponential(L->rng->r, 1.0);
 }
 
-/* The week's training effects (hypertrophy, neural, bone per compartment) summed over
- * the active interventions. Returns whether one of them trains (protein does not). */
-static inline int weekly_training(const life *L, double weekly[COMPARTMENTS][3])
+/* The week's training effects (EFF_* per compartment) summed over the active
+ * interventions. Returns whether one of them trains (protein does not). */
+static inline int weekly_training(const life *L, double weekly[COMPARTMENTS][EFFECTS])
 {
     int training = 0;
     for (size_t j = 0; j < L->n_iv; j++) {
@@ -145,42 +146,59 @@ static inline int weekly_training(const life *L, double weekly[COMPARTMENTS][3])
         if (L->iv[j].spec->type != IV_PROTEIN)
             training = 1;
         for (int c = 0; c < COMPARTMENTS; c++)
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < EFFECTS; k++)
                 weekly[c][k] += L->iv[j].week_effect[c][k];
     }
     return training;
 }
 
-/* Mechanical loading of each compartment relative to the person's usual: the activity
- * level, limited by casts, bed rest, hospital and recovery from hip fracture. */
-static inline void compartment_loading(const life *L, double loading[COMPARTMENTS])
+/* Muscle loading of each compartment and femoral-neck loading of the index leg under
+ * the exposures in force, relative to usual (legs: habitual activity). Each exposure
+ * has its own loading of muscle and of bone (params.def, activity.*): the most
+ * unloading one wins where several overlap. */
+static inline void exposure_loading(const life *L, double legs, double loading[COMPARTMENTS],
+                                    double *bone)
 {
     const model_params *p = L->p;
-    double legs = L->activity, index_leg, other_leg, arms = 1.0;
-    if (L->immob[IMMOB_HIP_REHAB])
-        legs = msk_fmin(legs, p->activity_hip_rehab_loading);
-    index_leg = other_leg = legs;
+    double index_leg = legs, other_leg = legs, arms = 1.0;
     if (L->immob[IMMOB_LEG_CAST]) {
         index_leg = p->activity_cast_loading;
         other_leg = legs * p->activity_cast_activity;
     }
     if (L->immob[IMMOB_ARM_CAST])
         arms = p->activity_cast_loading;
-    if (L->immob[IMMOB_HOSPITAL]) {
-        index_leg = msk_fmin(index_leg, p->activity_hospital_loading);
-        other_leg = msk_fmin(other_leg, p->activity_hospital_loading);
-    }
+    double both = INFINITY, bone_both = INFINITY;
+    if (L->immob[IMMOB_HOSPITAL])
+        both = bone_both = p->activity_hospital_loading;
+    if (L->immob[IMMOB_ICU])
+        both = bone_both = msk_fmin(both, p->activity_icu_loading);
     if (L->immob[IMMOB_BED_REST]) {
-        index_leg = msk_fmin(index_leg, p->activity_bed_rest_loading);
-        other_leg = msk_fmin(other_leg, p->activity_bed_rest_loading);
+        both = msk_fmin(both, p->activity_bed_rest_loading);
+        bone_both = msk_fmin(bone_both, p->activity_bed_rest_bone_loading);
     }
-    loading[LEG_INDEX] = index_leg;
-    loading[LEG_OTHER] = other_leg;
+    if (L->immob[IMMOB_SPACEFLIGHT]) {
+        both = msk_fmin(both, p->activity_spaceflight_loading);
+        bone_both = msk_fmin(bone_both, p->activity_spaceflight_bone_loading);
+    }
+    *bone = msk_fmin(index_leg, bone_both);
+    loading[LEG_INDEX] = msk_fmin(index_leg, both);
+    loading[LEG_OTHER] = msk_fmin(other_leg, both);
     loading[ARMS] = arms;
 }
 
+/* Mechanical loading of each compartment (and femoral-neck loading of the index leg,
+ * *bone) relative to the person's usual: the activity level, limited by recovery from
+ * hip fracture and by the exposures in force. */
+static inline void compartment_loading(const life *L, double loading[COMPARTMENTS], double *bone)
+{
+    double legs = L->activity;
+    if (L->immob[IMMOB_HIP_REHAB])
+        legs = msk_fmin(legs, L->p->activity_hip_rehab_loading);
+    exposure_loading(L, legs, loading, bone);
+}
+
 /* The muscle inputs of every compartment at this age, loading and training. */
-static inline void refresh_muscle(life *L, double age, const double weekly[COMPARTMENTS][3],
+static inline void refresh_muscle(life *L, double age, const double weekly[COMPARTMENTS][EFFECTS],
                                   const double loading[COMPARTMENTS])
 {
     const model_params *p = L->p;
@@ -193,11 +211,13 @@ static inline void refresh_muscle(life *L, double age, const double weekly[COMPA
         response *= p->muscle_myogenic_response;
     if (x->condition != CONDITION_NONE)
         age_loss = msk_fmin(age_loss + p->muscle_disease_extra_loss, p->muscle_max_age_loss);
-    double catabolic = L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise : 0.0;
+    double catabolic = L->immob[IMMOB_ICU]        ? p->muscle_icu_breakdown_rise
+                       : L->immob[IMMOB_HOSPITAL] ? p->muscle_illness_breakdown_rise
+                                                  : 0.0;
     double disuse_sensitivity = muscle_disuse_sensitivity(age, p);
     if (L->protein != L->avail_protein) {
         L->avail_protein = L->protein;
-        L->avail = muscle_protein_of(L->protein, p);
+        L->avail = muscle_protein_of(L->protein, x->protein, p);
     }
     for (int c = 0; c < COMPARTMENTS; c++) {
         L->min[c].disuse_sensitivity = disuse_sensitivity;
@@ -205,15 +225,19 @@ static inline void refresh_muscle(life *L, double age, const double weekly[COMPA
         /* Compartments trained alike (both legs, usually) share their inputs. */
         int same = -1;
         for (int d = 0; d < c && same < 0; d++)
-            if (weekly[d][0] == weekly[c][0] && weekly[d][1] == weekly[c][1])
+            if (weekly[d][EFF_HYPERTROPHY] == weekly[c][EFF_HYPERTROPHY] &&
+                weekly[d][EFF_NEURAL] == weekly[c][EFF_NEURAL])
                 same = d;
         if (same >= 0) {
             L->min[c].anabolic = L->min[same].anabolic;
             L->min[c].neural_drive = L->min[same].neural_drive;
+            L->min[c].train_breakdown = L->min[same].train_breakdown;
         } else {
-            L->min[c].anabolic = muscle_anabolic_at(weekly[c][0], &L->avail, age, response, p);
-            L->min[c].neural_drive = muscle_neural_drive(weekly[c][1], response, p);
+            L->min[c].anabolic = muscle_anabolic_at(weekly[c][EFF_HYPERTROPHY], &L->avail, age, response, p);
+            L->min[c].neural_drive = muscle_neural_drive(weekly[c][EFF_NEURAL], response, p);
+            L->min[c].train_breakdown = muscle_train_breakdown(weekly[c][EFF_HYPERTROPHY], p);
         }
+        L->min[c].relief = muscle_relief(weekly[c][EFF_RELIEF]);
         L->min[c].catabolic = catabolic;
         L->min[c].age_loss = age_loss;
     }
@@ -244,15 +268,15 @@ void life_refresh(life *L)
     const model_params *p = L->p;
     const person *x = L->x;
     double age = age_now(L);
-    double weekly[COMPARTMENTS][3] = {{0}};
+    double weekly[COMPARTMENTS][EFFECTS] = {{0}};
     int training = weekly_training(L, weekly);
     L->activity = activity_level(&L->act, leg_strength_rel(L), training, p);
-    double loading[COMPARTMENTS];
-    compartment_loading(L, loading);
+    double loading[COMPARTMENTS], bone_loading;
+    compartment_loading(L, loading, &bone_loading);
     refresh_muscle(L, age, weekly, loading);
     bone_inputs bi = {
-        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), loading[LEG_INDEX], L->bone.bmd / x->fn_bmd,
-                                  weekly[LEG_INDEX][2], p),
+        .stimulus = bone_stimulus(strength_rel(L, LEG_INDEX), bone_loading, L->bone.bmd / x->fn_bmd,
+                                  weekly[LEG_INDEX][EFF_BONE], p),
         .age = age,
         .years_since_fmp = x->female ? age - x->menopause_age : NAN,
         .calcium_mg = x->calcium,
@@ -331,6 +355,10 @@ static int observe(life *L, obs_record *r)
         steps *= p->activity_hospital_loading;
     if (L->immob[IMMOB_BED_REST])
         steps *= p->activity_bed_rest_loading;
+    if (L->immob[IMMOB_ICU])
+        steps *= p->activity_icu_loading;
+    if (L->immob[IMMOB_SPACEFLIGHT])
+        steps = 0; /* no ground contact */
     v[OV_STEPS] = steps;
 
     int low_grip = v[OV_GRIP] < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male);
@@ -492,6 +520,40 @@ static void end_intervention(life *L, iv_slot *s, int32_t slot)
     log_event(L, LOG_INTERVENTION_END, slot);
 }
 
+/* Which compartments a programme trains: the scenario's `limbs`, or by default the
+ * legs (walking, leg resistance programmes) or the index leg (passive BFR,
+ * rehabilitation of the immobilized limb). Training is specific to the limb trained. */
+static void limbs_trained(const intervention_spec *iv, int trained[COMPARTMENTS])
+{
+    int limbs = iv->limbs;
+    if (limbs == LIMBS_DEFAULT)
+        limbs = iv->type == IV_PASSIVE_BFR || iv->type == IV_REHABILITATION ? LIMBS_INDEX_LEG : LIMBS_LEGS;
+    trained[LEG_INDEX] = limbs != LIMBS_ARMS;
+    trained[LEG_OTHER] = limbs == LIMBS_LEGS || limbs == LIMBS_BOTH;
+    trained[ARMS] = limbs == LIMBS_ARMS || limbs == LIMBS_BOTH;
+}
+
+/* This week's sessions attended, drawn from the training stream: the prescribed number
+ * (a fractional part rounded at random), none when the programme cannot be delivered,
+ * each attended with the slot's adherence. */
+static unsigned sessions_attended(life *L, const iv_slot *s, const int trained[COMPARTMENTS])
+{
+    const intervention_spec *iv = s->spec;
+    double spw = iv->sessions_per_week;
+    unsigned n = (unsigned)floor(spw);
+    if (gsl_rng_uniform(L->rng->r) < spw - floor(spw))
+        n++;
+    /* Walking and leg resistance need the legs; passive BFR, passive mobilization and
+     * early rehabilitation are what clinics deliver in bed, in a cast or in hospital. */
+    int needs_legs = (iv->type == IV_WALKING || iv->type == IV_BFR_WALKING || iv->type == IV_RESISTANCE ||
+                      iv->type == IV_BFR_RESISTANCE) &&
+                     (trained[LEG_INDEX] || trained[LEG_OTHER]);
+    int needs_ward = iv->type != IV_PASSIVE_BFR && iv->type != IV_REHABILITATION;
+    if ((needs_legs && legs_unavailable(L)) || (needs_ward && L->immob[IMMOB_HOSPITAL]))
+        n = 0;
+    return n ? gsl_ran_binomial(L->rng->r, s->adherence, n) : 0;
+}
+
 static void training_week(life *L, int32_t slot)
 {
     const model_params *p = L->p;
@@ -510,15 +572,9 @@ static void training_week(life *L, int32_t slot)
     /* Stream index unique per (slot, week): the same draws in every arm that
      * prescribes the same slot (paired arms). */
     rng_seek(L->rng, RNG_TRAINING, L->x->id, L->x->replicate, ((uint64_t)slot << 24) | (uint64_t)w);
-    double spw = iv->sessions_per_week;
-    unsigned n = (unsigned)floor(spw);
-    if (gsl_rng_uniform(L->rng->r) < spw - floor(spw))
-        n++;
-    int needs_legs = iv->type == IV_WALKING || iv->type == IV_BFR_WALKING || iv->type == IV_RESISTANCE ||
-                     iv->type == IV_BFR_RESISTANCE;
-    if ((needs_legs && legs_unavailable(L)) || L->immob[IMMOB_HOSPITAL])
-        n = 0;
-    unsigned attended = n ? gsl_ran_binomial(L->rng->r, s->adherence, n) : 0;
+    int trained[COMPARTMENTS];
+    limbs_trained(iv, trained);
+    unsigned attended = sessions_attended(L, s, trained);
 
     dose_session d = session_of(L, s);
     int frail = gait_now(L) <= p->safety_frail_gait;
@@ -548,17 +604,13 @@ static void training_week(life *L, int32_t slot)
 
     const dose_effect e = s->effect;
     memset(s->week_effect, 0, sizeof s->week_effect);
-    int compartments_trained[COMPARTMENTS] = {1, 1, 0};
-    if (iv->type == IV_RESISTANCE || iv->type == IV_BFR_RESISTANCE)
-        compartments_trained[ARMS] = 1; /* whole-body programmes */
-    if (iv->type == IV_PASSIVE_BFR || iv->type == IV_REHABILITATION)
-        compartments_trained[LEG_OTHER] = 0; /* the immobilized limb only */
     for (int c = 0; c < COMPARTMENTS; c++) {
-        if (!compartments_trained[c])
+        if (!trained[c])
             continue;
-        s->week_effect[c][0] = attended * e.hypertrophy;
-        s->week_effect[c][1] = attended * e.neural;
-        s->week_effect[c][2] = attended * e.bone;
+        s->week_effect[c][EFF_HYPERTROPHY] = attended * e.hypertrophy;
+        s->week_effect[c][EFF_NEURAL] = attended * e.neural;
+        s->week_effect[c][EFF_BONE] = attended * e.bone;
+        s->week_effect[c][EFF_RELIEF] = attended * e.relief;
     }
     if (serious_event) {
         L->count[EVC_ADVERSE_SERIOUS]++;
@@ -616,6 +668,15 @@ static void exposure_start(life *L, int32_t j)
         break;
     case EXPO_HOSPITAL:
         admit(L, days, ADMIT_SCHEDULED);
+        break;
+    case EXPO_ICU:
+        /* A stay, all of it in intensive care. */
+        admit(L, days, ADMIT_SCHEDULED);
+        L->immob[IMMOB_ICU]++;
+        schedule(L, L->t + days, EV_RECOVERY_END, IMMOB_ICU);
+        break;
+    case EXPO_SPACEFLIGHT:
+        start_immobilization(L, IMMOB_SPACEFLIGHT, days);
         break;
     default:
         break;
@@ -757,7 +818,7 @@ int life_run_scheduled(life *L, const evq_event *e, obs_record *rec, size_t *nex
         break;
     case EV_RECOVERY_END:
         L->immob[e->arg]--;
-        if (e->arg != IMMOB_HIP_REHAB)
+        if (e->arg != IMMOB_HIP_REHAB && e->arg != IMMOB_ICU)
             log_event(L, LOG_IMMOBILIZATION_END, e->arg);
         break;
     case EV_DISCHARGE:

@@ -30,9 +30,16 @@ typedef enum {
 } event_kind;
 
 /* Immobilization kinds (event-log detail and counters). */
-typedef enum { IMMOB_LEG_CAST, IMMOB_ARM_CAST, IMMOB_BED_REST, IMMOB_HOSPITAL, IMMOB_HIP_REHAB, IMMOB_KIND_COUNT } immob_kind;
+typedef enum {
+    IMMOB_LEG_CAST, IMMOB_ARM_CAST, IMMOB_BED_REST, IMMOB_HOSPITAL, IMMOB_HIP_REHAB,
+    IMMOB_ICU,         /* with IMMOB_HOSPITAL: intensive care within a stay */
+    IMMOB_SPACEFLIGHT, /* non-weight-bearing unloading */
+    IMMOB_KIND_COUNT
+} immob_kind;
 
 enum { LEG_INDEX, LEG_OTHER, ARMS, COMPARTMENTS };
+/* Columns of iv_slot.week_effect: what a week of an intervention adds to each stimulus. */
+enum { EFF_HYPERTROPHY, EFF_NEURAL, EFF_BONE, EFF_RELIEF, EFFECTS };
 enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
 
 typedef struct {
@@ -42,7 +49,7 @@ typedef struct {
     int32_t week;         /* weeks started */
     int32_t n_weeks;
     double adherence;
-    double week_effect[COMPARTMENTS][3]; /* hypertrophy, neural, bone for this week */
+    double week_effect[COMPARTMENTS][EFFECTS]; /* this week's stimuli (EFF_*) */
     /* The last session's dose and what follows from it: sessions rarely change, so
      * their (pure) effect and adverse-event rates are computed once per change. */
     int dose_known, dose_frail;

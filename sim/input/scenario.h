@@ -30,7 +30,16 @@
 typedef enum { AGE_UNIFORM, AGE_NORMAL } age_distribution_kind;
 typedef enum { SARCOPENIA_ANY, SARCOPENIA_REQUIRED, SARCOPENIA_EXCLUDED } sarcopenia_inclusion;
 typedef enum { EVENTLOG_NONE, EVENTLOG_SAMPLE, EVENTLOG_ALL } event_log_kind;
-typedef enum { EXPO_LEG_CAST, EXPO_ARM_CAST, EXPO_BED_REST, EXPO_HOSPITAL, EXPO_KIND_COUNT } exposure_kind;
+typedef enum {
+    EXPO_LEG_CAST,
+    EXPO_ARM_CAST,
+    EXPO_BED_REST,
+    EXPO_HOSPITAL,
+    EXPO_ICU,
+    EXPO_SPACEFLIGHT,
+    EXPO_KIND_COUNT
+} exposure_kind;
+typedef enum { LIMBS_DEFAULT, LIMBS_LEGS, LIMBS_ARMS, LIMBS_BOTH, LIMBS_INDEX_LEG } limbs_kind;
 typedef enum {
     IV_PROTEIN,
     IV_WALKING,

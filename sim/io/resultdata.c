@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "scenario.h"
+
 const rd_name resultdata_vars[RV_COUNT] = {
 #define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
     [RV_##id] = {name, label, display},
@@ -33,9 +35,16 @@ const char *const resultdata_log_kinds[RL_COUNT] = {
 #define EVENT_LOG_KIND(id, name) [RL_##id] = name,
 #include "observables.def"
 };
-const char *const resultdata_iv_types[RI_COUNT] = {
-    "protein", "walking", "bfr_walking", "resistance", "bfr_resistance", "passive_bfr", "rehabilitation"};
-const char *const resultdata_expo_kinds[RX_COUNT] = {"leg_cast", "arm_cast", "bed_rest", "hospital"};
+_Static_assert(RI_COUNT == (int)IV_TYPE_COUNT && RI_PROTEIN == (int)IV_PROTEIN && RI_WALKING == (int)IV_WALKING &&
+                   RI_BFR_WALKING == (int)IV_BFR_WALKING && RI_RESISTANCE == (int)IV_RESISTANCE &&
+                   RI_BFR_RESISTANCE == (int)IV_BFR_RESISTANCE && RI_PASSIVE_BFR == (int)IV_PASSIVE_BFR &&
+                   RI_REHABILITATION == (int)IV_REHABILITATION,
+               "rd_iv_type is scenario.h's intervention_type");
+_Static_assert(RX_COUNT == (int)EXPO_KIND_COUNT && RX_LEG_CAST == (int)EXPO_LEG_CAST &&
+                   RX_ARM_CAST == (int)EXPO_ARM_CAST && RX_BED_REST == (int)EXPO_BED_REST &&
+                   RX_HOSPITAL == (int)EXPO_HOSPITAL && RX_ICU == (int)EXPO_ICU &&
+                   RX_SPACEFLIGHT == (int)EXPO_SPACEFLIGHT,
+               "rd_expo_kind is scenario.h's exposure_kind");
 
 enum { EVENT_CHUNK = 65536, MAX_FLAGS = 127 };
 
@@ -139,6 +148,14 @@ static int mapped(const int *map, int n_flags, double code, int unknown)
     if (!(code >= 0 && code < n_flags) || code != floor(code))
         return unknown;
     return map[(int)code];
+}
+
+/* The n choices of an ENUM key of scenario.def, in its order: the names the writer
+ * gives the codes of that key (results.c). */
+static void choice_names(const char *section, const char *key, const char **names, int n)
+{
+    for (int i = 0; i < n; i++)
+        names[i] = scenario_choice_name(section, key, i);
 }
 
 /* ---- Pieces ----------------------------------------------------------------------- */
@@ -303,7 +320,9 @@ static void load_interventions(loader *L, rd_arm *A, const char *g)
     A->iv = alloc(L, n, sizeof *A->iv);
     double *type = vec(L, n, "%s", path);
     int map[MAX_FLAGS], n_flags = 0;
-    flag_map(L, path, resultdata_iv_types, RI_COUNT, map, &n_flags);
+    const char *types[RI_COUNT];
+    choice_names("intervention", "type", types, RI_COUNT);
+    flag_map(L, path, types, RI_COUNT, map, &n_flags);
     if (L->st != MSK_OK) {
         free(type);
         return;
@@ -444,7 +463,9 @@ static void load_exposures(loader *L)
     double *start = vec(L, n, "/exposures/start_week");
     double *dur = vec(L, n, "/exposures/duration_weeks");
     int map[MAX_FLAGS], n_flags = 0;
-    flag_map(L, "/exposures/kind", resultdata_expo_kinds, RX_COUNT, map, &n_flags);
+    const char *kinds[RX_COUNT];
+    choice_names("exposure", "kind", kinds, RX_COUNT);
+    flag_map(L, "/exposures/kind", kinds, RX_COUNT, map, &n_flags);
     d->exposures = alloc(L, n, sizeof *d->exposures);
     if (L->st == MSK_OK) {
         for (size_t i = 0; i < n; i++) {

@@ -60,12 +60,18 @@ typedef enum {
     RL_COUNT,
     RL_UNKNOWN = RL_COUNT
 } rd_log_kind;
-/* Intervention types and exposure kinds (scenario.def choices), mapped by name. */
+/* Intervention types and exposure kinds, mapped by name from the file's flag_meanings
+ * to the choices of scenario.def (intervention type, exposure kind), which the writer
+ * names them by. The readers above sim/io may not see sim/input, so the enumerators are
+ * written out here; resultdata.c checks at compile time that they are scenario.h's. */
 typedef enum {
     RI_PROTEIN, RI_WALKING, RI_BFR_WALKING, RI_RESISTANCE, RI_BFR_RESISTANCE, RI_PASSIVE_BFR,
     RI_REHABILITATION, RI_COUNT, RI_UNKNOWN = RI_COUNT
 } rd_iv_type;
-typedef enum { RX_LEG_CAST, RX_ARM_CAST, RX_BED_REST, RX_HOSPITAL, RX_COUNT, RX_UNKNOWN = RX_COUNT } rd_expo_kind;
+typedef enum {
+    RX_LEG_CAST, RX_ARM_CAST, RX_BED_REST, RX_HOSPITAL, RX_ICU, RX_SPACEFLIGHT, RX_COUNT,
+    RX_UNKNOWN = RX_COUNT
+} rd_expo_kind;
 
 typedef struct {
     const char *name;  /* in the file */
@@ -77,8 +83,6 @@ extern const rd_name resultdata_prevs[RP_COUNT];
 extern const rd_name resultdata_counts[RE_COUNT];
 extern const rd_var resultdata_key_var[RK_COUNT];
 extern const char *const resultdata_log_kinds[RL_COUNT];
-extern const char *const resultdata_iv_types[RI_COUNT];
-extern const char *const resultdata_expo_kinds[RX_COUNT];
 
 /* One prescribed intervention (NaN: not given or not used by the type). */
 typedef struct {
