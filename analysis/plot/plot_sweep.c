@@ -11,8 +11,16 @@
 #include "outdir.h"
 #include "resultfile.h"
 
-/* Beyond these a file is not a plausible sweep result, or not plottable. */
-enum { MAX_PARAMS = 64, MAX_OUTCOMES = 64, MAX_POINTS = 10000000, MAX_FIGURES = 2 + MAX_OUTCOMES };
+/* Beyond these a file is not a plausible sweep result, or not plottable
+ * (docs/robustness.md, "Ceilings of the readers"). MAX_VALUES bounds points x (parameters
+ * + outcomes), the numbers held in memory and written to the tables: 400 MB. */
+enum {
+    MAX_PARAMS = 64,
+    MAX_OUTCOMES = 64,
+    MAX_POINTS = 10000000,
+    MAX_VALUES = 50000000,
+    MAX_FIGURES = 2 + MAX_OUTCOMES
+};
 
 static const char *const colours[] = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377"};
 
@@ -159,6 +167,8 @@ static msk_status load(const char *path, sweepdata *d, diag_list *diags)
     d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
     d->unit = read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES);
     d->np = length_of(&r, "/point", MAX_POINTS);
+    if (r.st == MSK_OK && d->np * (d->k + d->no) > MAX_VALUES)
+        fail(&r, MSK_EDATA, "/point", "holds more values (points x (parameters + outcomes)) than a sweep can plot");
     d->x = read_doubles(&r, "/parameter_value", d->np, d->k);
     d->y = read_doubles(&r, "/outcome_value", d->np, d->no);
     load_sensitivity(&r, d);
