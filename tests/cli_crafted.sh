@@ -107,5 +107,15 @@ PY
 check "plot: a sampled person with 12000 events (past 10000) is refused (65), nothing written" bash -c \
   "'$msksim' plot '$work/events.h5' -o '$work/events' -q 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 65 ] && grep -q '10000 events' '$work/msg' && ! test -e '$work/events'"
 
+# Degenerate but valid results are plotted: what applies is drawn, the rest skipped with
+# a reason on the page; never "internal error".
+"$msksim" run "$src/scenarios/compare-interventions.yaml" --set population.size=1 -q -o "$work/one.h5" 2>/dev/null
+check "plot: a run of one person: exit 0, nothing on stderr, end-of-study figure drawn" bash -c \
+  "'$msksim' plot '$work/one.h5' -o '$work/one' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/one/fig3-end-of-study.svg'"
+"$msksim" run "$src/scenarios/vicious-cycle.yaml" --set population.size=20 --set population.age_min=109 \
+  --set population.age_max=110 -q -o "$work/dead.h5" 2>/dev/null
+check "plot: a run where everyone has died: exit 0, nothing on stderr, the skipped figures say why" bash -c \
+  "'$msksim' plot '$work/dead.h5' -o '$work/dead' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/dead/fig1-trajectories.svg' && grep -q 'Nobody was alive at the end' '$work/dead/index.html'"
+
 echo "$fail failure(s)"
 exit $fail
