@@ -117,5 +117,24 @@ check "plot: a run of one person: exit 0, nothing on stderr, end-of-study figure
 check "plot: a run where everyone has died: exit 0, nothing on stderr, the skipped figures say why" bash -c \
   "'$msksim' plot '$work/dead.h5' -o '$work/dead' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/dead/fig1-trajectories.svg' && grep -q 'Nobody was alive at the end' '$work/dead/index.html'"
 
+# A sweep outcome that is the same at every point (no hip fracture in 8 weeks among 10
+# people): its indices are undefined, said in words, and the sweep plot is drawn.
+cp "$src/tests/bad/sweeps/base/base.yaml" "$work/base.yaml"
+cat >"$work/const.yaml" <<'YAML'
+sweep: const
+base: base.yaml
+parameters:
+  - {name: cuff, path: arms.bfr.interventions.0.cuff_pct_aop, range: [30, 60]}
+  - {name: adh, path: arms.bfr.interventions.0.adherence, range: [0.5, 0.9]}
+design: {method: saltelli, samples: 8}
+outcomes:
+  - {arm: bfr, variable: hip_fractures_per_1000py_difference}
+  - {arm: bfr, variable: knee_extension_strength_change_pct_difference}
+YAML
+check "sweep: an outcome that never varies is reported 'undefined: outcome does not vary', no nan" bash -c \
+  "cd '$work' && '$msksim' sweep const.yaml -o const.h5 >'$work/msg' 2>&1; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && grep -q 'undefined: outcome does not vary' '$work/msg' && ! grep -qi 'nan' '$work/msg'"
+check "plot: the sweep with an outcome that never varies is drawn (exit 0, nothing on stderr)" bash -c \
+  "'$msksim' plot '$work/const.h5' -o '$work/const' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/const/sweep-indices.svg'"
+
 echo "$fail failure(s)"
 exit $fail

@@ -334,6 +334,16 @@ static void tornado_panel(FILE *gp, const sweepdata *d, const tornado_chart *t, 
     tornado_order(t, d, o);
     fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
     gp_label(gp, d->outcome[o], t->sobol ? "" : d->unit[o]);
+    const double *key = t->sobol ? &d->st[o * d->k] : &d->mu_star[o * d->k];
+    int defined = 0;
+    for (size_t j = 0; j < d->k; j++)
+        defined |= isfinite(key[j]);
+    if (!defined) { /* an outcome the same at every point: 0/0, nothing to draw */
+        fputs("\nset label 1 \"undefined: outcome does not vary\" at graph 0.5, graph 0.5 center font \",16\"\n"
+              "unset ytics\nset xrange [0:1]\nset yrange [0:1]\nplot -1 notitle\nunset label 1\nset ytics\n",
+              gp);
+        return;
+    }
     fputs("\nset ytics (", gp);
     for (size_t r = 0; r < d->k; r++) {
         gp_string(gp, d->param[t->order[d->k - 1 - r]]);
