@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Crafted result files whose values are valid one by one but imply sizes past the
+# Inputs valid one value at a time but extreme or degenerate. Crafted result files whose
+# values are valid one by one but imply sizes past the
 # readers' ceilings (docs/robustness.md, "Ceilings of the readers"): `plot` and `export`
 # must refuse them (65) or draw them within bounds, never crash, write past a buffer or
 # write gigabytes; and degenerate but valid results (everyone dead, one person) are
@@ -135,6 +136,14 @@ check "sweep: an outcome that never varies is reported 'undefined: outcome does 
   "cd '$work' && '$msksim' sweep const.yaml -o const.h5 >'$work/msg' 2>&1; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && grep -q 'undefined: outcome does not vary' '$work/msg' && ! grep -qi 'nan' '$work/msg'"
 check "plot: the sweep with an outcome that never varies is drawn (exit 0, nothing on stderr)" bash -c \
   "'$msksim' plot '$work/const.h5' -o '$work/const' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/const/sweep-indices.svg'"
+
+# A calibration prior far narrower than its parameter's range made the prior's residual
+# infinite: the fit printed "inf -> inf" and exited 0. Refused at load now.
+sed 's/^  - {name: muscle.turnover_rate,          start: 0.014,  min: 0.004, max: 0.08}/  - {name: muscle.turnover_rate, start: 0.014, min: 0.004, max: 0.08, prior_sd: 1e-300}/' \
+  "$src/scenarios/calibration.yaml" >"$work/calibration.yaml"
+ln -s "$src/scenarios/evidence" "$work/evidence"
+check "calibrate: prior_sd 1e-300 is refused at load (65) with the range it must lie in" bash -c \
+  "grep -q 'prior_sd: 1e-300' '$work/calibration.yaml' && '$msksim' calibrate '$work/calibration.yaml' -o '$work/fit.yaml' 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 65 ] && grep -q 'prior_sd (1e-300) must be at least' '$work/msg' && ! test -e '$work/fit.yaml'"
 
 echo "$fail failure(s)"
 exit $fail
