@@ -113,8 +113,13 @@ static void load_param(schema_ctx *c, calibrate_param *cp, const yamltree_node *
     if (ok && info && (cp->min < info->min || cp->max > info->max))
         schema_error(c, item, path, "[min, max] = [%g, %g] leaves the parameter's valid range [%g, %g]",
                      cp->min, cp->max, info->min, info->max);
+    /* The prior's residual is (value - start) / prior_sd: a prior_sd far below the range
+     * made it infinite, and the fit printed "inf -> inf" and succeeded. */
     if (!isnan(cp->prior_sd) && !(cp->prior_sd > 0))
         schema_error(c, item, path, "prior_sd must be positive");
+    else if (ok && !isnan(cp->prior_sd) && !(cp->prior_sd >= 1e-6 * (cp->max - cp->min)))
+        schema_error(c, item, path, "prior_sd (%g) must be at least 1e-6 of the range max - min (%g), up to any "
+                     "larger value", cp->prior_sd, 1e-6 * (cp->max - cp->min));
 }
 
 static void load_params(schema_ctx *c, calibrate_spec *spec, const yamltree_node *ps,

@@ -350,6 +350,15 @@ static msk_status load(const char *result, resultfile *rf, resultdata *d, diag_l
 {
     memset(rf, 0, sizeof *rf);
     msk_status st = resultdata_probe(result, diags);
+    if (st == MSK_OK && resultfile_is_sweep(result) == 1) {
+        /* Its tables are the points and outcomes, which `plot` writes (TSV beside the
+         * figures); saying only "not an msksim result" left the user guessing. */
+        diag_add(diags, DIAG_ERROR, result, 0, 0, "",
+                 "is a sweep result ('msksim sweep'), not the result of one run: 'msksim plot %s' "
+                 "draws it and writes its points and outcomes as TSV tables beside the figures",
+                 result);
+        return MSK_EDATA;
+    }
     if (st == MSK_OK)
         st = resultfile_open(rf, result, diags);
     if (st == MSK_OK && (st = resultdata_load(d, rf)) != MSK_OK)

@@ -228,6 +228,11 @@ static int leg_episode(const rd_event *e)
 
 /* Weeks shown after the start of an episode. */
 #define EPISODE_WINDOW 26.0
+/* Bins of the episode means over the window, at most: the bin width is the file's first
+ * observation interval (>= 0.1 week in any run msksim makes, so 263 bins), but a file
+ * may claim any spacing, and its bin count times the arms must neither wrap nor ask for
+ * more memory than the figure is worth. */
+#define EPISODE_MAX_BINS 4096
 
 /* One immobilization of a sampled person, with the baseline it is measured from. */
 typedef struct {
@@ -324,7 +329,9 @@ static msk_status sampled_data(const plot_ctx *c, sampled *x, size_t max_ep)
     const resultdata *d = c->d;
     memset(x, 0, sizeof *x);
     x->dt = d->n_time > 1 ? d->time[1] - d->time[0] : 1;
-    /* The file's time spacing sets the number of bins. */
+    /* The file's time spacing sets the number of bins, up to EPISODE_MAX_BINS. */
+    if (!(x->dt >= EPISODE_WINDOW / EPISODE_MAX_BINS))
+        x->dt = EPISODE_WINDOW / EPISODE_MAX_BINS;
     x->nbins = (size_t)ceil(EPISODE_WINDOW / x->dt) + 3;
     x->ep = malloc(max_ep * sizeof *x->ep);
     x->count = calloc(d->n_arms, sizeof *x->count);

@@ -38,6 +38,19 @@ static const double *eos_values(const resultdata *d, int blk, size_t a, int k)
     return blk ? d->arms[a].diff_change_pct[k] : d->arms[a].change_pct[k];
 }
 
+/* Does column j (0 the change, 1 and 2 its limits) of arm a in panel blk hold a number
+ * for any outcome? Not after everyone has died (no survivors, no change), nor the limits
+ * with one survivor. */
+static int eos_finite(const resultdata *d, int blk, size_t a, int j)
+{
+    for (int k = 0; k < RK_COUNT; k++) {
+        const double *v = eos_values(d, blk, a, k);
+        if (v && isfinite(v[j]))
+            return 1;
+    }
+    return 0;
+}
+
 static void eos_data(const plot_ctx *c, end_of_study *x)
 {
     const resultdata *d = c->d;
@@ -112,13 +125,22 @@ static void eos_panel(const plot_ctx *c, FILE *gp, const char *tsv, const end_of
     for (size_t a = 0; a < d->n_arms; a++) {
         if (!eos_values(d, blk, a, 0))
             continue;
-        fprintf(gp, "%s'%s' index %d using %d:%d:%d lc rgb \"%s\" title ", first ? "" : ", \\\n     ",
-                first ? tsv : "", blk, col, col + 1, col + 2, pf_colour(c, a));
+        if (!eos_finite(d, blk, a, 0)) { /* no bar to draw: gnuplot would warn */
+            col += 3;
+            continue;
+        }
+        fprintf(gp, "%s'%s' index %d using %d:", first ? "" : ", \\\n     ", first ? tsv : "", blk, col);
+        if (eos_finite(d, blk, a, 1) && eos_finite(d, blk, a, 2))
+            fprintf(gp, "%d:%d", col + 1, col + 2);
+        else /* an undefined interval (one survivor) is drawn as none */
+            fprintf(gp, "(valid(%d) ? $%d : $%d):(valid(%d) ? $%d : $%d)", col + 1, col + 1, col, col + 2, col + 2,
+                    col);
+        fprintf(gp, " lc rgb \"%s\" title ", pf_colour(c, a));
         gp_string(gp, d->arms[a].name);
         col += 3;
         first = 0;
     }
-    fputc('\n', gp);
+    fputs(first ? "NaN notitle\n" : "\n", gp);
 }
 
 static void eos_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
@@ -175,6 +197,15 @@ static void eos_caption(const plot_ctx *c, plot_figure *F, const end_of_study *x
 
 void pf_end_of_study(plot_ctx *c, plot_figure *F)
 {
+    int any = 0;
+    for (size_t a = 0; a < c->d->n_arms; a++)
+        any |= eos_finite(c->d, 0, a, 0);
+    if (!any) {
+        F->skipped = pf_format("Nobody was alive at the end of the study in any arm, so there is no change "
+                               "from the start to the end among survivors to show; figure 1 shows the "
+                               "course until then.");
+        return;
+    }
     end_of_study x;
     eos_data(c, &x);
     eos_caption(c, F, &x);
@@ -260,7 +291,14 @@ static int dose_applies(const resultdata *d, char **why)
     else if (!any_bfr)
         *why = pf_format("No arm of this run uses blood-flow restriction (BFR) against a reference "
                          "arm, so there is no dose to plot.");
-    return recorded && any_bfr;
+    int any_effect = 0; /* survivors at the end, whose change can be compared */
+    for (size_t a = 0; a < d->n_arms; a++)
+        any_effect = any_effect || (a != d->reference && (isfinite(d->arms[a].diff_change_pct[RK_KNEE][0]) ||
+                                                          isfinite(d->arms[a].diff_change_pct[RK_LEG_LEAN][0])));
+    if (recorded && any_bfr && !any_effect)
+        *why = pf_format("Nobody was alive at the end of the study, so no arm's gain over the reference "
+                         "arm can be set against its dose.");
+    return recorded && any_bfr && any_effect;
 }
 
 /* Arm A's value (mean, ci_low, ci_high) in panel i: knee strength or leg lean mass gained
@@ -417,13 +455,29 @@ static void dose_effect_panel(const plot_ctx *c, FILE *gp, const char *tsv, cons
     pf_quoted(gp, "Difference from ‘%s’ (%% points)", c->d->arms[c->d->reference].name);
     fprintf(gp, "\nset xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n", x->rx.lo, x->rx.hi, x->ry[i].lo, x->ry[i].hi);
     int col = 5 + 3 * i;
+    /* Points only where there are some (an arm without survivors has none: gnuplot would
+     * warn); an undefined interval (one survivor) is drawn as none. */
+    int pts[2] = {0, 0}, ci_ok = 1;
+    for (size_t a = 0; a < c->d->n_arms; a++) {
+        const double *y = dose_y(&c->d->arms[a], i);
+        if (a == c->d->reference || !isfinite(y[0]))
+            continue;
+        pts[pf_arm_has_bfr(&c->d->arms[a])] = 1;
+        ci_ok = ci_ok && isfinite(y[1]) && isfinite(y[2]);
+    }
+    char lims[128];
+    if (ci_ok)
+        snprintf(lims, sizeof lims, "%d:%d", col + 1, col + 2);
+    else
+        snprintf(lims, sizeof lims, "(valid(%d) ? $%d : $%d):(valid(%d) ? $%d : $%d)", col + 1, col + 1, col, col + 2,
+                 col + 2, col);
     fputs("plot ", gp);
-    if (x->any_cuff)
-        fprintf(gp, "'%s' using 17:(bfr($%d)):%d:%d with yerrorbars pt 7 ps 2.2*PS lw 2 lc rgb \"#D55E00\" notitle, \\\n     ",
-                tsv, col, col + 1, col + 2);
-    if (x->any_plain)
-        fprintf(gp, "'%s' using 17:(plain($%d)):%d:%d with yerrorbars pt 4 ps 2.2*PS lw 2 lc rgb \"#0072B2\" notitle, \\\n     ",
-                tsv, col, col + 1, col + 2);
+    if (x->any_cuff && pts[1])
+        fprintf(gp, "'%s' using 17:(bfr($%d)):%s with yerrorbars pt 7 ps 2.2*PS lw 2 lc rgb \"#D55E00\" notitle, \\\n     ",
+                tsv, col, lims);
+    if (x->any_plain && pts[0])
+        fprintf(gp, "'%s' using 17:(plain($%d)):%s with yerrorbars pt 4 ps 2.2*PS lw 2 lc rgb \"#0072B2\" notitle, \\\n     ",
+                tsv, col, lims);
     fprintf(gp, "'%s' using 17:%d:1 with labels offset char 1.2,0.6 left font \",15\" notitle\n", tsv, 19 + i);
 }
 

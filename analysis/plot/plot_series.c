@@ -22,18 +22,44 @@ static void per_arm_change(FILE *f, const plot_ctx *c, rd_key k)
 }
 
 /* Plot clauses "band + line" for every arm from blocks 0..n-1 of a TSV. */
-static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col_mean, int col_lo, int col_hi)
+static void mean_ci(const rd_arm *A, rd_var v, size_t k, double out[3]);
+
+/* Does arm A's column j of mean_ci (0 mean, 1 and 2 the limits) hold any number?
+ * With one person alive the limits never do, after everyone has died nothing does;
+ * gnuplot warns of a plot element without a point, so such an element is left out. */
+static int any_finite(const plot_ctx *c, const rd_arm *A, rd_var v, int j)
+{
+    for (size_t k = 0; k < c->d->n_time; k++) {
+        double m[3];
+        mean_ci(A, v, k, m);
+        if (isfinite(m[j]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Each arm's band (95% CI of the mean) and mean line of variable v, in the TSV columns
+ * given; an arm without numbers for one of them goes without it. */
+static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, rd_var v, int col_mean, int col_lo,
+                           int col_hi)
 {
     const resultdata *d = c->d;
-    fputs("plot ", gp);
+    const char *sep = "plot ";
     for (size_t a = 0; a < d->n_arms; a++) {
         const char *col = pf_colour(c, a);
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d):($%d) with filledcurves fc rgb \"%s\" notitle, \\\n",
-                a ? "     " : "", a ? "" : tsv, a, col_lo, col_hi, col);
-        fprintf(gp, "     '' index %zu using ($1*TS):($%d) with lines lw 3 lc rgb \"%s\" title ", a, col_mean, col);
-        gp_string(gp, d->arms[a].name);
-        fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
+        if (any_finite(c, &d->arms[a], v, 1) && any_finite(c, &d->arms[a], v, 2)) {
+            fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d):($%d) with filledcurves fc rgb \"%s\" notitle", sep,
+                    *sep == 'p' ? tsv : "", a, col_lo, col_hi, col);
+            sep = ", \\\n     ";
+        }
+        if (any_finite(c, &d->arms[a], v, 0)) {
+            fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d) with lines lw 3 lc rgb \"%s\" title ", sep,
+                    *sep == 'p' ? tsv : "", a, col_mean, col);
+            gp_string(gp, d->arms[a].name);
+            sep = ", \\\n     ";
+        }
     }
+    fputs(*sep == 'p' ? "plot NaN notitle\n" : "\n", gp);
 }
 
 /* ---- Figure 1: trajectories ------------------------------------------------------- */
@@ -145,7 +171,7 @@ static void traj_script(const plot_ctx *c, FILE *gp, const char *tsv, const char
                 x->r[v].lo, x->r[v].hi);
         if (traj_var[v] == RV_BMD)
             bands = who_bands(c, gp, x->r[v].lo, x->r[v].hi);
-        band_and_lines(c, gp, tsv, 3 + 3 * v, 4 + 3 * v, 5 + 3 * v);
+        band_and_lines(c, gp, tsv, traj_var[v], 3 + 3 * v, 4 + 3 * v, 5 + 3 * v);
     }
     pf_legend_begin(gp, 0.13, 2);
     pf_legend_arm_entries(c, gp, "lines lw 3");

@@ -445,10 +445,17 @@ static void spiral_script(const plot_ctx *c, FILE *gp, const char *tsv, const ch
         fputs(", \\\n     '' index 1 using 3:4 with points pt 2 ps 2.2*PS lw 3 lc rgb \"#C00000\" title \"fracture\"", gp);
     fputs(", \\\n     '' index 2 using 3:4 with lines lw 3 lc rgb \"#000000\" title \"the person of figure 6a\"", gp);
     for (size_t a = 0; a < d->n_arms; a++) {
+        /* The dot ends the path at its last mean: the end of follow-up, or the last
+         * observation before everyone in the arm had died. */
+        size_t k = d->n_time;
+        while (k > 0 && !(isfinite(d->arms[a].mean[RV_TSCORE][k - 1]) && isfinite(d->arms[a].mean[RV_LEG_LEAN][k - 1])))
+            k--;
+        if (k == 0)
+            continue; /* no mean at all: nothing to draw, and gnuplot would warn */
         fprintf(gp, ", \\\n     '' index %zu using 2:3 with lines lw 5 lc rgb \"%s\" title ", 3 + a, pf_colour(c, a));
         pf_quoted(gp, "mean, arm ‘%s’", d->arms[a].name);
         fprintf(gp, ", \\\n     '' index %zu every ::%zu::%zu using 2:3 with points pt 7 ps 2.5*PS lc rgb \"%s\" notitle",
-                3 + a, d->n_time - 1, d->n_time - 1, pf_colour(c, a));
+                3 + a, k - 1, k - 1, pf_colour(c, a));
     }
     fputs("\nunset multiplot\n", gp);
 }

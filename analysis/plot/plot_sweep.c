@@ -11,8 +11,16 @@
 #include "outdir.h"
 #include "resultfile.h"
 
-/* Beyond these a file is not a plausible sweep result, or not plottable. */
-enum { MAX_PARAMS = 64, MAX_OUTCOMES = 64, MAX_POINTS = 10000000, MAX_FIGURES = 2 + MAX_OUTCOMES };
+/* Beyond these a file is not a plausible sweep result, or not plottable
+ * (docs/robustness.md, "Ceilings of the readers"). MAX_VALUES bounds points x (parameters
+ * + outcomes), the numbers held in memory and written to the tables: 400 MB. */
+enum {
+    MAX_PARAMS = 64,
+    MAX_OUTCOMES = 64,
+    MAX_POINTS = 10000000,
+    MAX_VALUES = 50000000,
+    MAX_FIGURES = 2 + MAX_OUTCOMES
+};
 
 static const char *const colours[] = {"#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377"};
 
@@ -159,6 +167,8 @@ static msk_status load(const char *path, sweepdata *d, diag_list *diags)
     d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
     d->unit = read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES);
     d->np = length_of(&r, "/point", MAX_POINTS);
+    if (r.st == MSK_OK && d->np * (d->k + d->no) > MAX_VALUES)
+        fail(&r, MSK_EDATA, "/point", "holds more values (points x (parameters + outcomes)) than a sweep can plot");
     d->x = read_doubles(&r, "/parameter_value", d->np, d->k);
     d->y = read_doubles(&r, "/outcome_value", d->np, d->no);
     load_sensitivity(&r, d);
@@ -324,6 +334,16 @@ static void tornado_panel(FILE *gp, const sweepdata *d, const tornado_chart *t, 
     tornado_order(t, d, o);
     fprintf(gp, "\n# ---- outcome %zu ----\nset title ", o + 1);
     gp_label(gp, d->outcome[o], t->sobol ? "" : d->unit[o]);
+    const double *key = t->sobol ? &d->st[o * d->k] : &d->mu_star[o * d->k];
+    int defined = 0;
+    for (size_t j = 0; j < d->k; j++)
+        defined |= isfinite(key[j]);
+    if (!defined) { /* an outcome the same at every point: 0/0, nothing to draw */
+        fputs("\nset label 1 \"undefined: outcome does not vary\" at graph 0.5, graph 0.5 center font \",16\"\n"
+              "unset ytics\nset xrange [0:1]\nset yrange [0:1]\nplot -1 notitle\nunset label 1\nset ytics\n",
+              gp);
+        return;
+    }
     fputs("\nset ytics (", gp);
     for (size_t r = 0; r < d->k; r++) {
         gp_string(gp, d->param[t->order[d->k - 1 - r]]);

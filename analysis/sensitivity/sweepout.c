@@ -417,6 +417,27 @@ static int by_value(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
+/* Indices of an outcome that is the same at every point are 0/0: say so instead of
+ * printing a table of nan. Returns 0 after that line. */
+static int print_varies(const sweepout_analysis *a, size_t np, size_t no, size_t o, FILE *out)
+{
+    double first = NAN;
+    for (size_t p = 0; p < np; p++) {
+        double v = a->mean[p * no + o];
+        if (isnan(v))
+            continue;
+        if (isnan(first))
+            first = v;
+        else if (v != first)
+            return 1;
+    }
+    if (isnan(first))
+        fputs("  undefined: no point has a value\n", out);
+    else
+        fprintf(out, "  undefined: outcome does not vary (%.6g at every point)\n", first);
+    return 0;
+}
+
 void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
 {
     const size_t no = sw->n_outcomes, k = sw->n_params, np = sw->n_points;
@@ -428,6 +449,8 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
     for (size_t o = 0; o < no; o++) {
         const sweep_outcome *oc = &sw->outcomes[o];
         fprintf(out, "\n%s [%s]\n", oc->name, oc->units);
+        if ((a->sobol || a->morris) && !print_varies(a, np, no, o, out))
+            continue;
         if (a->sobol) {
             fprintf(out, "  %-*s  %-28s  %-28s\n", (int)w, "parameter", "first order S1", "total ST");
             for (size_t j = 0; j < k; j++) {

@@ -26,7 +26,8 @@ const char cli_sweep_help[] =
     "  -t, --threads N       OpenMP threads per process (default: OMP_NUM_THREADS, else\n"
     "                        all cores the process may use)\n"
     "  -s, --set KEY=VALUE   override a key of the sweep file, e.g. --set design.samples=256\n"
-    "      --shard I/M       job arrays: run only the runs t with t % M == I (0 <= I < M)\n"
+    "      --shard I/M       job arrays: run only the runs t with t % M == I (0 <= I < M,\n"
+    "                        M at most 1000000)\n"
     "                        into OUT.h5.journal.shard-I-of-M; the same command without\n"
     "                        --shard then writes the result (running what is missing)\n"
     "  -q, --quiet           do not print the table of indices\n"
@@ -106,7 +107,7 @@ static int parse_args(int argc, char **argv, const mpi_env *e, sweeprun_options 
         case 'S':
             if (!parse_shard(optarg, &opt->shard_index, &opt->shard_count))
                 rc = cli_usage_error("sweep", usage_line,
-                                     "--shard needs I/M with 0 <= I < M (e.g. 3/16, from $SLURM_ARRAY_TASK_ID), not '%s'",
+                                     "--shard needs I/M with 0 <= I < M <= 1000000 (e.g. 3/16, from $SLURM_ARRAY_TASK_ID), not '%s'",
                                      optarg);
             break;
         case 'q':

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,16 +174,21 @@ static void load_root(loader *L)
         L->st = resultfile_attr_double(L->rf, "/", "replicates", &d->replicates);
 
     d->n_time = length_of(L, "/time");
-    if (L->st == MSK_OK && d->n_time < 2)
-        bad(L, "/time", "has %zu observation times; a result has at least the start and the end", d->n_time);
+    if (L->st == MSK_OK && (d->n_time < 2 || d->n_time > RESULTDATA_MAX_TIMES))
+        bad(L, "/time", "has %zu observation times; a result has 2 (the start and the end) to %d",
+            d->n_time, RESULTDATA_MAX_TIMES);
     d->time = vec(L, d->n_time, "/time");
     for (size_t k = 0; L->st == MSK_OK && k < d->n_time; k++)
-        if (!isfinite(d->time[k]) || (k > 0 && !(d->time[k] > d->time[k - 1])))
-            bad(L, "/time", "observation times must be finite and increasing (value %zu is %g)", k, d->time[k]);
+        if (!(fabs(d->time[k]) <= RESULTDATA_MAX_WEEKS) || (k > 0 && !(d->time[k] > d->time[k - 1])))
+            bad(L, "/time", "observation times must be increasing and within +-%g weeks (value %zu is %g)",
+                RESULTDATA_MAX_WEEKS, k, d->time[k]);
 
     d->n_arms = length_of(L, "/arm");
     if (L->st == MSK_OK && (d->n_arms == 0 || d->n_arms > RESULTDATA_MAX_ARMS))
         bad(L, "/arm", "has %zu arms; expected 1 to %d", d->n_arms, RESULTDATA_MAX_ARMS);
+    if (L->st == MSK_OK && d->n_arms * d->n_time > RESULTDATA_MAX_ARM_TIMES)
+        bad(L, "/arm", "%zu arms of %zu observation times each exceed the ceiling of %d series values",
+            d->n_arms, d->n_time, RESULTDATA_MAX_ARM_TIMES);
     char **names = alloc(L, d->n_arms, sizeof *names);
     d->arms = alloc(L, d->n_arms, sizeof *d->arms);
     if (L->st == MSK_OK)
@@ -248,6 +254,17 @@ static void load_sample(loader *L, rd_arm *A, const char *g, size_t n_sample_fil
     }
 }
 
+/* Events happen during follow-up, the last ones (ends of interventions, deaths) at its
+ * end. A figure places an event among the observations (its bins, its baseline), so a
+ * file whose events lie elsewhere, or whose observations were squeezed to a point, is
+ * refused rather than drawn. */
+static bool week_in_follow_up(const resultdata *d, double week)
+{
+    double lo = d->time[0], hi = d->time[d->n_time - 1];
+    double tol = 1e-6 + 1e-9 * (fabs(lo) + fabs(hi));
+    return week >= lo - tol && week <= hi + tol;
+}
+
 /* The sampled people's events: replicate 0, individual < n_sample, which the writer
  * sorts first; read in chunks until the first row past them. */
 static void load_events(loader *L, rd_arm *A, const char *g)
@@ -260,6 +277,7 @@ static void load_events(loader *L, rd_arm *A, const char *g)
     if (L->st != MSK_OK || d->n_sample == 0 || n == 0)
         return;
     int64_t *ind = alloc(L, EVENT_CHUNK, sizeof *ind), *rep = alloc(L, EVENT_CHUNK, sizeof *rep);
+    size_t *per_person = alloc(L, d->n_sample, sizeof *per_person); /* the ceiling's counts */
     size_t keep = 0;
     bool done = false;
     for (size_t start = 0; L->st == MSK_OK && !done && start < n; start += EVENT_CHUNK) {
@@ -270,12 +288,16 @@ static void load_events(loader *L, rd_arm *A, const char *g)
         for (size_t i = 0; L->st == MSK_OK && i < count && !done; i++) {
             if (rep[i] != 0 || ind[i] < 0 || (uint64_t)ind[i] >= d->n_sample)
                 done = true;
+            else if (++per_person[ind[i]] > RESULTDATA_MAX_EVENTS_PER_PERSON)
+                bad(L, ind_path, "sampled person %" PRId64 " has more than %d events", ind[i],
+                    RESULTDATA_MAX_EVENTS_PER_PERSON);
             else
                 keep++;
         }
     }
     free(ind);
     free(rep);
+    free(per_person);
     if (L->st != MSK_OK || keep == 0)
         return;
 
@@ -290,6 +312,7 @@ static void load_events(loader *L, rd_arm *A, const char *g)
     int map[MAX_FLAGS], n_flags = 0;
     snprintf(path, sizeof path, "%s/events/kind", g);
     flag_map(L, path, resultdata_log_kinds, RL_COUNT, map, &n_flags);
+    snprintf(path, sizeof path, "%s/events/event_time", g); /* the diagnostic's object below */
     A->events = alloc(L, keep, sizeof *A->events);
     if (L->st == MSK_OK) {
         for (size_t i = 0; i < keep; i++) {
@@ -298,6 +321,11 @@ static void load_events(loader *L, rd_arm *A, const char *g)
             e->week = col[1][i];
             e->kind = (rd_log_kind)mapped(map, n_flags, col[2][i], RL_UNKNOWN);
             e->detail = fabs(col[3][i]) < 1e6 ? (int)col[3][i] : -1;
+            if (isfinite(e->week) && !week_in_follow_up(d, e->week)) {
+                bad(L, path, "event %zu at week %g lies outside follow-up (weeks %g to %g)", i, e->week,
+                    d->time[0], d->time[d->n_time - 1]);
+                break;
+            }
             if (isfinite(e->week) && e->kind != RL_UNKNOWN && e->individual < d->n_sample)
                 A->n_events++;
         }
@@ -315,8 +343,8 @@ static void load_interventions(loader *L, rd_arm *A, const char *g)
     char path[1100];
     snprintf(path, sizeof path, "%s/type", grp);
     size_t n = length_of(L, path);
-    if (L->st == MSK_OK && n > 1000)
-        bad(L, path, "implausibly many interventions (%zu)", n);
+    if (L->st == MSK_OK && n > RESULTDATA_MAX_INTERVENTIONS)
+        bad(L, path, "implausibly many interventions (%zu; at most %d)", n, RESULTDATA_MAX_INTERVENTIONS);
     A->iv = alloc(L, n, sizeof *A->iv);
     double *type = vec(L, n, "%s", path);
     int map[MAX_FLAGS], n_flags = 0;
@@ -457,8 +485,8 @@ static void load_exposures(loader *L)
     if (L->st != MSK_OK || !resultfile_exists(L->rf, "/exposures"))
         return;
     size_t n = length_of(L, "/exposures/kind");
-    if (L->st == MSK_OK && n > 1000)
-        bad(L, "/exposures/kind", "implausibly many exposures (%zu)", n);
+    if (L->st == MSK_OK && n > RESULTDATA_MAX_EXPOSURES)
+        bad(L, "/exposures/kind", "implausibly many exposures (%zu; at most %d)", n, RESULTDATA_MAX_EXPOSURES);
     double *kind = vec(L, n, "/exposures/kind");
     double *start = vec(L, n, "/exposures/start_week");
     double *dur = vec(L, n, "/exposures/duration_weeks");

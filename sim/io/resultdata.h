@@ -26,7 +26,23 @@
 
 #include "resultfile.h"
 
-enum { RESULTDATA_MAX_ARMS = 1000, RESULTDATA_MAX_SAMPLE = 200 };
+/* Ceilings on what a file's contents imply, checked before anything is allocated or
+ * drawn (docs/robustness.md, "Ceilings of the readers"). Each is far above what msksim
+ * writes (observations: horizon_weeks <= 3650 at observe_every_weeks >= 0.1, so at most
+ * 36 502 times), so a valid result never meets one; a file past one is refused with
+ * MSK_EDATA. They bound memory (series: arms x times) and what the figures write (a
+ * person's events become lines of a gnuplot script, one per panel). */
+enum {
+    RESULTDATA_MAX_ARMS = 1000,
+    RESULTDATA_MAX_SAMPLE = 200,
+    RESULTDATA_MAX_TIMES = 100000,           /* observation times */
+    RESULTDATA_MAX_ARM_TIMES = 4000000,      /* arms x observation times */
+    RESULTDATA_MAX_EVENTS_PER_PERSON = 10000, /* events of one sampled person in one arm */
+    RESULTDATA_MAX_INTERVENTIONS = 1000,     /* per arm */
+    RESULTDATA_MAX_EXPOSURES = 1000
+};
+/* Observation times lie within [-RESULTDATA_MAX_WEEKS, RESULTDATA_MAX_WEEKS]. */
+#define RESULTDATA_MAX_WEEKS 1e5
 
 /* Observed variables (VAR_mean, VAR_sd, sample/VAR), key outcomes (/summary
  * VAR_change_pct), prevalences (prevalence_NAME) and counted events

@@ -517,8 +517,8 @@ static void arm_names_read(schema_ctx *c, const char *base_path, arm_names *out)
     yamltree_fini(&t);
 }
 
-/* Check a dotted path and replace `arms.NAME.` by `arms.INDEX.`. Returns 0 after a
- * diagnostic. */
+/* Check a dotted path and replace `arms.NAME.` by `arms.INDEX.` (a name first, then an
+ * index). Returns 0 after a diagnostic. */
 static int resolve_path(schema_ctx *c, char **path, sweep_loc at, const char *ypath, const arm_names *arms)
 {
     const char *s = *path;
@@ -533,8 +533,8 @@ static int resolve_path(schema_ctx *c, char **path, sweep_loc at, const char *yp
         return 1;
     const char *name = s + 5, *dot = strchr(name, '.');
     size_t len = dot ? (size_t)(dot - name) : strlen(name);
-    if (is_index(name, len))
-        return 1;
+    /* An arm name wins over an index: `arms.2.` names the arm called "2" when there is
+     * one, wherever it stands in the list (read as an index it once varied another arm). */
     for (size_t i = 0; i < arms->count; i++)
         if (strlen(arms->names[i]) == len && strncmp(arms->names[i], name, len) == 0) {
             size_t size = strlen(s) + 24;
@@ -548,6 +548,8 @@ static int resolve_path(schema_ctx *c, char **path, sweep_loc at, const char *yp
             *path = r;
             return 1;
         }
+    if (is_index(name, len))
+        return 1;
     char list[400];
     size_t o = 0;
     for (size_t i = 0; i < arms->count && o < sizeof list; i++)
@@ -580,6 +582,22 @@ static void resolve_setting(schema_ctx *c, sweep *sw, size_t i, const arm_names 
     free(key);
 }
 
+/* Keys that cannot vary per point: the sweep sets the seed of every run itself (from the
+ * base seed and the point), runs each point `replicates:` times (the sweep's own key), and
+ * names the result after the sweep. A parameter on one of them would pass and have no
+ * effect. */
+static void refuse_fixed_key(schema_ctx *c, const char *path, sweep_loc at, const char *ypath)
+{
+    static const char *const fixed[] = {"seed", "replicates", "name"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(path, fixed[i]) == 0)
+            schema_report_at(c, DIAG_ERROR, at.file, at.line, at.col, ypath,
+                             "'%s' cannot vary between the points of a sweep (the sweep sets the seed "
+                             "of each run and how often it is replicated, and names the result); "
+                             "give it under set: or in the base scenario",
+                             path);
+}
+
 /* Every dotted path of the file (`set:` keys, parameter paths), against the arms of the
  * base scenario. */
 static void resolve_paths(schema_ctx *c, sweep *sw)
@@ -592,7 +610,8 @@ static void resolve_paths(schema_ctx *c, sweep *sw)
         for (size_t q = 0; q < sw->params[j].path.count; q++) {
             char ypath[64];
             snprintf(ypath, sizeof ypath, "parameters[%zu].path", j);
-            resolve_path(c, &sw->params[j].path.items[q], sw->params[j].path.at[q], ypath, &arms);
+            if (resolve_path(c, &sw->params[j].path.items[q], sw->params[j].path.at[q], ypath, &arms))
+                refuse_fixed_key(c, sw->params[j].path.items[q], sw->params[j].path.at[q], ypath);
         }
     arm_names_fini(&arms);
 }

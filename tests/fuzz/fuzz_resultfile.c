@@ -6,7 +6,11 @@
  * Beyond "no crash, no leak, no undefined behaviour": a refusal says why, the printed
  * diagnostics are one line each without control characters (names and texts come from
  * the file; fuzzcheck.h), and no HDF5 object is left open. Leaks inside libhdf5's own error paths are
- * suppressed (tests/fuzz/lsan.supp). */
+ * suppressed (tests/fuzz/lsan.supp).
+ *
+ * An input that is not an HDF5 file is a list of value edits to a valid base result
+ * ($MSK_FUZZ_RESULT; fuzzvalues.h): the reader's checks of what values imply (its
+ * ceilings, docs/robustness.md) are fuzzed as well as its checks of structure. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include <hdf5.h>
 
 #include "fuzzcheck.h"
+#include "fuzzvalues.h"
 #include "resultdata.h"
 #include "resultfile.h"
 
@@ -24,6 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[96];
+static fuzzvalues values;
 
 static void cleanup(void)
 {
@@ -42,15 +48,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     close(fd);
     atexit(cleanup);
+    fuzzvalues_init(&values);
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
-        perror(path);
-        abort();
+    if (!fuzzvalues_is_file(data, size)) {
+        if (!fuzzvalues_write(&values, path, data, size))
+            return 0;
+    } else {
+        FILE *f = fopen(path, "wb");
+        if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+            perror(path);
+            abort();
+        }
     }
     diag_list d;
     diag_list_init(&d);
