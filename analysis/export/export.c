@@ -361,8 +361,10 @@ static msk_status load(const char *result, resultfile *rf, resultdata *d, diag_l
     }
     if (st == MSK_OK)
         st = resultfile_open(rf, result, diags);
-    if (st == MSK_OK && (st = resultdata_load(d, rf)) != MSK_OK)
-        resultfile_close(rf);
+    if (st == MSK_OK)
+        st = resultdata_load(d, rf);
+    if (st != MSK_OK)
+        resultfile_close(rf); /* a failed open keeps the path until closed */
     return st;
 }
 

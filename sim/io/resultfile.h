@@ -49,8 +49,8 @@ typedef struct {
 
 /* Open PATH read-only after checking that it is a regular, readable file carrying the
  * HDF5 signature, and that its root has the attributes an msksim result carries
- * (`source` naming msksim, `Conventions`) and the dimensions `time` and `arm`. On
- * failure *rf needs no close (resultfile_close accepts it all the same). */
+ * (`source` naming msksim, `Conventions`) and the dimensions `time` and `arm`. Close
+ * *rf with resultfile_close after a failure too: it keeps the path for diagnostics. */
 msk_status resultfile_open(resultfile *rf, const char *path, diag_list *diags);
 
 /* Open PATH as the result of `msksim sweep`: the same checks, but instead of the time
