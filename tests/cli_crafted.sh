@@ -139,7 +139,8 @@ check "plot: the sweep with an outcome that never varies is drawn (exit 0, nothi
 
 # A calibration prior far narrower than its parameter's range made the prior's residual
 # infinite: the fit printed "inf -> inf" and exited 0. Refused at load now.
-sed 's/^  - {name: muscle.turnover_rate,          start: 0.014,  min: 0.004, max: 0.08}/  - {name: muscle.turnover_rate, start: 0.014, min: 0.004, max: 0.08, prior_sd: 1e-300}/' \
+# The first parameter line, whichever it is (the parameter list changes with the model).
+sed '0,/^  - {name: .*}$/s/^\(  - {name: .*\)}$/\1, prior_sd: 1e-300}/' \
   "$src/scenarios/calibration.yaml" >"$work/calibration.yaml"
 ln -s "$src/scenarios/evidence" "$work/evidence"
 check "calibrate: prior_sd 1e-300 is refused at load (65) with the range it must lie in" bash -c \
