@@ -25,7 +25,7 @@ static void load(scenario *sc)
 
 static void run(const scenario *sc, size_t b0, size_t b1, int threads, engine_result *r)
 {
-    engine_options opt = {threads, NULL, b0, b1, 1, 0};
+    engine_options opt = {threads, NULL, b0, b1, 1, 0, 0};
     diag_list d;
     diag_list_init(&d);
     msk_status st = engine_run_blocks(sc, &opt, r, &d);

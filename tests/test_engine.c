@@ -84,7 +84,7 @@ int main(void)
     engine_result rs;
     diag_list d;
     diag_list_init(&d);
-    engine_options spilled = {2, NULL, 0, SIZE_MAX, 1, 1};
+    engine_options spilled = {2, NULL, 0, SIZE_MAX, 1, 1, 0};
     CHECK(engine_run_blocks(&sc, &spilled, &rs, &d) == MSK_OK && rs.sample_store.fd >= 0 && r1.sample_store.fd < 0,
           "a run with a 1-byte sample memory limit keeps its sample in a temporary file (fd %d)", rs.sample_store.fd);
     diag_list_fini(&d);

@@ -27,7 +27,7 @@ static void run_stepped(const scenario *sc, double step, engine_result *r)
 {
     diag_list d;
     diag_list_init(&d);
-    engine_options o = {2, NULL, 0, SIZE_MAX, 1, 0};
+    engine_options o = {2, NULL, 0, SIZE_MAX, 1, 0, 0};
     msk_status st = engine_run_stepped(sc, &o, step, r, &d);
     diag_print(&d, stderr);
     diag_list_fini(&d);
@@ -99,7 +99,7 @@ int main(void)
     engine_result daily1;
     diag_list d;
     diag_list_init(&d);
-    engine_options one = {1, NULL, 0, SIZE_MAX, 1, 0};
+    engine_options one = {1, NULL, 0, SIZE_MAX, 1, 0, 0};
     msk_status st = engine_run_stepped(&sc, &one, 1.0, &daily1, &d);
     diag_list_fini(&d);
     const obs_acc *a = daily.acc, *b = st == MSK_OK ? daily1.acc : NULL;

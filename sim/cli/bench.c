@@ -107,7 +107,7 @@ static void child(const scenario *sc, const bench_options *o, int fd)
     memset(&f, 0, sizeof f);
     diag_list diags;
     diag_list_init(&diags);
-    engine_options eo = {o->threads, NULL, 0, SIZE_MAX, 1, 0};
+    engine_options eo = {o->threads, NULL, 0, SIZE_MAX, 1, 0, 0};
     engine_result res;
     msk_status st = engine_run_stepped(sc, &eo, o->step_days, &res, &diags);
     struct rusage ru;

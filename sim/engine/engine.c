@@ -133,6 +133,8 @@ typedef struct {
     progress pr;
     size_t blocks_done;
     int ineligible, interrupted, spill_errno;
+    uint64_t logged;  /* event-log entries held, all threads (checked against opt->log_limit) */
+    int log_full;
     /* The first person, in population order, whose simulation broke a physiological
      * invariant (invariant.h). Later blocks are skipped and earlier ones still run, so
      * the person reported does not depend on the thread count. */
@@ -268,10 +270,33 @@ static int simulate_person(run *R, worker *w, size_t g, individual_work *work)
     return 0;
 }
 
+/* Entries in a worker's event logs. */
+static uint64_t worker_logged(const worker *w, size_t n_arms)
+{
+    uint64_t n = 0;
+    for (size_t a = 0; a < n_arms; a++)
+        n += w->logs[a].count;
+    return n;
+}
+
+/* Add a block's log entries to the run's count; past the limit the run stops: a log
+ * that outgrows its budget ends the run early, with the cause, instead of exhausting
+ * the machine at the end. */
+static void count_logged(run *R, uint64_t added)
+{
+    uint64_t total;
+#pragma omp atomic capture
+    total = R->logged += added;
+    if (R->opt->log_limit && total > R->opt->log_limit) {
+#pragma omp atomic write
+        R->log_full = 1;
+    }
+}
+
 /* Block b on the calling thread, unless the run is stopping. */
 static void simulate_block(run *R, size_t b)
 {
-    if (R->interrupted || R->ineligible || R->spill_errno)
+    if (R->interrupted || R->ineligible || R->spill_errno || R->log_full)
         return;
     size_t first_bad;
 #pragma omp atomic read
@@ -286,9 +311,11 @@ static void simulate_block(run *R, size_t b)
     worker *w = &R->workers[omp_get_thread_num()];
     individual_work work = {0, 0}; /* added to w once per block: workers share cache lines */
     size_t end = (b + 1) * ENGINE_BLOCK < R->total ? (b + 1) * ENGINE_BLOCK : R->total;
+    uint64_t logged_before = worker_logged(w, R->n_arms);
     for (size_t g = b * ENGINE_BLOCK; g < end; g++)
         if (simulate_person(R, w, g, &work))
             break;
+    count_logged(R, worker_logged(w, R->n_arms) - logged_before);
     w->work.events += work.events;
     w->work.steps += work.steps;
     if (omp_get_thread_num() == 0) {
@@ -310,7 +337,7 @@ static msk_status merge_workers(run *R)
         obs_work_flush(out->acc, R->workers[t].acc);
         out->work.events += R->workers[t].work.events;
         out->work.steps += R->workers[t].work.steps;
-        for (size_t a = 0; a < R->n_arms && status == MSK_OK; a++) {
+        for (size_t a = 0; a < R->n_arms && status == MSK_OK && !R->log_full; a++) {
             event_log *src = &R->workers[t].logs[a], *dst = &out->logs[a];
             if (src->failed) {
                 status = MSK_ENOMEM;
@@ -327,6 +354,7 @@ static msk_status merge_workers(run *R)
             dst->items = items;
             dst->count += src->count;
             dst->capacity = dst->count;
+            event_log_fini(src); /* at once: the log is held twice only one piece at a time */
         }
         worker_fini(&R->workers[t], R->n_arms);
     }
@@ -358,6 +386,14 @@ static msk_status run_status(const run *R, msk_status status, diag_list *diags)
                  "tscore_max, gait_max) exclude almost everyone at this age and sex mix",
                  POPULATION_MAX_ATTEMPTS);
         status = MSK_EDATA;
+    }
+    if (status == MSK_OK && R->log_full) {
+        diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "record.event_log",
+                 "the event log outgrew its memory budget: more than %llu entries after %zu of %zu "
+                 "blocks of people; record.event_log: sample (or none) keeps only the sampled "
+                 "people's events, and --max-memory raises the budget when the machine has more",
+                 (unsigned long long)R->opt->log_limit, R->blocks_done, R->out->block_end - R->out->block_begin);
+        status = MSK_ENOMEM;
     }
     if (status == MSK_OK && R->interrupted)
         status = MSK_EINTERRUPTED;
@@ -414,7 +450,7 @@ static msk_status simulate(const scenario *sc, const engine_options *opt, double
 msk_status engine_run(const scenario *sc, int threads, volatile sig_atomic_t *stop,
                       engine_result *out, diag_list *diags)
 {
-    engine_options opt = {threads, stop, 0, SIZE_MAX, 0, 0};
+    engine_options opt = {threads, stop, 0, SIZE_MAX, 0, 0, 0};
     return engine_run_blocks(sc, &opt, out, diags);
 }
 

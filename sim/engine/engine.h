@@ -14,6 +14,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "individual.h"
 #include "observe.h"
@@ -62,6 +63,9 @@ typedef struct {
     int quiet;                    /* no progress bar */
     size_t sample_memory_limit;   /* sampled trajectories larger than this many bytes go
                                      to a temporary file (spill.h); 0: SPILL_MEMORY_LIMIT */
+    uint64_t log_limit;           /* the most event-log entries the run may hold (0: no
+                                     limit); past it the run stops with MSK_ENOMEM and
+                                     says why (estimate.h gives the budget) */
 } engine_options;
 
 size_t engine_block_count(const scenario *sc);

@@ -153,7 +153,7 @@ msk_status sweep_run_task(const sweep *sw, size_t task, int threads, volatile si
         return st;
     }
     diag_list_fini(&quiet);
-    engine_options opt = {threads, stop, 0, SIZE_MAX, 1, 0};
+    engine_options opt = {threads, stop, 0, SIZE_MAX, 1, 0, 0};
     engine_result r;
     st = engine_run_blocks(&sc, &opt, &r, diags);
     if (st == MSK_OK) {
