@@ -328,7 +328,7 @@ fsz() { # fsz WHAT WANT_RC CHECK_PATH CMD...: exit WANT_RC; 74: no CHECK_PATH, n
 }
 fsz "run under ulimit -f 100 (the result does not fit)" 74 "$work/out/f1.h5" \
     limited 100 "$msk" run "$in/sc.yaml" $small -o "$work/out/f1.h5"
-grep -q "File too large" "$work/out.txt" || fail "run under ulimit -f 100 does not say 'File too large'"
+grep -q "File too large\|file-size limit (ulimit -f)" "$work/out.txt" || fail "run under ulimit -f 100 does not say why (File too large, or the file-size limit)"
 fsz "run under ulimit -f 20000 (the result fits)" 0 "$work/out/f2.h5" \
     limited 20000 "$msk" run "$in/sc.yaml" $small -o "$work/out/f2.h5"
 # Sampled trajectories above 64 MB wait in a temporary file (sim/core/spill.c); a limit

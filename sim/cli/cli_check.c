@@ -1,24 +1,35 @@
 /* cli_check.c — `msksim check`: validate a scenario and report every problem.
  *
  * The scenario is loaded exactly as `msksim run` would load it, so a file that passes
- * here is accepted there; nothing is simulated and nothing is written. */
+ * here is accepted there. Then the resources it needs are estimated as `run` does
+ * (cli_resources.h: a pilot of a few hundred people) and refused the same way. Nothing
+ * is written. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "cli.h"
+#include "cli_resources.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "yamltree.h"
 
 const char cli_check_help[] =
-    "usage: msksim check FILE [--set KEY=VALUE]...\n"
+    "usage: msksim check FILE [--set KEY=VALUE]... [--threads N] [--max-memory SIZE]\n"
     "\n"
     "Read the scenario FILE, apply the --set overrides and check every value against\n"
     "the parameter tables: types, ranges, required keys, which keys each intervention\n"
     "type accepts, and the cuff-pressure safety limits. All problems are reported, one\n"
     "per line as FILE:LINE:COL: error|warning: PATH: message. Nothing is written.\n"
+    "\n"
+    "A valid scenario's needs are then estimated, as `msksim run` estimates them before it\n"
+    "starts: memory (accumulators, the threads' working copies, event log, sampled\n"
+    "trajectories), the result file's size and the simulation time, from a pilot of the\n"
+    "first 256 people. One line says them; a scenario that needs more memory than the\n"
+    "budget is refused (exit 71) with the part that takes most and the setting to change.\n"
     "\n"
     "A sweep file (one with a top-level `sweep:` key, see docs/sweep-format.md) is checked\n"
     "as `msksim sweep` would: its keys, the base scenario, and every point's scenario;\n"
@@ -28,12 +39,17 @@ const char cli_check_help[] =
     "                     --set population.size=500\n"
     "                     --set model.muscle.turnover_rate=0.02\n"
     "                     --set arms.1.interventions.0.cuff_pct_aop=50\n"
+    "  -t, --threads N  threads the run would use (default: OMP_NUM_THREADS, else all cores)\n"
+    "  --max-memory SIZE  the memory budget, e.g. 400M or 16G (binary units); default: the\n"
+    "                   machine's memory, its cgroup limit (Slurm) or ulimit -v, whichever\n"
+    "                   is smallest\n"
     "  -h, --help       show this help\n"
     "\n"
     "Exit status: 0 valid (warnings allowed), 65 invalid scenario, 66 unreadable\n"
-    "file, 2 bad usage.\n";
+    "file, 71 needs more memory than the budget, 2 bad usage.\n";
 
-static const char usage_line[] = "usage: msksim check FILE [--set KEY=VALUE]... (msksim check --help)\n";
+static const char usage_line[] =
+    "usage: msksim check FILE [--set KEY=VALUE]... [--threads N] [--max-memory SIZE] (msksim check --help)\n";
 
 
 static void print_summary(const scenario *sc, const diag_list *d)
@@ -78,65 +94,104 @@ static int check_sweep(const char *file, const char *const *sets, size_t n_sets)
     return msk_status_exit_code(st);
 }
 
-int cli_check(int argc, char **argv)
+typedef struct {
+    const char *file;
+    const char **sets;
+    size_t n_sets;
+    int threads;
+    uint64_t max_memory; /* 0: the machine's budget */
+} check_args;
+
+/* An option that takes a value, as "--name VALUE" or "--name=VALUE": the value, or
+ * NULL when a is not that option; *i moves past a separate value. */
+static const char *option_value(const char *name, const char *alias, int argc, char **argv, int *i, int *missing)
 {
-    const char *file = NULL;
-    const char **sets = calloc(argc > 0 ? (size_t)argc : 1, sizeof *sets);
-    size_t n_sets = 0;
-    int rc = -1;
-    if (!sets) {
-        fputs("msksim check: out of memory\n", stderr);
-        return msk_status_exit_code(MSK_ENOMEM);
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) == 0 && a[n] == '=')
+        return a + n + 1;
+    if (strcmp(a, name) != 0 && !(alias && strcmp(a, alias) == 0))
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
     }
-    for (int i = 1; i < argc && rc < 0; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(cli_check_help, stdout);
-            rc = 0;
-        } else if (strcmp(a, "--set") == 0) {
-            if (i + 1 >= argc)
-                rc = cli_usage_error("check", usage_line, "%s needs an argument KEY=VALUE", a);
-            else
-                sets[n_sets++] = argv[++i];
-        } else if (strncmp(a, "--set=", 6) == 0) {
-            sets[n_sets++] = a + 6;
-        } else if (a[0] == '-' && a[1]) {
-            rc = cli_usage_error("check", usage_line, "unknown option '%s'", a);
-        } else if (file) {
-            rc = cli_usage_error("check", usage_line, "only one FILE may be checked at a time (also given: '%s')", a);
-        } else {
-            file = a;
-        }
-    }
-    if (rc < 0 && !file)
-        rc = cli_usage_error("check", usage_line, "%s", "missing FILE");
-    if (rc >= 0) {
-        free(sets);
-        return rc;
-    }
+    return argv[++*i];
+}
 
-    if (sweep_file_detect(file) == 1) {
-        rc = check_sweep(file, sets, n_sets);
-        free(sets);
-        return rc;
+/* One argument at i (moving i past a value). -1 to go on, else the exit status. */
+static int parse_arg(check_args *c, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i], *v;
+    int missing = 0;
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        fputs(cli_check_help, stdout);
+        return 0;
     }
+    if ((v = option_value("--set", NULL, argc, argv, i, &missing)))
+        c->sets[c->n_sets++] = v;
+    else if ((v = option_value("--threads", "-t", argc, argv, i, &missing))) {
+        if (cli_parse_threads(v, &c->threads) != 0)
+            return cli_usage_error("check", usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", v);
+    } else if ((v = option_value("--max-memory", NULL, argc, argv, i, &missing))) {
+        if (cli_parse_memory(v, &c->max_memory) != 0)
+            return cli_usage_error("check", usage_line,
+                                   "--max-memory needs a size of at least 1M such as 400M or 16G, not '%s'", v);
+    } else if (missing)
+        return cli_usage_error("check", usage_line, "%s needs %s", a,
+                               strcmp(a, "--set") == 0 ? "an argument KEY=VALUE" : "a value");
+    else if (a[0] == '-' && a[1])
+        return cli_usage_error("check", usage_line, "unknown option '%s'", a);
+    else if (c->file)
+        return cli_usage_error("check", usage_line, "only one FILE may be checked at a time (also given: '%s')", a);
+    else
+        c->file = a;
+    return -1;
+}
 
+/* A scenario: load, summarize, estimate its resources. Returns the exit status. */
+static int check_scenario(const check_args *c)
+{
     diag_list d;
     diag_list_init(&d);
     scenario sc;
-    const msk_status st = scenario_load(&sc, file, sets, n_sets, &d);
-    diag_print(&d, stderr);
-    if (st == MSK_OK) {
-        print_summary(&sc, &d);
+    msk_status st = scenario_load(&sc, c->file, c->sets, c->n_sets, &d);
+    if (st == MSK_OK) { /* the estimate's line first: "ok" is the verdict on both */
+        st = cli_resources(&sc, c->threads, NULL, c->max_memory, stdout, NULL, &d);
+        fflush(stdout);
+        diag_print(&d, stderr);
+        if (st == MSK_OK)
+            print_summary(&sc, &d);
         scenario_fini(&sc);
-    } else if (st == MSK_EUSAGE) {
-        fputs(usage_line, stderr);
-    } else if (st == MSK_EDATA) {
-        fprintf(stderr, "%s: %zu error%s\n", file, d.errors, d.errors == 1 ? "" : "s");
-    } else if (st != MSK_ENOINPUT) {
-        fprintf(stderr, "msksim check: %s\n", msk_status_message(st));
+    } else {
+        diag_print(&d, stderr);
     }
+    if (st == MSK_EUSAGE)
+        fputs(usage_line, stderr);
+    else if (st == MSK_EDATA || (st == MSK_ENOMEM && d.errors))
+        fprintf(stderr, "%s: %zu error%s\n", c->file, d.errors, d.errors == 1 ? "" : "s");
+    else if (st != MSK_OK && st != MSK_ENOINPUT)
+        fprintf(stderr, "msksim check: %s\n", msk_status_message(st));
     diag_list_fini(&d);
-    free(sets);
     return msk_status_exit_code(st);
+}
+
+int cli_check(int argc, char **argv)
+{
+    check_args c = {NULL, calloc(argc > 0 ? (size_t)argc : 1, sizeof(const char *)), 0, omp_get_max_threads(), 0};
+    int rc = -1;
+    if (!c.sets) {
+        fputs("msksim check: out of memory\n", stderr);
+        return msk_status_exit_code(MSK_ENOMEM);
+    }
+    for (int i = 1; i < argc && rc < 0; i++)
+        rc = parse_arg(&c, argc, argv, &i);
+    if (rc < 0 && !c.file)
+        rc = cli_usage_error("check", usage_line, "%s", "missing FILE");
+    if (rc < 0 && sweep_file_detect(c.file) == 1)
+        rc = check_sweep(c.file, c.sets, c.n_sets);
+    if (rc < 0)
+        rc = check_scenario(&c);
+    free(c.sets);
+    return rc;
 }

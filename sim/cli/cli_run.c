@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "cli.h"
+#include "cli_resources.h"
 #include "engine.h"
 #include "mpi_env.h"
 #include "outpath.h"
@@ -23,7 +24,7 @@
 #include "signals.h"
 
 const char cli_run_help[] =
-    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--quiet]\n"
+    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--max-memory SIZE] [--quiet]\n"
     "Simulate the scenario in FILE and write an HDF5 (netCDF-4) result file.\n"
     "\n"
     "  -o, --output OUT.h5   result file (default: output/<scenario name>.h5); written to a\n"
@@ -32,11 +33,16 @@ const char cli_run_help[] =
     "                        results are bit-identical for any N\n"
     "  -s, --set KEY=VALUE   override a scenario key or model parameter by dotted path,\n"
     "                        e.g. --set population.size=5000 --set model.muscle.turnover_rate=0.02\n"
+    "  -m, --max-memory SIZE the memory the run may use, e.g. 400M or 16G (binary units);\n"
+    "                        default: the machine's memory, its cgroup limit (Slurm) or\n"
+    "                        ulimit -v, whichever is smallest. A run whose estimate\n"
+    "                        (msksim check shows it) exceeds it is refused before it starts\n"
     "  -q, --quiet           do not print the summary table\n"
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 success, 2 bad usage, 65 invalid scenario, 66 unreadable scenario,\n"
-    "71 out of memory, 74 cannot write the result, 75 interrupted (nothing written).\n";
+    "71 out of memory (also: the estimate exceeds the memory budget), 74 cannot write the\n"
+    "result (also: it would not fit the disk or ulimit -f), 75 interrupted (nothing written).\n";
 
 static const char run_usage_line[] =
     "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
@@ -57,10 +63,12 @@ static const char *default_output(const scenario *sc, char *buf, size_t size)
 
 /* Simulate sc: the whole population, or under mpirun this rank's blocks, gathered on
  * rank 0. *have_result says whether *res holds something to free. */
-static msk_status simulate(const scenario *sc, int threads, const mpi_env *e, engine_result *res,
-                           int *have_result, diag_list *diags)
+static msk_status simulate(const scenario *sc, int threads, uint64_t log_limit, const mpi_env *e,
+                           engine_result *res, int *have_result, diag_list *diags)
 {
-    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0};
+    /* Rank 0 gathers every rank's log: its own share keeps to 1/size of the budget. */
+    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0,
+                         e->rank == 0 ? log_limit / (uint64_t)e->size : 0};
 #ifdef MSK_HAVE_MPI
     if (e->size > 1)
         mpi_engine_range(e, engine_block_count(sc), &eo.block_begin, &eo.block_end);
@@ -95,16 +103,21 @@ static void report_written(const scenario *sc, const engine_result *res, const c
 }
 
 /* Simulate, and on rank 0 write the result file and report it. Returns the exit status. */
-static int simulate_and_write(const scenario *sc, const char *output, int threads, int quiet, int argc,
-                              char **argv, const mpi_env *e)
+static int simulate_and_write(const scenario *sc, const char *output, int threads, int quiet,
+                              uint64_t max_memory, int argc, char **argv, const mpi_env *e)
 {
     char default_path[PATH_MAX];
     if (!output && !(output = default_output(sc, default_path, sizeof default_path)))
         return msk_status_exit_code(MSK_EIO);
     diag_list diags;
     diag_list_init(&diags);
-    /* Refuse a hopeless output before the work (outpath.h); rank 0 writes. */
-    msk_status st = (msk_status)mpi_env_bcast(e, e->rank == 0 ? (int)outpath_check(output, &diags) : (int)MSK_OK);
+    /* Refuse a hopeless output, or a run that cannot fit, before the work (outpath.h,
+     * cli_resources.h); rank 0 writes and gathers, so its estimate is the one. */
+    uint64_t log_limit = 0;
+    msk_status st = MSK_OK;
+    if (e->rank == 0 && (st = outpath_check(output, &diags)) == MSK_OK)
+        st = cli_resources(sc, threads, output, max_memory, NULL, &log_limit, &diags);
+    st = (msk_status)mpi_env_bcast(e, (int)st);
     if (st != MSK_OK) {
         int code = e->rank == 0 ? cli_fail("run", NULL, st, NULL, &diags) : msk_status_exit_code(st);
         diag_list_fini(&diags);
@@ -112,7 +125,7 @@ static int simulate_and_write(const scenario *sc, const char *output, int thread
     }
     engine_result res;
     int have_result;
-    st = simulate(sc, threads, e, &res, &have_result, &diags);
+    st = simulate(sc, threads, log_limit, e, &res, &have_result, &diags);
     int code = 0;
     if (e->rank != 0) { /* rank 0 reports and writes */
         diag_print(&diags, stderr);
@@ -141,9 +154,11 @@ static int run(int argc, char **argv, const mpi_env *e)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
         {"set", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"max-memory", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
     const char *output = NULL;
     int threads = omp_get_max_threads(), quiet = 0;
+    uint64_t max_memory = 0;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     size_t n_sets = 0;
     if (!sets)
@@ -151,7 +166,7 @@ static int run(int argc, char **argv, const mpi_env *e)
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "o:t:s:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:t:s:m:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
             output = optarg;
@@ -168,6 +183,13 @@ static int run(int argc, char **argv, const mpi_env *e)
             break;
         case 'q':
             quiet = 1;
+            break;
+        case 'm':
+            if (cli_parse_memory(optarg, &max_memory) != 0) {
+                free(sets);
+                return cli_usage_error("run", run_usage_line,
+                                       "--max-memory needs a size of at least 1M such as 400M or 16G, not '%s'", optarg);
+            }
             break;
         case 'h':
             fputs(cli_run_help, stdout);
@@ -200,7 +222,7 @@ static int run(int argc, char **argv, const mpi_env *e)
     diag_list_fini(&diags);
     if (st != MSK_OK)
         return e->rank == 0 ? cli_fail("run", file, st, NULL, NULL) : msk_status_exit_code(st);
-    int code = simulate_and_write(&sc, output, threads, quiet, argc, argv, e);
+    int code = simulate_and_write(&sc, output, threads, quiet, max_memory, argc, argv, e);
     scenario_fini(&sc);
     return code;
 }
