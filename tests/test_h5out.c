@@ -24,6 +24,8 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 
+#include "atomicfile.h"
+#include "signals.h"
 #include "testutil.h"
 
 extern char **environ;
@@ -845,6 +847,60 @@ static int lowest_free_fd(void)
     return fd;
 }
 
+/* Files in dir whose names start with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* A stop signal that arrives while the result is written (after the simulation's last
+ * poll) must still keep the output from appearing: the command reports "interrupted"
+ * (exit 75), so a result under the final name would contradict it. h5out_commit and
+ * atomicfile_commit check the flag before the rename; the earlier file stays. */
+static void test_stop_before_rename(const char *dir)
+{
+    char *h5 = path_in(dir, "stopped.h5"), *txt = path_in(dir, "stopped.txt");
+    FILE *f = fopen(h5, "w");
+    fputs("the earlier result\n", f);
+    fclose(f);
+    diag_list d;
+    diag_list_init(&d);
+    h5out *w = h5out_create(h5, &d);
+    CHECK(w && h5out_group(w, "g") == MSK_OK, "a writer for the stop test");
+    atomicfile af;
+    CHECK(atomicfile_open(&af, txt, &d) == MSK_OK, "an atomic text file for the stop test");
+    fputs("partial\n", af.f);
+    msk_signals_catch(MSK_SIGNALS_STOP);
+    raise(SIGINT);
+    msk_status st = w ? h5out_commit(w) : MSK_EIO;
+    h5out_destroy(w);
+    CHECK(st == MSK_EINTERRUPTED, "h5out_commit after SIGINT: interrupted (status %d)", (int)st);
+    st = atomicfile_commit(&af, &d);
+    CHECK(st == MSK_EINTERRUPTED, "atomicfile_commit after SIGINT: interrupted (status %d)", (int)st);
+    msk_signals_catch(MSK_SIGNALS_STOP); /* clears the flag for what follows */
+    msk_signals_restore();
+    char buf[64] = "";
+    f = fopen(h5, "r");
+    CHECK(f && fgets(buf, sizeof buf, f) && strcmp(buf, "the earlier result\n") == 0,
+          "the earlier file under the final name is intact");
+    if (f)
+        fclose(f);
+    CHECK(access(txt, F_OK) != 0, "the text file never appeared");
+    CHECK(count_prefixed(dir, "stopped.h5.tmp") == 0 && count_prefixed(dir, "stopped.txt.") == 0,
+          "no temporary file left (%d, %d)", count_prefixed(dir, "stopped.h5.tmp"), count_prefixed(dir, "stopped.txt."));
+    unlink(h5);
+    diag_list_fini(&d);
+    free(h5);
+    free(txt);
+}
+
 int main(void)
 {
     int first_free_fd = lowest_free_fd();
@@ -863,6 +919,7 @@ int main(void)
     test_atomicity(dir);
     test_failure_paths(dir);
     test_write_error(dir, &r);
+    test_stop_before_rename(dir);
     test_python_readers(path);
 
     int free_fd = lowest_free_fd();

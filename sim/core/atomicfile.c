@@ -1,5 +1,6 @@
 /* atomicfile.c — temporary file, fsync, rename (see atomicfile.h). */
 #include "atomicfile.h"
+#include "signals.h"
 
 #include "outpath.h"
 
@@ -90,6 +91,12 @@ msk_status atomicfile_commit(atomicfile *af, diag_list *diags)
         saved = errno;
     }
     af->f = NULL;
+    /* A stop signal arrived while writing: the command reports "interrupted", so the
+     * output must not appear (signals.h). The last moment to honour it is here. */
+    if (!failed && msk_signals_stopped()) {
+        atomicfile_abort(af);
+        return MSK_EINTERRUPTED;
+    }
     if (!failed && rename(af->tmp_path, af->final_path) != 0) {
         failed = 1;
         saved = errno;

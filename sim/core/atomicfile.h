@@ -24,7 +24,8 @@ msk_status atomicfile_open(atomicfile *af, const char *final_path, diag_list *di
 
 /* Flush, sync and rename into place (closing af->f), then sync the directory. A flush,
  * sync or close error is a failure: the temporary file is removed and a diagnostic
- * says why. */
+ * says why. After a stop signal (signals.h) nothing is renamed: the temporary file is
+ * removed and the status is MSK_EINTERRUPTED. */
 msk_status atomicfile_commit(atomicfile *af, diag_list *diags);
 
 /* Abandon: close and remove the temporary file. Safe after commit (does nothing). */

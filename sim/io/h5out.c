@@ -23,6 +23,7 @@
  * return): a failure becomes one diagnostic that names the file and the object and
  * quotes HDF5's own reason. */
 #include "h5out.h"
+#include "signals.h"
 
 
 #include <errno.h>
@@ -1143,6 +1144,11 @@ msk_status h5out_commit(h5out *w)
     if (rc != 0)
         return fail(w, "", "cannot close temporary file '%s': %s", w->tmp_path,
                     strerror(errno));
+    /* A stop signal during the write (it can arrive after the simulation's last poll):
+     * the command reports "interrupted", so the result must not appear (signals.h).
+     * h5out_destroy removes the temporary file. */
+    if (msk_signals_stopped())
+        return MSK_EINTERRUPTED;
     if (rename(w->tmp_path, w->final_path) != 0)
         return fail(w, "", "cannot rename temporary file '%s' to the output name: %s",
                     w->tmp_path, strerror(errno));

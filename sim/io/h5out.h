@@ -102,7 +102,8 @@ msk_status h5out_attr_double(h5out *w, const char *object, const char *name, dou
 msk_status h5out_attr_int64(h5out *w, const char *object, const char *name, int64_t value);
 
 /* Close the file, fsync it, rename it over the final path, fsync the directory. After
- * a commit the writer only accepts h5out_destroy. */
+ * a commit the writer only accepts h5out_destroy. After a stop signal (signals.h) it
+ * renames nothing and returns MSK_EINTERRUPTED (h5out_destroy removes the file). */
 msk_status h5out_commit(h5out *w);
 
 /* Release the writer; removes the temporary file unless committed. Accepts NULL. */
