@@ -137,6 +137,24 @@ check "sweep: an outcome that never varies is reported 'undefined: outcome does 
 check "plot: the sweep with an outcome that never varies is drawn (exit 0, nothing on stderr)" bash -c \
   "'$msksim' plot '$work/const.h5' -o '$work/const' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] && ! [ -s '$work/msg' ] && test -s '$work/const/sweep-indices.svg'"
 
+# A sweep result whose dimensions imply more values than a sweep plot reads (9 million
+# points x 6 columns, past MAX_VALUES = 50 000 000, 400 MB): refused with the ceiling
+# before anything is allocated. The dataset is declared, not written, so the file stays
+# small; a 3rd parameter and outcome make 6 columns (10^7 points x 4 cannot pass it).
+check "plot: a sweep result of 9e6 points x 6 values (past 5e7) is refused (65) naming MAX_VALUES" bash -c \
+  "/usr/bin/python3 - '$work/const.h5' '$work/huge.h5' <<'PY' && '$msksim' plot '$work/huge.h5' -o '$work/huge' -q 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 65 ] && grep -q 'MAX_VALUES' '$work/msg' && ! test -e '$work/huge'
+import h5py, shutil, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+f = h5py.File(sys.argv[2], 'r+')
+dt = f['point'].dtype
+del f['point']
+f.create_dataset('point', shape=(9000000,), dtype=dt, chunks=(1 << 20,), compression='gzip')
+for k, v in [('parameter', ['a', 'b', 'c']), ('parameter_unit', ['1'] * 3), ('outcome', ['x', 'y', 'z']), ('outcome_unit', ['1'] * 3)]:
+    del f[k]
+    f.create_dataset(k, data=v, dtype=h5py.string_dtype())
+f.close()
+PY"
+
 # A calibration prior far narrower than its parameter's range made the prior's residual
 # infinite: the fit printed "inf -> inf" and exited 0. Refused at load now.
 # The first parameter line, whichever it is (the parameter list changes with the model).

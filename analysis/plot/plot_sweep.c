@@ -167,8 +167,12 @@ static msk_status load(const char *path, sweepdata *d, diag_list *diags)
     d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
     d->unit = read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES);
     d->np = length_of(&r, "/point", MAX_POINTS);
-    if (r.st == MSK_OK && d->np * (d->k + d->no) > MAX_VALUES)
-        fail(&r, MSK_EDATA, "/point", "holds more values (points x (parameters + outcomes)) than a sweep can plot");
+    if (r.st == MSK_OK && d->np * (d->k + d->no) > MAX_VALUES) {
+        char why[200];
+        snprintf(why, sizeof why, "%zu points x (%zu parameters + %zu outcomes) values: more than the %d a sweep "
+                 "plot reads (MAX_VALUES)", d->np, d->k, d->no, MAX_VALUES);
+        fail(&r, MSK_EDATA, "/point", why);
+    }
     d->x = read_doubles(&r, "/parameter_value", d->np, d->k);
     d->y = read_doubles(&r, "/outcome_value", d->np, d->no);
     load_sensitivity(&r, d);
