@@ -332,6 +332,21 @@ static void test_literature_measures(void)
     measure_target(&t, &f.r, &m, &d);
     CHECK_CLOSE(m.value, 0.5, 1e-12, "knee alone: person 2 responds, person 3 (-5%) does not");
 
+    /* The spread of individual changes: knee +10, +20, +30, -10 % at obs 1 (SD of
+     * those four, n - 1 in the denominator); in absolute units the same numbers. */
+    t = base_target(TM_SD_CHANGE_PCT);
+    t.at_obs = 1;
+    CHECK(measure_target(&t, &f.r, &m, &d) == MSK_OK, "sd_change_pct measured");
+    CHECK_CLOSE(m.value, sqrt((2.5 * 2.5 + 7.5 * 7.5 + 17.5 * 17.5 + 22.5 * 22.5) / 3.0), 1e-12,
+                "SD of the % changes +10, +20, +30, -10");
+    CHECK(m.lo < m.value && m.value < m.hi && m.n == 4, "a CI around it from 4 people");
+    t = base_target(TM_SD_CHANGE);
+    t.at_obs = 1;
+    t.scale = -2; /* a negative scale flips signs, never the spread's */
+    measure_target(&t, &f.r, &m, &d);
+    CHECK_CLOSE(m.value, 2 * sqrt((2.5 * 2.5 + 7.5 * 7.5 + 17.5 * 17.5 + 22.5 * 22.5) / 3.0), 1e-12,
+                "sd_change times |scale|");
+
     /* One-sided intervals: a bound on one side only. */
     t.accept_lo = -HUGE_VAL;
     t.accept_hi = 0.6;

@@ -97,6 +97,7 @@ static double change_of(const target *t, const engine_result *r, size_t arm, siz
     case TM_DIFF_CHANGE_PCT:
     case TM_RATIO_CHANGE_PCT:
     case TM_RATIO_OF_CHANGES_PCT:
+    case TM_SD_CHANGE_PCT:
         pct = 1;
         break;
     default:
@@ -291,6 +292,30 @@ static void measure_change(const target *t, const engine_result *r, measure_resu
             add(&acc, change_of(t, r, t->arm, i) / (per_year ? years : 1.0));
     }
     from_sums(&acc, t->scale, out);
+}
+
+/* sd_change_pct, sd_change: the SD across people of the individual change. The CI is
+ * the normal approximation s (1 +- 1.96 / sqrt(2 (n - 1))), exact for normally
+ * distributed changes and close for the skewed ones of a few thousand people. */
+static void measure_sd_change(const target *t, const engine_result *r, measure_result *out)
+{
+    sums acc = {0, 0, 0};
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *a = rec(r, t->arm, i, t->from_obs), *b = rec(r, t->arm, i, t->at_obs);
+        if (a->alive && b->alive && in_subgroup(t, r, t->arm, i))
+            add(&acc, change_of(t, r, t->arm, i));
+    }
+    out->n = acc.n;
+    if (acc.n < 3) {
+        out->value = out->lo = out->hi = NAN;
+        return;
+    }
+    const double mean = acc.s / acc.n;
+    const double sd = fabs(t->scale) * sqrt(fmax(0.0, (acc.ss - acc.s * mean) / (acc.n - 1)));
+    const double rel = 1.959963984540054 / sqrt(2.0 * (acc.n - 1));
+    out->value = sd;
+    out->lo = sd * (1 - rel);
+    out->hi = sd * (1 + rel);
 }
 
 /* diff_change_pct, diff_change: the change in t->arm minus in t->versus, same people. */
@@ -532,6 +557,10 @@ msk_status measure_target(const target *t, const engine_result *r, measure_resul
         break;
     case TM_RESPONDER_SHARE:
         measure_responders(t, r, out);
+        break;
+    case TM_SD_CHANGE_PCT:
+    case TM_SD_CHANGE:
+        measure_sd_change(t, r, out);
         break;
     case TM_COUNT:
         break;

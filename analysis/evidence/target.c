@@ -33,6 +33,8 @@ static int needs(target_measure m)
     case TM_RATE_PCT_PER_YEAR:
     case TM_RATE_PER_YEAR:
     case TM_BASELINE_MEAN:
+    case TM_SD_CHANGE_PCT:
+    case TM_SD_CHANGE:
         return NEED_VARIABLE;
     case TM_DIFF_CHANGE_PCT:
     case TM_DIFF_CHANGE:
@@ -572,6 +574,7 @@ const char *target_units(const target *t)
     switch (t->measure) {
     case TM_CHANGE_PCT:
     case TM_DIFF_CHANGE_PCT:
+    case TM_SD_CHANGE_PCT:
         return "%";
     case TM_RATE_PCT_PER_YEAR:
         return "%/year";

@@ -36,6 +36,10 @@
  *                         means (detraining)
  *   responder_share       share of people whose changes from from_week to at_week meet
  *                         every one of `criteria` at once (e.g. lean mass AND grip up)
+ *   sd_change_pct         standard deviation across people of the individual % change
+ *                         of `variable` from from_week to at_week (response heterogeneity;
+ *                         with instruments it includes their error, as in a paper)
+ *   sd_change             the same for the change (units of variable x scale)
  *
  * Every measure can be restricted to a subgroup fixed at entry (sex, age_min/age_max at
  * entry, baseline_condition at week 0). `accept` may leave one side open (null: an
@@ -70,7 +74,9 @@
     X(TM_PREVALENCE, "prevalence")                                                          \
     X(TM_RATIO_OF_CHANGES_PCT, "ratio_of_changes_pct")                                      \
     X(TM_RETAINED_FRACTION, "retained_fraction")                                            \
-    X(TM_RESPONDER_SHARE, "responder_share")
+    X(TM_RESPONDER_SHARE, "responder_share")                                                \
+    X(TM_SD_CHANGE_PCT, "sd_change_pct")                                                    \
+    X(TM_SD_CHANGE, "sd_change")
 
 typedef enum {
 #define X(code, name) code,
