@@ -44,7 +44,7 @@ static void memory_error(const scenario *sc, int threads, const engine_estimate 
     sysmem_format((double)e->sample_bytes, smp, sizeof smp);
     diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "",
              "this run needs about %s of memory but %s allows %s: accumulators %s (%zu arms x %zu "
-             "observation times), %d thread%s' working copies %s, event log %s (about %.3g entries), "
+             "observation times), the working copies of %d thread%s %s, event log %s (about %.3g entries), "
              "sampled trajectories %s%s; %s, or --max-memory SIZE sets the budget",
              need, b->source, lim, acc, e->n_arms, e->n_obs, threads, threads == 1 ? "" : "s", thr, log,
              e->log_entries, smp, e->sample_on_disk ? " (in a temporary file)" : "", advice(e));

@@ -66,9 +66,10 @@ static const char *default_output(const scenario *sc, char *buf, size_t size)
 static msk_status simulate(const scenario *sc, int threads, uint64_t log_limit, const mpi_env *e,
                            engine_result *res, int *have_result, diag_list *diags)
 {
-    /* Rank 0 gathers every rank's log: its own share keeps to 1/size of the budget. */
-    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0,
-                         e->rank == 0 ? log_limit / (uint64_t)e->size : 0};
+    /* Rank 0 gathers every rank's log: its own share keeps to 1/size of the budget
+     * (at least one entry: 0 would mean no limit). */
+    uint64_t share = log_limit ? (log_limit / (uint64_t)e->size > 0 ? log_limit / (uint64_t)e->size : 1) : 0;
+    engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, e->size > 1, 0, e->rank == 0 ? share : 0};
 #ifdef MSK_HAVE_MPI
     if (e->size > 1)
         mpi_engine_range(e, engine_block_count(sc), &eo.block_begin, &eo.block_end);
