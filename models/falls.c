@@ -21,11 +21,14 @@ double falls_rate(double age, int female, double gait, double grip, int immobili
     return msk_fmin(rate, p->falls_max_rate);
 }
 
-void falls_fracture_probabilities(double tscore, const model_params *p,
+void falls_fracture_probabilities(double tscore, double age, const model_params *p,
                                   double prob[FRACTURE_SITE_COUNT])
 {
     double sd_below = p->falls_fracture_ref_tscore - tscore; /* > 0: weaker bone */
-    prob[FRACTURE_HIP] = p->falls_hip_prob * pow(p->falls_hip_rr_per_sd, sd_below);
+    /* Only the hip: wrist fractures per fall do not rise with age (older people break
+     * a fall with the hand less often), so the other sites keep the BMD term alone. */
+    double age_rr = exp(p->falls_hip_age_slope * (msk_fmin(age, p->falls_hip_age_max) - p->falls_hip_age_ref));
+    prob[FRACTURE_HIP] = p->falls_hip_prob * pow(p->falls_hip_rr_per_sd, sd_below) * age_rr;
     prob[FRACTURE_WRIST] = p->falls_wrist_prob * pow(p->falls_other_rr_per_sd, sd_below);
     prob[FRACTURE_VERTEBRAL] = p->falls_vertebral_prob * pow(p->falls_vertebral_rr_per_sd, sd_below);
     prob[FRACTURE_OTHER] = p->falls_other_prob * pow(p->falls_other_rr_per_sd, sd_below);
@@ -42,10 +45,10 @@ void falls_fracture_probabilities(double tscore, const model_params *p,
     prob[FRACTURE_NONE] = 1.0 - total;
 }
 
-fracture_site falls_fracture_site(double tscore, double u, const model_params *p)
+fracture_site falls_fracture_site(double tscore, double age, double u, const model_params *p)
 {
     double prob[FRACTURE_SITE_COUNT];
-    falls_fracture_probabilities(tscore, p, prob);
+    falls_fracture_probabilities(tscore, age, p, prob);
     double acc = 0;
     for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++) {
         acc += prob[s];

@@ -496,10 +496,16 @@ static void falls_hazard(const model_params *p)
 static void falls_fractures(const model_params *p)
 {
     double a[FRACTURE_SITE_COUNT], b[FRACTURE_SITE_COUNT];
-    double t0 = p->falls_fracture_ref_tscore;
-    falls_fracture_probabilities(t0, p, a);
-    CHECK_CLOSE(a[FRACTURE_HIP], p->falls_hip_prob, 1e-15, "hip probability at the reference T-score");
-    falls_fracture_probabilities(t0 - 1, p, b);
+    double t0 = p->falls_fracture_ref_tscore, a0 = p->falls_hip_age_ref;
+    falls_fracture_probabilities(t0, a0, p, a);
+    CHECK_CLOSE(a[FRACTURE_HIP], p->falls_hip_prob, 1e-15, "hip probability at the reference T-score and age");
+    falls_fracture_probabilities(t0, a0 + 10, p, b);
+    CHECK(b[FRACTURE_HIP] / a[FRACTURE_HIP] > 1.5 && b[FRACTURE_HIP] / a[FRACTURE_HIP] < 2.5 &&
+              b[FRACTURE_WRIST] == a[FRACTURE_WRIST],
+          "at the same BMD, ten years older: hip per fall x%.2f (De Laet 1997: x3.8 per fall from "
+          "60 to 80 beyond BMD, so x1.5-2.5 per decade), wrist unchanged (%.4f)",
+          b[FRACTURE_HIP] / a[FRACTURE_HIP], b[FRACTURE_WRIST]);
+    falls_fracture_probabilities(t0 - 1, a0, p, b);
     CHECK_CLOSE(b[FRACTURE_HIP] / a[FRACTURE_HIP], 2.6, 1e-12,
                 "hip fracture per fall x2.6 per SD lower BMD (Marshall 1996)");
     CHECK(b[FRACTURE_WRIST] > a[FRACTURE_WRIST] && b[FRACTURE_VERTEBRAL] > a[FRACTURE_VERTEBRAL] &&
@@ -510,8 +516,11 @@ static void falls_fractures(const model_params *p)
           b[FRACTURE_VERTEBRAL], a[FRACTURE_OTHER], b[FRACTURE_OTHER]);
 
     const double ts[] = {2.0, 0.0, -1.0, -2.5, -4.0, -6.0, -12.0};
-    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
-        falls_fracture_probabilities(ts[i], p, a);
+    for (size_t i = 0; i < 2 * (sizeof ts / sizeof ts[0]); i++) {
+        /* each T-score at the reference age and at 110 */
+        size_t j = i % (sizeof ts / sizeof ts[0]);
+        double age = i < sizeof ts / sizeof ts[0] ? a0 : 110.0;
+        falls_fracture_probabilities(ts[j], age, p, a);
         double sum = 0;
         int ok = 1;
         for (int s = FRACTURE_HIP; s < FRACTURE_SITE_COUNT; s++) {
@@ -519,11 +528,11 @@ static void falls_fractures(const model_params *p)
             ok &= a[s] >= 0;
         }
         CHECK(ok && sum < 1 && fabs(sum + a[FRACTURE_NONE] - 1) < 1e-12,
-              "T = %.1f: fracture probabilities sum to %.4f < 1 (hip %.4f), with none %.4f", ts[i],
-              sum, a[FRACTURE_HIP], a[FRACTURE_NONE]);
+              "T = %.1f, age %.0f: fracture probabilities sum to %.4f < 1 (hip %.4f), with none %.4f",
+              ts[j], age, sum, a[FRACTURE_HIP], a[FRACTURE_NONE]);
     }
     /* ~1% of falls break the hip in typical fallers; 5-7% are fractures. */
-    falls_fracture_probabilities(-2.0, p, a);
+    falls_fracture_probabilities(-2.0, a0, p, a);
     printf("info: at T = -2.0 a fall breaks the hip with p = %.4f, any site %.4f (falls reviews: "
            "~1%% hip; 10-15%% serious injuries, about half fractures)\n",
            a[FRACTURE_HIP], 1 - a[FRACTURE_NONE]);
@@ -532,10 +541,10 @@ static void falls_fractures(const model_params *p)
     const double tt[] = {-1.0, -2.5, -4.0};
     enum { N = 200000 };
     for (size_t i = 0; i < sizeof tt / sizeof tt[0]; i++) {
-        falls_fracture_probabilities(tt[i], p, a);
+        falls_fracture_probabilities(tt[i], a0, p, a);
         double freq[FRACTURE_SITE_COUNT] = {0};
         for (int k = 0; k < N; k++)
-            freq[falls_fracture_site(tt[i], (k + 0.5) / N, p)] += 1.0 / N;
+            freq[falls_fracture_site(tt[i], a0, (k + 0.5) / N, p)] += 1.0 / N;
         double worst = 0;
         for (int s = 0; s < FRACTURE_SITE_COUNT; s++)
             worst = fmax(worst, fabs(freq[s] - a[s]));
@@ -545,8 +554,8 @@ static void falls_fractures(const model_params *p)
               tt[i], N, worst, freq[FRACTURE_HIP], a[FRACTURE_HIP], freq[FRACTURE_NONE],
               a[FRACTURE_NONE]);
     }
-    CHECK(falls_fracture_site(-2.5, 0.0, p) == FRACTURE_HIP &&
-              falls_fracture_site(-2.5, 0.999999, p) == FRACTURE_NONE,
+    CHECK(falls_fracture_site(-2.5, a0, 0.0, p) == FRACTURE_HIP &&
+              falls_fracture_site(-2.5, a0, 0.999999, p) == FRACTURE_NONE,
           "u = 0 gives the first site (hip); u near 1 gives no fracture");
 }
 

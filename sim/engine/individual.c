@@ -408,7 +408,7 @@ static void handle_fall(life *L)
     rng_seek(L->rng, RNG_FRACTURE, L->x->id, L->x->replicate, n);
     double u = gsl_rng_uniform(L->rng->r);
     double z = gsl_ran_gaussian_ziggurat(L->rng->r, 1.0);
-    fracture_site site = falls_fracture_site(bone_tscore(L->bone.bmd, L->x->female, p), u, p);
+    fracture_site site = falls_fracture_site(bone_tscore(L->bone.bmd, L->x->female, p), age_now(L), u, p);
     if (site == FRACTURE_NONE)
         return;
     L->count[EVC_FRACTURE]++;
