@@ -16,8 +16,9 @@
  * τ_detrain (months) once training stops; N, the neural deficit of disuse, rises
  * towards ν U with τ_disuse and recovers with τ_recover on reloading. Each relaxes to
  * its target at the rate for its direction, which cannot change within an interval.
- * With constant inputs every variable has a closed form (kinetics.h). A person has three compartments: the index leg (the one cast or
- * trained alone), the other leg and the arms. */
+ * With constant inputs every variable has a closed form (kinetics.h). A person has
+ * four compartments (sim/engine/life.h): the index leg (the one cast or trained
+ * alone), the other leg, the arms and the trunk. */
 #ifndef MSK_MUSCLE_H
 #define MSK_MUSCLE_H
 

@@ -12,6 +12,9 @@
  *   - a steady baseline: without intervention only ageing moves people, whatever
  *     their habitual protein intake;
  *   - a leg programme barely moves grip;
+ *   - whole-body lean mass: a whole-body programme adds to the trunk too (Treuth
+ *     1994: 0.83 kg per kg to the limbs), a legs-only one does not, and the fluid
+ *     that lying down moves out of the legs stays in the body;
  *   - exposures differ: cast > bed rest; ICU > ward; spaceflight loses less muscle
  *     and more bone than bed rest. */
 #include "fixture.h"
@@ -276,6 +279,46 @@ static void clinic_in_hospital(void)
     scenario_fini(&sc);
 }
 
+/* Change of the mean, kg, in arm a at observation k minus that in arm 0. */
+static double kg_vs_none(const engine_result *r, size_t a, size_t k, obs_var v)
+{
+    return fixture_mean(r, a, k, v) - fixture_mean(r, a, 0, v) - (fixture_mean(r, 0, k, v) - fixture_mean(r, 0, 0, v));
+}
+
+static void whole_body_lean(void)
+{
+    scenario sc;
+    engine_result r;
+    run_text("name: lbm\nseed: 47\nhorizon_weeks: 16\nobserve_every_weeks: 16\n"
+             "population: {size: 300, age_min: 60, age_max: 75}\n"
+             "record: {sample_size: 0, event_log: none}\n"
+             "arms:\n"
+             "  - name: none\n"
+             "  - name: whole-body\n"
+             "    interventions: [{type: resistance, sessions_per_week: 3, duration_weeks: 16, load_pct_1rm: 75, limbs: both}]\n"
+             "  - name: legs\n"
+             "    interventions: [{type: resistance, sessions_per_week: 3, duration_weeks: 16, load_pct_1rm: 75}]\n",
+             &r, &sc);
+    double lbm_w = kg_vs_none(&r, 1, 1, OV_LBM), alm_w = kg_vs_none(&r, 1, 1, OV_ASM);
+    double lbm_l = kg_vs_none(&r, 2, 1, OV_LBM), alm_l = kg_vs_none(&r, 2, 1, OV_ASM);
+    double trunk = (lbm_w - alm_w) / alm_w;
+    CHECK(alm_w > 0.2 && trunk > 0.6 && trunk < 1.1,
+          "a whole-body programme: lean mass %+.2f kg, of which limbs %+.2f kg; trunk %.2f kg per kg to the limbs "
+          "(Treuth 1994: 0.83)",
+          lbm_w, alm_w, trunk);
+    CHECK(alm_l > 0.1 && fabs(lbm_l - alm_l) < 0.01 * alm_l,
+          "a legs-only programme adds to the limbs only: whole-body %+.3f kg, limbs %+.3f kg", lbm_l, alm_l);
+    engine_result_fini(&r);
+    scenario_fini(&sc);
+    /* Bed rest: DXA leg lean falls at once as fluid leaves the legs; whole-body lean
+     * keeps that fluid and falls by the muscle lost only. */
+    double leg = exposure_loss("bed_rest", 20, 30, 1, OV_LEG_LEAN, 1);
+    double whole = exposure_loss("bed_rest", 20, 30, 1, OV_LBM, 1);
+    double alm = exposure_loss("bed_rest", 20, 30, 1, OV_ASM, 1);
+    CHECK(leg < alm && alm < whole && whole < 0,
+          "one week of bed rest: leg lean %.2f%%, appendicular %.2f%%, whole-body %.2f%%", leg, alm, whole);
+}
+
 int main(void)
 {
     stimulus_ordering();
@@ -286,6 +329,7 @@ int main(void)
     steady_baseline();
     exposures_differ();
     clinic_in_hospital();
+    whole_body_lean();
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }

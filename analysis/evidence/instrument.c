@@ -20,6 +20,9 @@ const instrument_info instrument_table[] = {
      "DXA appendicular lean mass",
      "assumption: between DXA total-body lean (1.2%) and leg lean (2.7%) of PMC6127003; "
      "'1-2% in healthy older adults' is unverified"},
+    {"dxa_whole_body_lean", OV_LBM, INSTRUMENT_CV, 1.2,
+     "DXA whole-body lean mass",
+     "short-term RMS-CV of DXA total-body lean mass 1.2%, PMC6127003 Table 4"},
     {"ct_mri_csa", OV_QUAD_CSA, INSTRUMENT_CV, 1.5,
      "quadriceps CSA by CT or MRI",
      "assumption: test-retest CV 'typically 1-2%' (unverified); single-slice change vs "

@@ -112,6 +112,12 @@ static double gait_now(life *L)
     return L->gait;
 }
 
+/* Appendicular lean mass at entry, kg. */
+static double appendicular_lean0(const person *x)
+{
+    return 2.0 * x->leg_lean_kg + x->arm_lean_kg;
+}
+
 static double grip_now(const life *L)
 {
     return L->x->grip_kg * strength_rel(L, ARMS);
@@ -184,6 +190,9 @@ static inline void exposure_loading(const life *L, double legs, double loading[C
     loading[LEG_INDEX] = msk_fmin(index_leg, both);
     loading[LEG_OTHER] = msk_fmin(other_leg, both);
     loading[ARMS] = arms;
+    /* Like the arms, the trunk keeps its loading in bed and in hospital: the postural
+     * atrophy of long bed rest (lumbar multifidus) is not modelled (docs/model.md). */
+    loading[TRUNK] = 1.0;
 }
 
 /* Mechanical loading of each compartment (and femoral-neck loading of the index leg,
@@ -342,6 +351,10 @@ static int observe(life *L, obs_record *r)
                             muscle_lean(&L->m[LEG_OTHER]) - leg_fluid * L->m[LEG_OTHER].noncontractile};
     v[OV_LEG_LEAN] = legs[0];
     v[OV_ASM] = legs[0] + legs[1] + muscle_lean(&L->m[ARMS]);
+    /* Whole-body DXA sees the fluid the legs lose to the trunk lying down: no shift. */
+    v[OV_LBM] = muscle_lean(&L->m[LEG_INDEX]) + muscle_lean(&L->m[LEG_OTHER]) + muscle_lean(&L->m[ARMS]) +
+                muscle_lean(&L->m[TRUNK]) +
+                (p->muscle_lbm_per_alm - 1.0 - p->muscle_trunk_lean_ratio) * appendicular_lean0(x);
     v[OV_QUAD_CSA] = L->m[LEG_INDEX].contractile * p->muscle_quad_csa_per_kg;
     v[OV_KNEE] = x->knee_torque * strength_rel(L, LEG_INDEX);
     v[OV_GRIP] = grip_now(L);
@@ -531,6 +544,7 @@ static void limbs_trained(const intervention_spec *iv, int trained[COMPARTMENTS]
     trained[LEG_INDEX] = limbs != LIMBS_ARMS;
     trained[LEG_OTHER] = limbs == LIMBS_LEGS || limbs == LIMBS_BOTH;
     trained[ARMS] = limbs == LIMBS_ARMS || limbs == LIMBS_BOTH;
+    trained[TRUNK] = limbs == LIMBS_BOTH; /* a whole-body programme */
 }
 
 /* This week's sessions attended, drawn from the training stream: the prescribed number
@@ -706,6 +720,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     muscle_init(&L->m[LEG_INDEX], x->leg_lean_kg, p);
     muscle_init(&L->m[LEG_OTHER], x->leg_lean_kg, p);
     muscle_init(&L->m[ARMS], x->arm_lean_kg, p);
+    muscle_init(&L->m[TRUNK], p->muscle_trunk_lean_ratio * appendicular_lean0(x), p);
     for (int c = 0; c < COMPARTMENTS; c++)
         L->contractile0[c] = L->m[c].contractile;
     activity_init(&L->act);

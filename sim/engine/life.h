@@ -37,7 +37,10 @@ typedef enum {
     IMMOB_KIND_COUNT
 } immob_kind;
 
-enum { LEG_INDEX, LEG_OTHER, ARMS, COMPARTMENTS };
+/* Muscle compartments: the index leg (cast, trained alone, its hip followed), the
+ * other leg, both arms, and the trunk's muscle (trained by whole-body programmes; it
+ * makes whole-body lean mass respond as trials measure it). */
+enum { LEG_INDEX, LEG_OTHER, ARMS, TRUNK, COMPARTMENTS };
 /* Columns of iv_slot.week_effect: what a week of an intervention adds to each stimulus. */
 enum { EFF_HYPERTROPHY, EFF_NEURAL, EFF_BONE, EFF_RELIEF, EFFECTS };
 enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
