@@ -401,6 +401,11 @@ static void take_fit(calibrate_spec *spec, const gsl_multifit_nlinear_workspace 
     }
 }
 
+/* Restarts of the minimiser from where it stopped, while each gains at least this
+ * share of the objective. */
+enum { CALIBRATE_MAX_RESTARTS = 4 };
+#define CALIBRATE_RESTART_GAIN 1e-3
+
 /* Minimise from the start values: N residuals (N_PRIORS of them priors) over the
  * spec's parameters. */
 static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_priors,
@@ -437,10 +442,32 @@ static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_
             fprintf(log, "  start: objective %.6g over %zu targets and %zu priors, %zu "
                          "free parameters\n",
                     report->objective_start, ob->n_targets, n_priors, p);
-        int info = 0;
+        int info = 0, rc = GSL_SUCCESS;
+        size_t iterations = 0;
         progress pr = {log, ob};
-        int rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
+        /* Levenberg-Marquardt stops on a small step where the finite-difference
+         * Jacobian of a simulation is poor (near a bound, on a flat ridge). Restarting
+         * from its end with a fresh trust region often goes on downhill (a fit stopped
+         * at 110 went on to 97), so restart while a run still gains. */
+        double before = report->objective_start;
+        for (int r = 0; r <= CALIBRATE_MAX_RESTARTS; r++) {
+            if (r > 0) {
+                gsl_vector_memcpy(u0, gsl_multifit_nlinear_position(w));
+                gsl_multifit_nlinear_init(u0, &fdf, w);
+                if (log)
+                    fprintf(log, "  restart %d from objective %.6g\n", r, before);
+            }
+            rc = gsl_multifit_nlinear_driver((size_t)spec->max_iterations, 1e-6, 1e-6, 1e-6,
                                              on_iteration, &pr, &info, w);
+            iterations += gsl_multifit_nlinear_niter(w);
+            if (ob->failure != MSK_OK || (ob->stop && *ob->stop))
+                break;
+            double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
+            int gained = chi * chi < before * (1.0 - CALIBRATE_RESTART_GAIN);
+            before = chi * chi;
+            if (!gained)
+                break;
+        }
         if (ob->failure != MSK_OK) {
             st = ob->failure;
         } else if (ob->stop && *ob->stop) {
@@ -448,7 +475,7 @@ static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_
         } else {
             double chi = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w));
             report->objective_end = chi * chi;
-            report->iterations = (int)gsl_multifit_nlinear_niter(w);
+            report->iterations = (int)iterations;
             report->converged = rc == GSL_SUCCESS;
             report->stop_reason = rc == GSL_SUCCESS ? (info == 1 ? "small step" : "small gradient")
                                   : rc == GSL_EMAXITER ? "iteration limit"
