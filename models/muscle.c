@@ -15,6 +15,7 @@ void muscle_init(muscle_state *m, double lean, const model_params *p)
     m->contractile = lean * p->muscle_contractile_fraction;
     m->noncontractile = lean - m->contractile;
     m->setpoint = m->contractile;
+    m->setpoint_floor = p->muscle_setpoint_floor * m->setpoint;
     m->neural = 1.0;
     m->neural_set = 1.0;
     m->neural_gain = 0.0;
@@ -63,6 +64,12 @@ static void raise_transient(muscle_state *c, double raw, const model_params *p)
     else if (raw < c->unload)
         c->transient *= raw / c->unload;
     c->unload = raw;
+    /* A transient removes about kd T τβ of the set point over its life; the flux is
+     * proportional to the set point, so an old, fast-turning muscle with a long
+     * transient would lose more than it has, interval after interval. At most half:
+     * far above the defaults (T <= 0.4 sigma vs 9.9), reached only at the ends of the
+     * parameter ranges (tests/test_properties.c). */
+    c->transient = msk_fmin(c->transient, 0.5 / (p->muscle_turnover_rate * p->muscle_disuse_breakdown_days));
 }
 
 static void advance_one(muscle_state *c, const muscle_inputs *in, const model_params *p,
@@ -80,10 +87,14 @@ static void advance_one(muscle_state *c, const muscle_inputs *in, const model_pa
      * same rate k = kd brk, superposed (the equation is linear). */
     double k = kd * brk, lambda = 1.0 / p->muscle_disuse_breakdown_days;
     double t_eff = c->transient * (1.0 - in->relief);
+    /* Ageing stops at the floor (exact while above it; the interval that crosses it
+     * ends on it). */
+    const int ages = c->setpoint > c->setpoint_floor;
+    const double ra = ages ? r : 0.0, e_r = ages ? mm->e_r : 1.0;
     double m0 = c->contractile, target = synth * c->setpoint / brk;
-    double m_main = kinetics_relax(m0, target, k, r, dt), m = m_main;
+    double m_main = kinetics_relax(m0, target, k, ra, dt), m = m_main;
     if (t_eff > 0) {
-        m -= kinetics_relax(0.0, t_eff * c->setpoint / brk, k, r + lambda, dt);
+        m -= kinetics_relax(0.0, t_eff * c->setpoint / brk, k, ra + lambda, dt);
         /* The transient's flux is taken proportional to the set point; it cannot remove
          * protein that is not there: at most half of what the interval would leave
          * without it. Only extreme parameter combinations (a large, slow transient on
@@ -99,8 +110,8 @@ static void advance_one(muscle_state *c, const muscle_inputs *in, const model_pa
     c->neural_deficit = relax_asym(c->neural_deficit, p->muscle_neural_disuse_drop * unload,
                                    p->muscle_neural_disuse_days, p->muscle_neural_recovery_days, dt);
 
-    c->setpoint *= mm->e_r;
-    c->noncontractile *= mm->e_r;
+    c->setpoint = msk_fmax(c->setpoint * e_r, c->setpoint_floor);
+    c->noncontractile *= e_r;
     /* Ageing lowers strength per unit muscle, but not to nothing. */
     c->neural_set = msk_fmax(c->neural_set * mm->e_rn, p->muscle_neural_floor);
     c->neural = c->neural_set * (1.0 + c->neural_gain) * (1.0 - c->neural_deficit);

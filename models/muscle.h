@@ -31,6 +31,7 @@ typedef struct {
     double contractile;    /* kg, contractile protein mass */
     double noncontractile; /* kg, rest of the DXA lean mass of the compartment */
     double setpoint;       /* kg, homeostatic contractile mass without stimulus */
+    double setpoint_floor; /* kg, what ageing leaves of the set point at least */
     double neural;         /* 1, strength per unit contractile mass: neural_set (1 + gain) (1 - deficit) */
     double neural_set;     /* 1, what ageing leaves of it (1 at entry) */
     double neural_gain;    /* 1, neural gain from training (0 at entry) */
