@@ -340,6 +340,14 @@ expect_exit() { # NAME WANT STREAM FRAGMENT -- COMMAND...
         sed 's/^/    /' "$tmp/err" | head -5
     fi
 }
+# The wrong kind of file gets one error that names the right command (issue 14).
+expect_exit "run on a sweep file" 65 err "this is a sweep file (top-level 'sweep:'), not a scenario; run it with \`msksim sweep" -- "$msk" run "$src/scenarios/sweeps/bfr-dose.yaml" -o "$tmp/never.h5"
+expect_exit "check on a calibration file" 65 err "calibration.yaml:11:1: error: evidence: this is a calibration file" -- "$msk" check "$src/scenarios/calibration.yaml"
+expect_exit "calibrate on a scenario" 65 err "error: arms: this is a scenario, not a calibration file" -- "$msk" calibrate "$src/scenarios/immobilization.yaml" -o "$tmp/never.yaml"
+n_err=$("$msk" run "$src/scenarios/sweeps/bfr-dose.yaml" -o "$tmp/never.h5" 2>&1 | grep -c 'error:')
+[ "$n_err" -eq 1 ] && pass "a sweep file given to run: one error, not a list of unknown keys" ||
+    fail "a sweep file given to run: $n_err errors (want 1)"
+[ ! -e "$tmp/never.h5" ] && [ ! -e "$tmp/never.yaml" ] && pass "the refused runs wrote nothing" || fail "a refused run wrote output"
 expect_exit "missing file" 66 err "no-such.yaml: error: cannot open: No such file" -- "$msk" check "$tmp/no-such.yaml"
 expect_exit "directory as file" 66 err "error: cannot read" -- "$msk" check "$tmp"
 expect_exit "no FILE" 2 err "usage: msksim check FILE" -- "$msk" check

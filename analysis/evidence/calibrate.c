@@ -182,9 +182,20 @@ msk_status calibrate_load(calibrate_spec *spec, const char *path, diag_list *d)
         yamltree_fini(&t);
         return st != MSK_OK ? st : MSK_ENOMEM;
     }
+    const yamltree_pair *other = NULL;
+    if (t.root && t.root->kind == YAMLTREE_MAPPING && !yamltree_get(t.root, "evidence") &&
+        !(other = yamltree_get_pair(t.root, "sweep")))
+        other = yamltree_get_pair(t.root, "arms");
     if (!t.root || t.root->kind != YAMLTREE_MAPPING)
         schema_report_at(&c, DIAG_ERROR, path, 1, 1, "",
                          "a calibration file is a mapping (evidence:, parameters:, ...)");
+    else if (other) /* a scenario or sweep: one error naming its command, not a dozen */
+        schema_report_at(&c, DIAG_ERROR, path, other->key->line, other->key->col, other->key->text,
+                         "this is a %s, not a calibration file (which has evidence: and "
+                         "parameters:); %s",
+                         strcmp(other->key->text, "sweep") == 0 ? "sweep file" : "scenario",
+                         strcmp(other->key->text, "sweep") == 0 ? "run it with `msksim sweep FILE`"
+                                                                : "run it with `msksim run FILE`");
     else
         load_root(&c, spec, t.root);
     yamltree_fini(&t);

@@ -688,6 +688,27 @@ void scenario_fini(scenario *sc)
     memset(sc, 0, sizeof *sc);
 }
 
+/* A sweep or calibration file given where a scenario belongs: one error that names the
+ * command for it, instead of a dozen unknown keys. Returns 1 when it recognised one. */
+static int other_kind_of_file(const yamltree_node *root, const char *path, diag_list *diags)
+{
+    if (!root || root->kind != YAMLTREE_MAPPING || yamltree_get(root, "arms"))
+        return 0;
+    const yamltree_pair *sweep = yamltree_get_pair(root, "sweep");
+    const yamltree_pair *evidence = yamltree_get_pair(root, "evidence");
+    const yamltree_pair *at = sweep ? sweep : evidence;
+    if (!at)
+        return 0;
+    diag_add(diags, DIAG_ERROR, path, at->key->line, at->key->col, sweep ? "sweep" : "evidence",
+             sweep ? "this is a sweep file (top-level 'sweep:'), not a scenario; run it with "
+                     "`msksim sweep %s`"
+                   : "this is a calibration file (top-level 'evidence:'), not a scenario; fit it "
+                     "with `msksim calibrate %s -o PARAMS.yaml` or check it with `msksim "
+                     "validate %s`",
+             path, path);
+    return 1;
+}
+
 /* The common part of the two entry points: T holds what yamltree made of TEXT (which
  * this takes over) with status ST. */
 static msk_status load_tree(scenario *sc, yamltree *t, msk_status st, char *text,
@@ -715,7 +736,7 @@ static msk_status load_tree(scenario *sc, yamltree *t, msk_status st, char *text
     const msk_status set = c.nomem ? MSK_OK : schema_apply_sets(t, overrides, n_overrides, diags);
     if (set == MSK_ENOMEM)
         c.nomem = 1;
-    if (t->root && set == MSK_OK && !c.nomem)
+    if (t->root && set == MSK_OK && !c.nomem && !other_kind_of_file(t->root, path, diags))
         walk(&c, t->root, sc);
     yamltree_fini(t);
 
