@@ -340,6 +340,18 @@ expect_exit() { # NAME WANT STREAM FRAGMENT -- COMMAND...
         sed 's/^/    /' "$tmp/err" | head -5
     fi
 }
+# check echoes what it understood, and a bound left to its default is warned about.
+printf 'name: t\nhorizon_weeks: 4\npopulation: {size: 10, age_min: 40}\narms: [{name: a}, {name: b}]\nexposures: [{kind: bed_rest, start_week: 1, duration_weeks: 2}]\n' >"$tmp/understood.yaml"
+"$msk" check "$tmp/understood.yaml" >"$tmp/out" 2>"$tmp/err"
+if grep -qF "population: 10 people aged 40 to 80 at entry (uniform), 50% women" "$tmp/out" &&
+    grep -qF "arms: a (0 interventions) [reference], b (0 interventions)" "$tmp/out" &&
+    grep -qF "exposures: bed_rest from week 1 to 3" "$tmp/out" &&
+    grep -qF "follow-up: 4 weeks, observed every 1 week" "$tmp/out" &&
+    grep -qF "understood.yaml:3:33: warning: population.age_max: age_max is not given: people enter aged 40 to 80" "$tmp/err"; then
+    pass "check echoes population, arms, exposures and follow-up, and warns of a default age_max"
+else
+    fail "check's summary of what it understood"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -12
+fi
 # The wrong kind of file gets one error that names the right command (issue 14).
 expect_exit "run on a sweep file" 65 err "this is a sweep file (top-level 'sweep:'), not a scenario; run it with \`msksim sweep" -- "$msk" run "$src/scenarios/sweeps/bfr-dose.yaml" -o "$tmp/never.h5"
 expect_exit "check on a calibration file" 65 err "calibration.yaml:11:1: error: evidence: this is a calibration file" -- "$msk" check "$src/scenarios/calibration.yaml"

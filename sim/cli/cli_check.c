@@ -52,6 +52,35 @@ static const char usage_line[] =
     "usage: msksim check FILE [--set KEY=VALUE]... [--threads N] [--max-memory SIZE] (msksim check --help)\n";
 
 
+/* What the scenario was understood to say, so that a default taken silently shows. */
+static void print_understood(const scenario *sc)
+{
+    char a[32], b[32], c[32];
+    const population_spec *p = &sc->population;
+    yamltree_format_real(p->age_min, a, sizeof a);
+    yamltree_format_real(p->age_max, b, sizeof b);
+    printf("  population: %lld people aged %s to %s at entry (%s), %.0f%% women\n", p->size, a, b,
+           p->age_distribution == AGE_NORMAL ? "truncated normal" : "uniform", 100.0 * p->female_fraction);
+    printf("  arms:");
+    for (size_t i = 0; i < sc->n_arms; i++)
+        printf("%s %s (%zu intervention%s)%s", i ? "," : "", sc->arms[i].name, sc->arms[i].n_interventions,
+               sc->arms[i].n_interventions == 1 ? "" : "s", i == sc->reference ? " [reference]" : "");
+    printf("\n  exposures:");
+    if (sc->n_exposures == 0)
+        printf(" none");
+    for (size_t i = 0; i < sc->n_exposures; i++) {
+        const exposure_spec *e = &sc->exposures[i];
+        const char *kind = scenario_choice_name("exposure", "kind", (int)e->kind);
+        yamltree_format_real(e->start_week, a, sizeof a);
+        yamltree_format_real(e->start_week + e->duration_weeks, b, sizeof b);
+        printf("%s %s from week %s to %s", i ? "," : "", kind ? kind : "?", a, b);
+    }
+    yamltree_format_real(sc->horizon_weeks, a, sizeof a);
+    yamltree_format_real(sc->observe_every_weeks, c, sizeof c);
+    printf("\n  follow-up: %s week%s, observed every %s week%s\n", a, sc->horizon_weeks == 1 ? "" : "s", c,
+           sc->observe_every_weeks == 1 ? "" : "s");
+}
+
 static void print_summary(const scenario *sc, const diag_list *d)
 {
     char horizon[32];
@@ -157,6 +186,7 @@ static int check_scenario(const check_args *c)
     scenario sc;
     msk_status st = scenario_load(&sc, c->file, c->sets, c->n_sets, &d);
     if (st == MSK_OK) { /* the estimate's line first: "ok" is the verdict on both */
+        print_understood(&sc);
         st = cli_resources(&sc, c->threads, NULL, c->max_memory, stdout, NULL, &d);
         fflush(stdout);
         diag_print(&d, stderr);

@@ -309,6 +309,15 @@ static void check_population(schema_ctx *c, const population_spec *p, const yaml
         schema_error(c, at, "population.age_max", "age_min %s is above age_max %s",
                      schema_fmt_real(p->age_min, a), schema_fmt_real(p->age_max, b));
     }
+    /* One bound without the other silently took the default: say which range it is. */
+    if (given[F_population_age_min] != NULL && given[F_population_age_max] == NULL && p->age_min <= p->age_max)
+        schema_warning(c, given[F_population_age_min], "population.age_max",
+                       "age_max is not given: people enter aged %s to %s (the default age_max)",
+                       schema_fmt_real(p->age_min, a), schema_fmt_real(p->age_max, b));
+    if (given[F_population_age_max] != NULL && given[F_population_age_min] == NULL && p->age_min <= p->age_max)
+        schema_warning(c, given[F_population_age_max], "population.age_min",
+                       "age_min is not given: people enter aged %s to %s (the default age_min)",
+                       schema_fmt_real(p->age_min, a), schema_fmt_real(p->age_max, b));
     if (p->neurogenic_fraction + p->myogenic_fraction > 1) {
         at = where_or(given[F_population_myogenic_fraction],
                       where_or(given[F_population_neurogenic_fraction], map));
