@@ -303,7 +303,7 @@ gen set-huge-value 65 '<command line>:1:1' 'error: a value of 100000 bytes is lo
     -- --set "description=$(head -c 100000 /dev/zero | tr '\0' 'v')"
 
 printf "$head_ok" >"$tmp/gen/set-escape.yaml"
-gen set-escape 65 '<command line>:1:1' "error: arms.x?[31m.name: 'arms' is a list; 'x?[31m' is not an index" \
+gen set-escape 65 '<command line>:1:1' "error: arms: --set: the scenario has no arm named 'x?[31m' (and it is not an index)" \
     -- --set "$(printf 'arms.x\033[31m.name=y')"
 
 # A FIFO as a sweep's base: refused at once (opening it would wait for a writer).
@@ -352,6 +352,15 @@ if grep -qF "population: 10 people aged 40 to 80 at entry (uniform), 50% women" 
 else
     fail "check's summary of what it understood"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -12
 fi
+# --set names an arm (issue 14), and an unknown name lists the arms.
+"$msk" params "$src/scenarios/immobilization.yaml" --set arms.passive-bfr.interventions.0.cuff_pct_aop=40 >"$tmp/out" 2>&1
+"$msk" params "$src/scenarios/immobilization.yaml" --set arms.1.interventions.0.cuff_pct_aop=40 >"$tmp/out1" 2>&1
+if grep -q "cuff_pct_aop: 40 " "$tmp/out" && diff <(grep -v '^# --set' "$tmp/out") <(grep -v '^# --set' "$tmp/out1") >/dev/null; then
+    pass "--set arms.NAME.KEY edits the arm called NAME (same effective values as arms.INDEX)"
+else
+    fail "--set arms.NAME.KEY"
+fi
+expect_exit "--set on an unknown arm name" 65 err "the scenario has no arm named 'nosuch' (and it is not an index); its arms are: none, passive-bfr, staged-rehab, bfr-then-rehab" -- "$msk" run "$src/scenarios/immobilization.yaml" --set arms.nosuch.interventions.0.cuff_pct_aop=40 -o "$tmp/never.h5"
 # The wrong kind of file gets one error that names the right command (issue 14).
 expect_exit "run on a sweep file" 65 err "this is a sweep file (top-level 'sweep:'), not a scenario; run it with \`msksim sweep" -- "$msk" run "$src/scenarios/sweeps/bfr-dose.yaml" -o "$tmp/never.h5"
 expect_exit "check on a calibration file" 65 err "calibration.yaml:11:1: error: evidence: this is a calibration file" -- "$msk" check "$src/scenarios/calibration.yaml"

@@ -39,6 +39,7 @@ const char cli_check_help[] =
     "                     --set population.size=500\n"
     "                     --set model.muscle.turnover_rate=0.02\n"
     "                     --set arms.1.interventions.0.cuff_pct_aop=50\n"
+    "                     --set arms.bfr-walking.interventions.0.cuff_pct_aop=50 (by name)\n"
     "  -t, --threads N  threads the run would use (default: OMP_NUM_THREADS, else all cores)\n"
     "  --max-memory SIZE  the memory budget, e.g. 400M or 16G (binary units); default: the\n"
     "                   machine's memory, its cgroup limit (Slurm) or ulimit -v, whichever\n"

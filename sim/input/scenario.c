@@ -9,6 +9,7 @@
 #include "scenario.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -718,6 +719,57 @@ static int other_kind_of_file(const yamltree_node *root, const char *path, diag_
     return 1;
 }
 
+/* --set arms.NAME.KEY=V edits the arm called NAME: rewrite it as arms.INDEX.KEY=V
+ * before the sets are applied. A name wins over an index, as in sweep files (an arm
+ * may be called "2"). Returns a new array of N strings (each freed by the caller with
+ * the array), or NULL when out of memory. */
+static void no_such_arm(const yamltree_node *arms, int len, const char *name, int set, diag_list *diags)
+{
+    char list[400];
+    size_t o = 0;
+    for (size_t a = 0; a < arms->count && o < sizeof list; a++) {
+        const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", a ? ", " : "",
+                              nm && nm->kind == YAMLTREE_SCALAR ? nm->text : "?");
+    }
+    char raw[64], shown[SCHEMA_SHOW_SIZE];
+    snprintf(raw, sizeof raw, "%.*s", len > 60 ? 60 : len, name);
+    diag_add(diags, DIAG_ERROR, yamltree_cmdline_file, set, 1, "arms",
+             "--set: the scenario has no arm named '%s' (and it is not an index); its arms are: %s",
+             schema_show(raw, shown), o ? list : "(none)");
+}
+
+static char **resolve_arm_names(const yamltree *t, const char *const *sets, size_t n, diag_list *diags)
+{
+    char **out = calloc(n ? n : 1, sizeof *out);
+    const yamltree_node *arms = t->root && t->root->kind == YAMLTREE_MAPPING ? yamltree_get(t->root, "arms") : NULL;
+    for (size_t i = 0; out && i < n; i++) {
+        const char *s = sets[i], *name = s + 5, *dot = strncmp(s, "arms.", 5) == 0 ? strchr(name, '.') : NULL;
+        size_t found = SIZE_MAX;
+        for (size_t a = 0; dot && arms && arms->kind == YAMLTREE_SEQUENCE && a < arms->count; a++) {
+            const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
+            if (nm && nm->kind == YAMLTREE_SCALAR && nm->length == (size_t)(dot - name) &&
+                strncmp(nm->text, name, nm->length) == 0)
+                found = a;
+        }
+        size_t size = strlen(s) + 24;
+        if (!(out[i] = malloc(size))) {
+            for (size_t j = 0; j < i; j++)
+                free(out[j]);
+            free(out);
+            return NULL;
+        }
+        if (found != SIZE_MAX)
+            snprintf(out[i], size, "arms.%zu%s", found, dot);
+        else
+            memcpy(out[i], s, strlen(s) + 1);
+        if (found == SIZE_MAX && dot && strspn(name, "0123456789") < (size_t)(dot - name) && arms &&
+            arms->kind == YAMLTREE_SEQUENCE)
+            no_such_arm(arms, (int)(dot - name), name, (int)i + 1, diags);
+    }
+    return out;
+}
+
 /* The common part of the two entry points: T holds what yamltree made of TEXT (which
  * this takes over) with status ST. */
 static msk_status load_tree(scenario *sc, yamltree *t, msk_status st, char *text,
@@ -742,10 +794,20 @@ static msk_status load_tree(scenario *sc, yamltree *t, msk_status st, char *text
         diag_add(diags, DIAG_ERROR, path, 1, 1, "",
                  "the file is empty (or only comments); a scenario needs at least name, "
                  "horizon_weeks, population and arms");
-    const msk_status set = c.nomem ? MSK_OK : schema_apply_sets(t, overrides, n_overrides, diags);
+    const size_t errors_sets = diags->errors;
+    char **resolved = c.nomem ? NULL : resolve_arm_names(t, overrides, n_overrides, diags);
+    if (!resolved)
+        c.nomem = 1;
+    /* An unknown arm name is an error about the data (exit 65), like any bad path. */
+    const int bad_arm = diags->errors > errors_sets;
+    const msk_status set = c.nomem || bad_arm ? MSK_OK
+                                              : schema_apply_sets(t, (const char *const *)resolved, n_overrides, diags);
+    for (size_t i = 0; resolved && i < n_overrides; i++)
+        free(resolved[i]);
+    free(resolved);
     if (set == MSK_ENOMEM)
         c.nomem = 1;
-    if (t->root && set == MSK_OK && !c.nomem && !other_kind_of_file(t->root, path, diags))
+    if (t->root && set == MSK_OK && !c.nomem && !bad_arm && !other_kind_of_file(t->root, path, diags))
         walk(&c, t->root, sc);
     yamltree_fini(t);
 
