@@ -40,10 +40,12 @@ void progress_update(progress *pr, size_t done)
     fflush(stderr);
 }
 
-void progress_finish(progress *pr)
+void progress_finish(progress *pr, size_t done)
 {
     if (!pr->enabled)
         return;
-    progress_update(pr, pr->total);
+    /* Draw what was done, not the total: an interrupted run stops where it stopped. */
+    pr->last_draw = 0;
+    progress_update(pr, done < pr->total ? done : pr->total);
     fputc('\n', stderr);
 }

@@ -13,7 +13,8 @@ typedef struct {
 void progress_init(progress *pr, size_t total, const char *label);
 /* Redraw with `done` of `total` units finished (at most ~10 times a second). */
 void progress_update(progress *pr, size_t done);
-void progress_finish(progress *pr);
+/* The last line, with `done` units finished (the total when the work completed). */
+void progress_finish(progress *pr, size_t done);
 
 /* Wall-clock seconds (monotonic). */
 double progress_now(void);

@@ -437,7 +437,7 @@ static msk_status simulate(const scenario *sc, const engine_options *opt, double
 #pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
     for (size_t b = out->block_begin; b < out->block_end; b++)
         simulate_block(&R, b);
-    progress_finish(&R.pr);
+    progress_finish(&R.pr, R.blocks_done);
     out->seconds = progress_now() - t0;
 
     status = run_status(&R, merge_workers(&R), diags);
