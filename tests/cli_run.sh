@@ -37,6 +37,12 @@ mkdir -p "$work/cwd"
 check "run writes output/<name>.h5 by default and prints the table" \
   bash -c "cd '$work/cwd' && '$msksim' run '$src/scenarios/compare-interventions.yaml' $small --threads 2 > table.txt && test -s output/compare-interventions.h5 && grep -q 'bfr-walking' table.txt && grep -q 'paired difference' table.txt"
 
+# The table (issue 14): at most 100 columns, units per panel, deaths, and no interval
+# printed with fewer digits than tell its bounds from the mean ("-0.7 [-0.7, -0.7]").
+check "the table fits 100 columns" bash -c "awk 'length(\$0) > 100 { exit 1 }' '$work/cwd/table.txt'"
+check "the table names its units and counts deaths" bash -c "grep -q '^change, %' '$work/cwd/table.txt' && grep -q '^percentage points' '$work/cwd/table.txt' && grep -q '^per 1000 person-years.*deaths' '$work/cwd/table.txt'"
+check "no interval reads as a point (mean equal to both printed bounds)" bash -c "! grep -E '(^| )(-?[0-9.]+) \[\2, \2\]' '$work/cwd/table.txt'"
+
 # Bit-identical datasets for 1 and 2 threads.
 check "run with --threads 1" "$msksim" run "$src/scenarios/compare-interventions.yaml" $small --threads 1 -q -o "$work/t1.h5"
 check "run with --threads 2" "$msksim" run "$src/scenarios/compare-interventions.yaml" $small --threads 2 -q -o "$work/t2.h5"

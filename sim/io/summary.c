@@ -4,65 +4,99 @@
 
 #include "results.h"
 
-static void cell(FILE *out, double v, double lo, double hi, int width)
+enum { CELL = 24, N_CHANGE = 3, N_RATE = 3 };
+
+/* Decimals down to the half-width's first significant digit, so that the bounds differ
+ * from the mean ("-0.7 [-0.7, -0.7]" reads "-0.72 [-0.74, -0.70]"), between 0 and 3. */
+static int decimals(double lo, double hi)
+{
+    double half = 0.5 * (hi - lo);
+    if (!(half > 0) || !isfinite(half))
+        return 1;
+    int d = (int)ceil(-log10(half));
+    return d < 0 ? 0 : d > 3 ? 3 : d;
+}
+
+static void cell(FILE *out, double v, double lo, double hi)
 {
     char buf[64];
     if (isnan(v))
         snprintf(buf, sizeof buf, "n/a");
     else if (isnan(lo))
         snprintf(buf, sizeof buf, "%.1f", v);
-    else
-        snprintf(buf, sizeof buf, "%.1f [%.1f, %.1f]", v, lo, hi);
-    fprintf(out, "  %-*s", width, buf);
+    else if (v == 0 && lo == 0 && hi == 0)
+        snprintf(buf, sizeof buf, "0 (no one differs)");
+    else {
+        int d = decimals(lo, hi);
+        snprintf(buf, sizeof buf, "%.*f [%.*f, %.*f]", d, v, d, lo, d, hi);
+    }
+    fprintf(out, "  %-*s", CELL, buf);
+}
+
+static const obs_key keys[N_CHANGE] = {KEY_LEG_LEAN, KEY_KNEE, KEY_BMD};
+static const char *const key_titles[N_CHANGE] = {"leg lean mass", "knee strength", "FN BMD"};
+static const obs_count counts[N_RATE] = {EVC_FALL, EVC_FRACTURE, EVC_DEATH};
+static const char *const count_titles[N_RATE] = {"falls", "fractures", "deaths"};
+
+static void header(FILE *out, int wname, const char *unit, const char *const *titles, size_t n)
+{
+    fprintf(out, "%-*s", wname, unit);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "  %-*s", CELL, titles[i]);
+    fputc('\n', out);
+}
+
+/* One panel: the changes (diff = 0) or paired differences (diff = 1) of every arm
+ * (differences: all but the reference), or the event rates (rates = 1). */
+static void panel(const engine_result *r, FILE *out, int wname, int diff, int rates)
+{
+    const scenario *sc = r->plan.sc;
+    header(out, wname,
+           rates ? "per 1000 person-years" : diff ? "percentage points" : "change, %",
+           rates ? count_titles : key_titles, rates ? N_RATE : N_CHANGE);
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        if (diff && a == sc->reference)
+            continue;
+        results_arm_summary s;
+        results_arm(r, a, &s);
+        fprintf(out, "%-*s", wname, sc->arms[a].name);
+        for (size_t i = 0; !rates && i < N_CHANGE; i++) {
+            obs_key k = keys[i];
+            if (diff)
+                cell(out, s.diff_change[k], s.diff_change_lo[k], s.diff_change_hi[k]);
+            else
+                cell(out, s.change_pct[k], s.change_lo[k], s.change_hi[k]);
+        }
+        for (size_t i = 0; rates && i < N_RATE; i++) {
+            obs_count c = counts[i];
+            if (diff)
+                cell(out, s.diff_rate[c], s.diff_rate_lo[c], s.diff_rate_hi[c]);
+            else
+                cell(out, s.rate[c], s.rate_lo[c], s.rate_hi[c]);
+        }
+        fputc('\n', out);
+    }
 }
 
 void results_print_table(const engine_result *r, FILE *out)
 {
     const scenario *sc = r->plan.sc;
-    size_t wname = 4;
+    int wname = (int)strlen("per 1000 person-years");
     for (size_t a = 0; a < sc->n_arms; a++)
-        if (strlen(sc->arms[a].name) > wname)
-            wname = strlen(sc->arms[a].name);
-    const int w = 20;
-    static const obs_key keys[] = {KEY_LEG_LEAN, KEY_KNEE, KEY_BMD};
-    static const char *const key_titles[] = {"leg lean mass %", "knee strength %", "FN BMD %"};
-    static const obs_count counts[] = {EVC_FALL, EVC_FRACTURE};
-    static const char *const count_titles[] = {"falls /1000 py", "fractures /1000 py"};
+        if ((int)strlen(sc->arms[a].name) > wname)
+            wname = (int)strlen(sc->arms[a].name);
 
-    fprintf(out, "\n%s: %zu people x %lld replicate%s, %g weeks; change from baseline and "
-                 "event rates, mean [95%% CI]\n",
+    fprintf(out, "\n%s: %zu people x %lld replicate%s, %g weeks; mean [95%% CI]: changes among the\n"
+                 "people alive at the end, events per 1000 person-years lived (the CI is the Monte\n"
+                 "Carlo precision of this virtual population, not uncertainty about the model)\n",
             sc->name, (size_t)sc->population.size, (long long)sc->replicates,
             sc->replicates == 1 ? "" : "s", sc->horizon_weeks);
-    fprintf(out, "%-*s", (int)wname, "arm");
-    for (size_t i = 0; i < 3; i++)
-        fprintf(out, "  %-*s", w, key_titles[i]);
-    for (size_t i = 0; i < 2; i++)
-        fprintf(out, "  %-*s", w, count_titles[i]);
-    fputc('\n', out);
-    for (size_t a = 0; a < sc->n_arms; a++) {
-        results_arm_summary s;
-        results_arm(r, a, &s);
-        fprintf(out, "%-*s", (int)wname, sc->arms[a].name);
-        for (size_t i = 0; i < 3; i++)
-            cell(out, s.change_pct[keys[i]], s.change_lo[keys[i]], s.change_hi[keys[i]], w);
-        for (size_t i = 0; i < 2; i++)
-            cell(out, s.rate[counts[i]], s.rate_lo[counts[i]], s.rate_hi[counts[i]], w);
-        fputc('\n', out);
-    }
+    panel(r, out, wname, 0, 0);
+    panel(r, out, wname, 0, 1);
     if (sc->n_arms < 2)
         return;
     fprintf(out, "\npaired difference vs '%s' (same people, common random numbers):\n",
             sc->arms[sc->reference].name);
-    for (size_t a = 0; a < sc->n_arms; a++) {
-        if (a == sc->reference)
-            continue;
-        results_arm_summary s;
-        results_arm(r, a, &s);
-        fprintf(out, "%-*s", (int)wname, sc->arms[a].name);
-        for (size_t i = 0; i < 3; i++)
-            cell(out, s.diff_change[keys[i]], s.diff_change_lo[keys[i]], s.diff_change_hi[keys[i]], w);
-        for (size_t i = 0; i < 2; i++)
-            cell(out, s.diff_rate[counts[i]], s.diff_rate_lo[counts[i]], s.diff_rate_hi[counts[i]], w);
-        fputc('\n', out);
-    }
+    panel(r, out, wname, 1, 0);
+    panel(r, out, wname, 1, 1);
 }
