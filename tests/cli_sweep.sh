@@ -128,6 +128,7 @@ check "an output directory that does not exist: exit 74, nothing run or written"
 check "the example sweep runs serially (2 threads) and prints the indices" bash -c \
   "'$msk' sweep '$example' -o serial.h5 --threads 2 > serial.txt 2> serial.err && grep -q 'first order S1' serial.txt && test ! -e serial.h5.journal"
 check "the sweep file opens in xarray (h5netcdf), units and long_name everywhere" $tools open serial.h5
+check "/sensitivity opened alone selects an outcome by name (docs/cluster.md's snippet)" $tools sel serial.h5 sensitivity total_order outcome "$(/usr/bin/python3 -c "import h5py; print(h5py.File('serial.h5','r')['outcome'][0].decode())")"
 check "ncdump reads it; parameters are coordinates of the outcomes" bash -c \
   "ncdump -h serial.h5 | grep -q 'walk_knee:coordinates = \"cuff adherence protein age\"'"
 check "the sweep file holds the design and the BFR indices the test expects" $py - serial.h5 <<'EOF'

@@ -5,6 +5,8 @@
   h5tools.py open A.h5          xarray (h5netcdf engine) opens every group; every
                                 variable has units and long_name
   h5tools.py value A.h5 GROUP VAR [INDEX...]   print one value
+  h5tools.py sel A.h5 GROUP VAR DIM LABEL        open GROUP alone in xarray and select
+                                                VAR at DIM=LABEL (the dimension is labelled)
 Exit status 1 on the first failed check, with a message naming the object."""
 import sys
 
@@ -59,6 +61,17 @@ def open_all(path):
     print(f"open: {len(groups)} groups, {nvars} variables read by xarray/h5netcdf")
 
 
+def sel(path, group, var, dim, label):
+    import xarray as xr
+    ds = xr.open_dataset(path, group=group, engine="h5netcdf")
+    try:
+        v = ds[var].sel({dim: label})
+    except KeyError as e:
+        sys.exit(f"{group}/{var}: cannot select {dim}={label!r}: {e}")
+    print(f"sel: {group}/{var} at {dim}={label}: {v.values.ravel()[:4]}")
+    ds.close()
+
+
 def value(path, group, var, *index):
     with h5py.File(path, "r") as f:
         v = f[group][var][()]
@@ -69,4 +82,4 @@ def value(path, group, var, *index):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"same": same, "open": open_all, "value": value}[cmd](*args)
+    {"same": same, "open": open_all, "value": value, "sel": sel}[cmd](*args)

@@ -295,6 +295,23 @@ static void write_sensitivity(writer *wr, const sweep *sw, const sweepout_analys
     ok(wr, h5out_group(wr->w, g));
     if (wr->st != MSK_OK)
         return;
+    /* Its own labelled coordinates: the group opened alone (xarray's group=) does not
+     * see the root's, and sel(outcome=...) must work (docs/cluster.md). */
+    const char **on = malloc((no ? no : 1) * sizeof *on), **pn = malloc((k ? k : 1) * sizeof *pn);
+    if (!on || !pn) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        for (size_t o = 0; o < no; o++)
+            on[o] = sw->outcomes[o].name;
+        for (size_t j = 0; j < k; j++)
+            pn[j] = sw->params[j].name;
+        ok(wr, h5out_dim_strings(wr->w, g, "outcome", no, on, "outcome recorded at every point"));
+        ok(wr, h5out_dim_strings(wr->w, g, "parameter", k, pn, "parameter varied (its name in the sweep file)"));
+    }
+    free(on);
+    free(pn);
+    if (wr->st != MSK_OK)
+        return;
     char conf[64];
     snprintf(conf, sizeof conf, "%g%%", 100 * sw->spec.confidence);
     h5out_attr_double(wr->w, g, "confidence", sw->spec.confidence);

@@ -439,6 +439,17 @@ static void write_summary(writer *wr, const engine_result *r)
     }
     for (size_t a = 0; a < na; a++)
         results_arm(r, a, &s[a]);
+    /* Its own labelled arm coordinate: a group opened alone (xarray's group=) does not
+     * see the root's. */
+    const char **names = malloc(na * sizeof *names);
+    if (!names) {
+        ok(wr, MSK_ENOMEM);
+    } else {
+        for (size_t a = 0; a < na; a++)
+            names[a] = r->plan.sc->arms[a].name;
+        ok(wr, h5out_dim_strings(wr->w, "summary", "arm", na, names, "intervention arm"));
+        free(names);
+    }
     write_summary_table(wr, s, na, v);
     if (na > 1 && wr->status == MSK_OK)
         write_comparison(wr, r, s, v);
