@@ -171,6 +171,25 @@ typedef struct {
     unsigned format;
 } job;
 
+extern char **environ;
+
+/* gnuplot's environment: the caller's, with the locale set to C.UTF-8. In the C locale
+ * (a cron job, `env -i`, a bare container) gnuplot cannot convert the figures' UTF-8
+ * labels (°, ², ·) and warns on every script; a user's LC_ALL would also change them.
+ * A static table: built before fork, the child only points environ at it. */
+static char **gnuplot_environment(void)
+{
+    static char *env[4096];
+    static char locale[] = "LC_ALL=C.UTF-8";
+    size_t n = 0;
+    for (char **e = environ; e && *e && n + 2 < sizeof env / sizeof env[0]; e++)
+        if (strncmp(*e, "LC_", 3) != 0 && strncmp(*e, "LANG=", 5) != 0)
+            env[n++] = *e;
+    env[n++] = locale;
+    env[n] = NULL;
+    return env;
+}
+
 static msk_status start(job *j, const char *dir, const char *script, unsigned format, diag_list *diags)
 {
     char expr[32];
@@ -188,6 +207,7 @@ static msk_status start(job *j, const char *dir, const char *script, unsigned fo
         close(out[1]);
         goto sys_fail;
     }
+    char **env = gnuplot_environment();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -208,6 +228,7 @@ static msk_status start(job *j, const char *dir, const char *script, unsigned fo
         if (chdir(dir) != 0)
             e = errno;
         else {
+            environ = env;
             execvp(argv[0], argv);
             e = errno;
         }

@@ -17,6 +17,7 @@
 #include "atomicfile.h"
 #include "bench.h"
 #include "cli.h"
+#include "datadir.h"
 #include "scenario.h"
 #include "signals.h"
 #include "version.h"
@@ -114,12 +115,19 @@ static int parse_list(const char *arg, num_list *out, int integers)
     return out->n ? 0 : -1;
 }
 
+/* The reference workload: in the checkout, the build tree's checkout or the installed
+ * data (sim/core/datadir.h); when none is there, the relative path, whose loading then
+ * fails with the places looked at printed first. */
 static const char *default_scenario(void)
 {
-    struct stat st;
-    if (stat("scenarios/bench/reference.yaml", &st) == 0)
-        return "scenarios/bench/reference.yaml";
-    return MSK_SOURCE_DIR "/scenarios/bench/reference.yaml";
+    static char buf[8192];
+    const char *rel = "scenarios/bench/reference.yaml";
+    if (msk_data_find(rel, buf, sizeof buf))
+        return buf;
+    fprintf(stderr, "msksim bench: the reference scenario is not found (looked in %s); give FILE, or set "
+                    "MSKSIM_DATA_DIR to the directory that holds scenarios/\n",
+            buf);
+    return rel;
 }
 
 /* The reference scenario with a population size and horizon; programmes that last the

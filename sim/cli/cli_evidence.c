@@ -11,6 +11,7 @@
 
 #include "atomicfile.h"
 #include "cli.h"
+#include "datadir.h"
 #include "evidence.h"
 #include "outpath.h"
 #include "reference.h"
@@ -171,12 +172,18 @@ static msk_status write_file(const char *path, const evidence_set *set, int quic
     return atomicfile_commit(&af, diags);
 }
 
-static const char *default_dir(void)
+/* The shipped trials: in the checkout, the build tree's checkout or the installed data
+ * (sim/core/datadir.h). NULL after a diagnostic when none is there. */
+static const char *default_dir(diag_list *diags)
 {
-    struct stat st;
-    if (stat("scenarios/evidence", &st) == 0 && S_ISDIR(st.st_mode))
-        return "scenarios/evidence";
-    return MSK_SOURCE_DIR "/scenarios/evidence";
+    static char buf[8192];
+    const char *dir = msk_data_find("scenarios/evidence", buf, sizeof buf);
+    if (!dir)
+        diag_add(diags, DIAG_ERROR, "scenarios/evidence", 0, 0, "",
+                 "the shipped trials are not found (looked in %s); give PATH, or set MSKSIM_DATA_DIR "
+                 "to the directory that holds scenarios/",
+                 buf);
+    return dir;
 }
 
 typedef struct {
@@ -259,7 +266,7 @@ static msk_status collect_overrides(const evidence_args *a, char ***param_sets, 
     return st;
 }
 
-/* Every trial file under the PATH arguments (default_dir() when none), in order. */
+/* Every trial file under the PATH arguments (default_dir when none), in order. */
 static msk_status find_trials(const evidence_args *a, char ***paths, size_t *n_paths, diag_list *diags)
 {
     *paths = NULL;
@@ -267,7 +274,9 @@ static msk_status find_trials(const evidence_args *a, char ***paths, size_t *n_p
     for (size_t i = 0; i <= a->n_paths; i++) {
         if (i == a->n_paths && *n_paths > 0)
             break;
-        const char *arg = i < a->n_paths ? a->paths[i] : default_dir();
+        const char *arg = i < a->n_paths ? a->paths[i] : default_dir(diags);
+        if (!arg)
+            return MSK_ENOINPUT;
         char **found;
         size_t n_found;
         msk_status st = evidence_find(arg, &found, &n_found, diags);
