@@ -342,7 +342,8 @@ def export(h5, d, ext):
     s = r.f["summary"]
     if [row[0] for row in body] != r.arms:
         fail(f"summary.{ext}: arms {[row[0] for row in body]}")
-    names = [n for n in s if s[n].shape == (len(r.arms),)]
+    # The arm coordinate (labels) is the first column, not a value column.
+    names = [n for n in s if s[n].shape == (len(r.arms),) and n != "arm"]
     if sorted(head[1:]) != sorted(names):
         fail(f"summary.{ext}: columns differ from /summary: {sorted(set(head[1:]) ^ set(names))}")
     for a, row in enumerate(body):

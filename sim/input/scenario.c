@@ -744,7 +744,13 @@ static char **resolve_arm_names(const yamltree *t, const char *const *sets, size
     char **out = calloc(n ? n : 1, sizeof *out);
     const yamltree_node *arms = t->root && t->root->kind == YAMLTREE_MAPPING ? yamltree_get(t->root, "arms") : NULL;
     for (size_t i = 0; out && i < n; i++) {
-        const char *s = sets[i], *name = s + 5, *dot = strncmp(s, "arms.", 5) == 0 ? strchr(name, '.') : NULL;
+        /* The arm's segment of the key: arms.SEG.rest=V or arms.SEG=V (never the value). */
+        const char *s = sets[i], *name = s + 5, *eq = strchr(s, '='), *dot = NULL;
+        if (strncmp(s, "arms.", 5) == 0 && eq && eq > name) {
+            dot = memchr(name, '.', (size_t)(eq - name));
+            if (!dot)
+                dot = eq;
+        }
         size_t found = SIZE_MAX;
         for (size_t a = 0; dot && arms && arms->kind == YAMLTREE_SEQUENCE && a < arms->count; a++) {
             const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
@@ -760,7 +766,7 @@ static char **resolve_arm_names(const yamltree *t, const char *const *sets, size
             return NULL;
         }
         if (found != SIZE_MAX)
-            snprintf(out[i], size, "arms.%zu%s", found, dot);
+            snprintf(out[i], size, "arms.%zu%s", found, dot); /* dot: ".rest=V" or "=V" */
         else
             memcpy(out[i], s, strlen(s) + 1);
         if (found == SIZE_MAX && dot && strspn(name, "0123456789") < (size_t)(dot - name) && arms &&
