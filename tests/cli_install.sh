@@ -38,7 +38,11 @@ grep -qi 'COMMAND: run' "$prefix/share/man/man1/msksim.1" && grep -q 'threads' "
 # No path into the source tree in the program's code (debug information aside, which
 # names the files it was compiled from).
 objcopy --strip-debug "$prefix/bin/msksim" "$tmp/stripped"
-if grep -qF "$src" "$tmp/stripped"; then
+if grep -qaF "__asan_init" "$tmp/stripped" || grep -qaF "__ubsan_handle" "$tmp/stripped"; then
+    # A sanitizer build (.ci/run asan) carries the source locations of its checks; the
+    # release build of the test stage is the one checked.
+    pass "sanitizer build: the source-path check is left to the release build"
+elif grep -qF "$src" "$tmp/stripped"; then
     fail "the installed program holds the source path $src"
 else
     pass "the installed program holds no path into the source tree"
