@@ -183,6 +183,10 @@ fi
 # ---- plot understands sweep results ---------------------------------------------------
 check "msksim plot draws a sweep result (indices and outcome-vs-parameter figures)" bash -c \
   "'$msk' plot serial.h5 -o sweep-figs -q && test -s sweep-figs/sweep-indices.png && test -s sweep-figs/sweep-indices.tsv && test -s sweep-figs/sweep-outcome-1.png"
+check "the sweep's figures come with index.html: each figure embedded, the indices with their intervals" bash -c \
+  "test \$(grep -o 'data:image/png;base64' sweep-figs/index.html | wc -l) -eq \$(ls sweep-figs/*.png | wc -l) && grep -q 'Indices and their precision' sweep-figs/index.html"
+check "the example's 8 base samples cannot rank the knee outcomes: the page and the printed table say so" bash -c \
+  "grep -q 'this sweep.s sample cannot rank them' sweep-figs/index.html && grep -q 'warning: the intervals of .* overlap: this sample cannot rank them' serial.txt"
 
 # ---- (d) nothing lost ---------------------------------------------------------------
 "$msk" sweep "$example" -o kill.h5 --threads 1 -q >/dev/null 2>&1 &

@@ -9,6 +9,7 @@
 
 #include "gnuplot.h"
 #include "outdir.h"
+#include "report.h"
 #include "resultfile.h"
 
 /* Beyond these a file is not a plausible sweep result, or not plottable
@@ -580,6 +581,123 @@ static int heatmap(writer *w, const sweepdata *d)
     return 1;
 }
 
+/* ---- The report page (index.html) ------------------------------------------------- */
+
+/* The precision of the indices of outcome o: whether the leading parameter is ranked
+ * above the next one (its interval's lower limit above the other's upper limit). */
+static void index_table(FILE *f, const sweepdata *d, size_t o)
+{
+    const int sobol = d->st != NULL;
+    fprintf(f, "<table><tr><th>parameter</th><th>%s</th><th>%s</th></tr>\n",
+            sobol ? "first-order S1 [interval]" : "Morris mu* [interval]", sobol ? "total ST [interval]" : "sigma");
+    size_t best = 0, second = d->k;
+    for (size_t j = 0; j < d->k; j++) {
+        const double *v = sobol ? d->st : d->mu_star;
+        if (v[o * d->k + j] > v[o * d->k + best])
+            best = j;
+    }
+    for (size_t j = 0; j < d->k; j++) {
+        size_t i = o * d->k + j;
+        fputs("<tr><td>", f);
+        report_html_text(f, d->param[j]);
+        if (sobol)
+            fprintf(f, "</td><td>%.3f [%.3f, %.3f]</td><td>%.3f [%.3f, %.3f]</td></tr>\n", d->s1[i], d->s1_lo[i],
+                    d->s1_hi[i], d->st[i], d->st_lo[i], d->st_hi[i]);
+        else
+            fprintf(f, "</td><td>%.3g [%.3g, %.3g]</td><td>%.3g</td></tr>\n", d->mu_star[i], d->mu_lo[i],
+                    d->mu_hi[i], d->sigma[i]);
+        const double *v = sobol ? d->st : d->mu_star;
+        if (j != best && (second == d->k || v[i] > v[o * d->k + second]))
+            second = j;
+    }
+    fputs("</table>\n", f);
+    if (second == d->k)
+        return;
+    const double *lo = sobol ? d->st_lo : d->mu_lo, *hi = sobol ? d->st_hi : d->mu_hi;
+    if (lo[o * d->k + best] <= hi[o * d->k + second]) {
+        fputs("<p class=\"note\">The intervals of the two leading parameters (", f);
+        report_html_text(f, d->param[best]);
+        fputs(", ", f);
+        report_html_text(f, d->param[second]);
+        fputs(") overlap: this sweep's sample cannot rank them. Raise <code>design.samples</code> "
+              "(the intervals narrow about as 1/&radic;N).</p>\n",
+              f);
+    }
+}
+
+static void figure_caption(FILE *f, const char *name, const sweepdata *d)
+{
+    fputs("<figcaption><p>", f);
+    if (strcmp(name, "sweep-indices") == 0)
+        fputs(d->st ? "For each outcome, the parameters sorted by their total Sobol' index: the share of the "
+                      "outcome's variance over the sweep that goes away if the parameter is fixed (bar), with "
+                      "the first-order index, its share alone, inside; whiskers are bootstrap intervals. An index "
+                      "describes this sweep's ranges, not the parameter in general."
+                    : "For each outcome, the parameters sorted by Morris mu*, the mean absolute effect of moving "
+                      "the parameter across its range, with its bootstrap interval; sigma measures interaction "
+                      "and non-linearity.",
+              f);
+    else if (strcmp(name, "sweep-heatmap") == 0)
+        fputs("Each outcome over the two parameters of the grid, one cell per point.", f);
+    else
+        fputs("One outcome at every point of the sweep, one panel per parameter: a trend across a panel "
+              "says the outcome follows that parameter; scatter says the others matter too. Each point is "
+              "one virtual trial (its Monte Carlo noise included).",
+              f);
+    fputs("</p></figcaption>\n", f);
+}
+
+/* DIR/index.html: every figure embedded with its caption, and the indices with their
+ * intervals and a warning where the sample cannot rank the parameters. */
+static msk_status sweep_report(const writer *w, const sweepdata *d, unsigned formats, diag_list *diags)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/index.html", w->dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot write the report page");
+        return MSK_EIO;
+    }
+    report_page_head(f, "Parameter sweep: what drives the outcomes");
+    fputs("<p class=\"meta\">Results of simulations, not of real people. Made by <code>msksim plot</code> from "
+          "<code>",
+          f);
+    report_html_text(f, w->path);
+    fprintf(f, "</code>: %s design, %zu points, %zu parameters, %zu outcomes.</p>\n", d->design ? d->design : "?",
+            d->np, d->k, d->no);
+    const unsigned image = formats & GP_PNG ? GP_PNG : formats & GP_SVG ? GP_SVG : 0;
+    msk_status st = MSK_OK;
+    for (size_t i = 0; i < w->n_scripts && st == MSK_OK; i++) {
+        char name[256];
+        snprintf(name, sizeof name, "%s", w->scripts[i]);
+        char *dot = strrchr(name, '.');
+        if (dot)
+            *dot = '\0';
+        fprintf(f, "<section><h2>Figure %zu. ", i + 1);
+        report_html_text(f, name);
+        fputs("</h2>\n<figure>\n", f);
+        if (image)
+            st = report_embed_image(f, w->dir, name, image, name, diags);
+        figure_caption(f, name, d);
+        fputs("</figure>\n</section>\n", f);
+    }
+    if (d->st || d->mu_star) {
+        fputs("<h2 id=\"indices\">Indices and their precision</h2>\n", f);
+        for (size_t o = 0; o < d->no; o++) {
+            fputs("<h3>", f);
+            report_html_text(f, d->outcome[o]);
+            fputs("</h3>\n", f);
+            index_table(f, d, o);
+        }
+    }
+    fputs("</body>\n</html>\n", f);
+    if (fclose(f) != 0 && st == MSK_OK) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot write the report page");
+        st = MSK_EIO;
+    }
+    return st;
+}
+
 msk_status plot_sweep(const char *path, const char *dir, unsigned formats, int *n_figures, diag_list *diags)
 {
     if (n_figures)
@@ -602,6 +720,8 @@ msk_status plot_sweep(const char *path, const char *dir, unsigned formats, int *
         heatmap(&w, &d);
     if (w.st == MSK_OK)
         w.st = gp_run_all(od.tmp, (const char *const *)w.scripts, w.n_scripts, formats, 2, diags);
+    if (w.st == MSK_OK)
+        w.st = sweep_report(&w, &d, formats, diags);
     if (w.st == MSK_OK) {
         w.st = outdir_commit(&od, NULL, diags);
         if (w.st == MSK_OK && n_figures)

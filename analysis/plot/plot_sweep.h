@@ -10,6 +10,9 @@
  *                      parameter, every point a dot
  *   sweep-heatmap      grid designs varying exactly two parameters: each outcome over
  *                      the two, as a heat map
+ *   index.html         every figure embedded with its caption, and the indices with
+ *                      their intervals and a warning where the sample cannot rank the
+ *                      two leading parameters (report.h's page)
  * The file is read through sim/io's defensive reader (resultfile_open_sweep: the HDF5
  * signature, msksim's sweep attributes, the type and shape of every dataset, size
  * limits), and nothing read from it becomes part of a path. Everything is

@@ -227,6 +227,37 @@ static void file_links(FILE *f, const plot_figure *F, const char *dir)
             F->name, F->name);
 }
 
+void report_page_head(FILE *f, const char *title)
+{
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    report_html_text(f, title);
+    fputs(" — msksim figures</title>\n<style>\n", f);
+    fputs(style, f);
+    fputs("</style>\n</head>\n<body>\n<h1>", f);
+    report_html_text(f, title);
+    fputs("</h1>\n", f);
+}
+
+msk_status report_embed_image(FILE *f, const char *dir, const char *name, unsigned image_format,
+                              const char *alt, diag_list *diags)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, gp_format_name(image_format));
+    size_t n;
+    unsigned char *img = slurp(path, &n, diags);
+    if (!img)
+        return MSK_EIO;
+    fprintf(f, "<img src=\"data:%s;base64,", image_format == GP_SVG ? "image/svg+xml" : "image/png");
+    report_base64(f, img, n);
+    free(img);
+    fputs("\" alt=\"", f);
+    report_html_text(f, alt);
+    fputs("\" width=\"1600\" height=\"900\">\n", f);
+    return MSK_OK;
+}
+
 static msk_status figure_section(FILE *f, const plot_figure *F, const char *dir, unsigned image_format,
                                  diag_list *diags)
 {
@@ -239,19 +270,9 @@ static msk_status figure_section(FILE *f, const plot_figure *F, const char *dir,
     }
     report_html_text(f, F->title ? F->title : "");
     fputs("</h2>\n<figure>\n", f);
-    char path[4096];
-    const char *ext = gp_format_name(image_format);
-    snprintf(path, sizeof path, "%s/%s.%s", dir, F->name, ext);
-    size_t n;
-    unsigned char *img = slurp(path, &n, diags);
-    if (!img)
+    if (report_embed_image(f, dir, F->name, image_format, F->title ? F->title : "", diags) != MSK_OK)
         return MSK_EIO;
-    fprintf(f, "<img src=\"data:%s;base64,", image_format == GP_SVG ? "image/svg+xml" : "image/png");
-    report_base64(f, img, n);
-    free(img);
-    fputs("\" alt=\"", f);
-    report_html_text(f, F->title ? F->title : "");
-    fputs("\" width=\"1600\" height=\"900\">\n<figcaption>\n", f);
+    fputs("<figcaption>\n", f);
     const char *head[3] = {"What it shows.", "How to read it.", "What the simulation assumed."};
     const char *text[3] = {F->shows, F->how, F->assumed};
     for (int i = 0; i < 3; i++) {
@@ -276,15 +297,7 @@ msk_status report_write(const resultdata *d, const plot_set *set, const char *re
         diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot write: %s", strerror(errno));
         return MSK_EIO;
     }
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-          f);
-    report_html_text(f, d->title);
-    fputs(" — msksim figures</title>\n<style>\n", f);
-    fputs(style, f);
-    fputs("</style>\n</head>\n<body>\n<h1>", f);
-    report_html_text(f, d->title);
-    fputs("</h1>\n", f);
+    report_page_head(f, d->title);
     if (d->description && d->description[0]) {
         fputs("<p>", f);
         report_html_text(f, d->description);

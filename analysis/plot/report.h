@@ -21,6 +21,14 @@
 msk_status report_write(const resultdata *d, const plot_set *set, const char *result_path,
                         const char *dir, unsigned image_format, diag_list *diags);
 
+/* The start of a report page: doctype, the page's style, <title> and <h1> TITLE. */
+void report_page_head(FILE *f, const char *title);
+
+/* Embed DIR/NAME.EXT (EXT from image_format: GP_PNG or GP_SVG) as a data: URI <img> with
+ * alt text ALT. MSK_OK, or MSK_EIO with a diagnostic when the image cannot be read. */
+msk_status report_embed_image(FILE *f, const char *dir, const char *name, unsigned image_format,
+                              const char *alt, diag_list *diags);
+
 /* Write s as HTML text: & < > " ' escaped, control characters (but newlines) dropped. */
 void report_html_text(FILE *f, const char *s);
 

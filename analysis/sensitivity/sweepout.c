@@ -455,6 +455,37 @@ static int print_varies(const sweepout_analysis *a, size_t np, size_t no, size_t
     return 0;
 }
 
+/* A line when the leading parameter of outcome o is not ranked above the next: its
+ * interval's lower limit does not clear the other's upper limit. */
+static void print_rank_warning(const sweep *sw, const sweepout_analysis *a, size_t o, FILE *out)
+{
+    const size_t k = sw->n_params;
+    size_t best = 0, second = k;
+    for (size_t j = 0; j < k; j++) {
+        double v = a->sobol ? a->sobol[o * k + j].st : a->morris[o * k + j].mu_star;
+        double vb = a->sobol ? a->sobol[o * k + best].st : a->morris[o * k + best].mu_star;
+        if (v > vb)
+            best = j;
+    }
+    for (size_t j = 0; j < k; j++) {
+        if (j == best)
+            continue;
+        double v = a->sobol ? a->sobol[o * k + j].st : a->morris[o * k + j].mu_star;
+        double vs = second == k ? -INFINITY
+                                : a->sobol ? a->sobol[o * k + second].st : a->morris[o * k + second].mu_star;
+        if (v > vs)
+            second = j;
+    }
+    if (second == k)
+        return;
+    double lo = a->sobol ? a->sobol[o * k + best].st_lo : a->morris[o * k + best].mu_star_lo;
+    double hi = a->sobol ? a->sobol[o * k + second].st_hi : a->morris[o * k + second].mu_star_hi;
+    if (lo <= hi)
+        fprintf(out, "  warning: the intervals of %s and %s overlap: this sample cannot rank them "
+                     "(raise design.samples; intervals narrow about as 1/sqrt(N))\n",
+                sw->params[best].name, sw->params[second].name);
+}
+
 void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
 {
     const size_t no = sw->n_outcomes, k = sw->n_params, np = sw->n_points;
@@ -475,6 +506,7 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
                 fprintf(out, "  %-*s  %6.3f  (%d%%: %6.3f to %6.3f)  %6.3f  (%6.3f to %6.3f)\n", (int)w,
                         sw->params[j].name, s->s1, pct, s->s1_lo, s->s1_hi, s->st, s->st_lo, s->st_hi);
             }
+            print_rank_warning(sw, a, o, out);
         } else if (a->morris) {
             fprintf(out, "  %-*s  %10s  %-27s  %10s  %10s\n", (int)w, "parameter", "mu*", "", "mu", "sigma");
             for (size_t j = 0; j < k; j++) {
@@ -482,6 +514,7 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
                 fprintf(out, "  %-*s  %10.4g  (%d%%: %9.4g to %9.4g)  %10.4g  %10.4g\n", (int)w, sw->params[j].name,
                         m->mu_star, pct, m->mu_star_lo, m->mu_star_hi, m->mu, m->sigma);
             }
+            print_rank_warning(sw, a, o, out);
         } else {
             double *v = malloc((np ? np : 1) * sizeof *v);
             if (!v)
