@@ -70,11 +70,27 @@ static void test_saltelli(void)
         }
     }
     CHECK(structure, "AB_i is A with coordinate i from B, for every sample and i");
-    /* GSL's Sobol' points in the first dimension: 0.5, 0.75, 0.25, 0.375, ...; the
-     * first, 0.5 in every dimension (A = B), is skipped. */
-    CHECK(d.x[0] == 0.75 && d.x[(k + 2) * k] == 0.25 && d.x[2 * (k + 2) * k] == 0.375,
-          "A's first coordinate follows the Sobol' sequence: %g %g %g", d.x[0], d.x[(k + 2) * k],
+    /* GSL's Sobol' points in the first dimension: 0.5, 0.75, 0.25, 0.375, ..., rotated
+     * by frac(0.618...) (Cranley-Patterson). */
+    const double g = 0.6180339887498949;
+    CHECK(d.x[0] == fmod(0.5 + g, 1) && d.x[(k + 2) * k] == fmod(0.75 + g, 1) &&
+              d.x[2 * (k + 2) * k] == fmod(0.25 + g, 1),
+          "A's first coordinate follows the rotated Sobol' sequence: %g %g %g", d.x[0], d.x[(k + 2) * k],
           d.x[2 * (k + 2) * k]);
+    design_fini(&d);
+    /* No AB_i repeats A (a wasted run): no coordinate of A equals B's, for any k and N
+     * (unrotated, the first points tie: 10 of the 48 runs of k = 4, N = 8). */
+    size_t ties = 0, checked = 0;
+    for (size_t kk = 1; kk <= 10; kk++)
+        for (size_t nn = 1; nn <= 1024; nn *= 4) {
+            CHECK(design_saltelli(&d, kk, nn) == MSK_OK, "Saltelli k = %zu N = %zu", kk, nn);
+            for (size_t j = 0; j < nn; j++)
+                for (size_t i = 0; i < kk; i++, checked++)
+                    ties += d.x[(j * (kk + 2)) * kk + i] == d.x[(j * (kk + 2) + 1) * kk + i];
+            design_fini(&d);
+        }
+    CHECK(ties == 0, "no coordinate of A equals B's (%zu ties in %zu pairs, k = 1..10, N = 1..1024)", ties, checked);
+    CHECK(design_saltelli(&d, k, n) == MSK_OK, "Saltelli design again");
     design_fini(&d);
     CHECK(design_saltelli(&d, DESIGN_SALTELLI_MAX_K + 1, 4) == MSK_EUSAGE,
           "more than %d parameters is refused (GSL's Sobol' has 40 dimensions)", DESIGN_SALTELLI_MAX_K);

@@ -130,9 +130,19 @@ msk_status design_saltelli(design *d, size_t k, size_t n)
         design_fini(d);
         return MSK_ENOMEM;
     }
-    gsl_qrng_get(q, ab); /* the first point, 0.5 everywhere, makes A = B */
+    /* Sobol' coordinates are dyadic fractions, and early points repeat across dimensions
+     * (0.5 everywhere; (0.75, 0.25, 0.75, 0.25, ...)): wherever a coordinate of A equals
+     * the same coordinate of B, AB_i equals A and the run is wasted (10 of the 48 runs
+     * of the shipped example were). A rotation of each dimension by its own fixed
+     * irrational shift (Cranley-Patterson, with the additive recurrence of the golden
+     * ratio) keeps the sequence's uniformity and makes such ties impossible: a dyadic
+     * difference never equals a difference of the shifts. */
     for (size_t j = 0; j < n; j++) {
         gsl_qrng_get(q, ab);
+        for (size_t c = 0; c < 2 * k; c++) {
+            double shift = fmod(0.6180339887498949 * (double)(c + 1), 1.0);
+            ab[c] = fmod(ab[c] + shift, 1.0);
+        }
         const double *a = ab, *b = ab + k;
         size_t base = j * (k + 2);
         memcpy(&d->x[base * k], a, k * sizeof *a);

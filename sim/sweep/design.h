@@ -50,10 +50,11 @@ typedef struct {
 msk_status design_grid(design *d, size_t k, const size_t *levels);
 /* n >= 1 points; coordinate c of point i is (perm_c(i) + U) / n. */
 msk_status design_lhs(design *d, size_t k, size_t n, uint64_t seed);
-/* N >= 1 samples, 1 <= k <= DESIGN_SALTELLI_MAX_K. Sample j uses Sobol' point j + 1
- * of GSL's sequence (the first, 0.5 in every dimension, makes A = B and is skipped):
- * A from its first k coordinates, B from the next k. Point order within a sample: A, B, AB_1 .. AB_k,
- * where AB_i is A with coordinate i taken from B. */
+/* N >= 1 samples, 1 <= k <= DESIGN_SALTELLI_MAX_K. Sample j uses Sobol' point j of
+ * GSL's sequence in 2k dimensions, each dimension c rotated by frac(0.618... (c + 1))
+ * (Cranley-Patterson: no coordinate of A equals B's, so no AB_i repeats A): A from its
+ * first k coordinates, B from the next k. Point order within a sample: A, B,
+ * AB_1 .. AB_k, where AB_i is A with coordinate i taken from B. */
 msk_status design_saltelli(design *d, size_t k, size_t n);
 /* r >= 1 trajectories on p >= 2 levels (p even gives the usual symmetric design). */
 msk_status design_morris(design *d, size_t k, size_t r, size_t p, uint64_t seed);
