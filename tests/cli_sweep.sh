@@ -189,6 +189,17 @@ check "msksim plot draws a sweep result (indices and outcome-vs-parameter figure
   "'$msk' plot serial.h5 -o sweep-figs -q && test -s sweep-figs/sweep-indices.png && test -s sweep-figs/sweep-indices.tsv && test -s sweep-figs/sweep-outcome-1.png"
 check "the sweep's figures come with index.html: each figure embedded, the indices with their intervals" bash -c \
   "test \$(grep -o 'data:image/png;base64' sweep-figs/index.html | wc -l) -eq \$(ls sweep-figs/*.png | wc -l) && grep -q 'Indices and their precision' sweep-figs/index.html"
+check "the tornado chart keeps every index in view (negative first-order bars are not cut off)" $py - serial.h5 sweep-figs/sweep-indices.gp <<'EOF'
+import re, sys
+import h5py
+f = h5py.File(sys.argv[1], "r")
+s1, st = f["sensitivity/first_order"][()], f["sensitivity/total_order"][()]
+ranges = [tuple(map(float, m)) for m in re.findall(r"set xrange \[([-0-9.e]+):([-0-9.e]+)\]", open(sys.argv[2]).read())]
+assert len(ranges) == s1.shape[0], ranges
+for o, (lo, hi) in enumerate(ranges):
+    assert lo <= min(s1[o].min(), st[o].min()) and hi >= max(s1[o].max(), st[o].max()), (o, lo, hi, s1[o], st[o])
+print("xranges", ranges, "hold S1 down to", s1.min())
+EOF
 check "the example's 8 base samples cannot rank the knee outcomes: the page and the printed table say so" bash -c \
   "grep -q 'this sweep.s sample cannot rank them' sweep-figs/index.html && grep -q 'warning: the intervals of .* overlap: this sample cannot rank them' serial.txt"
 

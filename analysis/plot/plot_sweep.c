@@ -361,12 +361,29 @@ static void tornado_panel(FILE *gp, const sweepdata *d, const tornado_chart *t, 
         gp_range_add(xr, 0);
         gp_range_add(xr, 1);
         gp_range_final(xr, 0.05, 1);
-        fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n",
-                fmax(xr->lo, -0.5), fmin(xr->hi, 1.5));
+        /* Every estimate stays in view (a negative first-order index of a small sample
+         * is drawn, not cut off); only the intervals are clipped, and the panel says so. */
+        double plo = 0, phi = 1;
+        for (size_t j = 0; j < d->k; j++) {
+            double v[2] = {d->s1[o * d->k + j], d->st[o * d->k + j]};
+            for (int q = 0; q < 2; q++)
+                if (isfinite(v[q])) {
+                    plo = fmin(plo, v[q] - 0.05);
+                    phi = fmax(phi, v[q] + 0.05);
+                }
+        }
+        double lo = fmin(fmax(xr->lo, -0.5), plo), hi = fmax(fmin(xr->hi, 1.5), phi);
+        if (xr->lo < lo || xr->hi > hi)
+            fputs("set label 2 \"intervals cut at the edges: too few samples\" at graph 1, graph 1.04 right "
+                  "font \",11\" tc rgb \"#aa3377\"\n",
+                  gp);
+        fprintf(gp, "set xrange [%.4g:%.4g]\nset xlabel \"Sobol' index (share of the outcome's variance)\"\n", lo,
+                hi);
         fprintf(gp, "plot '%s.tsv' index %zu using (0):2:(0):3:($2-0.38):($2+0.38) with boxxyerror lc rgb \"#9cb8d9\" title 'total', \\\n"
                     "     '' index %zu using (0):2:($6<0?$6:0):($6>0?$6:0):($2-0.18):($2+0.18) with boxxyerror lc rgb \"#1f3f6e\" title 'first order', \\\n"
                     "     '' index %zu using 3:2:4:5 with xerrorbars pt 7 ps 0.6 lc rgb \"#000000\" notitle\n",
                 t->name, o, o, o);
+        fputs("unset label 2\n", gp);
     } else {
         gp_range_add(xr, 0);
         gp_range_final(xr, 0.05, 1);
