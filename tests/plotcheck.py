@@ -349,6 +349,25 @@ def export(h5, d, ext):
     for a, row in enumerate(body):
         for j, name in enumerate(head[1:]):
             close(float("nan") if row[1 + j] == "NA" else row[1 + j], s[name][a], f"summary.{ext} {r.arms[a]} {name}")
+    # The long table: every value of the file's time series, one per row, with units.
+    with open(os.path.join(d, f"timeseries_long.{ext}"), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f, delimiter=delim))
+    if rows[0] != ["arm", "week", "variable", "statistic", "quantile", "value", "units"]:
+        fail(f"timeseries_long.{ext}: header {rows[0]}")
+    checked = 0
+    for arm, week, var, stat, q, value, units in rows[1:]:
+        g = r.f["arms"][arm]
+        name = var if stat == "value" else f"{var}_{'quantiles' if stat == 'quantile' else stat}"
+        k = list(r.f["time"][()]).index(float(week))
+        v = g[name][k] if stat != "quantile" else g[name][k][list(r.f["quantile"][()]).index(float(q))]
+        close(float("nan") if value == "NA" else value, v, f"timeseries_long.{ext} {arm} {week} {name}")
+        want = g[name].attrs.get("units", "")
+        want = want.decode() if isinstance(want, bytes) else str(want)
+        if units != want:
+            fail(f"timeseries_long.{ext}: units of {name} {units!r}, file {want!r}")
+        checked += 1
+    if checked < 100:
+        fail(f"timeseries_long.{ext}: only {checked} rows")
     with open(os.path.join(d, f"timeseries.{ext}"), newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f, delimiter=delim))
     head, body = rows[0], rows[1:]

@@ -11,7 +11,7 @@
 #include "resultfile.h"
 
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
-                                          NULL};
+                                          "timeseries_long", "units", NULL};
 
 typedef struct {
     resultfile *rf;
@@ -198,12 +198,102 @@ static void per_arm_table(exporter *x, const char *table, const char *group, cha
     free_columns(cols, n);
 }
 
+/* A column's variable and statistic: NAME_mean -> (NAME, mean), and likewise _sd,
+ * _quantiles (one row per quantile), _ci_low, _ci_high; any other name is its own
+ * variable with the statistic "value" (prevalences, cumulative incidences). */
+static void split_name(const char *name, char *var, size_t size, const char **stat)
+{
+    static const char *const suffix[][2] = {{"_mean", "mean"}, {"_sd", "sd"}, {"_quantiles", "quantile"},
+                                            {"_ci_low", "ci_low"}, {"_ci_high", "ci_high"}};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        size_t m = strlen(suffix[i][0]);
+        if (n > m && strcmp(name + n - m, suffix[i][0]) == 0) {
+            snprintf(var, size, "%.*s", (int)(n - m), name);
+            *stat = suffix[i][1];
+            return;
+        }
+    }
+    snprintf(var, size, "%s", name);
+    *stat = "value";
+}
+
+/* A dataset's text attribute, or "" (malloc'ed either way; NULL when out of memory). */
+static char *attr_or_empty(exporter *x, const char *path, const char *attr)
+{
+    char *out = NULL;
+    if (resultfile_has_attr(x->rf, path, attr) && resultfile_attr_text(x->rf, path, attr, &out) == MSK_OK)
+        return out;
+    return strdup("");
+}
+
+/* timeseries_long: one row per arm, week, variable, statistic (and quantile) with its
+ * value and units, for tidy tools (R's tidyverse, pandas); units: every column of the
+ * wide tables with its units and long name. */
+static void long_rows(exporter *x, FILE *f, const char *arm, const column *cols, size_t n, char **units,
+                      const double *quantiles)
+{
+    const resultdata *d = x->d;
+    for (size_t k = 0; k < d->n_time; k++)
+        for (size_t i = 0; i < n; i++) {
+            char var[600];
+            const char *stat;
+            split_name(cols[i].name, var, sizeof var, &stat);
+            for (size_t j = 0; j < cols[i].width; j++) {
+                cell_text(x, f, arm);
+                fputc(x->sep, f);
+                cell_num(f, d->time[k]);
+                fputc(x->sep, f);
+                cell_text(x, f, var);
+                fputc(x->sep, f);
+                cell_text(x, f, stat);
+                fputc(x->sep, f);
+                if (cols[i].width > 1)
+                    cell_num(f, quantiles[j]);
+                else
+                    fputs("NA", f);
+                fputc(x->sep, f);
+                cell_num(f, cols[i].v[k * cols[i].width + j]);
+                fputc(x->sep, f);
+                cell_text(x, f, units[i]);
+                fputc('\n', f);
+            }
+        }
+}
+
+static void units_table(exporter *x, const char *group, const column *cols, size_t n, char **units)
+{
+    FILE *f = open_table(x, "units");
+    if (!f)
+        return;
+    cell_text(x, f, "column");
+    fputc(x->sep, f);
+    cell_text(x, f, "units");
+    fputc(x->sep, f);
+    cell_text(x, f, "long_name");
+    fputc('\n', f);
+    for (size_t i = 0; i < n && x->st == MSK_OK; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", group, cols[i].name);
+        char *ln = attr_or_empty(x, path, "long_name");
+        cell_text(x, f, cols[i].name);
+        fputc(x->sep, f);
+        cell_text(x, f, units[i]);
+        fputc(x->sep, f);
+        cell_text(x, f, ln ? ln : "");
+        fputc('\n', f);
+        free(ln);
+    }
+    close_table(x, f, "units");
+}
+
 static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
 {
     const resultdata *d = x->d;
     size_t nt = d->n_time, n = 0;
-    FILE *f = NULL;
+    FILE *f = NULL, *lf = NULL;
     column *first = NULL;
+    char **units = NULL;
     for (size_t a = 0; a < d->n_arms && x->st == MSK_OK; a++) {
         char group[600];
         snprintf(group, sizeof group, "/arms/%s", d->arms[a].name);
@@ -215,7 +305,24 @@ static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
             f = open_table(x, "timeseries");
             if (f)
                 header(x, f, "arm", "week", cols, m, quantiles);
+            lf = open_table(x, "timeseries_long");
+            if (lf)
+                fprintf(lf, "arm%cweek%cvariable%cstatistic%cquantile%cvalue%cunits\n", x->sep, x->sep, x->sep,
+                        x->sep, x->sep, x->sep);
+            units = calloc(m ? m : 1, sizeof *units);
+            for (size_t i = 0; units && i < m; i++) {
+                char path[1024];
+                snprintf(path, sizeof path, "%s/%s", group, cols[i].name);
+                if (!(units[i] = attr_or_empty(x, path, "units")))
+                    x->st = MSK_ENOMEM;
+            }
+            if (!units)
+                x->st = MSK_ENOMEM;
+            if (x->st == MSK_OK)
+                units_table(x, group, cols, m, units);
         }
+        if (lf && units && x->st == MSK_OK)
+            long_rows(x, lf, d->arms[a].name, cols, m, units, quantiles);
         for (size_t k = 0; f && k < nt; k++) {
             cell_text(x, f, d->arms[a].name);
             fputc(x->sep, f);
@@ -235,6 +342,10 @@ static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
         }
     }
     close_table(x, f, "timeseries");
+    close_table(x, lf, "timeseries_long");
+    for (size_t i = 0; units && i < n; i++)
+        free(units[i]);
+    free(units);
     free_columns(first, n);
 }
 
@@ -384,13 +495,13 @@ msk_status export_tables(const char *result, const char *dir, const char *ext,
         if (st == MSK_OK && stop && *stop)
             st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
-            char stale[4][64];
-            const char *list[5];
-            for (int i = 0; i < 4; i++) {
+            char stale[6][64];
+            const char *list[7];
+            for (int i = 0; i < 6; i++) {
                 snprintf(stale[i], sizeof stale[i], "%s.%s", export_table_names[i], ext);
                 list[i] = stale[i];
             }
-            list[4] = NULL;
+            list[6] = NULL;
             st = outdir_commit(&o, list, diags);
         } else {
             outdir_abort(&o);

@@ -28,6 +28,10 @@ const char cli_export_help[] =
     "  timeseries       one row per arm and observation time: every variable over time\n"
     "                   (means, SDs, quantiles, prevalences, cumulative incidences)\n"
     "  comparison_timeseries  one row per compared arm and time: paired differences\n"
+    "  timeseries_long  the time series in long (tidy) form: one row per arm, week,\n"
+    "                   variable, statistic (mean, sd, quantile, value) and quantile, with\n"
+    "                   the value and its units\n"
+    "  units            every column of timeseries with its units and long name\n"
     "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
     "(docs/output-format.md).\n"
     "\n"
@@ -103,10 +107,12 @@ int cli_export(int argc, char **argv)
         diag_print(&diags, stderr);
         const char *x = a.ext;
         if (!a.quiet && n_arms > 1)
-            printf("msksim: wrote summary.%s, timeseries.%s, comparison.%s and comparison_timeseries.%s in %s\n",
-                   x, x, x, x, dir);
+            printf("msksim: wrote summary.%s, timeseries.%s, timeseries_long.%s, units.%s, comparison.%s and "
+                   "comparison_timeseries.%s in %s\n",
+                   x, x, x, x, x, x, dir);
         else if (!a.quiet)
-            printf("msksim: wrote summary.%s, timeseries.%s in %s\n", x, x, dir);
+            printf("msksim: wrote summary.%s, timeseries.%s, timeseries_long.%s and units.%s in %s\n", x, x, x, x,
+                   dir);
     }
     diag_list_fini(&diags);
     free(dir);
