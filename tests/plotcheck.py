@@ -368,6 +368,29 @@ def export(h5, d, ext):
         checked += 1
     if checked < 100:
         fail(f"timeseries_long.{ext}: only {checked} rows")
+    # The event log and the sampled trajectories, row for row.
+    with open(os.path.join(d, f"events.{ext}"), newline="", encoding="utf-8") as f:
+        ev = list(csv.reader(f, delimiter=delim))
+    n_file = sum(r.f["arms"][a]["events"]["kind"].shape[0] for a in r.arms if "events" in r.f["arms"][a])
+    if len(ev) - 1 != n_file:
+        fail(f"events.{ext}: {len(ev) - 1} rows for {n_file} events in the file")
+    for arm, rep, ind, week, kind, detail in ev[1:200]:
+        g = r.f["arms"][arm]["events"]
+        names = g["kind"].attrs["flag_meanings"]
+        names = (names.decode() if isinstance(names, bytes) else str(names)).split()
+        et, iv = g["event_time"][()], g["individual"][()]
+        hits = [i for i in range(len(et)) if iv[i] == int(ind) and abs(et[i] - float(week)) <= 1e-12 * max(1.0, abs(et[i]))]
+        kinds = g["kind"][()]
+        if not any(names[int(kinds[i])] == kind for i in hits):  # a fall and its fracture share a time
+            fail(f"events.{ext}: {arm} {ind} {week} {kind} is not in the file")
+    with open(os.path.join(d, f"trajectories.{ext}"), newline="", encoding="utf-8") as f:
+        tr = list(csv.reader(f, delimiter=delim))
+    t = list(r.f["time"][()])
+    for arm, ind, week, var, value, units in tr[1:300]:
+        close(float("nan") if value == "NA" else value, r.f["arms"][arm]["sample"][var][int(ind)][t.index(float(week))],
+              f"trajectories.{ext} {arm} {ind} {week} {var}")
+    if len(tr) < 10:
+        fail(f"trajectories.{ext}: {len(tr) - 1} rows")
     with open(os.path.join(d, f"timeseries.{ext}"), newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f, delimiter=delim))
     head, body = rows[0], rows[1:]

@@ -11,7 +11,7 @@
 #include "resultfile.h"
 
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
-                                          "timeseries_long", "units", NULL};
+                                          "timeseries_long", "units", "events", "trajectories", NULL};
 
 typedef struct {
     resultfile *rf;
@@ -349,6 +349,131 @@ static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
     free_columns(first, n);
 }
 
+/* A 1-D numeric dataset of n values (malloc'ed), or NULL (status set). */
+static double *read_vector(exporter *x, const char *path, size_t n)
+{
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        x->st = MSK_ENOMEM;
+    else if ((x->st = resultfile_doubles(x->rf, path, 1, &n, v)) != MSK_OK) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* The flag name of value i from a dataset's flag_meanings ("fall fracture ..."). */
+static void flag_name(const char *meanings, long i, char *out, size_t size)
+{
+    const char *p = meanings;
+    for (long k = 0; p && *p && k < i; k++) {
+        p = strchr(p, ' ');
+        if (p)
+            p++;
+    }
+    size_t n = p ? strcspn(p, " ") : 0;
+    if (i < 0 || !p || n == 0)
+        snprintf(out, size, "%ld", i);
+    else
+        snprintf(out, size, "%.*s", (int)n, p);
+}
+
+/* events: the event log of every arm, one row per event with the kind's name. */
+static void events_table(exporter *x)
+{
+    const resultdata *d = x->d;
+    FILE *f = open_table(x, "events");
+    if (f)
+        fprintf(f, "arm%creplicate%cindividual%cweek%ckind%cdetail\n", x->sep, x->sep, x->sep, x->sep, x->sep);
+    for (size_t a = 0; f && a < d->n_arms && x->st == MSK_OK; a++) {
+        char g[600], path[700];
+        snprintf(g, sizeof g, "/arms/%s/events", d->arms[a].name);
+        snprintf(path, sizeof path, "%s/kind", g);
+        if (!resultfile_exists(x->rf, path))
+            continue;
+        int nd;
+        size_t shape[RESULTFILE_MAX_RANK];
+        if ((x->st = resultfile_shape(x->rf, path, &nd, shape)) != MSK_OK || nd != 1)
+            break;
+        const size_t n = shape[0];
+        static const char *const cols[] = {"replicate", "individual", "event_time", "kind", "detail"};
+        double *v[5] = {NULL};
+        for (int c = 0; c < 5 && x->st == MSK_OK; c++) {
+            snprintf(path, sizeof path, "%s/%s", g, cols[c]);
+            v[c] = read_vector(x, path, n);
+        }
+        snprintf(path, sizeof path, "%s/kind", g);
+        char *meanings = attr_or_empty(x, path, "flag_meanings");
+        for (size_t i = 0; x->st == MSK_OK && meanings && i < n; i++) {
+            char kind[64];
+            flag_name(meanings, (long)v[3][i], kind, sizeof kind);
+            cell_text(x, f, d->arms[a].name);
+            for (int c = 0; c < 5; c++) {
+                fputc(x->sep, f);
+                if (c == 3)
+                    cell_text(x, f, kind);
+                else
+                    cell_num(f, v[c][i]);
+            }
+            fputc('\n', f);
+        }
+        free(meanings);
+        for (int c = 0; c < 5; c++)
+            free(v[c]);
+    }
+    close_table(x, f, "events");
+}
+
+/* trajectories: the sampled people, one row per arm, person, week and variable. */
+static void trajectories_table(exporter *x)
+{
+    const resultdata *d = x->d;
+    FILE *f = open_table(x, "trajectories");
+    if (f)
+        fprintf(f, "arm%cindividual%cweek%cvariable%cvalue%cunits\n", x->sep, x->sep, x->sep, x->sep, x->sep);
+    for (size_t a = 0; f && a < d->n_arms && x->st == MSK_OK; a++) {
+        char g[600];
+        snprintf(g, sizeof g, "/arms/%s/sample", d->arms[a].name);
+        char **names = NULL;
+        size_t n = 0;
+        if (!resultfile_exists(x->rf, g) || (x->st = resultfile_list_datasets(x->rf, g, &names, &n)) != MSK_OK)
+            continue;
+        for (size_t i = 0; i < n && x->st == MSK_OK; i++) {
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", g, names[i]);
+            int nd;
+            size_t dims[RESULTFILE_MAX_RANK];
+            if (!resultfile_is_numeric(x->rf, path) || resultfile_shape(x->rf, path, &nd, dims) != MSK_OK || nd != 2 ||
+                dims[1] != d->n_time)
+                continue;
+            const size_t count = dims[0] * dims[1];
+            double *v = malloc((count > 0 ? count : 1) * sizeof *v);
+            char *units = attr_or_empty(x, path, "units");
+            if (!v || !units)
+                x->st = MSK_ENOMEM;
+            else
+                x->st = resultfile_doubles(x->rf, path, 2, dims, v);
+            for (size_t p = 0; p < dims[0] && x->st == MSK_OK; p++)
+                for (size_t k = 0; k < dims[1]; k++) {
+                    cell_text(x, f, d->arms[a].name);
+                    fprintf(f, "%c%zu%c", x->sep, p, x->sep);
+                    cell_num(f, d->time[k]);
+                    fputc(x->sep, f);
+                    cell_text(x, f, names[i]);
+                    fputc(x->sep, f);
+                    cell_num(f, v[p * dims[1] + k]);
+                    fputc(x->sep, f);
+                    cell_text(x, f, units);
+                    fputc('\n', f);
+                }
+            free(v);
+            free(units);
+        }
+        resultfile_free_names(names, n);
+    }
+    close_table(x, f, "trajectories");
+}
+
 static void comparison_tables(exporter *x, char *const *names, size_t nc)
 {
     const resultdata *d = x->d;
@@ -433,6 +558,8 @@ static msk_status export_all(resultfile *rf, const resultdata *d, const char *di
     }
     timeseries_table(&x, quantiles, nq);
     free(quantiles);
+    events_table(&x);
+    trajectories_table(&x);
 
     if (d->n_arms > 1 && x.st == MSK_OK) {
         size_t nc = d->n_arms - 1;
@@ -495,13 +622,13 @@ msk_status export_tables(const char *result, const char *dir, const char *ext,
         if (st == MSK_OK && stop && *stop)
             st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
-            char stale[6][64];
-            const char *list[7];
-            for (int i = 0; i < 6; i++) {
+            char stale[8][64];
+            const char *list[9];
+            for (int i = 0; i < 8; i++) {
                 snprintf(stale[i], sizeof stale[i], "%s.%s", export_table_names[i], ext);
                 list[i] = stale[i];
             }
-            list[6] = NULL;
+            list[8] = NULL;
             st = outdir_commit(&o, list, diags);
         } else {
             outdir_abort(&o);

@@ -32,6 +32,10 @@ const char cli_export_help[] =
     "                   variable, statistic (mean, sd, quantile, value) and quantile, with\n"
     "                   the value and its units\n"
     "  units            every column of timeseries with its units and long name\n"
+    "  events           the event log: arm, replicate, individual, week, kind (by name),\n"
+    "                   detail (docs/output-format.md); as many people as record.event_log\n"
+    "  trajectories     the sampled people (record.sample_size): arm, individual, week,\n"
+    "                   variable, value, units\n"
     "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
     "(docs/output-format.md).\n"
     "\n"
@@ -107,12 +111,12 @@ int cli_export(int argc, char **argv)
         diag_print(&diags, stderr);
         const char *x = a.ext;
         if (!a.quiet && n_arms > 1)
-            printf("msksim: wrote summary.%s, timeseries.%s, timeseries_long.%s, units.%s, comparison.%s and "
-                   "comparison_timeseries.%s in %s\n",
-                   x, x, x, x, x, x, dir);
+            printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories, comparison "
+                   "and comparison_timeseries (.%s) in %s\n",
+                   x, dir);
         else if (!a.quiet)
-            printf("msksim: wrote summary.%s, timeseries.%s, timeseries_long.%s and units.%s in %s\n", x, x, x, x,
-                   dir);
+            printf("msksim: wrote summary, timeseries, timeseries_long, units, events and trajectories (.%s) in %s\n",
+                   x, dir);
     }
     diag_list_fini(&diags);
     free(dir);
