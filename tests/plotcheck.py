@@ -219,7 +219,8 @@ def check_series(r, blocks, fig, cols):
         for k, row in enumerate(rows):
             close(row[0], r.time[k], f"{fig} arm {r.arms[a]} row {k} week")
             for j, name in enumerate(cols):
-                close(row[1 + j], g[name][k], f"{fig} arm {r.arms[a]} row {k} {name}")
+                want = 1 - g[name[2:]][k] if name.startswith("1-") else g[name][k]
+                close(row[1 + j], want, f"{fig} arm {r.arms[a]} row {k} {name}")
     print(f"ok: {fig}: {', '.join(cols)} match the file for every arm and time")
 
 
@@ -311,7 +312,7 @@ def figures(h5, d):
         check_fig2(r, blocks["fig2-immobilization"])
     check_fig3(r, blocks["fig3-end-of-study"])
     check_series(r, blocks["fig4-falls-fractures"], "fig4",
-                 ["cumulative_incidence_falls", "cumulative_incidence_fractures",
+                 ["cumulative_incidence_falls", "cumulative_incidence_fractures", "1-cumulative_incidence_deaths",
                   "cumulative_incidence_hip_fractures", "cumulative_incidence_immobilizations"])
     check_series(r, blocks["fig5-prevalence"], "fig5",
                  ["n_alive", "prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"])

@@ -203,7 +203,8 @@ static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *
     const resultdata *d = c->d;
     F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
     F->shows = pf_text(c, traj_shows, x);
-    F->how = pf_format("Each line is the mean of one arm; the shaded band around it is the 95%% confidence "
+    F->how = pf_format("Each line is the mean of one arm over the people alive at that time (who dies leaves "
+                       "the average; figure 4 shows survival); the shaded band around it is the 95%% confidence "
                        "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
                        "every arm holds the same people, figure 3 measures the differences more "
                        "precisely than the bands suggest. "
@@ -247,10 +248,15 @@ typedef struct {
     gp_range r[3];        /* y range of each panel, in % */
 } share_figure;
 
+/* The incidence index of the share of people enrolled still alive (survival). */
+#define SHARE_ALIVE (-1)
+
 /* Arm A's share `index` at observation k. */
 static double share_of(const rd_arm *A, share_kind kind, int index, size_t k)
 {
-    return kind == SHARE_PREVALENCE ? A->prevalence[index][k] : A->incidence[index][k];
+    if (kind == SHARE_PREVALENCE)
+        return A->prevalence[index][k];
+    return index == SHARE_ALIVE ? 1.0 - A->incidence[RE_DEATH][k] : A->incidence[index][k];
 }
 
 /* The table's column of share i (after week, and n_alive for prevalences). */
@@ -326,11 +332,14 @@ static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
 
 static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
-    F->title = pf_format("Who has fallen and who has broken a bone: cumulative incidence per arm");
+    F->title = pf_format("Who has fallen, who has broken a bone, who is alive: per arm over time");
     F->shows = pf_text(c, share_shows, x);
-    F->how = pf_format("A curve that rises more slowly means fewer people affected. Curves only rise: a "
-                       "person counts from their first event on, and people who die keep their count. "
-                       "Rates per 1000 person-years, with confidence intervals, are in the table below.");
+    F->how = pf_format("A curve that rises more slowly means fewer people affected. Falls and fractures "
+                       "only rise: a person counts from their first event on, and people who die keep their "
+                       "count. The right panel is survival, the share of everyone enrolled still alive: "
+                       "averages elsewhere (figures 1, 3, 5) are over the living only, so where survival "
+                       "differs between arms they describe different people. Rates per 1000 person-years, "
+                       "with confidence intervals, are in the table below.");
     F->assumed = pf_format("Falls happen at random with a rate that rises with weakness, slow gait, age and "
                            "earlier falls; a fall breaks a bone with a probability that rises as bone "
                            "density falls (model.falls.*). The same chance events are replayed in every "
@@ -339,15 +348,17 @@ static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_fig
 
 void pf_incidence(plot_ctx *c, plot_figure *F)
 {
-    static const int counts[4] = {RE_FALL, RE_FRACTURE, RE_FRACTURE_HIP, RE_IMMOBILIZATION};
+    static const int counts[5] = {RE_FALL, RE_FRACTURE, SHARE_ALIVE, RE_FRACTURE_HIP, RE_IMMOBILIZATION};
     share_figure x = {
-        .kind = SHARE_INCIDENCE, .index = counts, .n = 4,
+        .kind = SHARE_INCIDENCE, .index = counts, .n = 5,
         .columns = "# columns: week, then the share of people enrolled (0-1) with at least one fall, fracture,\n"
-                   "# hip fracture, immobilization since the start\n",
-        .n_panels = 2, .title = {"Falls", "Fractures (any bone)"},
-        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)"},
+                   "# still alive (1 - cumulative incidence of death), with at least one hip fracture,\n"
+                   "# immobilization since the start\n",
+        .n_panels = 3, .title = {"Falls", "Fractures (any bone)", "Survival"},
+        .ylabel = {"People with at least one fall (%)", "People with at least one fracture (%)",
+                   "People alive, of all enrolled (%)"},
         .shows = "The share of all people enrolled who have had at least one fall (left) or one fracture "
-                 "(right) since the start. By the end: ",
+                 "(middle) since the start, and the share still alive (right). By the end: ",
         .end_name = {"falls", "fractures"}, .end_index = {RE_FALL, RE_FRACTURE}};
     share_data(c, &x);
     incidence_caption(c, F, &x);
