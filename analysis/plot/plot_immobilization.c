@@ -423,7 +423,7 @@ static void sampled_panel(const plot_ctx *c, FILE *gp, const char *tsv, const sa
     const resultdata *d = c->d;
     fprintf(gp, "\n# ---- %s ----\n", immob_label[v]);
     pf_panel(gp, L, 0, v);
-    fprintf(gp, "set title \"%s\"\nset ylabel \"Change since the start (%%)\"\nset yrange [%.6g:%.6g]\n",
+    fprintf(gp, "set title \"%s\"\nset ylabel \"Change since the episode began (%%)\"\nset yrange [%.6g:%.6g]\n",
             immob_label[v], x->r.lo, x->r.hi);
     fputs("plot ", gp);
     int first = 1;
@@ -467,11 +467,20 @@ static void sampled_script(const plot_ctx *c, FILE *gp, const char *tsv, const c
 static void sampled_shows(const plot_ctx *c, FILE *m, const void *fig)
 {
     const sampled *x = fig;
-    fputs("In this run nobody is immobilized on schedule, but falls break bones, and fractures "
-          "bring casts, bed rest and hospital stays. Each line follows one sampled person from "
+    /* The legs' figure: a scheduled arm cast is an exposure, but not of the legs. */
+    if (c->d->n_exposures > 0)
+        fputs("In this run the scheduled immobilization (an arm cast) leaves the legs free, so this "
+              "figure, which follows the legs, has no scheduled episode; but falls break bones, and "
+              "fractures bring casts, bed rest and hospital stays. ",
+              m);
+    else
+        fputs("In this run nobody is immobilized on schedule, but falls break bones, and fractures "
+              "bring casts, bed rest and hospital stays. ",
+              m);
+    fputs("Each line follows one sampled person from "
           "the start of one such episode (the dashed line), for up to 26 weeks: the change of "
-          "that person's leg lean mass (left) and knee strength (right) since the last "
-          "observation before it. Episodes per arm: ",
+          "that person's leg lean mass (left) and knee strength (right) since the episode began "
+          "(from the last observation before it). Episodes per arm: ",
           m);
     for (size_t a = 0; a < c->d->n_arms; a++)
         fprintf(m, "%s%s %zu", a ? ", " : "", c->d->arms[a].name, x->count[a]);
