@@ -54,6 +54,8 @@ done
 check "plot vicious-cycle: every script re-runs with plain 'gnuplot NAME.gp', exit 0, no warnings" rerun_scripts "$work/vicious-cycle"
 check "plot immobilization: figure 2 shows the scheduled cast" grep -q "weeks since the start of a leg cast" -i "$work/immobilization/fig2-immobilization.gp"
 
+check "captions do not call Monte Carlo intervals proof ('clearly differ'), and say what they measure" bash -c \
+  "! grep -qi 'clearly' '$work/compare-interventions/index.html' && grep -q 'Monte Carlo noise only' '$work/compare-interventions/index.html'"
 check "an arm-cast run: figure 2's caption does not say nobody is immobilized (issue 14)" bash -c \
   "'$msksim' run '$src/scenarios/immobilization.yaml' --set exposures.0.kind=arm_cast --set population.size=200 -q -o '$work/armcast.h5' 2>/dev/null && '$msksim' plot '$work/armcast.h5' -o '$work/armcast' -q && grep -q 'scheduled immobilization (an arm cast) leaves the legs free' '$work/armcast/index.html' && ! grep -q 'nobody is immobilized on schedule' '$work/armcast/index.html' && grep -q 'Change since the episode began' '$work/armcast/fig2-immobilization.gp'"
 

@@ -186,8 +186,11 @@ static void eos_caption(const plot_ctx *c, plot_figure *F, const end_of_study *x
                    : pf_format("End of study: change from the start (95%% CI)");
     F->shows = pf_text(c, eos_shows, x);
     F->how = pf_format("Bars above zero are gains, below zero losses. The thin black bar on each bar is the "
-                       "95%% confidence interval: if it crosses zero in the right panel, the arm is not "
-                       "clearly different from the reference. The outcomes are in %% of their own starting "
+                       "95%% confidence interval of the simulation: if it crosses zero in the right panel, "
+                       "this virtual population is too small to tell the arm from the reference. The interval "
+                       "measures Monte Carlo noise only, not how uncertain the model's parameters are: a "
+                       "difference well outside it is the model's answer, not proof. The outcomes are in %% of "
+                       "their own starting "
                        "value, so a 2%% change in bone density is large while a 2%% change in strength is "
                        "small.");
     F->assumed = pf_format("Changes are per person, from the start to the end, among survivors (people who "

@@ -205,7 +205,9 @@ static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *
     F->shows = pf_text(c, traj_shows, x);
     F->how = pf_format("Each line is the mean of one arm over the people alive at that time (who dies leaves "
                        "the average; figure 4 shows survival); the shaded band around it is the 95%% confidence "
-                       "interval of that mean. Where two bands do not overlap the arms clearly differ; as "
+                       "interval of that mean, the precision of this virtual population (not the uncertainty "
+                       "of the model's parameters). Where two bands do not overlap, the difference is larger "
+                       "than the simulation's noise; as "
                        "every arm holds the same people, figure 3 measures the differences more "
                        "precisely than the bands suggest. "
                        "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
