@@ -54,6 +54,8 @@ done
 check "plot vicious-cycle: every script re-runs with plain 'gnuplot NAME.gp', exit 0, no warnings" rerun_scripts "$work/vicious-cycle"
 check "plot immobilization: figure 2 shows the scheduled cast" grep -q "weeks since the start of a leg cast" -i "$work/immobilization/fig2-immobilization.gp"
 
+check "the reference arm (compare-interventions: arm 0) is drawn last, on top of the others (figures 1 and 4)" bash -c \
+  "for f in fig1-trajectories fig4-falls-fractures; do awk '/^plot /{p=1} p{print} p&&!/\\\\\$/{exit}' '$work/compare-interventions/'\$f.gp | grep -o 'index [0-9]*' | tail -1 | grep -qx 'index 0' || exit 1; done"
 check "captions do not call Monte Carlo intervals proof ('clearly differ'), and say what they measure" bash -c \
   "! grep -qi 'clearly' '$work/compare-interventions/index.html' && grep -q 'Monte Carlo noise only' '$work/compare-interventions/index.html'"
 check "an arm-cast run: figure 2's caption does not say nobody is immobilized (issue 14)" bash -c \

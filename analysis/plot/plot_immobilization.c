@@ -427,17 +427,20 @@ static void sampled_panel(const plot_ctx *c, FILE *gp, const char *tsv, const sa
             immob_label[v], x->r.lo, x->r.hi);
     fputs("plot ", gp);
     int first = 1;
-    for (size_t a = 0; a < d->n_arms; a++) {
+    for (size_t i = 0; i < d->n_arms; i++) {
+        size_t a = pf_draw_order(d, i); /* the reference last, on top */
         if (!x->count[a])
             continue;
         fprintf(gp, "%s'%s' index %zu using ($1*TS):%d with lines lw 1 lc rgb \"#B0%s\" notitle",
                 first ? "" : ", \\\n     ", first ? tsv : "", a, 4 + v, pf_colour(c, a) + 1);
         first = 0;
     }
-    for (size_t a = 0; a < d->n_arms; a++)
+    for (size_t i = 0; i < d->n_arms; i++) {
+        size_t a = pf_draw_order(d, i);
         if (x->count[a])
             fprintf(gp, ", \\\n     '' index %zu using ($1*TS):%d with linespoints lw 5 pt 7 ps 1.2*PS lc rgb \"%s\" notitle",
                     d->n_arms + a, 2 + v, pf_colour(c, a));
+    }
     fputc('\n', gp);
 }
 

@@ -45,7 +45,8 @@ static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, rd_var 
 {
     const resultdata *d = c->d;
     const char *sep = "plot ";
-    for (size_t a = 0; a < d->n_arms; a++) {
+    for (size_t i = 0; i < d->n_arms; i++) {
+        size_t a = pf_draw_order(d, i); /* the reference last, on top */
         const char *col = pf_colour(c, a);
         if (any_finite(c, &d->arms[a], v, 1) && any_finite(c, &d->arms[a], v, 2)) {
             fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d):($%d) with filledcurves fc rgb \"%s\" notitle", sep,

@@ -140,16 +140,24 @@ void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what)
     fprintf(gp, "set xrange [0:%.6g]\n", pf_time(c, c->d->time[c->d->n_time - 1]));
 }
 
+size_t pf_draw_order(const resultdata *d, size_t i)
+{
+    if (i + 1 == d->n_arms)
+        return d->reference;
+    return i < d->reference ? i : i + 1;
+}
+
 void pf_plot_arm_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
                        const char *style)
 {
     const resultdata *d = c->d;
     fputs("plot ", gp);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s) with %s lc rgb \"%s\" title ", a ? "     " : "",
-                a ? "" : tsv, a, col, scale, style, pf_colour(c, a));
+    for (size_t i = 0; i < d->n_arms; i++) {
+        size_t a = pf_draw_order(d, i);
+        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d%s) with %s lc rgb \"%s\" title ", i ? "     " : "",
+                i ? "" : tsv, a, col, scale, style, pf_colour(c, a));
         gp_string(gp, d->arms[a].name);
-        fputs(a + 1 < d->n_arms ? ", \\\n" : "\n", gp);
+        fputs(i + 1 < d->n_arms ? ", \\\n" : "\n", gp);
     }
 }
 

@@ -67,6 +67,10 @@ void pf_time_axis(const plot_ctx *c, FILE *gp, const char *what);
 const char *pf_time_unit(const plot_ctx *c);
 double pf_time(const plot_ctx *c, double weeks);
 
+/* The arm drawn i-th (0 <= i < n_arms): every other arm in order, the reference last,
+ * so that it lies on top of the others and stays visible. */
+size_t pf_draw_order(const resultdata *d, size_t i);
+
 /* "plot" with one line per arm from blocks 0..n-1 of the TSV: column col (times scale,
  * a gnuplot expression such as "*100" or "") against the week, in the given style. */
 void pf_plot_arm_lines(const plot_ctx *c, FILE *gp, const char *tsv, int col, const char *scale,
