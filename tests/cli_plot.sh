@@ -53,6 +53,8 @@ done
 # The educator's way, for the longest run (a few seconds per scenario otherwise).
 check "plot vicious-cycle: every script re-runs with plain 'gnuplot NAME.gp', exit 0, no warnings" rerun_scripts "$work/vicious-cycle"
 check "plot immobilization: figure 2 shows the scheduled cast" grep -q "weeks since the start of a leg cast" -i "$work/immobilization/fig2-immobilization.gp"
+check "plot immobilization: figure 7 says its effects are at the end and what passive BFR's point means" bash -c \
+  "grep -q 'The effects are those at the end of follow-up, week 26' '$work/immobilization/index.html' && grep -q 'what is left of their effect 18 weeks after they stopped' '$work/immobilization/index.html'"
 
 check "the reference arm (compare-interventions: arm 0) is drawn last, on top of the others (figures 1 and 4)" bash -c \
   "for f in fig1-trajectories fig4-falls-fractures; do awk '/^plot /{p=1} p{print} p&&!/\\\\\$/{exit}' '$work/compare-interventions/'\$f.gp | grep -o 'index [0-9]*' | tail -1 | grep -qx 'index 0' || exit 1; done"

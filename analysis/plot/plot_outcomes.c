@@ -534,6 +534,20 @@ static void dose_shows(const plot_ctx *c, FILE *m, const void *fig)
             x->by_load ? "the training load in % of the one-repetition maximum (0 = no external load: "
                          "walking, protein, passive cuff cycles)"
                        : "the cuff pressure");
+    fprintf(m, "The effects are those at the end of follow-up, week %.4g. ", d->time[d->n_time - 1]);
+    /* Passive cuff cycles act only while a limb is immobilized: by the end their effect
+     * may have faded, which a reader of the figure must know. */
+    for (size_t a = 0; a < d->n_arms; a++)
+        for (size_t j = 0; j < d->arms[a].n_iv; j++)
+            if (d->arms[a].iv[j].type == RI_PASSIVE_BFR) {
+                const rd_intervention *I = &d->arms[a].iv[j];
+                fprintf(m, "‘%s’ has passive cuff cycles (weeks %.3g to %.3g): they act only on an "
+                           "immobilized limb, so its point here is what is left of their effect %.4g weeks "
+                           "after they stopped; figure 2 shows it during the immobilization. ",
+                        d->arms[a].name, I->start_week, I->start_week + I->duration_weeks,
+                        d->time[d->n_time - 1] - (I->start_week + I->duration_weeks));
+                break;
+            }
     for (size_t a = 0; a < d->n_arms; a++) {
         if (a == d->reference)
             continue;
