@@ -58,6 +58,8 @@ check "plot immobilization: figure 7 says its effects are at the end and what pa
 
 check "the reference arm (compare-interventions: arm 0) is drawn last, on top of the others (figures 1 and 4)" bash -c \
   "for f in fig1-trajectories fig4-falls-fractures; do awk '/^plot /{p=1} p{print} p&&!/\\\\\$/{exit}' '$work/compare-interventions/'\$f.gp | grep -o 'index [0-9]*' | tail -1 | grep -qx 'index 0' || exit 1; done"
+check "figure 1 marks the WHO thresholds as lines, not as coloured bands behind the means" bash -c \
+  "! grep -q 'set object .* rect' '$work/vicious-cycle/fig1-trajectories.gp' && grep -q 'set arrow 1[01] .* dt 2' '$work/vicious-cycle/fig1-trajectories.gp'"
 check "captions do not call Monte Carlo intervals proof ('clearly differ'), and say what they measure" bash -c \
   "! grep -qi 'clearly' '$work/compare-interventions/index.html' && grep -q 'Monte Carlo noise only' '$work/compare-interventions/index.html'"
 check "an arm-cast run: figure 2's caption does not say nobody is immobilized (issue 14)" bash -c \

@@ -65,17 +65,17 @@ static void band_and_lines(const plot_ctx *c, FILE *gp, const char *tsv, rd_var 
 
 /* ---- Figure 1: trajectories ------------------------------------------------------- */
 
-/* WHO categories drawn as bands on a BMD axis [lo, hi]: from the T-score thresholds
- * and the young-adult reference (women's; the men's when it is the same). */
+/* The WHO thresholds drawn as dashed lines on a BMD axis [lo, hi], from the T-score
+ * thresholds and the young-adult reference (women's). Lines, not coloured bands: the
+ * classes are for people, and a band behind a mean read as if the mean had a class
+ * (figure 5 counts the people in each). Returns a bit per line drawn. */
 static const struct {
     const char *colour, *label;
-} who_band[3] = {
-    {"#f6cfcb", "osteoporosis (T ≤ −2.5)"},
-    {"#fcebc0", "osteopenia (T −2.5 to −1)"},
-    {"#dcefd6", "normal bone density"},
+} who_line[2] = {
+    {"#c0392b", "BMD at T = −2.5 (osteoporosis below)"},
+    {"#b9770e", "BMD at T = −1 (osteopenia below)"},
 };
 
-/* Returns a bit per band drawn. */
 static unsigned who_bands(const plot_ctx *c, FILE *gp, double lo, double hi)
 {
     const resultdata *d = c->d;
@@ -83,16 +83,15 @@ static unsigned who_bands(const plot_ctx *c, FILE *gp, double lo, double hi)
     double penia = m + d->osteopenia_tscore * s, porosis = m + d->osteoporosis_tscore * s;
     if (!isfinite(penia) || !isfinite(porosis) || !(s > 0) || !(porosis < penia))
         return 0;
-    fprintf(gp, "# WHO categories on the BMD axis: T-score = (BMD - %.4g) / %.4g (young-adult reference).\n",
+    fprintf(gp, "# WHO thresholds on the BMD axis: T-score = (BMD - %.4g) / %.4g (young-adult reference).\n",
             m, s);
-    double from[3] = {-INFINITY, porosis, penia}, to[3] = {porosis, penia, INFINITY};
+    const double at[2] = {porosis, penia};
     unsigned drawn = 0;
-    for (int i = 0; i < 3; i++) {
-        double y0 = fmax(lo, from[i]), y1 = fmin(hi, to[i]);
-        if (!(y1 > y0))
+    for (int i = 0; i < 2; i++) {
+        if (!(at[i] > lo && at[i] < hi))
             continue;
-        fprintf(gp, "set object %d rect from graph 0, first %.6g to graph 1, first %.6g behind fc rgb \"%s\" fs solid 1.0 noborder  # %s\n",
-                i + 1, y0, y1, who_band[i].colour, who_band[i].label);
+        fprintf(gp, "set arrow %d from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 2 lc rgb \"%s\" back  # %s\n",
+                10 + i, at[i], at[i], who_line[i].colour, who_line[i].label);
         drawn |= 1u << i;
     }
     return drawn;
@@ -176,9 +175,9 @@ static void traj_script(const plot_ctx *c, FILE *gp, const char *tsv, const char
     }
     pf_legend_begin(gp, 0.13, 2);
     pf_legend_arm_entries(c, gp, "lines lw 3");
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 2; i++)
         if (bands & (1u << i))
-            pf_legend_entry(gp, "boxes fs solid 1.0", who_band[i].colour, "%s", who_band[i].label);
+            pf_legend_entry(gp, "lines dt 2 lw 2", who_line[i].colour, "%s", who_line[i].label);
     pf_legend_end(gp);
     fputs("unset multiplot\n", gp);
 }
@@ -211,9 +210,11 @@ static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *
                        "than the simulation's noise; as "
                        "every arm holds the same people, figure 3 measures the differences more "
                        "precisely than the bands suggest. "
-                       "Behind the BMD curves, colours mark the WHO categories of the T-score (how far "
-                       "below a young adult's bone density, in standard deviations): normal, osteopenia "
-                       "(T-score below %.3g) and osteoporosis (T-score %.3g or lower). The vertical axes "
+                       "On the BMD panel, dashed lines mark the bone density of a woman at the WHO thresholds "
+                       "of the T-score (how far below a young adult's bone density, in standard deviations): "
+                       "osteopenia below T = %.3g, osteoporosis at T = %.3g or lower. They classify people, "
+                       "not means: a mean above a line can hide many people below it (figure 5 counts them). "
+                       "The vertical axes "
                        "do not start at zero, so small changes are visible.",
                        d->osteopenia_tscore, d->osteoporosis_tscore);
     F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
