@@ -79,6 +79,34 @@ for what in run sweep; do
     fi
 done
 
+# A gnuplot that deadlocks when interrupted (gnuplot interrupted inside its font code
+# can): after Ctrl-C msksim waits a grace period, kills it, and still exits 75 at once,
+# with no gnuplot left. A stand-in on PATH ignores SIGINT and sleeps.
+mkdir -p fakebin
+printf '#!/bin/sh\ntrap "" INT\nexec sleep 300\n' >fakebin/gnuplot
+chmod +x fakebin/gnuplot
+rm -rf fig-hang
+mkdir fig-hang
+start=$(date +%s)
+env --default-signal=INT PATH="$PWD/fakebin:$PATH" setsid "$msk" plot run.h5 -o fig-hang -q 2>fig-hang.err &
+pid=$!
+for k in $(seq 400); do pgrep -P "$pid" -f fakebin >/dev/null && break; pgrep -P "$pid" sleep >/dev/null && break; sleep 0.01; done
+sleep 0.3
+kill -INT -- -"$pid" 2>/dev/null
+timeout 30 tail --pid="$pid" -f /dev/null
+kill -0 "$pid" 2>/dev/null && kill -KILL -- -"$pid" 2>/dev/null # hung: the check fails, the suite goes on
+wait "$pid"
+rc=$?
+took=$(($(date +%s) - start))
+sleep 0.2
+left=$(pgrep -g "$pid" sleep | wc -l)
+if [ "$rc" = 75 ] && [ "$took" -lt 20 ] && [ "$left" = 0 ] && [ -z "$(ls -A fig-hang)" ]; then
+    pass "a gnuplot that hangs after Ctrl-C is killed after the grace period: exit 75 in ${took} s, none left, DIR empty"
+else
+    fail "a hanging gnuplot after Ctrl-C: exit $rc in ${took} s, $left left, DIR: $(ls -A fig-hang | head -3 | tr '\n' ' ')"
+    pkill -g "$pid" sleep 2>/dev/null
+fi
+
 # SIGTERM to msksim alone: the running gnuplots finish, nothing is committed.
 plot_signalled run.h5 fig-term TERM msksim
 n=$(grep -o "nothing was written" fig-term.err | wc -l)

@@ -4,12 +4,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "signals.h"
 
 enum { OUTPUT_KEPT = 4000 };
 
@@ -248,6 +252,30 @@ sys_fail:
     return MSK_EIO;
 }
 
+/* Wait until the process prints or closes its output. After a stop signal (Ctrl-C
+ * reaches gnuplot too, and a gnuplot interrupted inside its font or cairo code can
+ * deadlock instead of exiting) it gets STOP_GRACE_MS to end by itself, then SIGKILL:
+ * msksim never waits forever for a figure it will not keep. */
+enum { STOP_POLL_MS = 100, STOP_GRACE_MS = 2000 };
+
+static void wait_readable(job *j)
+{
+    int waited_after_stop = 0;
+    for (;;) {
+        struct pollfd p = {j->out, POLLIN, 0};
+        int r = poll(&p, 1, STOP_POLL_MS);
+        if (r > 0 || (r < 0 && errno != EINTR))
+            return;
+        if (!msk_signals_stopped())
+            continue;
+        waited_after_stop += STOP_POLL_MS;
+        if (waited_after_stop >= STOP_GRACE_MS) {
+            kill(j->pid, SIGKILL);
+            return;
+        }
+    }
+}
+
 /* Read everything the process prints, wait for it, judge the run. */
 static msk_status finish(job *j, const char *dir, diag_list *diags)
 {
@@ -255,6 +283,7 @@ static msk_status finish(job *j, const char *dir, diag_list *diags)
     size_t kept = 0;
     for (;;) {
         char buf[4096];
+        wait_readable(j);
         ssize_t n = read(j->out, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
             continue;
