@@ -425,8 +425,22 @@ static void test_instruments(void)
     fake_fini(&f);
 }
 
+/* The two leading estimates and whether their intervals let them be ranked. */
+static void test_leaders(void)
+{
+    const double v[4] = {0.2, 0.9, 0.5, 0.1}, lo[4] = {0.1, 0.7, 0.3, 0.0}, hi[4] = {0.3, 1.1, 0.6, 0.2};
+    size_t b, s;
+    CHECK(!stats_leaders_unranked(v, lo, hi, 4, &b, &s) && b == 1 && s == 2,
+          "leader 1 (0.9, lower limit 0.7) ranked above 2 (0.5, upper limit 0.6): best %zu second %zu", b, s);
+    const double hi2[4] = {0.3, 1.1, 0.7, 0.2};
+    CHECK(stats_leaders_unranked(v, lo, hi2, 4, &b, &s) && b == 1 && s == 2,
+          "an upper limit reaching the leader's lower limit (0.7) leaves them unranked");
+    CHECK(!stats_leaders_unranked(v, lo, hi, 1, &b, &s) && b == 0 && s == 1, "one estimate: no runner-up");
+}
+
 int main(void)
 {
+    test_leaders();
     test_changes();
     test_events();
     test_rate_ratio();

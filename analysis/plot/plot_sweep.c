@@ -11,6 +11,7 @@
 #include "outdir.h"
 #include "report.h"
 #include "resultfile.h"
+#include "stats.h"
 
 /* Beyond these a file is not a plausible sweep result, or not plottable
  * (docs/robustness.md, "Ceilings of the readers"). MAX_VALUES bounds points x (parameters
@@ -600,19 +601,13 @@ static int heatmap(writer *w, const sweepdata *d)
 
 /* ---- The report page (index.html) ------------------------------------------------- */
 
-/* The precision of the indices of outcome o: whether the leading parameter is ranked
- * above the next one (its interval's lower limit above the other's upper limit). */
+/* The indices of outcome o with their intervals, and a note when the two leading
+ * parameters cannot be ranked (stats_leaders_unranked). */
 static void index_table(FILE *f, const sweepdata *d, size_t o)
 {
     const int sobol = d->st != NULL;
     fprintf(f, "<table><tr><th>parameter</th><th>%s</th><th>%s</th></tr>\n",
             sobol ? "first-order S1 [interval]" : "Morris mu* [interval]", sobol ? "total ST [interval]" : "sigma");
-    size_t best = 0, second = d->k;
-    for (size_t j = 0; j < d->k; j++) {
-        const double *v = sobol ? d->st : d->mu_star;
-        if (v[o * d->k + j] > v[o * d->k + best])
-            best = j;
-    }
     for (size_t j = 0; j < d->k; j++) {
         size_t i = o * d->k + j;
         fputs("<tr><td>", f);
@@ -623,23 +618,20 @@ static void index_table(FILE *f, const sweepdata *d, size_t o)
         else
             fprintf(f, "</td><td>%.3g [%.3g, %.3g]</td><td>%.3g</td></tr>\n", d->mu_star[i], d->mu_lo[i],
                     d->mu_hi[i], d->sigma[i]);
-        const double *v = sobol ? d->st : d->mu_star;
-        if (j != best && (second == d->k || v[i] > v[o * d->k + second]))
-            second = j;
     }
     fputs("</table>\n", f);
-    if (second == d->k)
+    const size_t at = o * d->k;
+    size_t best, second;
+    if (!(sobol ? stats_leaders_unranked(d->st + at, d->st_lo + at, d->st_hi + at, d->k, &best, &second)
+                : stats_leaders_unranked(d->mu_star + at, d->mu_lo + at, d->mu_hi + at, d->k, &best, &second)))
         return;
-    const double *lo = sobol ? d->st_lo : d->mu_lo, *hi = sobol ? d->st_hi : d->mu_hi;
-    if (lo[o * d->k + best] <= hi[o * d->k + second]) {
-        fputs("<p class=\"note\">The intervals of the two leading parameters (", f);
-        report_html_text(f, d->param[best]);
-        fputs(", ", f);
-        report_html_text(f, d->param[second]);
-        fputs(") overlap: this sweep's sample cannot rank them. Raise <code>design.samples</code> "
-              "(the intervals narrow about as 1/&radic;N).</p>\n",
-              f);
-    }
+    fputs("<p class=\"note\">The intervals of the two leading parameters (", f);
+    report_html_text(f, d->param[best]);
+    fputs(", ", f);
+    report_html_text(f, d->param[second]);
+    fputs(") overlap: this sweep's sample cannot rank them. Raise <code>design.samples</code> "
+          "(the intervals narrow about as 1/&radic;N).</p>\n",
+          f);
 }
 
 static void figure_caption(FILE *f, const char *name, const sweepdata *d)

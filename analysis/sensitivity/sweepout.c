@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "h5out.h"
+#include "stats.h"
 #include "version.h"
 
 void sweepout_analysis_fini(sweepout_analysis *a)
@@ -455,35 +456,25 @@ static int print_varies(const sweepout_analysis *a, size_t np, size_t no, size_t
     return 0;
 }
 
-/* A line when the leading parameter of outcome o is not ranked above the next: its
- * interval's lower limit does not clear the other's upper limit. */
+/* A line when the leading parameter of outcome o is not ranked above the next (by ST,
+ * or Morris mu*): their intervals overlap. */
 static void print_rank_warning(const sweep *sw, const sweepout_analysis *a, size_t o, FILE *out)
 {
     const size_t k = sw->n_params;
-    size_t best = 0, second = k;
-    for (size_t j = 0; j < k; j++) {
-        double v = a->sobol ? a->sobol[o * k + j].st : a->morris[o * k + j].mu_star;
-        double vb = a->sobol ? a->sobol[o * k + best].st : a->morris[o * k + best].mu_star;
-        if (v > vb)
-            best = j;
-    }
-    for (size_t j = 0; j < k; j++) {
-        if (j == best)
-            continue;
-        double v = a->sobol ? a->sobol[o * k + j].st : a->morris[o * k + j].mu_star;
-        double vs = second == k ? -INFINITY
-                                : a->sobol ? a->sobol[o * k + second].st : a->morris[o * k + second].mu_star;
-        if (v > vs)
-            second = j;
-    }
-    if (second == k)
+    double *v = malloc((3 * k + 1) * sizeof *v), *lo = v + k, *hi = v + 2 * k;
+    if (!v)
         return;
-    double lo = a->sobol ? a->sobol[o * k + best].st_lo : a->morris[o * k + best].mu_star_lo;
-    double hi = a->sobol ? a->sobol[o * k + second].st_hi : a->morris[o * k + second].mu_star_hi;
-    if (lo <= hi)
+    for (size_t j = 0; j < k; j++) {
+        v[j] = a->sobol ? a->sobol[o * k + j].st : a->morris[o * k + j].mu_star;
+        lo[j] = a->sobol ? a->sobol[o * k + j].st_lo : a->morris[o * k + j].mu_star_lo;
+        hi[j] = a->sobol ? a->sobol[o * k + j].st_hi : a->morris[o * k + j].mu_star_hi;
+    }
+    size_t best, second;
+    if (stats_leaders_unranked(v, lo, hi, k, &best, &second))
         fprintf(out, "  warning: the intervals of %s and %s overlap: this sample cannot rank them "
                      "(raise design.samples; intervals narrow about as 1/sqrt(N))\n",
                 sw->params[best].name, sw->params[second].name);
+    free(v);
 }
 
 void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)

@@ -51,3 +51,17 @@ double stats_mean_ci(double s, double ss, double n, double *half)
     *half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(var / n);
     return mean;
 }
+
+int stats_leaders_unranked(const double *v, const double *lo, const double *hi, size_t k, size_t *best,
+                           size_t *second)
+{
+    *best = 0;
+    *second = k;
+    for (size_t j = 1; j < k; j++)
+        if (v[j] > v[*best])
+            *best = j;
+    for (size_t j = 0; j < k; j++)
+        if (j != *best && (*second == k || v[j] > v[*second]))
+            *second = j;
+    return *second < k && lo[*best] <= hi[*second];
+}
