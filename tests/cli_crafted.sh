@@ -37,9 +37,9 @@ shutil.copy(sys.argv[1], sys.argv[2])
 with h5py.File(sys.argv[2], "r+") as f:
     arms = len(f["arm"])
     nbins = (2**64 + 3 * arms * 10**6) // (3 * arms)  # the product wraps to about 3e6
-    dt = 26.0 / (nbins - 3)
+    dt = 26.0 / (nbins - 3)  # weeks
     n = len(f["time"])
-    f["time"][:] = np.arange(n) * dt
+    f["time"][:] = np.arange(n) * dt * 7.0  # the file's time is in days
 PY
 check "plot: extreme time spacing (events outside follow-up) is refused (65), no crash" bash -c \
   "'$msksim' plot '$work/spacing.h5' -o '$work/spacing' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 65 ] && grep -q 'outside follow-up' '$work/msg'"
@@ -53,7 +53,7 @@ with h5py.File(sys.argv[2], "r+") as f:
     t = f["time"][()]
     for a in f["arm"][()]:
         e = f["arms/" + (a.decode() if isinstance(a, bytes) else a) + "/events/event_time"]
-        e[:] = e[()] * (t[1] / 4.0)  # vicious-cycle observes every 4 weeks
+        e[:] = e[()] * (t[1] / 28.0)  # vicious-cycle observes every 4 weeks (28 days)
 PY
 check "plot: extreme time spacing with events inside follow-up: no crash, no internal error" bash -c \
   "'$msksim' plot '$work/spacing2.h5' -o '$work/spacing2' -q --format svg 2>'$work/msg'; rc=\$?; cat '$work/msg'; [ \$rc -eq 0 ] || [ \$rc -eq 65 ]"

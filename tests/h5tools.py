@@ -54,8 +54,9 @@ def open_all(path):
                 continue  # dimension without coordinates or string coordinates
             # CF: categorical (flag) and string variables carry no units.
             unitless = "flag_values" in var.attrs or var.dtype.kind in "OSU"
+            # Decoded times keep their units in the encoding.
             for attr in ("units", "long_name"):
-                if attr not in var.attrs and not (attr == "units" and unitless):
+                if attr not in var.attrs and attr not in var.encoding and not (attr == "units" and unitless):
                     sys.exit(f"{g}/{name}: missing attribute {attr}")
         ds.close()
     print(f"open: {len(groups)} groups, {nvars} variables read by xarray/h5netcdf")
@@ -72,6 +73,33 @@ def sel(path, group, var, dim, label):
     ds.close()
 
 
+def tidy(path, var, label):
+    """The root opens as one labelled dataset (issue 14): time decodes to durations,
+    `week` is a coordinate, and var.sel(arm=label) is that arm's row of the file, with
+    no glue code."""
+    import numpy as np
+    import xarray as xr
+    with xr.open_dataset(path, engine="h5netcdf") as ds, h5py.File(path, "r") as f:
+        if ds["time"].dtype.kind != "m":
+            sys.exit(f"time decodes to {ds['time'].dtype}, not a duration")
+        if "week" not in ds.coords:
+            sys.exit("week is not a coordinate")
+        days = ds["time"].values / np.timedelta64(1, "D")
+        if not np.allclose(days / 7.0, ds["week"].values, rtol=0, atol=1e-9):
+            sys.exit("time and week disagree")
+        if ds[var].dims[:2] != ("arm", "time"):
+            sys.exit(f"{var} has dims {ds[var].dims}, not (arm, time, ...)")
+        arms = [a.decode() if isinstance(a, bytes) else a for a in f["arm"][()]]
+        got = ds[var].sel(arm=label).values
+        want = f[var][arms.index(label)]
+        if not np.array_equal(got, want, equal_nan=True):
+            sys.exit(f"{var}.sel(arm={label!r}) is not that arm's row of the file")
+        if not np.array_equal(ds[var].sel(arm=label).isel(time=-1).values, want[-1], equal_nan=True):
+            sys.exit("isel(time=-1) differs")
+        print(f"tidy: {len(ds.data_vars)} root variables over arm {ds.sizes['arm']} x time "
+              f"{ds.sizes['time']}; {var}.sel(arm={label!r}) matches the file")
+
+
 def value(path, group, var, *index):
     with h5py.File(path, "r") as f:
         v = f[group][var][()]
@@ -82,4 +110,4 @@ def value(path, group, var, *index):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"same": same, "open": open_all, "value": value, "sel": sel}[cmd](*args)
+    {"same": same, "open": open_all, "value": value, "sel": sel, "tidy": tidy}[cmd](*args)

@@ -81,7 +81,7 @@ class Result:
     def __init__(self, path):
         self.f = h5py.File(path, "r")
         f = self.f
-        self.time = f["time"][()]
+        self.time = f["week"][()]  # the time coordinate is in days; figures use weeks
         self.arms = [text(a) for a in f["arm"][()]]
         self.ref = self.arms.index(text(f.attrs["reference_arm"]))
         self.n_sample = len(f["arms/individual_sample"]) if "arms/individual_sample" in f else 0
@@ -90,12 +90,21 @@ class Result:
     def arm(self, a):
         return self.f["arms/" + self.arms[a]]
 
+    def series(self, a):
+        """Arm a's row of every root variable over (arm, time[, quantile])."""
+        f = self.f
+
+        class Row:
+            def __getitem__(self, name):
+                return f[name][a]
+        return Row()
+
     def sampled_events(self, a):
         g = self.arm(a)["events"]
         if len(g["individual"]) == 0:
             return []
         ind, rep = g["individual"][()], g["replicate"][()]
-        t, kind, det = g["event_time"][()], g["kind"][()], g["detail"][()]
+        t, kind, det = g["event_time"][()] / 7.0, g["kind"][()], g["detail"][()]
         keep = (rep == 0) & (ind < self.n_sample)
         return [(int(i), float(w), self.kinds[k], int(d)) for i, w, k, d in zip(ind[keep], t[keep], kind[keep], det[keep])]
 
@@ -135,7 +144,7 @@ def check_fig1(r, blocks):
     if len(blocks) != len(r.arms):
         fail(f"fig1: {len(blocks)} blocks for {len(r.arms)} arms")
     for a, block in enumerate(blocks):
-        g, rows = r.arm(a), flat(block)
+        g, rows = r.series(a), flat(block)
         if len(rows) != len(r.time):
             fail(f"fig1 arm {r.arms[a]}: {len(rows)} rows for {len(r.time)} times")
         n_alive = g["n_alive"][()]
@@ -167,7 +176,7 @@ def check_fig2(r, blocks):
         t0 = expo["start_week"][legs[0]]
         k0 = baseline_index(r.time, t0)
         for a in range(len(r.arms)):
-            g = r.arm(a)
+            g = r.series(a)
             for row in flat(blocks[a]):
                 k = int(np.argmin(abs(r.time - num(row[1]))))
                 close(num(row[0]), r.time[k] - t0, f"fig2 arm {r.arms[a]} weeks since start")
@@ -215,7 +224,7 @@ def check_fig3(r, blocks):
 
 def check_series(r, blocks, fig, cols):
     for a in range(len(r.arms)):
-        g, rows = r.arm(a), flat(blocks[a])
+        g, rows = r.series(a), flat(blocks[a])
         for k, row in enumerate(rows):
             close(row[0], r.time[k], f"{fig} arm {r.arms[a]} row {k} week")
             for j, name in enumerate(cols):
@@ -265,7 +274,7 @@ def check_fig6b(r, blocks):
             close(row[3], s["leg_lean_mass"][p, k], f"fig6b person {p} week {row[0]} leg lean mass")
             n += 1
     for a in range(len(r.arms)):
-        g = r.arm(a)
+        g = r.series(a)
         for k, row in enumerate(flat(blocks[3 + a])):
             close(row[1], g["fn_tscore_mean"][k], f"fig6b mean T-score arm {r.arms[a]}")
             close(row[2], g["leg_lean_mass_mean"][k], f"fig6b mean leg lean mass arm {r.arms[a]}")
@@ -357,12 +366,12 @@ def export(h5, d, ext):
         fail(f"timeseries_long.{ext}: header {rows[0]}")
     checked = 0
     for arm, week, var, stat, q, value, units in rows[1:]:
-        g = r.f["arms"][arm]
+        g = r.series(r.arms.index(arm))
         name = var if stat == "value" else f"{var}_{'quantiles' if stat == 'quantile' else stat}"
-        k = list(r.f["time"][()]).index(float(week))
+        k = list(r.time).index(float(week))
         v = g[name][k] if stat != "quantile" else g[name][k][list(r.f["quantile"][()]).index(float(q))]
         close(float("nan") if value == "NA" else value, v, f"timeseries_long.{ext} {arm} {week} {name}")
-        want = g[name].attrs.get("units", "")
+        want = r.f[name].attrs.get("units", "")
         want = want.decode() if isinstance(want, bytes) else str(want)
         if units != want:
             fail(f"timeseries_long.{ext}: units of {name} {units!r}, file {want!r}")
@@ -379,14 +388,14 @@ def export(h5, d, ext):
         g = r.f["arms"][arm]["events"]
         names = g["kind"].attrs["flag_meanings"]
         names = (names.decode() if isinstance(names, bytes) else str(names)).split()
-        et, iv = g["event_time"][()], g["individual"][()]
+        et, iv = g["event_time"][()] / 7.0, g["individual"][()]
         hits = [i for i in range(len(et)) if iv[i] == int(ind) and abs(et[i] - float(week)) <= 1e-12 * max(1.0, abs(et[i]))]
         kinds = g["kind"][()]
         if not any(names[int(kinds[i])] == kind for i in hits):  # a fall and its fracture share a time
             fail(f"events.{ext}: {arm} {ind} {week} {kind} is not in the file")
     with open(os.path.join(d, f"trajectories.{ext}"), newline="", encoding="utf-8") as f:
         tr = list(csv.reader(f, delimiter=delim))
-    t = list(r.f["time"][()])
+    t = list(r.f["week"][()])
     for arm, ind, week, var, value, units in tr[1:300]:
         close(float("nan") if value == "NA" else value, r.f["arms"][arm]["sample"][var][int(ind)][t.index(float(week))],
               f"trajectories.{ext} {arm} {ind} {week} {var}")
@@ -400,7 +409,7 @@ def export(h5, d, ext):
     q = r.f["quantile"][()]
     for i, row in enumerate(body):
         a, k = divmod(i, len(r.time))
-        g = r.arm(a)
+        g = r.series(a)
         close(row[1], r.time[k], f"timeseries.{ext} row {i} week")
         for j, name in enumerate(head[2:]):
             m = re.fullmatch(r"(.*_quantiles)_q(\d\d)", name)
@@ -416,6 +425,16 @@ def export(h5, d, ext):
                 fail(f"comparison.{ext}: row {i} is {row[0]!r}, expected {names[i]!r}")
             for j, name in enumerate(rows[0][1:]):
                 close(float("nan") if row[1 + j] == "NA" else row[1 + j], c[name][i], f"comparison.{ext} {names[i]} {name}")
+        with open(os.path.join(d, f"comparison_timeseries.{ext}"), newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f, delimiter=delim))
+        if len(rows) - 1 != len(names) * len(r.time):
+            fail(f"comparison_timeseries.{ext}: {len(rows) - 1} rows for {len(names)} arms x {len(r.time)} times")
+        for i, row in enumerate(rows[1:]):
+            a, k = r.arms.index(row[0]), i % len(r.time)
+            close(row[1], r.time[k], f"comparison_timeseries.{ext} row {i} week")
+            for j, name in enumerate(rows[0][2:]):
+                close(float("nan") if row[2 + j] == "NA" else row[2 + j], r.series(a)[name][k],
+                      f"comparison_timeseries.{ext} {row[0]} week {row[1]} {name}")
     print(f"ok: export ({ext}): summary, timeseries{' and comparison' if len(r.arms) > 1 else ''} hold the file's values")
 
 

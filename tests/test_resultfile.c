@@ -100,16 +100,18 @@ static void write_fake(const char *name, int variant)
     if (variant == 4) { /* time that runs backwards */
         t[2] = 0.5;
     }
-    h5out_dim(w, "", "time", 3, t, "week", "time");
+    /* variant 6: an older msksim's time in weeks */
+    h5out_dim(w, "", "time", 3, t, variant == 6 ? "week" : "days", "time");
     h5out_dim_strings(w, "", "arm", 1, arms, "arm");
     if (variant == 2 || variant == 5) {
-        /* leg_lean_mass_mean with 2 values for 3 times (variant 2); variant 5 omits it */
-        h5out_dim(w, "arms/none", "short", 2, NULL, NULL, NULL);
-        const char *dims[] = {"short"};
+        /* leg_lean_mass_mean over (arm, 2 values) for 3 times (variant 2); variant 5
+         * omits it */
+        h5out_dim(w, "", "short", 2, NULL, NULL, NULL);
+        const char *dims[] = {"arm", "short"};
         if (variant == 2)
-            h5out_var_double(w, "arms/none", "leg_lean_mass_mean", 1, dims, t, "kg", "short");
+            h5out_var_double(w, "", "leg_lean_mass_mean", 2, dims, t, "kg", "short");
         else
-            h5out_var_double(w, "arms/none", "something_else", 1, dims, t, "kg", "other");
+            h5out_var_double(w, "", "something_else", 2, dims, t, "kg", "other");
     }
     h5out_commit(w);
     h5out_destroy(w);
@@ -135,15 +137,17 @@ static void bad_files(void)
     write_fake("foreign.h5", 0);
     expect("foreign.h5", MSK_EDATA, "not an msksim result", "source");
     write_fake("noarms.h5", 1);
-    expect("noarms.h5", MSK_EDATA, "/arms/none", NULL);
+    expect("noarms.h5", MSK_EDATA, "/leg_lean_mass_mean", "missing");
     write_fake("shape.h5", 2);
-    expect("shape.h5", MSK_EDATA, "leg_lean_mass_mean", "has shape (2); expected (3)");
+    expect("shape.h5", MSK_EDATA, "leg_lean_mass_mean", "has shape (1, 2); expected (1, 3)");
     write_fake("escape.h5", 3);
     expect("escape.h5", MSK_EDATA, "/arm", "'/'");
     write_fake("backwards.h5", 4);
     expect("backwards.h5", MSK_EDATA, "/time", "increasing");
     write_fake("missing-var.h5", 5);
     expect("missing-var.h5", MSK_EDATA, "leg_lean_mass_mean", "missing");
+    write_fake("weeks.h5", 6);
+    expect("weeks.h5", MSK_EDATA, "/time", "older msksim");
 
     /* A real result cut short. */
     char src[512], cut[512];

@@ -10,6 +10,8 @@
 #include "resultdata.h"
 #include "resultfile.h"
 
+#define DAYS_PER_WEEK 7.0
+
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
                                           "timeseries_long", "units", "events", "trajectories", NULL};
 
@@ -68,15 +70,18 @@ static void free_columns(column *c, size_t n)
 
 /* The numeric datasets of `group` shaped (rows) or, with inner > 0, (rows, inner)
  * where allowed; names as in `only` when given (same columns for every arm). */
-static column *read_columns(exporter *x, const char *group, size_t rows, size_t inner, size_t *n_out,
-                            const column *only, size_t n_only)
+/* The numeric datasets of GROUP whose first axis has `rows` entries (then `inner`
+ * columns, or none), or with lead > 0, row `row` of those over (lead, rows[, inner]):
+ * one arm's series among every arm's. With `only`, the columns of an earlier call. */
+static column *read_columns(exporter *x, const char *group, size_t lead, size_t row, size_t rows,
+                            size_t inner, size_t *n_out, const column *only, size_t n_only)
 {
     *n_out = 0;
     if (x->st != MSK_OK)
         return NULL;
     char **names = NULL;
     size_t n = 0;
-    if (!only && (x->st = resultfile_list_datasets(x->rf, group, &names, &n)) != MSK_OK)
+    if (!only && (x->st = resultfile_list_datasets(x->rf, *group ? group : "/", &names, &n)) != MSK_OK)
         return NULL;
     size_t cap = only ? n_only : n;
     column *cols = calloc(cap ? cap : 1, sizeof *cols);
@@ -94,16 +99,23 @@ static column *read_columns(exporter *x, const char *group, size_t rows, size_t 
         size_t dims[RESULTFILE_MAX_RANK];
         if (!only && !resultfile_is_numeric(x->rf, path))
             continue;
+        /* The paired differences go to comparison_timeseries. */
+        if (!only && lead && strstr(name, "_difference"))
+            continue;
         if (!only && resultfile_shape(x->rf, path, &nd, dims) != MSK_OK) {
             x->st = MSK_EDATA;
             break;
         }
         size_t width;
+        const size_t *d = lead ? dims + 1 : dims;
+        int rank = lead ? nd - 1 : nd;
         if (only)
             width = only[i].width;
-        else if (nd == 1 && dims[0] == rows)
+        else if (lead && dims[0] != lead)
+            continue;
+        else if (rank == 1 && d[0] == rows)
             width = 1;
-        else if (inner && nd == 2 && dims[0] == rows && dims[1] == inner)
+        else if (inner && rank == 2 && d[0] == rows && d[1] == inner)
             width = inner;
         else
             continue; /* another dimension: not part of this table */
@@ -117,8 +129,13 @@ static column *read_columns(exporter *x, const char *group, size_t rows, size_t 
             x->st = MSK_ENOMEM;
             break;
         }
-        size_t shape[2] = {rows, width};
-        x->st = resultfile_doubles(x->rf, path, width == 1 ? 1 : 2, shape, c->v);
+        if (lead) {
+            size_t shape[3] = {lead, rows, width};
+            x->st = resultfile_doubles_rows(x->rf, path, width == 1 ? 2 : 3, shape, row, 1, c->v);
+        } else {
+            size_t shape[2] = {rows, width};
+            x->st = resultfile_doubles(x->rf, path, width == 1 ? 1 : 2, shape, c->v);
+        }
         k++;
     }
     resultfile_free_names(names, n);
@@ -181,7 +198,7 @@ static void header(exporter *x, FILE *f, const char *first, const char *second, 
 static void per_arm_table(exporter *x, const char *table, const char *group, char *const *labels, size_t rows)
 {
     size_t n;
-    column *cols = read_columns(x, group, rows, 0, &n, NULL, 0);
+    column *cols = read_columns(x, group, 0, 0, rows, 0, &n, NULL, 0);
     FILE *f = open_table(x, table);
     if (f) {
         header(x, f, "arm", NULL, cols, n, NULL);
@@ -295,10 +312,10 @@ static void timeseries_table(exporter *x, const double *quantiles, size_t nq)
     column *first = NULL;
     char **units = NULL;
     for (size_t a = 0; a < d->n_arms && x->st == MSK_OK; a++) {
-        char group[600];
-        snprintf(group, sizeof group, "/arms/%s", d->arms[a].name);
+        /* Every arm's series are root variables over (arm, time[, quantile]). */
+        const char *group = "";
         size_t m;
-        column *cols = read_columns(x, group, nt, nq, &m, first, n);
+        column *cols = read_columns(x, group, d->n_arms, a, nt, nq, &m, first, n);
         if (!cols)
             break;
         if (!first) {
@@ -412,6 +429,8 @@ static void events_table(exporter *x)
                 fputc(x->sep, f);
                 if (c == 3)
                     cell_text(x, f, kind);
+                else if (c == 2)
+                    cell_num(f, v[c][i] / DAYS_PER_WEEK); /* the log is in days */
                 else
                     cell_num(f, v[c][i]);
             }
@@ -479,27 +498,28 @@ static void comparison_tables(exporter *x, char *const *names, size_t nc)
     const resultdata *d = x->d;
     per_arm_table(x, "comparison", "/comparison", names, nc);
     size_t n;
-    /* The (compared_arm, time) variables: read whole, then written row by row. */
+    /* The root's paired differences over (arm, time): read whole, then the compared
+     * arms' rows written (the reference's are NaN). */
     char **all = NULL;
-    size_t n_all = 0;
-    if (x->st == MSK_OK && (x->st = resultfile_list_datasets(x->rf, "/comparison", &all, &n_all)) != MSK_OK)
+    size_t n_all = 0, na = d->n_arms;
+    if (x->st == MSK_OK && (x->st = resultfile_list_datasets(x->rf, "/", &all, &n_all)) != MSK_OK)
         return;
     column *cols = calloc(n_all ? n_all : 1, sizeof *cols);
     n = 0;
     for (size_t i = 0; cols && i < n_all && x->st == MSK_OK; i++) {
         char path[1024];
-        snprintf(path, sizeof path, "/comparison/%s", all[i]);
+        snprintf(path, sizeof path, "/%s", all[i]);
         int nd;
         size_t dims[RESULTFILE_MAX_RANK];
-        if (!resultfile_is_numeric(x->rf, path))
+        if (!strstr(all[i], "_difference") || !resultfile_is_numeric(x->rf, path))
             continue;
         if ((x->st = resultfile_shape(x->rf, path, &nd, dims)) != MSK_OK)
             break;
-        if (nd != 2 || dims[0] != nc || dims[1] != d->n_time)
+        if (nd != 2 || dims[0] != na || dims[1] != d->n_time)
             continue;
         cols[n].name = strdup(all[i]);
         cols[n].width = 1;
-        cols[n].v = malloc((nc * d->n_time > 0 ? nc * d->n_time : 1) * sizeof(double));
+        cols[n].v = malloc((na * d->n_time > 0 ? na * d->n_time : 1) * sizeof(double));
         if (!cols[n].name || !cols[n].v) {
             x->st = MSK_ENOMEM;
             n++;
@@ -514,17 +534,19 @@ static void comparison_tables(exporter *x, char *const *names, size_t nc)
     FILE *f = open_table(x, "comparison_timeseries");
     if (f) {
         header(x, f, "arm", "week", cols, n, NULL);
-        for (size_t r = 0; r < nc; r++)
-            for (size_t k = 0; k < d->n_time; k++) {
+        for (size_t r = 0; r < nc && x->st == MSK_OK; r++) {
+            long a = resultdata_arm_index(d, names[r]);
+            for (size_t k = 0; a >= 0 && k < d->n_time; k++) {
                 cell_text(x, f, names[r]);
                 fputc(x->sep, f);
                 cell_num(f, d->time[k]);
                 for (size_t i = 0; i < n; i++) {
                     fputc(x->sep, f);
-                    cell_num(f, cols[i].v[r * d->n_time + k]);
+                    cell_num(f, cols[i].v[(size_t)a * d->n_time + k]);
                 }
                 fputc('\n', f);
             }
+        }
     }
     close_table(x, f, "comparison_timeseries");
     free_columns(cols, n);

@@ -15,6 +15,8 @@
 
 #include "scenario.h"
 
+#define DAYS_PER_WEEK 7.0
+
 const rd_name resultdata_vars[RV_COUNT] = {
 #define OBSERVABLE(id, name, units, long_name, label, display, hlo, hhi, blo, bhi) \
     [RV_##id] = {name, label, display},
@@ -177,7 +179,15 @@ static void load_root(loader *L)
     if (L->st == MSK_OK && (d->n_time < 2 || d->n_time > RESULTDATA_MAX_TIMES))
         bad(L, "/time", "has %zu observation times; a result has 2 (the start and the end) to %d",
             d->n_time, RESULTDATA_MAX_TIMES);
+    /* Days since the start (xarray decodes them); msksim works in weeks. */
+    char *units = text_attr(L, "/time", "units", true);
+    if (units && strcmp(units, "days") != 0)
+        bad(L, "/time", "has units '%.40s', not 'days': written by an older msksim (run the scenario again)",
+            units);
+    free(units);
     d->time = vec(L, d->n_time, "/time");
+    for (size_t k = 0; d->time && k < d->n_time; k++)
+        d->time[k] /= DAYS_PER_WEEK;
     for (size_t k = 0; L->st == MSK_OK && k < d->n_time; k++)
         if (!(fabs(d->time[k]) <= RESULTDATA_MAX_WEEKS) || (k > 0 && !(d->time[k] > d->time[k - 1])))
             bad(L, "/time", "observation times must be increasing and within +-%g weeks (value %zu is %g)",
@@ -216,18 +226,50 @@ static void load_root(loader *L)
     free(ref);
 }
 
-static void load_series(loader *L, rd_arm *A, const char *g)
+/* A root series over (arm, time), split into one newly allocated row per arm, stored
+ * where slot(arm, i) points. */
+static void load_rows(loader *L, const char *name, double **(*slot)(rd_arm *A, int i), int i)
 {
-    size_t n = L->d->n_time;
+    resultdata *d = L->d;
+    size_t na = d->n_arms, n = d->n_time, dims[2] = {na, n};
+    char path[256];
+    snprintf(path, sizeof path, "/%s", name);
+    double *all = alloc(L, na * n, sizeof *all);
+    if (all && (L->st = resultfile_doubles(L->rf, path, 2, dims, all)) == MSK_OK)
+        for (size_t a = 0; a < na && L->st == MSK_OK; a++) {
+            double *row = alloc(L, n, sizeof *row);
+            if (row)
+                memcpy(row, &all[a * n], n * sizeof *row);
+            *slot(&d->arms[a], i) = row;
+        }
+    free(all);
+}
+
+static double **slot_mean(rd_arm *A, int v) { return &A->mean[v]; }
+static double **slot_sd(rd_arm *A, int v) { return &A->sd[v]; }
+static double **slot_alive(rd_arm *A, int v) { (void)v; return &A->n_alive; }
+static double **slot_prev(rd_arm *A, int p) { return &A->prevalence[p]; }
+static double **slot_incidence(rd_arm *A, int c) { return &A->incidence[c]; }
+
+/* Every arm's series: the root variables over (arm, time). */
+static void load_series(loader *L)
+{
+    char name[200];
     for (int v = 0; v < RV_COUNT; v++) {
-        A->mean[v] = vec(L, n, "%s/%s_mean", g, resultdata_vars[v].name);
-        A->sd[v] = vec(L, n, "%s/%s_sd", g, resultdata_vars[v].name);
+        snprintf(name, sizeof name, "%s_mean", resultdata_vars[v].name);
+        load_rows(L, name, slot_mean, v);
+        snprintf(name, sizeof name, "%s_sd", resultdata_vars[v].name);
+        load_rows(L, name, slot_sd, v);
     }
-    A->n_alive = vec(L, n, "%s/n_alive", g);
-    for (int p = 0; p < RP_COUNT; p++)
-        A->prevalence[p] = vec(L, n, "%s/prevalence_%s", g, resultdata_prevs[p].name);
-    for (int c = 0; c < RE_COUNT; c++)
-        A->incidence[c] = vec(L, n, "%s/cumulative_incidence_%s", g, resultdata_counts[c].name);
+    load_rows(L, "n_alive", slot_alive, 0);
+    for (int p = 0; p < RP_COUNT; p++) {
+        snprintf(name, sizeof name, "prevalence_%s", resultdata_prevs[p].name);
+        load_rows(L, name, slot_prev, p);
+    }
+    for (int c = 0; c < RE_COUNT; c++) {
+        snprintf(name, sizeof name, "cumulative_incidence_%s", resultdata_counts[c].name);
+        load_rows(L, name, slot_incidence, c);
+    }
 }
 
 static void load_sample(loader *L, rd_arm *A, const char *g, size_t n_sample_file)
@@ -318,7 +360,7 @@ static void load_events(loader *L, rd_arm *A, const char *g)
         for (size_t i = 0; i < keep; i++) {
             rd_event *e = &A->events[A->n_events];
             e->individual = (size_t)col[0][i];
-            e->week = col[1][i];
+            e->week = col[1][i] / DAYS_PER_WEEK; /* the log is in days */
             e->kind = (rd_log_kind)mapped(map, n_flags, col[2][i], RL_UNKNOWN);
             e->detail = fabs(col[3][i]) < 1e6 ? (int)col[3][i] : -1;
             if (isfinite(e->week) && !week_in_follow_up(d, e->week)) {
@@ -392,7 +434,6 @@ static void load_arm(loader *L, size_t a, size_t n_sample_file)
     snprintf(g, sizeof g, "/arms/%s", A->name);
     if (L->st == MSK_OK && !resultfile_exists(L->rf, g))
         bad(L, g, "group missing: every arm listed in /arm has a group under /arms");
-    load_series(L, A, g);
     load_sample(L, A, g, n_sample_file);
     load_events(L, A, g);
     load_interventions(L, A, g);
@@ -566,6 +607,7 @@ msk_status resultdata_load(resultdata *d, resultfile *rf)
         if (L.st == MSK_OK)
             L.st = resultfile_doubles_rows(rf, "/arms/sample_sex", 1, dims, 0, d->n_sample, d->sample_female);
     }
+    load_series(&L);
     for (size_t a = 0; a < d->n_arms && L.st == MSK_OK; a++)
         load_arm(&L, a, n_sample_file);
     if (L.st == MSK_OK)

@@ -76,72 +76,137 @@ static void var1(writer *wr, const char *group, const char *name, const char *di
     ok(wr, h5out_var_double(wr->w, group, name, 1, dims, data, units, long_name));
 }
 
-/* Every observed variable over time: mean, SD and quantiles. */
-static void write_arm_variables(writer *wr, const engine_result *r, size_t arm, const char *group)
+static const char *const ci_part[] = {"", "_ci_low", "_ci_high"};
+
+/* A root variable over (arm, time) or (arm, time, quantile): every arm's series in one
+ * variable, labelled by the root's coordinates, so that xr.open_dataset(file) shows
+ * it and .sel(arm=...) picks an arm. `week` is declared an auxiliary coordinate. */
+static void root_series(writer *wr, const char *name, int with_quantiles, const double *data,
+                        const char *units, const char *long_name)
+{
+    if (wr->status != MSK_OK)
+        return;
+    const char *dims[] = {"arm", "time", "quantile"};
+    ok(wr, h5out_var_double(wr->w, "", name, with_quantiles ? 3 : 2, dims, data, units, long_name));
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_attr_string(wr->w, name, "coordinates", "week"));
+}
+
+/* Every observed variable over time: mean, SD and quantiles, for every arm. */
+static void write_variables(writer *wr, const engine_result *r)
 {
     const obs_acc *a = r->acc;
-    size_t n = a->n_obs;
+    size_t n = a->n_obs, na = r->plan.sc->n_arms, nq = RESULTS_N_QUANTILES;
     double *buf = wr->buf;
     char name[128], longname[512];
     for (int v = 0; v < OV_COUNT; v++) {
         const obs_var_info *vi = &obs_var_table[v];
-        for (size_t k = 0; k < n; k++)
-            buf[k] = obs_mean(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++)
+                buf[arm * n + k] = obs_mean(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
         snprintf(name, sizeof name, "%s_mean", vi->name);
-        snprintf(longname, sizeof longname, "mean %s", vi->long_name);
-        var1(wr, group, name, "time", buf, vi->units, longname);
-        for (size_t k = 0; k < n; k++)
-            buf[k] = obs_sd(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+        snprintf(longname, sizeof longname, "mean %s (people alive)", vi->long_name);
+        root_series(wr, name, 0, buf, vi->units, longname);
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++)
+                buf[arm * n + k] = obs_sd(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
         snprintf(name, sizeof name, "%s_sd", vi->name);
-        snprintf(longname, sizeof longname, "standard deviation of %s", vi->long_name);
-        var1(wr, group, name, "time", buf, vi->units, longname);
-        for (size_t k = 0; k < n; k++)
-            obs_quantiles(&a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
-                          results_quantiles, RESULTS_N_QUANTILES, &buf[k * RESULTS_N_QUANTILES]);
+        snprintf(longname, sizeof longname, "standard deviation of %s (people alive)", vi->long_name);
+        root_series(wr, name, 0, buf, vi->units, longname);
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++)
+                obs_quantiles(&a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
+                              results_quantiles, RESULTS_N_QUANTILES, &buf[(arm * n + k) * nq]);
         snprintf(name, sizeof name, "%s_quantiles", vi->name);
-        snprintf(longname, sizeof longname, "quantiles of %s (histogram of %d bins over [%g, %g])",
-                 vi->long_name, OBS_HIST_BINS, vi->hist_lo, vi->hist_hi);
-        const char *tq[] = {"time", "quantile"};
-        if (wr->status == MSK_OK)
-            ok(wr, h5out_var_double(wr->w, group, name, 2, tq, buf, vi->units, longname));
+        snprintf(longname, sizeof longname,
+                 "quantiles of %s, people alive (histogram of %d bins over [%g, %g])", vi->long_name,
+                 OBS_HIST_BINS, vi->hist_lo, vi->hist_hi);
+        root_series(wr, name, 1, buf, vi->units, longname);
     }
 }
 
-/* Prevalences, cumulative events and incidences, person-time and immobilized time. */
-static void write_arm_counts(writer *wr, const engine_result *r, size_t arm, const char *group)
+/* People alive, prevalences, cumulative events and incidences, person-time and
+ * immobilized time, for every arm. */
+static void write_counts(writer *wr, const engine_result *r)
 {
     const obs_acc *a = r->acc;
-    size_t n = a->n_obs;
+    size_t n = a->n_obs, na = r->plan.sc->n_arms;
     double *buf = wr->buf;
     char name[128], longname[512];
+    int64_t *alive = malloc(na * n * sizeof *alive);
+    if (!alive)
+        ok(wr, MSK_ENOMEM);
+    for (size_t arm = 0; alive && arm < na; arm++)
+        for (size_t k = 0; k < n; k++)
+            alive[arm * n + k] = a->alive[obs_index(a, arm, k)];
+    const char *at[] = {"arm", "time"};
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_int64(wr->w, "", "n_alive", 2, at, alive, "1", "people alive and observed"));
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_attr_string(wr->w, "n_alive", "coordinates", "week"));
+    free(alive);
     for (int c = 0; c < PREV_COUNT; c++) {
-        for (size_t k = 0; k < n; k++) {
-            size_t i = obs_index(a, arm, k);
-            buf[k] = a->alive[i] ? (double)a->prevalent[i * PREV_COUNT + c] / (double)a->alive[i] : NAN;
-        }
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++) {
+                size_t i = obs_index(a, arm, k);
+                buf[arm * n + k] =
+                    a->alive[i] ? (double)a->prevalent[i * PREV_COUNT + c] / (double)a->alive[i] : NAN;
+            }
         snprintf(name, sizeof name, "prevalence_%s", obs_prevalence_names[c]);
-        var1(wr, group, name, "time", buf, "1", obs_prevalence_long_names[c]);
+        snprintf(longname, sizeof longname, "%s (share of people alive)", obs_prevalence_long_names[c]);
+        root_series(wr, name, 0, buf, "1", longname);
     }
     for (int c = 0; c < EVC_COUNT; c++) {
-        for (size_t k = 0; k < n; k++)
-            buf[k] = (double)a->count[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++)
+                buf[arm * n + k] = (double)a->count[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
         snprintf(name, sizeof name, "cumulative_%s_per_person", obs_count_names[c]);
         snprintf(longname, sizeof longname, "cumulative %s per person enrolled", obs_count_long_names[c]);
-        var1(wr, group, name, "time", buf, "1", longname);
-        for (size_t k = 0; k < n; k++)
-            buf[k] = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+        root_series(wr, name, 0, buf, "1", longname);
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++)
+                buf[arm * n + k] = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
         snprintf(name, sizeof name, "cumulative_incidence_%s", obs_count_names[c]);
         snprintf(longname, sizeof longname, "share of people enrolled with at least one of: %s",
                  obs_count_long_names[c]);
-        var1(wr, group, name, "time", buf, "1", longname);
+        root_series(wr, name, 0, buf, "1", longname);
     }
-    for (size_t k = 0; k < n; k++)
-        buf[k] = fixed_to_double(a->alive_days[obs_index(a, arm, k)]) / DAYS_PER_YEAR;
-    var1(wr, group, "person_years", "time", buf, "year", "cumulative person-time alive");
-    for (size_t k = 0; k < n; k++)
-        buf[k] = fixed_to_double(a->immobilized_days[obs_index(a, arm, k)]) / DAYS_PER_WEEK / (double)r->n_people;
-    var1(wr, group, "immobilized_weeks_per_person", "time", buf, "week",
-         "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
+    for (size_t arm = 0; arm < na; arm++)
+        for (size_t k = 0; k < n; k++)
+            buf[arm * n + k] = fixed_to_double(a->alive_days[obs_index(a, arm, k)]) / DAYS_PER_YEAR;
+    root_series(wr, "person_years", 0, buf, "year", "cumulative person-time alive");
+    for (size_t arm = 0; arm < na; arm++)
+        for (size_t k = 0; k < n; k++)
+            buf[arm * n + k] =
+                fixed_to_double(a->immobilized_days[obs_index(a, arm, k)]) / DAYS_PER_WEEK / (double)r->n_people;
+    root_series(wr, "immobilized_weeks_per_person", 0, buf, "week",
+                "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
+}
+
+/* Paired differences over time of every variable against the reference arm, with
+ * their CI; NaN for the reference arm itself (it is not compared with itself). */
+static void write_differences(writer *wr, const engine_result *r)
+{
+    const scenario *sc = r->plan.sc;
+    size_t n = r->acc->n_obs, na = sc->n_arms;
+    double *buf = wr->buf;
+    char name[128], ln[512];
+    for (int vv = 0; vv < OV_COUNT && na > 1; vv++) {
+        const obs_var_info *vi = &obs_var_table[vv];
+        for (int p = 0; p < 3; p++) {
+            for (size_t arm = 0; arm < na; arm++)
+                for (size_t k = 0; k < n; k++) {
+                    const obs_moments *m = &r->acc->paired[obs_index(r->acc, arm, k) * OV_COUNT + vv];
+                    double mean = obs_mean(m), ci = obs_ci95(m);
+                    buf[arm * n + k] = arm == sc->reference ? NAN : p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
+                }
+            snprintf(name, sizeof name, "%s_difference%s", vi->name, ci_part[p]);
+            snprintf(ln, sizeof ln,
+                     "paired difference in %s vs the reference arm, people alive in both%s", vi->long_name,
+                     p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
+            root_series(wr, name, 0, buf, vi->units, ln);
+        }
+    }
 }
 
 /* GROUP/events: the arm's event log, one column per field. */
@@ -166,12 +231,12 @@ static void write_arm_events(writer *wr, const engine_result *r, size_t arm, con
             rep[i] = (int32_t)log->items[i].replicate;
             det[i] = log->items[i].detail;
             kind[i] = log->items[i].kind;
-            time[i] = log->items[i].time / DAYS_PER_WEEK;
+            time[i] = log->items[i].time;
         }
         const char *ed[] = {"event"};
         ok(wr, h5out_var_int64(wr->w, sub, "individual", 1, ed, ind, "1", "individual index within its replicate"));
         ok(wr, h5out_var_int32(wr->w, sub, "replicate", 1, ed, rep, "1", "replicate index"));
-        ok(wr, h5out_var_double(wr->w, sub, "event_time", 1, ed, time, "week", "time of the event since the start"));
+        ok(wr, h5out_var_double(wr->w, sub, "event_time", 1, ed, time, "days", "time of the event since the start of follow-up"));
         ok(wr, h5out_var_flags(wr->w, sub, "kind", 1, ed, kind, log_kind_names, "kind of event"));
         ok(wr, h5out_var_int32(wr->w, sub, "detail", 1, ed, det, "1",
                                "fracture: site (1 hip, 2 wrist, 3 vertebral, 4 other); immobilization: "
@@ -234,32 +299,18 @@ static void write_arm_sample(writer *wr, const engine_result *r, size_t arm, con
     free(flags);
 }
 
-/* The group of one arm: its summaries over time, event log and sampled people. */
+/* The group of one arm: its event log and sampled people. */
 static void write_arm(writer *wr, const engine_result *r, size_t arm)
 {
-    const obs_acc *a = r->acc;
-    size_t n = a->n_obs;
     char group[512];
     snprintf(group, sizeof group, "arms/%s", r->plan.sc->arms[arm].name);
     ok(wr, h5out_group(wr->w, group));
     if (wr->status != MSK_OK)
         return;
-    h5out_attr_string(wr->w, group, "description", "summaries of one arm over time");
+    h5out_attr_string(wr->w, group, "description",
+                      "one arm's event log, sampled trajectories and prescription (its summaries "
+                      "over time are the root variables, at arm = this arm)");
     h5out_attr_int64(wr->w, group, "arm_index", (int64_t)arm);
-
-    int64_t *alive = malloc(n * sizeof *alive);
-    if (!alive) {
-        ok(wr, MSK_ENOMEM);
-        return;
-    }
-    for (size_t k = 0; k < n; k++)
-        alive[k] = a->alive[obs_index(a, arm, k)];
-    const char *tdim[] = {"time"};
-    ok(wr, h5out_var_int64(wr->w, group, "n_alive", 1, tdim, alive, "1", "people alive and observed"));
-    free(alive);
-
-    write_arm_variables(wr, r, arm, group);
-    write_arm_counts(wr, r, arm, group);
     write_arm_events(wr, r, arm, group);
     write_arm_sample(wr, r, arm, group);
 }
@@ -298,8 +349,6 @@ static void write_sample_people(writer *wr, const engine_result *r)
         ok(wr, h5out_var_flags(wr->w, g, "sample_sex", 1, d, sex, "male female", "sex"));
     free(sex);
 }
-
-static const char *const ci_part[] = {"", "_ci_low", "_ci_high"};
 
 /* /summary: end-of-study outcomes of every arm, s[arm]; v is scratch of n_arms. */
 static void write_summary_table(writer *wr, const results_arm_summary *s, size_t na, double *v)
@@ -365,30 +414,6 @@ static void write_comparison_end(writer *wr, const results_arm_summary *s, const
     }
 }
 
-/* /comparison over time: mean paired difference of every variable, with its CI. */
-static void write_comparison_over_time(writer *wr, const engine_result *r, const size_t *idx, size_t nc)
-{
-    size_t n = r->acc->n_obs;
-    double *buf = wr->buf;
-    char name[128], ln[512];
-    const char *ct[] = {"compared_arm", "time"};
-    for (int vv = 0; vv < OV_COUNT && wr->status == MSK_OK; vv++) {
-        const obs_var_info *vi = &obs_var_table[vv];
-        for (int p = 0; p < 3 && wr->status == MSK_OK; p++) {
-            for (size_t i = 0; i < nc; i++)
-                for (size_t k = 0; k < n; k++) {
-                    const obs_moments *m = &r->acc->paired[obs_index(r->acc, idx[i], k) * OV_COUNT + vv];
-                    double mean = obs_mean(m), ci = obs_ci95(m);
-                    buf[i * n + k] = p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
-                }
-            snprintf(name, sizeof name, "%s_difference%s", vi->name, ci_part[p]);
-            snprintf(ln, sizeof ln, "paired difference in %s vs the reference arm%s", vi->long_name,
-                     p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
-            ok(wr, h5out_var_double(wr->w, "comparison", name, 2, ct, buf, vi->units, ln));
-        }
-    }
-}
-
 /* /comparison: every arm but the reference, paired against it; v is scratch of n_arms. */
 static void write_comparison(writer *wr, const engine_result *r, const results_arm_summary *s, double *v)
 {
@@ -413,7 +438,6 @@ static void write_comparison(writer *wr, const engine_result *r, const results_a
         ok(wr, h5out_dim_strings(wr->w, "comparison", "compared_arm", nc, names,
                                  "arm compared with the reference arm"));
         write_comparison_end(wr, s, idx, nc, v);
-        write_comparison_over_time(wr, r, idx, nc);
     }
     free(names);
     free(idx);
@@ -670,15 +694,32 @@ static void write_provenance(writer *wr, const engine_result *r, const char *com
     free(values);
 }
 
+/* The time coordinate in days since the start of follow-up, which xarray decodes (to
+ * timedelta64; it knows no weeks), with weeks alongside as an auxiliary coordinate.
+ * days is scratch of n_obs. */
+static void write_time(writer *wr, const engine_result *r, double *days)
+{
+    size_t n = r->acc->n_obs;
+    for (size_t k = 0; k < n; k++)
+        days[k] = r->obs_days[k];
+    ok(wr, h5out_dim(wr->w, "", "time", n, days, "days", "time since the start of follow-up"));
+    if (wr->status == MSK_OK) {
+        ok(wr, h5out_attr_string(wr->w, "time", "standard_name", "time"));
+        ok(wr, h5out_attr_string(wr->w, "time", "axis", "T"));
+    }
+    for (size_t k = 0; k < n; k++)
+        days[k] = r->obs_days[k] / DAYS_PER_WEEK;
+    var1(wr, "", "week", "time", days, "week", "time since the start of follow-up, in weeks");
+}
+
 msk_status results_write(const engine_result *r, const char *path, const char *command_line,
                          diag_list *diags)
 {
     const scenario *sc = r->plan.sc;
     size_t n = r->acc->n_obs;
     writer wr = {NULL, MSK_OK, NULL};
-    size_t nbuf = n * RESULTS_N_QUANTILES;
-    if (nbuf < sc->n_arms * n)
-        nbuf = sc->n_arms * n;
+    /* Scratch for one root variable over (arm, time, quantile), or a sample column. */
+    size_t nbuf = sc->n_arms * n * RESULTS_N_QUANTILES;
     if (nbuf < r->n_sample)
         nbuf = r->n_sample;
     wr.buf = malloc(nbuf * sizeof *wr.buf);
@@ -697,18 +738,19 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
     h5out_attr_int64(wr.w, "", "population_size", sc->population.size);
     h5out_attr_int64(wr.w, "", "replicates", sc->replicates);
 
-    double *weeks = malloc(n * sizeof *weeks);
+    double *days = malloc(n * sizeof *days);
     const char **arm_names = malloc(sc->n_arms * sizeof *arm_names);
-    if (!weeks || !arm_names) {
+    if (!days || !arm_names) {
         ok(&wr, MSK_ENOMEM);
     } else {
-        for (size_t k = 0; k < n; k++)
-            weeks[k] = r->obs_days[k] / DAYS_PER_WEEK;
+        write_time(&wr, r, days);
         for (size_t a = 0; a < sc->n_arms; a++)
             arm_names[a] = sc->arms[a].name;
-        ok(&wr, h5out_dim(wr.w, "", "time", n, weeks, "week", "time since the start of follow-up"));
         ok(&wr, h5out_dim(wr.w, "", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
         ok(&wr, h5out_dim_strings(wr.w, "", "arm", sc->n_arms, arm_names, "intervention arm"));
+        write_counts(&wr, r);
+        write_variables(&wr, r);
+        write_differences(&wr, r);
         ok(&wr, h5out_group(wr.w, "arms"));
         if (r->n_sample)
             ok(&wr, h5out_dim(wr.w, "arms", "individual_sample", r->n_sample, NULL, NULL, NULL));
@@ -725,7 +767,7 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
         if (wr.status == MSK_OK)
             write_provenance(&wr, r, command_line);
     }
-    free(weeks);
+    free(days);
     free(arm_names);
     free(wr.buf);
     if (wr.status == MSK_OK)

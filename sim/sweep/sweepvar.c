@@ -125,7 +125,7 @@ void sweepvar_write_reference(FILE *out)
     fputs("### Outcome variables\n\n"
           "Each is a summary of one arm over the whole follow-up, the same numbers `msksim run` "
           "writes under `/summary` and `/comparison` (a `_difference` is paired against the "
-          "reference arm, on the same people) or at the last time of `/arms/ARM`.\n\n"
+          "reference arm, on the same people) or at the last time of the root series (at arm = ARM).\n\n"
           "| variable | unit | meaning |\n|---|---|---|\n",
           out);
     for (int k = 0; k < KEY_COUNT; k++) {
