@@ -33,7 +33,9 @@ bone_rates bone_rates_for(const bone_state *b, const bone_inputs *in, const mode
                                       (1.0 + p->bone_calcium_resorption_gain * ca_def) *
                                       (1.0 + p->bone_vitamin_d_resorption_gain * vd_def),
                                   p->bone_max_resorption);
-    double age_imb = p->bone_age_imbalance * exp2((in->age - 70.0) / p->bone_age_imbalance_doubling);
+    /* The doubling is fitted on ages 67-90; past that it would soon stop formation. */
+    double imb_age = msk_fmin(in->age, p->bone_age_imbalance_max_age);
+    double age_imb = p->bone_age_imbalance * exp2((imb_age - 70.0) / p->bone_age_imbalance_doubling);
     double coupling = 1.0 - age_imb - p->bone_menopause_imbalance * meno -
                       (post ? p->bone_postmenopause_imbalance : 0.0) -
                       p->bone_disuse_formation_drop * below -

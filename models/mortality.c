@@ -3,14 +3,18 @@
 
 #include <math.h>
 
+#include "lifetable.h"
 #include "minmax.h"
 
 double mortality_rate(double age, int female, double grip_z, double days_since_hip,
                       const model_params *p)
 {
-    double at70 = female ? p->mortality_rate_at70_female : p->mortality_rate_at70_male;
-    double rate = at70 * exp(p->mortality_gompertz_slope * (age - 70.0));
-    rate *= pow(p->mortality_weakness_hr_per_sd, -grip_z);
+    double rate = p->mortality_table_scale * lifetable_hazard(age, female);
+    /* The table is everyone's mortality, the weak and the strong: the weakness ratio
+     * is taken relative to its mean over a standard normal grip z, E[h^-z] =
+     * exp((ln h)^2 / 2), so that it moves deaths between people, not their number. */
+    double ln_h = log(p->mortality_weakness_hr_per_sd);
+    rate *= exp(-ln_h * grip_z - 0.5 * ln_h * ln_h);
     if (!isnan(days_since_hip)) {
         /* Haentjens 2010: excess mortality highest early, fading over months. */
         double excess = (p->mortality_hip_fracture_hr - 1.0) *

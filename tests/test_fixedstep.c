@@ -121,8 +121,7 @@ int main(void)
      * does: the same arithmetic, the same bits. A daily step refreshes the
      * age-dependent inputs more often, which moves the means a little. */
     static const char *const calm[] = {"model.falls.rate_at80=0", "model.hospital.rate_at75=0",
-                                       "model.mortality.rate_at70_female=0",
-                                       "model.mortality.rate_at70_male=0",
+                                       "model.mortality.table_scale=0",
                                        "model.activity.reassess_interval=7",
                                        "model.safety.bfr_serious_ae=0"};
     fixture_load(&sc, scenario_text, calm, sizeof calm / sizeof calm[0]);

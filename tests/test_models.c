@@ -12,6 +12,7 @@
 #include "bone.h"
 #include "dose.h"
 #include "falls.h"
+#include "lifetable.h"
 #include "mortality.h"
 #include "muscle.h"
 #include "params.h"
@@ -564,7 +565,31 @@ static void falls_fractures(const model_params *p)
 static void mortality_hazards(const model_params *p)
 {
     double r70 = mortality_rate(70, 1, 0, NAN, p), r80 = mortality_rate(80, 1, 0, NAN, p);
-    CHECK_CLOSE(r70, p->mortality_rate_at70_female, 1e-15, "women at 70, average grip: rate_at70");
+    /* SSA 2019: q(70) = 0.014624 for women; at exact age 70 the rate lies between the
+     * hazards of the years 69 and 70 (0.013397 and 0.014732). */
+    double lh = log(p->mortality_weakness_hr_per_sd), mean_factor = exp(-0.5 * lh * lh);
+    CHECK(r70 / mean_factor > 0.013397 && r70 / mean_factor < 0.014732,
+          "women at 70: the life table's rate (%.5f /y)", r70 / mean_factor);
+    /* Over the population's grip (z standard normal), the weakness ratio averages 1: the
+     * table is everyone's mortality. */
+    double avg = 0, wsum = 0;
+    for (double z = -8; z <= 8; z += 0.001) {
+        double w = exp(-0.5 * z * z);
+        avg += w * mortality_rate(80, 1, z, NAN, p);
+        wsum += w;
+    }
+    CHECK_CLOSE(avg / wsum / lifetable_hazard(80, 1), 1.0, 1e-6,
+                "averaged over grip, the rate is the life table's");
+    /* Survival from 70 to 100 by the interpolated hazard against the table's own
+     * l(100)/l(70): 2984/82907 (women), 1069/73247 (men). */
+    for (int f = 0; f <= 1; f++) {
+        double H = 0;
+        for (double a = 70; a < 100; a += 0.01)
+            H += lifetable_hazard(a + 0.005, f) * 0.01;
+        double want = f ? 2984.0 / 82907.0 : 1069.0 / 73247.0;
+        CHECK(fabs(exp(-H) / want - 1) < 0.05, "%s: survival 70 -> 100 %.4f vs the table's %.4f",
+              f ? "women" : "men", exp(-H), want);
+    }
     CHECK(r80 > r70 && mortality_rate(80, 0, 0, NAN, p) > r80,
           "mortality rises with age (%.4f -> %.4f /y) and is higher in men (%.4f)", r70, r80,
           mortality_rate(80, 0, 0, NAN, p));
@@ -576,7 +601,7 @@ static void mortality_hazards(const model_params *p)
           "hip excess decays: HR %.3f at 30 d, %.3f at 180 d, %.4f at 1000 d", d30 / r80, d180 / r80,
           d1000 / r80);
     double weak = mortality_rate(80, 1, -1, NAN, p);
-    CHECK_CLOSE(weak / r80, p->mortality_weakness_hr_per_sd, 1e-12, "HR per SD weaker grip");
+    CHECK_CLOSE(weak / r80, p->mortality_weakness_hr_per_sd, 1e-12, "HR per SD weaker grip than one's peers");
     CHECK(mortality_rate(80, 1, 1, NAN, p) < r80, "stronger grip lowers mortality");
 
     /* One-year mortality after a hip fracture at 83 with grip 1 SD low (piecewise-constant

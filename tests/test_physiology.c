@@ -15,6 +15,7 @@
  *   - whole-body lean mass: a whole-body programme adds to the trunk too (Treuth
  *     1994: 0.83 kg per kg to the limbs), a legs-only one does not, and the fluid
  *     that lying down moves out of the legs stays in the body;
+ *   - the oldest old: bone and muscle past 100 lose at rates of the order of 90's;
  *   - exposures differ: cast > bed rest; ICU > ward; spaceflight loses less muscle
  *     and more bone than bed rest. */
 #include "fixture.h"
@@ -222,6 +223,39 @@ static void steady_baseline(void)
     scenario_fini(&sh);
 }
 
+/* Yearly % change of a variable in people of one age band, with nobody dying, falling
+ * or admitted (ageing alone). */
+static double ageing_rate(double age_min, double age_max, obs_var v)
+{
+    char text[800];
+    snprintf(text, sizeof text,
+             "name: old\nseed: 47\nhorizon_weeks: 52\nobserve_every_weeks: 52\n"
+             "population: {size: 300, age_min: %g, age_max: %g, female_fraction: 1}\n"
+             "record: {sample_size: 0, event_log: none}\n"
+             "model: {hospital: {rate_at75: 0}, falls: {rate_at80: 0}, mortality: {table_scale: 0}}\n"
+             "arms: [{name: none}]\n",
+             age_min, age_max);
+    scenario sc;
+    engine_result r;
+    run_text(text, &r, &sc);
+    double d = pct(&r, 0, 1, v);
+    engine_result_fini(&r);
+    scenario_fini(&sc);
+    return d;
+}
+
+/* The oldest old (issue 12): bone and muscle keep ageing at rates of the same order as
+ * at 90, instead of the age terms doubling on until bone formation stops. */
+static void oldest_old(void)
+{
+    double b89 = ageing_rate(88, 90, OV_BMD), b104 = ageing_rate(103, 105, OV_BMD);
+    CHECK(b104 < 0 && b104 > 2.0 * b89, "femoral-neck BMD at 103-105 %+.2f %%/y, at 88-90 %+.2f %%/y (within twofold)",
+          b104, b89);
+    double m89 = ageing_rate(88, 90, OV_LEG_LEAN), m104 = ageing_rate(103, 105, OV_LEG_LEAN);
+    CHECK(m104 < 0 && m104 > 3.0 * m89 && m104 > -5.0,
+          "leg lean mass at 103-105 %+.2f %%/y, at 88-90 %+.2f %%/y", m104, m89);
+}
+
 static double exposure_loss(const char *kind, double age_min, double age_max, double weeks, obs_var v, size_t k)
 {
     char text[800];
@@ -332,6 +366,7 @@ int main(void)
     time_course_and_detraining();
     dose_response();
     steady_baseline();
+    oldest_old();
     exposures_differ();
     clinic_in_hospital();
     whole_body_lean();

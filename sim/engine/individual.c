@@ -13,6 +13,7 @@
 #include "dose.h"
 #include "falls.h"
 #include "mortality.h"
+#include "population.h"
 #include "minmax.h"
 #include "muscle.h"
 #include "evq.h"
@@ -252,20 +253,31 @@ static inline void refresh_muscle(life *L, double age, const double weekly[COMPA
     }
 }
 
+/* Grip at entry in log-scale SDs above people of the same age and sex. */
+static double entry_grip_z(const person *x, const model_params *p)
+{
+    return log(x->grip_kg / population_grip_norm(x->age, x->female, p)) / p->baseline_strength_cv;
+}
+
 /* The rates of falls, admissions and death. */
 static inline void refresh_hazards(life *L, double age)
 {
     const model_params *p = L->p;
     const person *x = L->x;
     double grip = grip_now(L);
-    double grip_ref = x->female ? p->falls_grip_ref_female : p->falls_grip_ref_male;
-    double grip_sd = x->female ? p->falls_grip_sd_female : p->falls_grip_sd_male;
     /* Only confinement (leg cast, bed, hospital) lowers the chance to fall; an arm cast
      * or recovery from hip fracture does not. */
     int bound = legs_unavailable(L);
     L->rate[CLOCK_FALL] = falls_rate(age, x->female, gait_now(L), grip, bound, p) / DAYS_PER_YEAR;
     L->rate[CLOCK_ADMISSION] = L->immob[IMMOB_HOSPITAL] ? 0.0 : mortality_admission_rate(age, p) / DAYS_PER_YEAR;
-    L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, (grip - grip_ref) / grip_sd,
+    /* Weakness relative to one's peers: where the person stood at entry, moved by what
+     * grip lost or gained beyond ageing (disuse, illness, training), which is the
+     * arms' strength relative to their ageing alone (set point and neural_set). The
+     * cohort's ageing itself is in the life table. */
+    const muscle_state *arms = &L->m[ARMS];
+    double beyond_ageing = arms->contractile / arms->setpoint * (1.0 + arms->neural_gain) * (1.0 - arms->neural_deficit);
+    double grip_z = L->grip_z0 + log(beyond_ageing) / p->baseline_strength_cv;
+    L->rate[CLOCK_DEATH] = mortality_rate(age, x->female, grip_z,
                                           isnan(L->hip_fracture_day) ? NAN : L->t - L->hip_fracture_day, p) /
                            DAYS_PER_YEAR;
 }
@@ -723,6 +735,7 @@ static void init_life(life *L, const sim_plan *plan, const person *x, size_t arm
     muscle_init(&L->m[TRUNK], p->muscle_trunk_lean_ratio * appendicular_lean0(x), p);
     for (int c = 0; c < COMPARTMENTS; c++)
         L->contractile0[c] = L->m[c].contractile;
+    L->grip_z0 = entry_grip_z(x, p);
     activity_init(&L->act);
     bone_inputs bi = {1.0, x->age, x->female ? x->age - x->menopause_age : NAN, x->calcium,
                       x->vitamin_d, x->protein};

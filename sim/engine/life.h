@@ -79,6 +79,7 @@ typedef struct {
     muscle_state m[COMPARTMENTS];
     muscle_memo muscle_memo; /* exponentials of the last advance (muscle.h) */
     double contractile0[COMPARTMENTS];
+    double grip_z0; /* grip at entry in log-scale SDs above peers of that age and sex */
     bone_state bone;
     bone_memo bone_memo;
     activity_state act;

@@ -80,6 +80,18 @@ static double age_term(double age, double old, double young)
     return -2.0 * old + young * (age - 50.0) / 10.0;
 }
 
+/* Strength at this age relative to age 70 (cross-sectional). */
+static double strength_age(double age, const model_params *p)
+{
+    return fmax(0.2, 1.0 + age_term(age, p->baseline_strength_per_decade, p->baseline_strength_per_decade_young));
+}
+
+double population_grip_norm(double age, int female, const model_params *p)
+{
+    return fmin((female ? p->baseline_grip_female : p->baseline_grip_male) * strength_age(age, p),
+                p->baseline_grip_max);
+}
+
 static double positive_normal(rng_stream *rng, double mean, double sd, double floor_value)
 {
     return fmax(floor_value, mean + gsl_ran_gaussian_ziggurat(rng->r, sd));
@@ -124,8 +136,7 @@ static void draw_once(const population *pop, rng_stream *rng, person *x)
     x->arm_lean_kg = fmin((f ? p->baseline_arm_lean_female : p->baseline_arm_lean_male) * h2 * lean_age * lean_z,
                           p->baseline_arm_lean_max);
 
-    double str_age = fmax(0.2, 1.0 + age_term(x->age, p->baseline_strength_per_decade,
-                                                 p->baseline_strength_per_decade_young));
+    double str_age = strength_age(x->age, p);
     double str_z = exp(p->baseline_strength_cv * z[Z_STRENGTH]);
     x->knee_torque = fmin((f ? p->baseline_knee_torque_female : p->baseline_knee_torque_male) * str_age * str_z,
                           p->baseline_knee_torque_max);

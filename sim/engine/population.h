@@ -44,6 +44,11 @@ typedef struct population population;
 population *population_create(const scenario *sc, diag_list *diags);
 void population_destroy(population *pop);
 
+/* Grip strength (kg) at the centre of the baseline distribution for people of this
+ * age and sex: the draw of population_draw without the person's own residual. The
+ * reference that "weaker than one's peers" is measured against. */
+double population_grip_norm(double age, int female, const model_params *p);
+
 /* Draw person id of replicate. Returns MSK_OK, or MSK_EDATA when no eligible person
  * was found in population_max_attempts tries (inclusion criteria too strict). */
 msk_status population_draw(const population *pop, rng_stream *rng, uint64_t id,
