@@ -54,6 +54,8 @@ def open_all(path):
                 continue  # dimension without coordinates or string coordinates
             # CF: categorical (flag) and string variables carry no units.
             unitless = "flag_values" in var.attrs or var.dtype.kind in "OSU"
+            # Entries with units of their own say where those are (provenance/parameter_value).
+            unitless = unitless or "unit in" in str(var.attrs.get("long_name", ""))
             # Decoded times keep their units in the encoding.
             for attr in ("units", "long_name"):
                 if attr not in var.attrs and attr not in var.encoding and not (attr == "units" and unitless):

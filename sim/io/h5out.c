@@ -643,7 +643,7 @@ static msk_status numeric_var(h5out *w, const char *group, const char *name, int
                               const char *const *dims, const void *data, const char *units,
                               const char *long_name, hid_t file_type, hid_t mem_type)
 {
-    MSK_ASSERT(w && group && name && (ndims == 0 || dims) && units && long_name);
+    MSK_ASSERT(w && group && name && (ndims == 0 || dims) && long_name);
     h5err_quiet q = h5err_silence();
     msk_status st = usable(w);
     if (st == MSK_OK) {

@@ -71,7 +71,8 @@ msk_status h5out_dim_strings(h5out *w, const char *group, const char *name, size
                              const char *const *labels, const char *long_name);
 
 /* Variables: data is C-order over dims (each dim name resolvable from `group`
- * upwards). units may be "1" for dimensionless. */
+ * upwards). units may be "1" for dimensionless, or NULL (no units attribute) for a
+ * variable whose entries have different units: long_name then says where they are. */
 msk_status h5out_var_double(h5out *w, const char *group, const char *name, int ndims,
                             const char *const *dims, const double *data, const char *units,
                             const char *long_name);

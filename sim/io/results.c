@@ -244,6 +244,18 @@ static void write_arm_events(writer *wr, const engine_result *r, size_t arm, con
                                "1 hip fracture, 2 serious adverse event, 3 scheduled; intervention "
                                "and adverse events: intervention index in the arm; phase: "
                                "rehabilitation stage (0 passive, 1 active, 2 bands)"));
+        /* CF discrete sampling geometry: every event is a point in time, attributed to
+         * a person by the auxiliary coordinates. */
+        char v[700];
+        ok(wr, h5out_attr_string(wr->w, sub, "featureType", "point"));
+        snprintf(v, sizeof v, "%s/event_time", sub);
+        ok(wr, h5out_attr_string(wr->w, v, "standard_name", "time"));
+        ok(wr, h5out_attr_string(wr->w, v, "axis", "T"));
+        static const char *const aux[] = {"kind", "detail"};
+        for (int c = 0; c < 2 && wr->status == MSK_OK; c++) {
+            snprintf(v, sizeof v, "%s/%s", sub, aux[c]);
+            ok(wr, h5out_attr_string(wr->w, v, "coordinates", "event_time individual replicate"));
+        }
     }
     free(ind);
     free(rep);
@@ -271,6 +283,23 @@ static void write_arm_sample(writer *wr, const engine_result *r, size_t arm, con
     }
     const obs_record *rec = &r->sample[arm * ns * n];
     const char *sd[] = {"individual_sample", "time"};
+    /* CF discrete sampling geometry: one time series per sampled person (orthogonal
+     * multidimensional array), identified by `individual`. */
+    ok(wr, h5out_attr_string(wr->w, sub, "featureType", "timeSeries"));
+    int64_t *ids = malloc(ns * sizeof *ids);
+    if (!ids)
+        ok(wr, MSK_ENOMEM);
+    for (size_t i = 0; ids && i < ns; i++)
+        ids[i] = (int64_t)i;
+    const char *id_dim[] = {"individual_sample"};
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_int64(wr->w, sub, "individual", 1, id_dim, ids, "1",
+                               "index of the sampled person within replicate 0"));
+    free(ids);
+    char idpath[700];
+    snprintf(idpath, sizeof idpath, "%s/individual", sub);
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_attr_string(wr->w, idpath, "cf_role", "timeseries_id"));
     for (int v = 0; v < OV_COUNT && wr->status == MSK_OK; v++) {
         for (size_t i = 0; i < ns * n; i++)
             traj[i] = rec[i].alive ? rec[i].value[v] : NAN;
@@ -554,6 +583,20 @@ static void design_flag_meanings(const char *section, const char *key, char *out
     }
 }
 
+/* The scenario's unit of a design key as UDUNITS writes it (the scenario's own are for
+ * people: %1RM and %AOP say of what; the long_name says it in the file). */
+static const char *udunits_of(const char *unit)
+{
+    static const char *const map[][2] = {
+        {"", "1"}, {"%1RM", "percent"}, {"%AOP", "percent"}, {"g/kg/day", "g kg-1 day-1"},
+        {"km/h", "km h-1"}, {"1/week", "week-1"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(unit, map[i][0]) == 0)
+            return map[i][1];
+    return unit;
+}
+
 static void write_design_table(writer *wr, const char *group, const char *dim, size_t n,
                                const design_col *cols, size_t n_cols, const char *kind_name,
                                const char *section, const void *items, size_t item_size,
@@ -581,8 +624,7 @@ static void write_design_table(writer *wr, const char *group, const char *dim, s
         }
         char ln[600];
         snprintf(ln, sizeof ln, "%s (NaN: not given or not used by this %s)", cols[c].help, kind_name);
-        const char *units = strcmp(cols[c].unit, "") == 0 ? "1" : cols[c].unit;
-        var1(wr, group, cols[c].key, dim, v, units, ln);
+        var1(wr, group, cols[c].key, dim, v, udunits_of(cols[c].unit), ln);
     }
     free(v);
 }
@@ -681,8 +723,8 @@ static void write_provenance(writer *wr, const engine_result *r, const char *com
         ok(wr, h5out_dim_strings(wr->w, "provenance", "parameter", np, names, "model parameter (dotted path)"));
         const char *pd[] = {"parameter"};
         if (wr->status == MSK_OK)
-            ok(wr, h5out_var_double(wr->w, "provenance", "parameter_value", 1, pd, values, "1",
-                                    "value in effect (unit in parameter_unit)"));
+            ok(wr, h5out_var_double(wr->w, "provenance", "parameter_value", 1, pd, values, NULL,
+                                    "value in effect (each parameter's unit in parameter_unit)"));
         ok(wr, h5out_var_strings(wr->w, "provenance", "parameter_unit", "parameter", units, "unit of the parameter"));
         ok(wr, h5out_var_strings(wr->w, "provenance", "parameter_source", "parameter", sources,
                                  "published source of the default, or 'Assumption'"));
