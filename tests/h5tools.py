@@ -102,6 +102,45 @@ def tidy(path, var, label):
               f"{ds.sizes['time']}; {var}.sel(arm={label!r}) matches the file")
 
 
+def survival(path):
+    """Survival and cumulative incidences over (arm, time) against the event log (the
+    run must log everyone): the share alive is 1 - the share with a death logged by
+    each time; the cumulative incidence of hip fracture the share with a first one."""
+    import numpy as np
+    with h5py.File(path, "r") as f:
+        n = int(f.attrs["population_size"]) * int(f.attrs.get("replicates", 1))
+        days = f["time"][()]
+        arms = [a.decode() if isinstance(a, bytes) else a for a in f["arm"][()]]
+        checked = 0
+        for a, arm in enumerate(arms):
+            g = f[f"arms/{arm}/events"]
+            kinds = g["kind"].attrs["flag_meanings"]
+            kinds = (kinds.decode() if isinstance(kinds, bytes) else str(kinds)).split()
+            kind, t, det = g["kind"][()], g["event_time"][()], g["detail"][()]
+            who = g["individual"][()] * 1000003 + g["replicate"][()]
+            death_t = t[kind == kinds.index("death")]
+            hips = kind == kinds.index("fracture")
+            hips &= det == 1
+            first_hip = {}
+            for w, x in zip(who[hips], t[hips]):
+                first_hip[w] = min(x, first_hip.get(w, x))
+            hip_t = np.array(sorted(first_hip.values()))
+            for k, day in enumerate(days):
+                want_s = 1 - np.sum(death_t <= day + 1e-9) / n
+                want_h = np.sum(hip_t <= day + 1e-9) / n
+                if abs(f["survival"][a, k] - want_s) > 1e-12:
+                    sys.exit(f"{arm} day {day}: survival {f['survival'][a, k]} vs event log {want_s}")
+                if not f["survival_ci_low"][a, k] - 1e-12 <= f["survival"][a, k] <= f["survival_ci_high"][a, k] + 1e-12:
+                    sys.exit(f"{arm} day {day}: survival outside its CI")
+                got_h = f["cumulative_incidence_hip_fractures"][a, k]
+                if abs(got_h - want_h) > 1e-12:
+                    sys.exit(f"{arm} day {day}: hip-fracture incidence {got_h} vs event log {want_h}")
+                checked += 1
+            if len(death_t) == 0:
+                sys.exit(f"{arm}: no deaths to check against")
+        print(f"survival: {checked} (arm, time) values match the event log ({len(death_t)} deaths in the last arm)")
+
+
 def value(path, group, var, *index):
     with h5py.File(path, "r") as f:
         v = f[group][var][()]
@@ -112,4 +151,5 @@ def value(path, group, var, *index):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"same": same, "open": open_all, "value": value, "sel": sel, "tidy": tidy}[cmd](*args)
+    {"same": same, "open": open_all, "value": value, "sel": sel, "tidy": tidy,
+     "survival": survival}[cmd](*args)

@@ -125,6 +125,30 @@ static void write_variables(writer *wr, const engine_result *r)
     }
 }
 
+/* Survival: the share of people enrolled still alive, with a Wilson 95% CI. Everyone
+ * is followed to the horizon (no censoring), so this is the Kaplan-Meier estimate, and
+ * each cumulative_incidence_EVENT is that event's cumulative incidence with death as
+ * a competing risk (the dead keep their events and are never at risk again). */
+static void write_survival(writer *wr, const engine_result *r)
+{
+    const obs_acc *a = r->acc;
+    size_t n = a->n_obs, na = r->plan.sc->n_arms;
+    double *buf = wr->buf, N = (double)r->n_people;
+    for (int part = 0; part < 3; part++) {
+        for (size_t arm = 0; arm < na; arm++)
+            for (size_t k = 0; k < n; k++) {
+                double dead = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + EVC_DEATH], lo, hi;
+                stats_wilson_ci(N - dead, N, &lo, &hi);
+                buf[arm * n + k] = part == 0 ? (N - dead) / N : part == 1 ? lo : hi;
+            }
+        char name[64], ln[200];
+        snprintf(name, sizeof name, "survival%s", ci_part[part]);
+        snprintf(ln, sizeof ln, "share of the people enrolled alive (Kaplan-Meier, no censoring)%s",
+                 part == 0 ? "" : part == 1 ? " (Wilson lower 95% limit)" : " (Wilson upper 95% limit)");
+        root_series(wr, name, 0, buf, "1", ln);
+    }
+}
+
 /* People alive, prevalences, cumulative events and incidences, person-time and
  * immobilized time, for every arm. */
 static void write_counts(writer *wr, const engine_result *r)
@@ -171,6 +195,7 @@ static void write_counts(writer *wr, const engine_result *r)
                  obs_count_long_names[c]);
         root_series(wr, name, 0, buf, "1", longname);
     }
+    write_survival(wr, r);
     for (size_t arm = 0; arm < na; arm++)
         for (size_t k = 0; k < n; k++)
             buf[arm * n + k] = fixed_to_double(a->alive_days[obs_index(a, arm, k)]) / DAYS_PER_YEAR;

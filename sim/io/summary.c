@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "results.h"
+#include "stats.h"
 
 enum { CELL = 24, N_CHANGE = 3, N_RATE = 3 };
 
@@ -78,6 +79,23 @@ static void panel(const engine_result *r, FILE *out, int wname, int diff, int ra
     }
 }
 
+/* The share of the people enrolled alive at the end (Wilson 95% CI), in %. */
+static void survival_panel(const engine_result *r, FILE *out, int wname)
+{
+    const scenario *sc = r->plan.sc;
+    const obs_acc *a = r->acc;
+    static const char *const title[] = {"alive at the end"};
+    header(out, wname, "survival, %", title, 1);
+    double n = (double)r->n_people;
+    for (size_t arm = 0; arm < sc->n_arms; arm++) {
+        double dead = (double)a->ever[obs_index(a, arm, a->n_obs - 1) * EVC_COUNT + EVC_DEATH], lo, hi;
+        stats_wilson_ci(n - dead, n, &lo, &hi);
+        fprintf(out, "%-*s", wname, sc->arms[arm].name);
+        cell(out, 100.0 * (n - dead) / n, 100.0 * lo, 100.0 * hi);
+        fputc('\n', out);
+    }
+}
+
 void results_print_table(const engine_result *r, FILE *out)
 {
     const scenario *sc = r->plan.sc;
@@ -93,6 +111,7 @@ void results_print_table(const engine_result *r, FILE *out)
             sc->replicates == 1 ? "" : "s", sc->horizon_weeks);
     panel(r, out, wname, 0, 0);
     panel(r, out, wname, 0, 1);
+    survival_panel(r, out, wname);
     if (sc->n_arms < 2)
         return;
     fprintf(out, "\npaired difference vs '%s' (same people, common random numbers):\n",
