@@ -57,6 +57,7 @@ check "the immobilization scenario's result opens in xarray" bash -c \
 check "the vicious-cycle scenario runs and its result opens in xarray" bash -c \
   "'$msksim' run '$src/scenarios/vicious-cycle.yaml' --set population.size=400 --set record.event_log=all -q -o '$work/vc.h5' && $tools open '$work/vc.h5'"
 check "survival and the cumulative incidence of hip fracture match the event log (issue 14)" $tools survival "$work/vc.h5"
+check "the person table: everyone, the sampled rows, week-0 prevalences and the event log agree (issue 14)" $tools persons "$work/vc.h5"
 check "--set changes the population size" bash -c "$tools value '$work/t1.h5' / population_size 2>/dev/null || /usr/bin/python3 -c \"import h5py,sys; sys.exit(0 if h5py.File('$work/t1.h5')['/'].attrs['population_size']==300 else 1)\""
 check "provenance holds the scenario text and the overrides" /usr/bin/python3 -c "
 import h5py

@@ -141,6 +141,47 @@ def survival(path):
         print(f"survival: {checked} (arm, time) values match the event log ({len(death_t)} deaths in the last arm)")
 
 
+def persons(path):
+    """The person table (issue 14): one row per person enrolled; the sampled people's
+    rows equal /arms/sample_*; its week-0 classes give the file's week-0 prevalences;
+    everyone in the event log has a row, and only women have a menopause."""
+    import numpy as np
+    with h5py.File(path, "r") as f:
+        p = f["persons"]
+        n = int(f.attrs["population_size"]) * int(f.attrs.get("replicates", 1))
+        if len(p["age"]) != n or p.attrs["complete"] not in (b"yes", "yes"):
+            sys.exit(f"persons: {len(p['age'])} rows for {n} people")
+        if "sample_age" in f["arms"]:
+            k = len(f["arms/sample_age"])
+            first = (p["replicate"][:k] == 0) & (p["individual"][:k] == np.arange(k))
+            if not first.all() or not np.array_equal(p["age"][:k], f["arms/sample_age"][()]) \
+                    or not np.array_equal(p["sex"][:k], f["arms/sample_sex"][()]):
+                sys.exit("persons: the sampled people's rows differ from /arms/sample_*")
+        sarc, who = p["sarcopenia"][()], p["who_class"][()]
+        for a in range(len(f["arm"])):
+            for name, share in (("sarcopenia", np.mean(sarc == 1)), ("osteoporosis", np.mean(who == 2)),
+                                ("osteopenia", np.mean(who == 1))):
+                got = f[f"prevalence_{name}"][a, 0]
+                if abs(got - share) > 1e-12:
+                    sys.exit(f"persons: week-0 {name} {share} vs prevalence_{name} {got}")
+        key = {(int(r), int(i)): s for r, i, s in zip(p["replicate"][()], p["individual"][()], p["sex"][()])}
+        arms = [a.decode() if isinstance(a, bytes) else a for a in f["arm"][()]]
+        seen = 0
+        for arm in arms:
+            g = f[f"arms/{arm}/events"]
+            kinds = g["kind"].attrs["flag_meanings"]
+            kinds = (kinds.decode() if isinstance(kinds, bytes) else str(kinds)).split()
+            for r, i, k in zip(g["replicate"][()], g["individual"][()], g["kind"][()]):
+                if (int(r), int(i)) not in key:
+                    sys.exit(f"persons: {arm}: event of ({r}, {i}) without a row")
+                if kinds[k] == "menopause" and key[(int(r), int(i))] != 1:
+                    sys.exit(f"persons: {arm}: a menopause for ({r}, {i}), not a woman")
+                seen += 1
+        if seen == 0:
+            sys.exit("persons: no events to join")
+        print(f"persons: {n} rows; week-0 prevalences and {seen} logged events agree with them")
+
+
 def value(path, group, var, *index):
     with h5py.File(path, "r") as f:
         v = f[group][var][()]
@@ -152,4 +193,4 @@ def value(path, group, var, *index):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"same": same, "open": open_all, "value": value, "sel": sel, "tidy": tidy,
-     "survival": survival}[cmd](*args)
+     "survival": survival, "persons": persons}[cmd](*args)

@@ -8,6 +8,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "h5out.h"
+#include "persons.h"
 #include "stats.h"
 #include "version.h"
 
@@ -831,6 +832,8 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
             write_exposures(&wr, sc);
         if (wr.status == MSK_OK)
             write_summary(&wr, r);
+        if (wr.status == MSK_OK)
+            ok(&wr, persons_write(wr.w, r, diags));
         if (wr.status == MSK_OK)
             write_provenance(&wr, r, command_line);
     }
