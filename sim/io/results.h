@@ -1,10 +1,11 @@
 /* results.h — turn an engine result into the HDF5 result file and summary numbers.
  *
- * The file layout (docs/output-format.md): root dimensions time, quantile, arm; one
- * group per arm under /arms with summaries, prevalences, cumulative incidences, the
- * event log and sampled trajectories; /summary with end-of-study outcomes per arm;
- * /comparison with paired differences against the reference arm; /provenance with
- * the scenario text, effective parameters, version and command line. */
+ * The file layout (docs/output-format.md): root coordinates time (days), week, quantile
+ * and arm, and every per-arm series over (arm, time[, quantile]); one group per arm
+ * under /arms with its event log, sampled trajectories and prescription; /persons with
+ * everyone's baseline covariates; /summary with end-of-study outcomes per arm;
+ * /comparison with end-of-study paired differences against the reference arm;
+ * /provenance with the scenario text, effective parameters, version and command line. */
 #ifndef MSK_RESULTS_H
 #define MSK_RESULTS_H
 
