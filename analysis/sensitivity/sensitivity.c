@@ -67,7 +67,10 @@ static void sobol_once(const design *d, const double *y, size_t b, uint64_t seed
             size_t j = resample(seed, b, m, n);
             double fa = y[j * g + DESIGN_ROLE_A], fb = y[j * g + DESIGN_ROLE_B];
             double fab = y[j * g + DESIGN_ROLE_AB + i];
-            first += fb * (fab - fa);
+            /* Centred: f(AB_i) - f(A) has mean zero, so subtracting the mean from
+             * f(B) leaves the estimate unbiased and removes the variance that a
+             * large mean outcome (a 15% gain with a spread of 3) otherwise adds. */
+            first += (fb - mean) * (fab - fa);
             total += (fa - fab) * (fa - fab);
         }
         s1[i] = var > 0 ? first / (double)n / var : NAN;

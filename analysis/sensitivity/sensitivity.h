@@ -3,8 +3,12 @@
  * Sobol' indices from a Saltelli design (design.h), with the estimators recommended by
  * Saltelli et al. (2010), Comput. Phys. Commun. 181:259, Table 2:
  *   V    = variance of f(A) and f(B) pooled (2N values)
- *   S1_i = mean_j f(B)_j (f(AB_i)_j - f(A)_j) / V          (their estimator b)
+ *   S1_i = mean_j (f(B)_j - f0) (f(AB_i)_j - f(A)_j) / V   (their estimator b, centred)
  *   ST_i = mean_j (f(A)_j - f(AB_i)_j)^2 / (2 V)           (Jansen 1999, estimator f)
+ * with f0 the pooled mean of f(A) and f(B). Centring f(B) keeps estimator b unbiased
+ * (f(AB_i) - f(A) has mean zero) and removes the variance a large mean outcome adds
+ * to it: uncentred, a paired gain of 15 +- 3 points gave S1 intervals 1.4 wide at
+ * N = 128, against ST intervals of 0.1.
  * Morris elementary effects from a Morris design, summarized as mu, mu* (mean absolute
  * effect, Campolongo et al. 2007) and sigma; effects are per unit of the normalized
  * parameter range (0 = lower bound, 1 = upper bound), so mu* is in outcome units.
