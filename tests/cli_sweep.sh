@@ -203,6 +203,9 @@ EOF
 check "the example's 8 base samples cannot rank the knee outcomes: the page and the printed table say so" bash -c \
   "grep -q 'this sweep.s sample cannot rank them' sweep-figs/index.html && grep -q 'warning: the intervals of .* overlap: this sample cannot rank them' serial.txt"
 
+check "units as people read them: paired % differences in percentage points, rates per 1000 person-years (table and figures)" bash -c \
+  "grep -q '^walk_knee \[percentage points\]' serial.txt && grep -q '^resist_minor_ae \[per 1000 person-years\]' serial.txt && grep -q \"ylabel 'percentage points'\" sweep-figs/sweep-outcome-1.gp && ! grep -q '(1000 year)-1' sweep-figs/*.gp serial.txt"
+
 # ---- (d) nothing lost ---------------------------------------------------------------
 "$msk" sweep "$example" -o kill.h5 --threads 1 -q >/dev/null 2>&1 &
 bgpid=$!

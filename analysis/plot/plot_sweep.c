@@ -167,7 +167,11 @@ static msk_status load(const char *path, sweepdata *d, diag_list *diags)
     d->param = read_strings(&r, "/parameter", &d->k, MAX_PARAMS);
     d->param_unit = read_strings(&r, "/parameter_unit", &d->k, MAX_PARAMS);
     d->outcome = read_strings(&r, "/outcome", &d->no, MAX_OUTCOMES);
-    d->unit = read_strings(&r, "/outcome_unit", &d->no, MAX_OUTCOMES);
+    /* As tables print it ("percentage points", "per 1000 person-years"); files of an
+     * earlier msksim have only the UDUNITS unit. */
+    const char *unit_var = r.st == MSK_OK && resultfile_exists(&r.rf, "/outcome_display_unit")
+                               ? "/outcome_display_unit" : "/outcome_unit";
+    d->unit = read_strings(&r, unit_var, &d->no, MAX_OUTCOMES);
     d->np = length_of(&r, "/point", MAX_POINTS);
     if (r.st == MSK_OK && d->np * (d->k + d->no) > MAX_VALUES) {
         char why[200];

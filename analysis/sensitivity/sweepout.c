@@ -269,6 +269,11 @@ static void write_outcomes(writer *wr, const sweep *sw, const double *task_value
     var_d(wr, "", "outcome_value", 2, po, a->mean, "1", "every outcome at every point (units in outcome_unit)");
     if (wr->st == MSK_OK)
         ok(wr, h5out_var_strings(wr->w, "", "outcome_unit", "outcome", units, "unit of the outcome"));
+    for (size_t o = 0; o < no; o++)
+        units[o] = sweepvar_display_unit(sw->outcomes[o].kind, sw->outcomes[o].units);
+    if (wr->st == MSK_OK)
+        ok(wr, h5out_var_strings(wr->w, "", "outcome_display_unit", "outcome", units,
+                                 "unit of the outcome as tables and figures print it"));
     var_d(wr, "", "outcome_replicates", 3, pro, task_values, "1",
           "every outcome of every replicate run (units in outcome_unit)");
     int64_t *seeds = malloc(np * R * sizeof *seeds);
@@ -487,7 +492,7 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
     int pct = (int)lround(100 * sw->spec.confidence);
     for (size_t o = 0; o < no; o++) {
         const sweep_outcome *oc = &sw->outcomes[o];
-        fprintf(out, "\n%s [%s]\n", oc->name, oc->units);
+        fprintf(out, "\n%s [%s]\n", oc->name, sweepvar_display_unit(oc->kind, oc->units));
         if ((a->sobol || a->morris) && !print_varies(a, np, no, o, out))
             continue;
         if (a->sobol) {

@@ -8,6 +8,25 @@
 
 #include "results.h"
 
+const char *sweepvar_display_unit(sweep_outcome_kind kind, const char *units)
+{
+    switch (kind) {
+    case SWEEP_OUT_CHANGE_PCT:
+        return "%";
+    case SWEEP_OUT_CHANGE_PCT_DIFF:
+        return "percentage points";
+    case SWEEP_OUT_RATE:
+    case SWEEP_OUT_RATE_DIFF:
+        return "per 1000 person-years";
+    case SWEEP_OUT_PREVALENCE_END:
+    case SWEEP_OUT_INCIDENCE_END:
+        return "share";
+    case SWEEP_OUT_MEAN_END:
+        break;
+    }
+    return units;
+}
+
 int sweepvar_lookup(const char *variable, sweep_outcome_kind *kind, int *index, const char **units)
 {
     char name[160];

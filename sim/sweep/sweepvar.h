@@ -28,6 +28,11 @@ typedef enum {
  * *units (static). Returns 0 when there is none. */
 int sweepvar_lookup(const char *variable, sweep_outcome_kind *kind, int *index, const char **units);
 
+/* The unit of an outcome of this kind as tables and figures print it: "percentage
+ * points" for a paired difference of % changes, "per 1000 person-years" for rates;
+ * `units` (the file's UDUNITS unit) for means. */
+const char *sweepvar_display_unit(sweep_outcome_kind kind, const char *units);
+
 /* "ARM: ..." in words (REFERENCE names the reference arm of a difference); newly
  * allocated, NULL when out of memory. */
 char *sweepvar_long_name(sweep_outcome_kind kind, int index, const char *arm, const char *reference);
