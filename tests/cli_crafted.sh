@@ -149,7 +149,7 @@ f = h5py.File(sys.argv[2], 'r+')
 dt = f['point'].dtype
 del f['point']
 f.create_dataset('point', shape=(9000000,), dtype=dt, chunks=(1 << 20,), compression='gzip')
-for k, v in [('parameter', ['a', 'b', 'c']), ('parameter_unit', ['1'] * 3), ('outcome', ['x', 'y', 'z']), ('outcome_unit', ['1'] * 3)]:
+for k, v in [('parameter', ['a', 'b', 'c']), ('parameter_unit', ['1'] * 3), ('outcome', ['x', 'y', 'z']), ('outcome_unit', ['1'] * 3), ('outcome_display_unit', ['1'] * 3)]:
     del f[k]
     f.create_dataset(k, data=v, dtype=h5py.string_dtype())
 f.close()

@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 
 FIGURES = ["fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
-           "fig5-prevalence", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose"]
+           "fig5-prevalence", "fig5b-who-classes", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose"]
 KEYS = ["leg_lean_mass", "knee_extension_strength", "grip_strength", "gait_speed", "fn_bmd"]
 BFR = {"bfr_walking", "bfr_resistance", "passive_bfr"}
 
@@ -123,7 +123,8 @@ def leg_episode(kind, detail):
 
 
 def expected_figures(r):
-    made = {"fig1-trajectories", "fig3-end-of-study", "fig4-falls-fractures", "fig5-prevalence"}
+    made = {"fig1-trajectories", "fig3-end-of-study", "fig4-falls-fractures", "fig5-prevalence",
+            "fig5b-who-classes"}
     expo = r.f.get("exposures")
     scheduled = expo is not None and any(
         text(expo["kind"].attrs["flag_meanings"]).split()[k] in ("leg_cast", "bed_rest", "hospital")
@@ -220,6 +221,23 @@ def check_fig3(r, blocks):
                     close(rows[k][1 + 3 * i + j], c[f"{var}_change_pct_difference{part}"][ci],
                           f"fig3 paired {var} arm {r.arms[a]}{part}")
     print("ok: fig3: changes and paired differences with CIs match /summary and /comparison")
+
+
+def check_who(r, blocks):
+    """Figure 5b: per arm, the living split into osteoporosis, osteopenia and normal,
+    adding up to 1, from the file's prevalences."""
+    if len(blocks) != len(r.arms):
+        fail(f"fig5b: {len(blocks)} blocks for {len(r.arms)} arms")
+    for a in range(len(r.arms)):
+        g, rows = r.series(a), flat(blocks[a])
+        for k, row in enumerate(rows):
+            op, pen = g["prevalence_osteoporosis"][k], g["prevalence_osteopenia"][k]
+            close(row[0], r.time[k], f"fig5b arm {r.arms[a]} row {k} week")
+            close(row[1], g["n_alive"][k], f"fig5b arm {r.arms[a]} row {k} n_alive")
+            close(row[2], op, f"fig5b arm {r.arms[a]} row {k} osteoporosis")
+            close(row[3], pen, f"fig5b arm {r.arms[a]} row {k} osteopenia")
+            close(row[4], 1 - op - pen, f"fig5b arm {r.arms[a]} row {k} normal")
+    print(f"ok: fig5b: WHO classes of the living match the file's prevalences for every arm and time")
 
 
 def check_series(r, blocks, fig, cols):
@@ -325,6 +343,7 @@ def figures(h5, d):
                   "cumulative_incidence_hip_fractures", "cumulative_incidence_immobilizations"])
     check_series(r, blocks["fig5-prevalence"], "fig5",
                  ["n_alive", "prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"])
+    check_who(r, blocks["fig5b-who-classes"])
     if "fig6a-one-person" in made:
         check_fig6a(r, blocks["fig6a-one-person"], os.path.join(d, "fig6a-one-person.tsv"))
         check_fig6b(r, blocks["fig6b-spiral"])

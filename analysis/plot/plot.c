@@ -14,8 +14,8 @@
 
 const char *const plot_figure_names[] = {
     "fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
-    "fig5-prevalence",   "fig6a-one-person",    "fig6b-spiral",      "fig7-bfr-dose",
-    NULL};
+    "fig5-prevalence",   "fig5b-who-classes",   "fig6a-one-person",  "fig6b-spiral",
+    "fig7-bfr-dose",     NULL};
 
 const char *const plot_key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                               "Gait speed", "Femoral-neck BMD"};
@@ -25,8 +25,8 @@ static const struct {
     void (*make)(plot_ctx *, plot_figure *);
 } figures[PLOT_MAX_FIGURES] = {
     {"1", pf_trajectories}, {"2", pf_immobilization}, {"3", pf_end_of_study},
-    {"4", pf_incidence},    {"5", pf_prevalence},     {"6a", pf_story},
-    {"6b", pf_spiral},      {"7", pf_bfr_dose},
+    {"4", pf_incidence},    {"5", pf_prevalence},     {"5b", pf_who_classes},
+    {"6a", pf_story},       {"6b", pf_spiral},        {"7", pf_bfr_dose},
 };
 
 /* ---- The study in words ----------------------------------------------------------- */

@@ -1,5 +1,5 @@
 /* plot_series.c — figures over time: trajectories (1), falls and fractures (4),
- * prevalences (5). */
+ * prevalences (5) and WHO bone classes (5b). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,4 +400,94 @@ void pf_prevalence(plot_ctx *c, plot_figure *F)
     share_data(c, &x);
     prevalence_caption(c, F, &x);
     pf_write_files(c, F->name, F->title, share_table, share_script, &x);
+}
+
+/* ---- Figure 5b: WHO bone classes, stacked ------------------------------------------ */
+
+/* Columns: week, n_alive, then the shares (0-1) of the living with osteoporosis,
+ * osteopenia and a normal T-score. */
+static void who_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const void *fig)
+{
+    (void)fig;
+    const rd_arm *A = &c->d->arms[arm];
+    double op = A->prevalence[RP_OSTEOPOROSIS][k], openia = A->prevalence[RP_OSTEOPENIA][k];
+    pf_num(f, A->n_alive[k]);
+    pf_num(f, op);
+    pf_num(f, openia);
+    pf_num(f, 1.0 - op - openia);
+}
+
+static void who_table(const plot_ctx *c, FILE *tsv, const void *fig)
+{
+    fputs("# columns: week, n_alive, then the share (0-1) of the people alive with femoral-neck\n"
+          "# osteoporosis, osteopenia, a normal T-score (the three add up to 1)\n",
+          tsv);
+    pf_tsv_per_arm(c, tsv, 0, who_row, fig);
+}
+
+/* One panel per arm, in scenario order (three to a row): the living split into the
+ * three classes, stacked to 100%. */
+static void who_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
+{
+    (void)fig;
+    const resultdata *d = c->d;
+    int n = (int)d->n_arms, cols = n < 3 ? n : 3, rows = (n + cols - 1) / cols;
+    static const char *const fill[3] = {"#7f2704", "#fd8d3c", "#fee6ce"};
+    pf_time_axis(c, gp, "Time since the start");
+    pf_multiplot_begin(gp, title);
+    pf_layout L = pf_layout_default(rows, cols);
+    fputs("set yrange [0:100]\nset ylabel \"People alive (%)\"\n", gp);
+    for (int a = 0; a < n; a++) {
+        fprintf(gp, "\n# ---- arm %d ----\n", a);
+        pf_panel(gp, &L, a / cols, a % cols);
+        /* The time label under the lowest panel of each column only: above, it would
+         * run into the title of the panel below. */
+        if (a + cols < n)
+            fputs("unset xlabel\n", gp);
+        else
+            fprintf(gp, "set xlabel \"Time since the start (%s)\"\n", pf_time_unit(c));
+        fputs("set title ", gp);
+        pf_quoted(gp, "%s%s", d->arms[a].name, (size_t)a == d->reference ? " (reference)" : "");
+        fputc('\n', gp);
+        fprintf(gp, "plot '%s' index %d using ($1*TS):(0):(100*$3) with filledcurves fc rgb '%s' fs solid, \\\n"
+                    "     '' index %d using ($1*TS):(100*$3):(100*($3+$4)) with filledcurves fc rgb '%s' fs solid, \\\n"
+                    "     '' index %d using ($1*TS):(100*($3+$4)):(100) with filledcurves fc rgb '%s' fs solid\n",
+                tsv, a, fill[0], a, fill[1], a, fill[2]);
+    }
+    pf_legend_begin(gp, 0.06, 1);
+    pf_legend_entry(gp, "boxes fs solid", fill[0], "osteoporosis (T <= %.3g)", d->osteoporosis_tscore);
+    pf_legend_entry(gp, "boxes fs solid", fill[1], "osteopenia");
+    pf_legend_entry(gp, "boxes fs solid", fill[2], "normal (T > %.3g)", d->osteopenia_tscore);
+    pf_legend_end(gp);
+    fputs("unset multiplot\n", gp);
+}
+
+static void who_shows(const plot_ctx *c, FILE *m, const void *fig)
+{
+    (void)fig;
+    const resultdata *d = c->d;
+    size_t last = d->n_time - 1;
+    fputs("Each panel is one arm: the people alive at each time, split by the WHO class of their "
+          "femoral-neck T-score, so the three bands always fill 100%. At the end, osteoporosis: ",
+          m);
+    for (size_t a = 0; a < d->n_arms; a++)
+        fprintf(m, "%s%s %.1f%%", a ? ", " : "", d->arms[a].name, 100 * d->arms[a].prevalence[RP_OSTEOPOROSIS][last]);
+    fputs(".", m);
+}
+
+void pf_who_classes(plot_ctx *c, plot_figure *F)
+{
+    const resultdata *d = c->d;
+    F->title = pf_format("Bone status of the living by WHO class, per arm");
+    F->shows = pf_text(c, who_shows, NULL);
+    F->how = pf_format("The dark band growing means more osteoporosis. The shares are among the people "
+                       "alive at each time: the dead leave the picture (survival is in figure 4), so a "
+                       "band can shrink because people with that class died, not only because their "
+                       "bones changed.");
+    F->assumed = pf_format("WHO 1994 classes of the femoral-neck T-score against the NHANES III young "
+                           "white women's reference for both sexes: osteoporosis %.3g or lower, osteopenia "
+                           "between %.3g and %.3g, normal above %.3g.",
+                           d->osteoporosis_tscore, d->osteoporosis_tscore, d->osteopenia_tscore,
+                           d->osteopenia_tscore);
+    pf_write_files(c, F->name, F->title, who_table, who_script, NULL);
 }

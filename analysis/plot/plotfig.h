@@ -142,6 +142,7 @@ void pf_trajectories(plot_ctx *c, plot_figure *F);
 void pf_immobilization(plot_ctx *c, plot_figure *F);
 void pf_incidence(plot_ctx *c, plot_figure *F);
 void pf_prevalence(plot_ctx *c, plot_figure *F);
+void pf_who_classes(plot_ctx *c, plot_figure *F);
 void pf_end_of_study(plot_ctx *c, plot_figure *F);
 void pf_bfr_dose(plot_ctx *c, plot_figure *F);
 void pf_story(plot_ctx *c, plot_figure *F);
