@@ -152,7 +152,7 @@ def check_fig1(r, blocks):
         for k, row in enumerate(rows):
             close(row[0], r.time[k], f"fig1 arm {r.arms[a]} row {k} week")
             close(row[1], n_alive[k], f"fig1 arm {r.arms[a]} row {k} n_alive")
-            for j, var in enumerate(["leg_lean_mass", "knee_extension_strength", "fn_bmd"]):
+            for j, var in enumerate(["leg_lean_mass", "knee_extension_strength", "grip_strength", "fn_bmd"]):
                 m, lo, hi = (num(x) for x in row[2 + 3 * j: 5 + 3 * j])
                 close(m, g[var + "_mean"][k], f"fig1 arm {r.arms[a]} row {k} {var} mean")
                 se = g[var + "_sd"][k] / math.sqrt(n_alive[k])

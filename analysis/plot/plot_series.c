@@ -98,10 +98,11 @@ static unsigned who_bands(const plot_ctx *c, FILE *gp, double lo, double hi)
 }
 
 /* What figure 1 plots: per panel, each arm's mean of one outcome with its 95% band. */
-static const rd_var traj_var[3] = {RV_LEG_LEAN, RV_KNEE, RV_BMD};
+enum { TRAJ_PANELS = 4 };
+static const rd_var traj_var[TRAJ_PANELS] = {RV_LEG_LEAN, RV_KNEE, RV_GRIP, RV_BMD};
 
 typedef struct {
-    gp_range r[3]; /* y range of each panel */
+    gp_range r[TRAJ_PANELS]; /* y range of each panel */
 } trajectories;
 
 /* Arm A's mean of v at observation k, and the 95% confidence interval of that mean
@@ -120,7 +121,7 @@ static void mean_ci(const rd_arm *A, rd_var v, size_t k, double out[3])
 static void traj_data(const plot_ctx *c, trajectories *x)
 {
     const resultdata *d = c->d;
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < TRAJ_PANELS; v++) {
         gp_range_init(&x->r[v]);
         for (size_t a = 0; a < d->n_arms; a++)
             for (size_t k = 0; k < d->n_time; k++) {
@@ -138,7 +139,7 @@ static void traj_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const voi
     const rd_arm *A = &c->d->arms[arm];
     (void)fig;
     pf_num(f, A->n_alive[k]);
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < TRAJ_PANELS; v++) {
         double m[3];
         mean_ci(A, traj_var[v], k, m);
         for (int j = 0; j < 3; j++)
@@ -148,8 +149,9 @@ static void traj_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const voi
 
 static void traj_table(const plot_ctx *c, FILE *tsv, const void *fig)
 {
-    fputs("# columns: week, n_alive, then for leg_lean_mass (kg), knee_extension_strength (N m) and\n"
-          "# fn_bmd (g cm-2): mean, ci_low, ci_high (95% confidence interval of the mean, Student t)\n",
+    fputs("# columns: week, n_alive, then for leg_lean_mass (kg), knee_extension_strength (N m),\n"
+          "# grip_strength (kg) and fn_bmd (g cm-2): mean, ci_low, ci_high (95% confidence interval\n"
+          "# of the mean, Student t)\n",
           tsv);
     pf_tsv_per_arm(c, tsv, 0, traj_row, fig);
 }
@@ -157,15 +159,23 @@ static void traj_table(const plot_ctx *c, FILE *tsv, const void *fig)
 static void traj_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
 {
     const trajectories *x = fig;
-    static const char *const ylabel[3] = {"Leg lean mass (kg)", "Knee-extension strength (N·m)",
-                                          "Femoral-neck BMD (g/cm²)"};
-    static const char *const panel[3] = {"Muscle", "Strength", "Bone"};
+    /* Short: two rows of panels leave each axis label half the figure's height. */
+    static const char *const ylabel[TRAJ_PANELS] = {"Leg lean mass (kg)", "Knee strength (N·m)",
+                                                    "Grip (kg)", "FN BMD (g/cm²)"};
+    static const char *const panel[TRAJ_PANELS] = {"Muscle", "Leg strength", "Grip", "Bone"};
     pf_time_axis(c, gp, "Time since the start");
     pf_multiplot_begin(gp, title);
-    pf_layout L = pf_layout_default(1, 3);
+    pf_layout L = pf_layout_default(2, 2);
+    L.hgap = 0.13; /* room for the right column's tick labels and axis label */
     unsigned bands = 0;
-    for (int v = 0; v < 3; v++) {
-        pf_panel(gp, &L, 0, v);
+    for (int v = 0; v < TRAJ_PANELS; v++) {
+        pf_panel(gp, &L, v / 2, v % 2);
+        /* The time label under the lower row only: above, it would run into the titles
+         * of the panels below. */
+        if (v < 2)
+            fputs("unset xlabel\n", gp);
+        else
+            fprintf(gp, "set xlabel \"Time since the start (%s)\"\n", pf_time_unit(c));
         fprintf(gp, "\n# ---- Panel %d: %s ----\n", v + 1, ylabel[v]);
         fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", panel[v], ylabel[v],
                 x->r[v].lo, x->r[v].hi);
@@ -186,13 +196,16 @@ static void traj_shows(const plot_ctx *c, FILE *m, const void *fig)
 {
     (void)fig;
     fprintf(m, "The average of each arm over %.4g %s: the lean (muscle) mass of the leg that was cast "
-               "or trained, the strength of its knee extensors, and the bone mineral density (BMD) at "
+               "or trained, the strength of its knee extensors, grip strength (the arms; the "
+               "strength that defines sarcopenia), and the bone mineral density (BMD) at "
                "the femoral neck, where hip fractures happen. At the end, compared with the start, "
                "leg lean mass had changed by ",
             pf_time(c, c->d->time[c->d->n_time - 1]), pf_time_unit(c));
     per_arm_change(m, c, RK_LEG_LEAN);
     fputs("; knee strength by ", m);
     per_arm_change(m, c, RK_KNEE);
+    fputs("; grip strength by ", m);
+    per_arm_change(m, c, RK_GRIP);
     fputs("; BMD by ", m);
     per_arm_change(m, c, RK_BMD);
     fputs(" (means among survivors).", m);
@@ -201,7 +214,7 @@ static void traj_shows(const plot_ctx *c, FILE *m, const void *fig)
 static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *x)
 {
     const resultdata *d = c->d;
-    F->title = pf_format("Muscle, strength and bone over time: mean per arm with 95%% confidence band");
+    F->title = pf_format("Muscle, strength, grip and bone over time: mean per arm with 95%% confidence band");
     F->shows = pf_text(c, traj_shows, x);
     F->how = pf_format("Each line is the mean of one arm over the people alive at that time (who dies leaves "
                        "the average; figure 4 shows survival); the shaded band around it is the 95%% confidence "
@@ -213,7 +226,9 @@ static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *
                        "On the BMD panel, dashed lines mark the bone density of a woman at the WHO thresholds "
                        "of the T-score (how far below a young adult's bone density, in standard deviations): "
                        "osteopenia below T = %.3g, osteoporosis at T = %.3g or lower. They classify people, "
-                       "not means: a mean above a line can hide many people below it (figure 5 counts them). "
+                       "not means: a mean above a line can hide many people below it (figures 5 and 5b count "
+                       "them). A leg programme moves knee strength, not grip: training is specific to the "
+                       "limbs trained. "
                        "The vertical axes "
                        "do not start at zero, so small changes are visible.",
                        d->osteopenia_tscore, d->osteoporosis_tscore);
