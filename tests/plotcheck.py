@@ -291,12 +291,23 @@ def check_fig6b(r, blocks):
             close(row[2], s["fn_tscore"][p, k], f"fig6b person {p} week {row[0]} T-score")
             close(row[3], s["leg_lean_mass"][p, k], f"fig6b person {p} week {row[0]} leg lean mass")
             n += 1
+    # Fractures: at the last observation at or before each, the state the bone broke in.
+    fractures = [(p, w) for p, w, kind, det in r.sampled_events(r.ref) if kind == "fracture"]
+    rows = [row for row in flat(blocks[1]) if row[0] != "NaN"]
+    for row in rows:
+        week, p = num(row[0]), int(row[1])
+        if not any(q == p and abs(w - week) <= 1e-8 * max(1.0, abs(w)) for q, w in fractures):
+            fail(f"fig6b: fracture of person {p} at week {week} is not in the event log")
+        k = int(np.searchsorted(r.time, week + 1e-9, side="right")) - 1
+        close(row[2], s["fn_tscore"][p, k], f"fig6b fracture of person {p} at week {week}: T-score before it")
+        close(row[3], s["leg_lean_mass"][p, k], f"fig6b fracture of person {p} at week {week}: lean mass before it")
     for a in range(len(r.arms)):
         g = r.series(a)
         for k, row in enumerate(flat(blocks[3 + a])):
             close(row[1], g["fn_tscore_mean"][k], f"fig6b mean T-score arm {r.arms[a]}")
             close(row[2], g["leg_lean_mass_mean"][k], f"fig6b mean leg lean mass arm {r.arms[a]}")
-    print(f"ok: fig6b: {n} points of sampled people and every arm's mean path match")
+    print(f"ok: fig6b: {n} points of sampled people, {len(rows)} fractures at the observation before them, "
+          f"and every arm's mean path match")
 
 
 def check_fig7(r, blocks):

@@ -318,17 +318,17 @@ typedef struct {
     gp_range rx, ry;
 } spiral;
 
-/* Where the fracture e is marked: the person's point at the first observation at or
- * after it. 0 when there is none, or its values are not known. */
+/* Where the fracture e is marked: the person's point at the last observation at or
+ * before it, the state in which they broke the bone. The next observation already
+ * holds what the fracture brought (muscle lost in the cast or in bed), so a mark
+ * there would sit after the bend it caused. 0 when its values are not known. */
 static int fracture_point(const plot_ctx *c, const rd_event *e, double *x, double *y)
 {
     const resultdata *d = c->d;
     const rd_arm *R = &d->arms[d->reference];
     size_t k = 0;
-    while (k < d->n_time && d->time[k] < e->week)
+    while (k + 1 < d->n_time && d->time[k + 1] <= e->week)
         k++;
-    if (k == d->n_time)
-        return 0;
     *x = pf_sample(c, R, RV_TSCORE, e->individual, k);
     *y = pf_sample(c, R, RV_LEG_LEAN, e->individual, k);
     return isfinite(*x) && isfinite(*y);
@@ -387,8 +387,8 @@ static void spiral_table(const plot_ctx *c, FILE *tsv, const void *fig)
     const rd_arm *R = &c->d->arms[c->d->reference];
     fputs("# block 0: every sampled person in the reference arm, one after another (one blank line\n"
           "#   between people); columns: week, individual, fn_tscore, leg_lean_mass (kg)\n"
-          "# block 1: fractures of those people, at the first observation after each: week of the\n"
-          "#   fracture, individual, fn_tscore, leg_lean_mass\n"
+          "# block 1: fractures of those people, at the last observation at or before each: week\n"
+          "#   of the fracture, individual, fn_tscore, leg_lean_mass\n"
           "# block 2: the person of figure 6a (same columns as block 0)\n"
           "# blocks 3 ..: mean of each arm: week, fn_tscore_mean, leg_lean_mass_mean\n",
           tsv);
@@ -467,7 +467,8 @@ static void spiral_caption(const plot_ctx *c, plot_figure *F)
     F->title = pf_format("Muscle against bone: sampled people of ‘%s’, and each arm’s mean path", ref);
     F->shows = pf_format("Each grey line is one sampled person of arm ‘%s’, moving over %.4g %s through a "
                          "map of muscle (up = more leg lean mass) against bone (right = denser hip bone). "
-                         "Red crosses mark fractures. Thick coloured lines are the average path of each "
+                         "Red crosses mark fractures, where the person was when the bone broke (the path "
+                         "bends after them). Thick coloured lines are the average path of each "
                          "arm, ending at the dot.",
                          ref, pf_time(c, d->time[d->n_time - 1]), pf_time_unit(c));
     F->how = pf_format("Healthy ageing drifts slowly down and to the left. The vicious cycle shows as paths "
