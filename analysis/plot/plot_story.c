@@ -145,6 +145,30 @@ static void story_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const vo
     pf_num(f, A->sample_immobilized[x->p * c->d->n_time + k]);
 }
 
+/* Does the reference arm hold an event of the same kind for person p at the same
+ * time? The arms replay the same chance events, so most events are shared. */
+static int in_reference(const resultdata *d, size_t p, const rd_event *e)
+{
+    const rd_arm *R = &d->arms[d->reference];
+    for (size_t i = 0; i < R->n_events; i++) {
+        const rd_event *r = &R->events[i];
+        if (r->individual == p && r->kind == e->kind && fabs(r->week - e->week) <= 1e-9 * fmax(1.0, e->week))
+            return 1;
+    }
+    return 0;
+}
+
+/* An event of another arm that moves its line (a fracture, a stay, an immobilization,
+ * death) and that the reference arm does not share: the other arms' lines would drop
+ * there with nothing marked. */
+static int other_arm_mark(const resultdata *d, size_t arm, size_t p, const rd_event *e)
+{
+    return arm != d->reference && e->individual == p &&
+           (e->kind == RL_FRACTURE || e->kind == RL_ADMISSION || e->kind == RL_IMMOBILIZATION_START ||
+            e->kind == RL_DEATH) &&
+           !in_reference(d, p, e);
+}
+
 static void story_table(const plot_ctx *c, FILE *tsv, const void *fig)
 {
     const one_person *x = fig;
@@ -166,10 +190,25 @@ static void story_table(const plot_ctx *c, FILE *tsv, const void *fig)
     }
     if (x->n_ev == 0)
         fputs("NaN\tnone\t0\n", tsv);
+    fprintf(tsv, "\n\n# block %zu: the person's fractures, stays, immobilizations and death in other arms "
+                 "that the reference arm does not have: week, arm index, kind, detail\n",
+            d->n_arms + 1);
+    size_t n_other = 0;
+    for (size_t a = 0; a < d->n_arms; a++)
+        for (size_t i = 0; i < d->arms[a].n_events; i++) {
+            const rd_event *e = &d->arms[a].events[i];
+            if (other_arm_mark(d, a, x->p, e)) {
+                fprintf(tsv, "%.10g\t%zu\t%s\t%d\n", e->week, a, resultdata_log_kinds[e->kind], e->detail);
+                n_other++;
+            }
+        }
+    if (n_other == 0)
+        fputs("NaN\tNaN\tnone\t0\n", tsv);
 }
 
 /* Behind every panel: grey periods immobilized or in hospital; lines at falls,
- * fractures and death. */
+ * fractures and death; a short tick in an arm's colour at the top for what happened
+ * in that arm only. */
 static void story_marks(const plot_ctx *c, FILE *gp, const one_person *x)
 {
     const rd_arm *R = &c->d->arms[c->d->reference];
@@ -194,6 +233,16 @@ static void story_marks(const plot_ctx *c, FILE *gp, const one_person *x)
             fprintf(gp, "set arrow %d from first %.6g, graph 0 to first %.6g, graph 1 nohead lc rgb \"#000000\" lw 3 front  # death\n",
                     arrow++, t, t);
     }
+    const resultdata *d = c->d;
+    for (size_t a = 0; a < d->n_arms; a++)
+        for (size_t i = 0; i < d->arms[a].n_events; i++) {
+            const rd_event *e = &d->arms[a].events[i];
+            if (!other_arm_mark(d, a, x->p, e))
+                continue;
+            double t = pf_time(c, e->week);
+            fprintf(gp, "set arrow %d from first %.6g, graph 0.88 to first %.6g, graph 1 nohead lc rgb \"%s\" lw 5 front  # %s in arm %zu only\n",
+                    arrow++, t, t, pf_colour(c, a), resultdata_log_kinds[e->kind], a);
+        }
 }
 
 /* Panel v: the person in every arm, the reference arm's line on top; the top panel
@@ -256,6 +305,8 @@ static void story_script(const plot_ctx *c, FILE *gp, const char *tsv, const cha
     pf_legend_entry(gp, "lines lw 2 dt 2", "#E69F00", "fall");
     pf_legend_entry(gp, "lines lw 4", "#C00000", "fracture");
     pf_legend_entry(gp, "boxes fs solid 1.0", "#d9d9d9", "immobilized or in hospital");
+    if (d->n_arms > 1)
+        pf_legend_entry(gp, "lines lw 5", "#777777", "tick at the top: in that arm only");
     pf_legend_end(gp);
     fputs("unset multiplot\n", gp);
 }
@@ -270,7 +321,10 @@ static void story_shows(const plot_ctx *c, FILE *m, const void *fig)
             d->arms[d->reference].name, x->n_falls, x->n_falls == 1 ? "" : "s", x->n_fract,
             x->n_fract == 1 ? "" : "s", pf_time(c, d->time[d->n_time - 1]), pf_time_unit(c));
     if (d->n_arms > 1)
-        fputs("Thinner lines show the very same person, with the same bad luck, in the other arms.", m);
+        fputs("Thinner lines show the very same person, with the same bad luck, in the other arms; a "
+              "short tick in an arm's colour at the top of the panels marks a fracture, hospital stay, "
+              "immobilization or death that happened in that arm only (the intervention changed the "
+              "person's luck).", m);
     if (x->score == 0)
         fputs(" None of the sampled people fell or was immobilized in this run.", m);
 }
