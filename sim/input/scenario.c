@@ -719,30 +719,55 @@ static int other_kind_of_file(const yamltree_node *root, const char *path, diag_
     return 1;
 }
 
-/* --set arms.NAME.KEY=V edits the arm called NAME: rewrite it as arms.INDEX.KEY=V
- * before the sets are applied. A name wins over an index, as in sweep files (an arm
- * may be called "2"). Returns a new array of N strings (each freed by the caller with
- * the array), or NULL when out of memory. */
-static void no_such_arm(const yamltree_node *arms, int len, const char *name, int set, diag_list *diags)
+long scenario_arm_by_name(const char *const *names, size_t n, const char *seg, size_t len)
 {
-    char list[400];
-    size_t o = 0;
-    for (size_t a = 0; a < arms->count && o < sizeof list; a++) {
-        const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
-        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", a ? ", " : "",
-                              nm && nm->kind == YAMLTREE_SCALAR ? nm->text : "?");
-    }
-    char raw[64], shown[SCHEMA_SHOW_SIZE];
-    snprintf(raw, sizeof raw, "%.*s", len > 60 ? 60 : len, name);
-    diag_add(diags, DIAG_ERROR, yamltree_cmdline_file, set, 1, "arms",
-             "--set: the scenario has no arm named '%s' (and it is not an index); its arms are: %s",
-             schema_show(raw, shown), o ? list : "(none)");
+    for (size_t a = 0; a < n; a++)
+        if (names[a] && strlen(names[a]) == len && strncmp(names[a], seg, len) == 0)
+            return (long)a;
+    return -1;
 }
 
+int scenario_arm_is_index(const char *seg, size_t len)
+{
+    return len > 0 && strspn(seg, "0123456789") >= len;
+}
+
+void scenario_arm_list(const char *const *names, size_t n, char *out, size_t size)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t a = 0; a < n && o < size; a++)
+        o += (size_t)snprintf(out + o, size - o, "%s%s", a ? ", " : "", names[a] ? names[a] : "?");
+    if (n == 0)
+        snprintf(out, size, "(none)");
+}
+
+/* The arms' names as the raw tree has them (NULL where an arm has none), for the rule
+ * above; NULL when there are no arms or no memory (*n = 0). */
+static const char **tree_arm_names(const yamltree_node *arms, size_t *n)
+{
+    *n = 0;
+    if (!arms || arms->kind != YAMLTREE_SEQUENCE || arms->count == 0)
+        return NULL;
+    const char **names = calloc(arms->count, sizeof *names);
+    for (size_t a = 0; names && a < arms->count; a++) {
+        const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
+        names[a] = nm && nm->kind == YAMLTREE_SCALAR ? nm->text : NULL;
+    }
+    if (names)
+        *n = arms->count;
+    return names;
+}
+
+/* --set arms.NAME.KEY=V edits the arm called NAME: rewrite it as arms.INDEX.KEY=V
+ * before the sets are applied (scenario_arm_by_name). Returns a new array of N strings
+ * (each freed by the caller with the array), or NULL when out of memory. */
 static char **resolve_arm_names(const yamltree *t, const char *const *sets, size_t n, diag_list *diags)
 {
     char **out = calloc(n ? n : 1, sizeof *out);
-    const yamltree_node *arms = t->root && t->root->kind == YAMLTREE_MAPPING ? yamltree_get(t->root, "arms") : NULL;
+    size_t n_arms;
+    const char **names = tree_arm_names(t->root && t->root->kind == YAMLTREE_MAPPING ? yamltree_get(t->root, "arms") : NULL,
+                                        &n_arms);
     for (size_t i = 0; out && i < n; i++) {
         /* The arm's segment of the key: arms.SEG.rest=V or arms.SEG=V (never the value). */
         const char *s = sets[i], *name = s + 5, *eq = strchr(s, '='), *dot = NULL;
@@ -751,28 +776,30 @@ static char **resolve_arm_names(const yamltree *t, const char *const *sets, size
             if (!dot)
                 dot = eq;
         }
-        size_t found = SIZE_MAX;
-        for (size_t a = 0; dot && arms && arms->kind == YAMLTREE_SEQUENCE && a < arms->count; a++) {
-            const yamltree_node *nm = arms->items[a]->kind == YAMLTREE_MAPPING ? yamltree_get(arms->items[a], "name") : NULL;
-            if (nm && nm->kind == YAMLTREE_SCALAR && nm->length == (size_t)(dot - name) &&
-                strncmp(nm->text, name, nm->length) == 0)
-                found = a;
-        }
+        size_t len = dot ? (size_t)(dot - name) : 0;
+        long found = dot ? scenario_arm_by_name(names, n_arms, name, len) : -1;
         size_t size = strlen(s) + 24;
         if (!(out[i] = malloc(size))) {
             for (size_t j = 0; j < i; j++)
                 free(out[j]);
             free(out);
+            free(names);
             return NULL;
         }
-        if (found != SIZE_MAX)
-            snprintf(out[i], size, "arms.%zu%s", found, dot); /* dot: ".rest=V" or "=V" */
+        if (found >= 0)
+            snprintf(out[i], size, "arms.%ld%s", found, dot); /* dot: ".rest=V" or "=V" */
         else
             memcpy(out[i], s, strlen(s) + 1);
-        if (found == SIZE_MAX && dot && strspn(name, "0123456789") < (size_t)(dot - name) && arms &&
-            arms->kind == YAMLTREE_SEQUENCE)
-            no_such_arm(arms, (int)(dot - name), name, (int)i + 1, diags);
+        if (found < 0 && dot && !scenario_arm_is_index(name, len) && n_arms) {
+            char list[400], raw[64], shown[SCHEMA_SHOW_SIZE];
+            scenario_arm_list(names, n_arms, list, sizeof list);
+            snprintf(raw, sizeof raw, "%.*s", len > 60 ? 60 : (int)len, name);
+            diag_add(diags, DIAG_ERROR, yamltree_cmdline_file, (int)i + 1, 1, "arms",
+                     "--set: the scenario has no arm named '%s' (and it is not an index); its arms are: %s",
+                     schema_show(raw, shown), list);
+        }
     }
+    free(names);
     return out;
 }
 

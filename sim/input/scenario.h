@@ -157,6 +157,16 @@ msk_status scenario_load_text(scenario *sc, const char *name, const char *text, 
 /* Free what scenario_load allocated; accepts a zeroed struct. */
 void scenario_fini(scenario *sc);
 
+/* The one rule for an arm named in a dotted key (arms.SEG.KEY, on the command line or
+ * in a sweep): the index of the arm called SEG (its LEN bytes) among NAMES (NULL
+ * entries: arms without a usable name), or -1. A name wins over an index: an arm may
+ * be called "2". scenario_arm_is_index says whether SEG reads as a list index instead;
+ * scenario_arm_list writes "a, b, c" (at most SIZE bytes) for the error that names
+ * the arms when SEG is neither. */
+long scenario_arm_by_name(const char *const *names, size_t n, const char *seg, size_t len);
+int scenario_arm_is_index(const char *seg, size_t len);
+void scenario_arm_list(const char *const *names, size_t n, char *out, size_t size);
+
 /* REL read relative to the directory of FILE (a scenario, sweep or calibration file),
  * or REL itself when absolute: a newly allocated string, NULL when out of memory. */
 char *scenario_resolve_path(const char *file, const char *rel);

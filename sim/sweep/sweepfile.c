@@ -441,14 +441,6 @@ static void load_outcomes(schema_ctx *c, sweep *sw, const yamltree_node *seq)
 
 /* ---- The base scenario and the paths into it ------------------------------------- */
 
-static int is_index(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return len > 0;
-}
-
 /* The base scenario must be a regular file that opens: a FIFO would make `check` wait
  * for a writer, a device would be read up to the size limit, and an unreadable file
  * would otherwise surface first as arm names missing from the paths. Returns 0 after a
@@ -533,29 +525,27 @@ static int resolve_path(schema_ctx *c, char **path, sweep_loc at, const char *yp
         return 1;
     const char *name = s + 5, *dot = strchr(name, '.');
     size_t len = dot ? (size_t)(dot - name) : strlen(name);
-    /* An arm name wins over an index: `arms.2.` names the arm called "2" when there is
-     * one, wherever it stands in the list (read as an index it once varied another arm). */
-    for (size_t i = 0; i < arms->count; i++)
-        if (strlen(arms->names[i]) == len && strncmp(arms->names[i], name, len) == 0) {
-            size_t size = strlen(s) + 24;
-            char *r = malloc(size);
-            if (!r) {
-                c->nomem = 1;
-                return 0;
-            }
-            snprintf(r, size, "arms.%zu%s", i, dot ? dot : "");
-            free(*path);
-            *path = r;
-            return 1;
+    /* scenario_arm_by_name: a name wins over an index (read as an index, `arms.2.` once
+     * varied another arm than the one called "2"). */
+    long i = scenario_arm_by_name((const char *const *)arms->names, arms->count, name, len);
+    if (i >= 0) {
+        size_t size = strlen(s) + 24;
+        char *r = malloc(size);
+        if (!r) {
+            c->nomem = 1;
+            return 0;
         }
-    if (is_index(name, len))
+        snprintf(r, size, "arms.%ld%s", i, dot ? dot : "");
+        free(*path);
+        *path = r;
+        return 1;
+    }
+    if (scenario_arm_is_index(name, len))
         return 1;
     char list[400];
-    size_t o = 0;
-    for (size_t i = 0; i < arms->count && o < sizeof list; i++)
-        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", arms->names[i]);
+    scenario_arm_list((const char *const *)arms->names, arms->count, list, sizeof list);
     schema_report_at(c, DIAG_ERROR, at.file, at.line, at.col, ypath, "the base scenario has no arm named '%.*s'; its arms are: %s",
-              (int)(len > 60 ? 60 : len), name, o ? list : "(none)");
+              (int)(len > 60 ? 60 : len), name, list);
     return 0;
 }
 
