@@ -14,4 +14,9 @@
 /* Deaths per year (hazard) at exact age `age` (years), women when female != 0. */
 double lifetable_hazard(double age, int female);
 
+/* The table's q at whole age `age` (40-119; NaN outside), and the log hazard of that
+ * year of age as stored, ln(-ln(1 - q)) (for the test that checks the two agree). */
+double lifetable_q(int age, int female);
+double lifetable_year_log_hazard(int age, int female);
+
 #endif

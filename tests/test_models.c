@@ -580,6 +580,12 @@ static void mortality_hazards(const model_params *p)
     }
     CHECK_CLOSE(avg / wsum / lifetable_hazard(80, 1), 1.0, 1e-6,
                 "averaged over grip, the rate is the life table's");
+    /* The stored log hazards are ln(-ln(1 - q)) of the table's q, to rounding. */
+    double worst = 0;
+    for (int f = 0; f <= 1; f++)
+        for (int age = 40; age < 120; age++)
+            worst = fmax(worst, fabs(lifetable_year_log_hazard(age, f) - log(-log1p(-lifetable_q(age, f)))));
+    CHECK(worst < 1e-13, "log hazards agree with q at every age (largest difference %.2g)", worst);
     /* Survival from 70 to 100 by the interpolated hazard against the table's own
      * l(100)/l(70): 2984/82907 (women), 1069/73247 (men). */
     for (int f = 0; f <= 1; f++) {
