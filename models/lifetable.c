@@ -14,7 +14,8 @@ enum { FIRST_AGE = 40, N_AGES = 80 };
  * PerLifeTables2024.html. 2019 is the last year before COVID-19. SSA smooths the
  * oldest ages (q rises 5 %/y for men and 6 %/y for women from about 98; the sexes
  * meet at 116). */
-static const double q_male[N_AGES] = {
+/* [0] men, [1] women */
+static const double q_table[2][N_AGES] = {{
     0.002575, 0.002651, 0.002743, 0.002851, 0.003010, 0.003224, 0.003471, 0.003732,
     0.004018, 0.004354, 0.004741, 0.005172, 0.005638, 0.006162, 0.006794, 0.007454,
     0.008111, 0.008797, 0.009530, 0.010311, 0.011126, 0.012038, 0.013012, 0.014015,
@@ -25,8 +26,7 @@ static const double q_male[N_AGES] = {
     0.279362, 0.298426, 0.316069, 0.331873, 0.348467, 0.365890, 0.384184, 0.403394,
     0.423563, 0.444742, 0.466979, 0.490328, 0.514844, 0.540586, 0.567615, 0.595996,
     0.625796, 0.657086, 0.689940, 0.724437, 0.760659, 0.798692, 0.838626, 0.880558,
-};
-static const double q_female[N_AGES] = {
+}, {
     0.001455, 0.001514, 0.001591, 0.001702, 0.001830, 0.001985, 0.002155, 0.002337,
     0.002539, 0.002755, 0.002986, 0.003236, 0.003524, 0.003852, 0.004209, 0.004591,
     0.005003, 0.005454, 0.005928, 0.006425, 0.006959, 0.007490, 0.008027, 0.008569,
@@ -37,12 +37,12 @@ static const double q_female[N_AGES] = {
     0.233102, 0.251263, 0.268589, 0.284704, 0.301786, 0.319894, 0.339087, 0.359432,
     0.380998, 0.403858, 0.428090, 0.453775, 0.481002, 0.509862, 0.540454, 0.572881,
     0.607254, 0.643689, 0.682310, 0.723249, 0.760659, 0.798692, 0.838626, 0.880558,
-};
+}};
 
-/* ln(-ln(1 - q)), the log hazard of each year of age, computed from the q above with
+/* ln(-ln(1 - q)), the log hazard of each year of age, computed from q_table with
  * Python's math.log and math.log1p and printed to 17 digits, so that a call costs one
  * exp instead of four logarithms (tests/test_models.c recomputes them). */
-static const double log_hazard_male[N_AGES] = {
+static const double log_hazard[2][N_AGES] = {{
     -5.960616861348158, -5.9314913852168898, -5.8973299969317097, -5.858658272773936,
     -5.8043083092844867, -5.7355182846861297, -5.6615745268956719, -5.5889420878527556,
     -5.5149586410572899, -5.4344793563800042, -5.3491319989722772, -5.2619042278863137,
@@ -63,8 +63,7 @@ static const double log_hazard_male[N_AGES] = {
     -0.32395223358217046, -0.25128133855190282, -0.17621358776878063, -0.098351249083821771,
     -0.01719277667801633, 0.06791617803631167, 0.15784907675598403, 0.25381940041312395,
     0.357580709591374, 0.4718264702654752, 0.60104868240001097, 0.75373621637016353,
-};
-static const double log_hazard_female[N_AGES] = {
+}, {
     -6.5320214369263816, -6.4922426459917899, -6.4425965017723117, -6.3750996447130941,
     -6.3025236136742677, -6.2211430429837513, -6.138886086668351, -6.0577175840004758,
     -5.9747141311847942, -5.8929587525032048, -5.8123257189893911, -5.7317970939371774,
@@ -85,19 +84,19 @@ static const double log_hazard_female[N_AGES] = {
     -0.42181517080665315, -0.33817807791591525, -0.25165075619748822, -0.1617044188835596,
     -0.067645009018179186, 0.031451508958059489, 0.1368701254807225, 0.2504762613630403,
     0.357580709591374, 0.4718264702654752, 0.60104868240001097, 0.75373621637016353,
-};
+}};
 
 /* The log hazard of year of age i, constant over [x, x + 1). */
 static double year_log_hazard(int i, int female)
 {
-    return (female ? log_hazard_female : log_hazard_male)[i];
+    return log_hazard[female != 0][i];
 }
 
 double lifetable_q(int age, int female)
 {
     if (age < FIRST_AGE || age >= FIRST_AGE + N_AGES)
         return NAN;
-    return (female ? q_female : q_male)[age - FIRST_AGE];
+    return q_table[female != 0][age - FIRST_AGE];
 }
 
 double lifetable_year_log_hazard(int age, int female)
