@@ -135,6 +135,12 @@ void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
     }
 }
 
+int muscle_sarcopenic(double grip_kg, double asm_kg, int female, const model_params *p)
+{
+    return grip_kg < (female ? p->criteria_grip_low_female : p->criteria_grip_low_male) &&
+           asm_kg < (female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
+}
+
 double muscle_lean(const muscle_state *m)
 {
     return m->contractile + m->noncontractile;

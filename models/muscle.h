@@ -76,6 +76,11 @@ void muscle_memo_init(muscle_memo *mm);
 void muscle_advance_memo(muscle_state *m, const muscle_inputs *in, size_t n,
                          const model_params *p, double dt_days, muscle_memo *mm);
 
+/* EWGSOP2 sarcopenia (Cruz-Jentoft 2019): grip (kg) and appendicular lean mass (kg)
+ * both below the sex's cut-offs (model.criteria.*). The one test of it: entry, every
+ * observation and the person table use this. */
+int muscle_sarcopenic(double grip_kg, double asm_kg, int female, const model_params *p);
+
 /* DXA lean mass of the compartment, kg. */
 double muscle_lean(const muscle_state *m);
 

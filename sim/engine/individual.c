@@ -386,11 +386,10 @@ static int observe(life *L, obs_record *r)
         steps = 0; /* no ground contact */
     v[OV_STEPS] = steps;
 
-    int low_grip = v[OV_GRIP] < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male);
-    int low_asm = v[OV_ASM] < (x->female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
+    int sarcopenic = muscle_sarcopenic(v[OV_GRIP], v[OV_ASM], x->female, p);
     int who = bone_who_class(v[OV_TSCORE], p);
-    r->prevalent[PREV_SARCOPENIA] = (uint8_t)(low_grip && low_asm);
-    r->prevalent[PREV_SEVERE_SARCOPENIA] = (uint8_t)(low_grip && low_asm && v[OV_GAIT] <= p->criteria_gait_severe);
+    r->prevalent[PREV_SARCOPENIA] = (uint8_t)sarcopenic;
+    r->prevalent[PREV_SEVERE_SARCOPENIA] = (uint8_t)(sarcopenic && v[OV_GAIT] <= p->criteria_gait_severe);
     r->prevalent[PREV_OSTEOPENIA] = (uint8_t)(who == 1);
     r->prevalent[PREV_OSTEOPOROSIS] = (uint8_t)(who == 2);
     r->prevalent[PREV_IMMOBILIZED] = (uint8_t)immobilized(L);

@@ -183,10 +183,7 @@ static int sarcopenia_eligible(const person *x, const population_spec *ps, const
 {
     if (ps->sarcopenia == SARCOPENIA_ANY)
         return 1;
-    const double asm_kg = 2.0 * x->leg_lean_kg + x->arm_lean_kg;
-    const int sarcopenic =
-        x->grip_kg < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male) &&
-        asm_kg < (x->female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
+    const int sarcopenic = muscle_sarcopenic(x->grip_kg, 2.0 * x->leg_lean_kg + x->arm_lean_kg, x->female, p);
     return sarcopenic == (ps->sarcopenia == SARCOPENIA_REQUIRED);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "bone.h"
+#include "muscle.h"
 #include "population.h"
 #include "rng.h"
 
@@ -42,11 +43,9 @@ static void fill_row(const person *x, const model_params *p, size_t i, size_t n,
     for (int c = 0; c < N_COLS; c++)
         v[c * n + i] = row[c];
     sex[i] = (int8_t)x->female;
-    /* EWGSOP2 and WHO, as the engine classifies people at week 0 (observe.c). */
-    int low_grip = x->grip_kg < (x->female ? p->criteria_grip_low_female : p->criteria_grip_low_male);
-    int low_asm = asm_kg < (x->female ? p->criteria_asm_low_female : p->criteria_asm_low_male);
-    sarc[i] = (int8_t)(low_grip && low_asm);
-    who[i] = (int8_t)(t <= p->criteria_osteoporosis_tscore ? 2 : t < p->criteria_osteopenia_tscore ? 1 : 0);
+    /* EWGSOP2 and WHO, as the engine classifies people at week 0. */
+    sarc[i] = (int8_t)muscle_sarcopenic(x->grip_kg, asm_kg, x->female, p);
+    who[i] = (int8_t)bone_who_class(t, p);
 }
 
 static msk_status write_table(h5out *w, size_t n, const int32_t *rep, const int64_t *ind, const double *v,

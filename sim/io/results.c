@@ -22,6 +22,14 @@ static double fixed_to_double(obs_int x)
     return (double)x / (double)(1 << OBS_FRAC_BITS);
 }
 
+void results_survival(const engine_result *r, size_t arm, size_t k, double out[3])
+{
+    const obs_acc *a = r->acc;
+    double n = (double)r->n_people, dead = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + EVC_DEATH];
+    out[0] = (n - dead) / n;
+    stats_wilson_ci(n - dead, n, &out[1], &out[2]);
+}
+
 void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
 {
     const obs_acc *a = r->acc;
@@ -132,15 +140,14 @@ static void write_variables(writer *wr, const engine_result *r)
  * a competing risk (the dead keep their events and are never at risk again). */
 static void write_survival(writer *wr, const engine_result *r)
 {
-    const obs_acc *a = r->acc;
-    size_t n = a->n_obs, na = r->plan.sc->n_arms;
-    double *buf = wr->buf, N = (double)r->n_people;
+    size_t n = r->acc->n_obs, na = r->plan.sc->n_arms;
+    double *buf = wr->buf;
     for (int part = 0; part < 3; part++) {
         for (size_t arm = 0; arm < na; arm++)
             for (size_t k = 0; k < n; k++) {
-                double dead = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + EVC_DEATH], lo, hi;
-                stats_wilson_ci(N - dead, N, &lo, &hi);
-                buf[arm * n + k] = part == 0 ? (N - dead) / N : part == 1 ? lo : hi;
+                double s[3];
+                results_survival(r, arm, k, s);
+                buf[arm * n + k] = s[part];
             }
         char name[64], ln[200];
         snprintf(name, sizeof name, "survival%s", ci_part[part]);

@@ -27,6 +27,10 @@ typedef struct {
     double person_years;
 } results_arm_summary;
 
+/* The share of the people enrolled alive in arm `arm` at observation k, with its
+ * Wilson 95% limits: out[0..2] = share, lower, upper. */
+void results_survival(const engine_result *r, size_t arm, size_t k, double out[3]);
+
 /* Compute the summary of arm a. */
 void results_arm(const engine_result *r, size_t arm, results_arm_summary *out);
 

@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "results.h"
-#include "stats.h"
 
 enum { CELL = 24, N_CHANGE = 3, N_RATE = 3 };
 
@@ -83,15 +82,13 @@ static void panel(const engine_result *r, FILE *out, int wname, int diff, int ra
 static void survival_panel(const engine_result *r, FILE *out, int wname)
 {
     const scenario *sc = r->plan.sc;
-    const obs_acc *a = r->acc;
     static const char *const title[] = {"alive at the end"};
     header(out, wname, "survival, %", title, 1);
-    double n = (double)r->n_people;
     for (size_t arm = 0; arm < sc->n_arms; arm++) {
-        double dead = (double)a->ever[obs_index(a, arm, a->n_obs - 1) * EVC_COUNT + EVC_DEATH], lo, hi;
-        stats_wilson_ci(n - dead, n, &lo, &hi);
+        double s[3];
+        results_survival(r, arm, r->acc->n_obs - 1, s);
         fprintf(out, "%-*s", wname, sc->arms[arm].name);
-        cell(out, 100.0 * (n - dead) / n, 100.0 * lo, 100.0 * hi);
+        cell(out, 100.0 * s[0], 100.0 * s[1], 100.0 * s[2]);
         fputc('\n', out);
     }
 }
