@@ -285,7 +285,10 @@ def check_fig6a(r, blocks, tsv_path):
     want = sorted((round(w, 6), a, k) for a in range(len(r.arms)) if a != r.ref
                   for i, w, k, d in r.sampled_events(a) if i == p and k in moving and (k, round(w, 6)) not in ref)
     got = sorted((round(num(row[0]), 6), int(row[1]), row[2]) for row in flat(blocks[len(r.arms) + 1]) if row[0] != "NaN")
-    if got != want:
+    # The figure prints weeks to 6 decimals: a time can round to the other side of the
+    # sixth decimal there than here, so times agree within one unit of it.
+    same = len(got) == len(want) and all(abs(g[0] - w[0]) <= 1.5e-6 and g[1:] == w[1:] for g, w in zip(got, want))
+    if not same:
         fail(f"fig6a: other arms' own events {got} differ from the file's {want}")
     print(f"ok: fig6a: person {p} (the most eventful), trajectories in every arm, {len(events)} events "
           f"and {len(got)} events of other arms only match")
