@@ -27,7 +27,7 @@ static double load_above_habitual(double load, const model_params *p)
 
 dose_effect dose_session_effect(const dose_session *s, const model_params *p)
 {
-    dose_effect e = {0, 0, 0, 0};
+    dose_effect e = {0, 0, 0, 0, 0};
     switch (s->mode) {
     case DOSE_RESISTANCE: {
         double mech = load_effect(s->load_pct_1rm, p);
@@ -35,6 +35,9 @@ dose_effect dose_session_effect(const dose_session *s, const model_params *p)
         e.hypertrophy = load_above_habitual(s->load_pct_1rm, p) + bfr;
         e.neural = mech + p->muscle_bfr_neural_factor * bfr;
         e.bone = mech;
+        /* Practising a lift teaches it, the more the heavier the load (Schoenfeld
+         * 2017: 1RM gains favour heavy loads, isometric gains do not). */
+        e.skill = mech;
         break;
     }
     case DOSE_WALKING: {

@@ -34,6 +34,7 @@ typedef struct {
     double neural;      /* contribution to the weekly neural stimulus */
     double bone;        /* contribution to the weekly bone (strain) stimulus */
     double relief;      /* contribution to the weekly relief of unloading (passive stimuli) */
+    double skill;       /* contribution to the weekly practice of a lift (heavier loads teach the 1RM more) */
 } dose_effect;
 
 /* Stimulus of one attended session. */

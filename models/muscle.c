@@ -20,6 +20,7 @@ void muscle_init(muscle_state *m, double lean, const model_params *p)
     m->neural_set = 1.0;
     m->neural_gain = 0.0;
     m->neural_deficit = 0.0;
+    m->skill = 0.0;
     m->transient = 0.0;
     m->unload = 0.0;
 }
@@ -109,6 +110,7 @@ static void advance_one(muscle_state *c, const muscle_inputs *in, const model_pa
                                 p->muscle_neural_detrain_days, dt);
     c->neural_deficit = relax_asym(c->neural_deficit, p->muscle_neural_disuse_drop * unload,
                                    p->muscle_neural_disuse_days, p->muscle_neural_recovery_days, dt);
+    c->skill = relax_asym(c->skill, in->skill, p->muscle_skill_rise_days, p->muscle_skill_decay_days, dt);
 
     c->setpoint = msk_fmax(c->setpoint * e_r, c->setpoint_floor);
     c->noncontractile *= e_r;
@@ -230,6 +232,17 @@ double muscle_neural_drive(double weekly, double responsiveness, const model_par
     /* Neural adaptation varies less between people than hypertrophy. */
     return msk_fmin(1.0 + p->muscle_neural_gain_max * train_saturation(weekly, p) * sqrt(responsiveness),
                     p->muscle_max_neural_drive);
+}
+
+double muscle_skill_target(double weekly, double responsiveness, const model_params *p)
+{
+    /* Learning a lift varies between people as neural adaptation does. */
+    return p->muscle_skill_max * train_saturation(weekly, p) * sqrt(responsiveness);
+}
+
+double muscle_one_rm_factor(const muscle_state *m)
+{
+    return 1.0 + m->skill;
 }
 
 double muscle_relief(double weekly)

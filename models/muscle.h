@@ -16,6 +16,10 @@
  * τ_detrain (months) once training stops; N, the neural deficit of disuse, rises
  * towards ν U with τ_disuse and recovers with τ_recover on reloading. Each relaxes to
  * its target at the rate for its direction, which cannot change within an interval.
+ * The one-repetition maximum of a practised lift is strength times (1 + K): K, the
+ * skill of the lift, is learnt towards its target with τ_skill_rise (weeks) while the
+ * lift is practised and fades with τ_skill_decay (years) once it is not; isometric
+ * strength and function do not see it (task specificity).
  * With constant inputs every variable has a closed form (kinetics.h). A person has
  * four compartments (sim/engine/life.h): the index leg (the one cast or trained
  * alone), the other leg, the arms and the trunk. */
@@ -36,6 +40,7 @@ typedef struct {
     double neural_set;     /* 1, what ageing leaves of it (1 at entry) */
     double neural_gain;    /* 1, neural gain from training (0 at entry) */
     double neural_deficit; /* 1, neural deficit from disuse (0 at entry) */
+    double skill;          /* 1, rise of the 1RM of practised lifts above isometric strength (0 at entry) */
     double transient;      /* 1, extra breakdown left from the onset of unloading */
     double unload;         /* 1, unloading (before relief) the transient was last raised for */
 } muscle_state;
@@ -50,6 +55,7 @@ typedef struct {
     double disuse_sensitivity; /* 1: multiplier of the effect of unloading (1 = young adult) */
     double train_breakdown;    /* 1: extra fractional breakdown from training (0 = none) */
     double relief;       /* 1: share of the unloading relieved by passive stimuli (0 = none) */
+    double skill;        /* 1: target of the skill of practised lifts (0 = no practice) */
 } muscle_inputs;
 
 /* Initialise a compartment of DXA lean mass `lean` kg at its homeostatic state. */
@@ -125,6 +131,15 @@ double muscle_train_breakdown(double weekly_stimulus, const model_params *p);
 /* Activation-target multiplier for a weekly neural stimulus. */
 double muscle_neural_drive(double weekly_neural_stimulus, double responsiveness,
                            const model_params *p);
+
+/* Target of the skill of a lift (muscle_state.skill) for a weekly practice w (the sum
+ * of per-session dose_effect.skill): saturating like the training gain. */
+double muscle_skill_target(double weekly_practice, double responsiveness,
+                           const model_params *p);
+
+/* One-repetition maximum of a practised lift relative to the isometric strength of the
+ * same muscle: 1 + skill. */
+double muscle_one_rm_factor(const muscle_state *m);
 
 /* Share of the unloading relieved by passive stimuli whose weekly sum (of per-session
  * reliefs, muscle.passive_bfr_relief and muscle.passive_movement_relief) is w. */

@@ -226,17 +226,18 @@ static void test_lagged_balance(void)
 
 /* ---- muscle_advance against the ODE system of muscle.h ------------------------------
  *
- * y = (M, G, N, S, L_nc, N_s, T), after the onset step of the transient (the test
+ * y = (M, G, N, S, L_nc, N_s, T, K), after the onset step of the transient (the test
  * starts with the state's unloading equal to the input's, so nothing is raised):
  *   dM/dt   = kd (A' S - T (1 - rho) S - B M),  A' = anabolic (1 - delta sigma U),
  *                                               B = 1 + train_breakdown + catabolic
  *   dG/dt   = (g - G)/tau_G,  g = drive - 1,   tau_G = rise or detrain days by direction
  *   dN/dt   = (nu U - N)/tau_N,                 tau_N = disuse or recovery days by direction
  *   dS/dt   = -r S,  dL_nc/dt = -r L_nc,  dN_s/dt = -rn N_s,  dT/dt = -T/tau_b
+ *   dK/dt   = (k - K)/tau_K,  k = skill target, tau_K = skill rise or decay days by direction
  * with U = max(0, 1 - loading) (1 - rho), r = age_loss / 365.25, rn = neural_age_ratio r. */
 
 typedef struct {
-    double kd, a, b, rho, g, tau_g, nu_u, tau_n, r, rn, lambda;
+    double kd, a, b, rho, g, tau_g, nu_u, tau_n, r, rn, lambda, k, tau_k;
 } muscle_par;
 
 static int muscle_rhs(double t, const double *y, double *dy, void *vp)
@@ -250,6 +251,7 @@ static int muscle_rhs(double t, const double *y, double *dy, void *vp)
     dy[4] = -q->r * y[4];
     dy[5] = -q->rn * y[5];
     dy[6] = -q->lambda * y[6];
+    dy[7] = (q->k - y[7]) / q->tau_k;
     return GSL_SUCCESS;
 }
 
@@ -274,10 +276,12 @@ static void check_muscle(const char *label, const muscle_state *m0_in, const mus
         .r = r,
         .rn = p->muscle_neural_age_ratio * r,
         .lambda = 1.0 / p->muscle_disuse_breakdown_days,
+        .k = in->skill,
+        .tau_k = in->skill > m0.skill ? p->muscle_skill_rise_days : p->muscle_skill_decay_days,
     };
-    double y[7] = {m0.contractile, m0.neural_gain, m0.neural_deficit, m0.setpoint,
-                   m0.noncontractile, m0.neural_set, m0.transient};
-    int rc = integrate(muscle_rhs, 7, &q, y, dt);
+    double y[8] = {m0.contractile, m0.neural_gain, m0.neural_deficit, m0.setpoint,
+                   m0.noncontractile, m0.neural_set, m0.transient, m0.skill};
+    int rc = integrate(muscle_rhs, 8, &q, y, dt);
     muscle_state m = m0;
     muscle_advance(&m, in, p, dt);
     char what[120], w[200];
@@ -293,6 +297,8 @@ static void check_muscle(const char *label, const muscle_state *m0_in, const mus
     CHECK_CLOSE(m.noncontractile, y[4], TOL_ODE, w);
     snprintf(w, sizeof w, "%s: neural_set", what);
     CHECK_CLOSE(m.neural_set, y[5], TOL_ODE, w);
+    snprintf(w, sizeof w, "%s: skill", what);
+    CHECK_CLOSE(m.skill, y[7], TOL_ODE, w);
     snprintf(w, sizeof w, "%s: transient", what);
     CHECK(fabs(m.transient - y[6]) <= TOL_ODE * fmax(1e-3, fabs(y[6])), "%s: %.10g vs %.10g", w,
           m.transient, y[6]);
@@ -310,16 +316,17 @@ static void test_muscle(void)
     m0.neural_deficit = 0.0412;
     m0.neural_set = 0.9721;
     m0.transient = 0.31;
+    m0.skill = 0.0571;
 
-    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089, 1.0, 0.0, 0.0};
+    muscle_inputs cast = {0.05, 1.0, 1.0, 0.0, 0.0089, 1.0, 0.0, 0.0, 0.0};
     check_muscle("cast", &m0, &cast, &p, 14.0);
-    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123, 1.37, 0.0, 0.23};
+    muscle_inputs hosp = {0.08, 1.0, 1.0, 0.8, 0.0123, 1.37, 0.0, 0.23, 0.0};
     check_muscle("hospital, passive BFR", &m0, &hosp, &p, 6.37);
-    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067, 1.0, 0.21, 0.0};
+    muscle_inputs train = {1.03, 1.137, 1.171, 0.0, 0.0067, 1.0, 0.21, 0.0, 0.183};
     check_muscle("training (loading > 1)", &m0, &train, &p, 27.9);
-    muscle_inputs detrain = {1.0, 1.0, 1.0, 0.0, 0.0067, 1.0, 0.0, 0.0};
+    muscle_inputs detrain = {1.0, 1.0, 1.0, 0.0, 0.0067, 1.0, 0.0, 0.0, 0.0};
     check_muscle("detraining", &m0, &detrain, &p, 91.0);
-    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456, 1.52, 0.0, 0.0};
+    muscle_inputs age = {0.8127, 1.0, 1.0, 0.0, 0.0456, 1.52, 0.0, 0.0, 0.0};
     check_muscle("ageing, long interval", &m0, &age, &p, 1461.0);
     check_muscle("cast, tiny interval", &m0, &cast, &p, 1e-4);
 
@@ -332,7 +339,9 @@ static void test_muscle(void)
     q.muscle_disuse_breakdown_days = 3.3;
     q.muscle_neural_disuse_drop = 0.1833;
     q.muscle_neural_age_ratio = 2.37;
-    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311, 1.21, 0.117, 0.071};
+    q.muscle_skill_rise_days = 11.7;
+    q.muscle_skill_decay_days = 913.0;
+    muscle_inputs mix = {0.4441, 1.0719, 1.0517, 0.1234, 0.0311, 1.21, 0.117, 0.071, 0.0917};
     check_muscle("unround parameters", &m0, &mix, &q, 45.6);
 
     /* Composition over an event boundary. */
@@ -342,6 +351,7 @@ static void test_muscle(void)
     muscle_advance(&b, &mix, &q, 33.3);
     CHECK_CLOSE(a.contractile, b.contractile, TOL_COMPOSE, "muscle composition: contractile");
     CHECK_CLOSE(a.neural, b.neural, TOL_COMPOSE, "muscle composition: neural");
+    CHECK_CLOSE(a.skill, b.skill, TOL_COMPOSE, "muscle composition: skill");
     CHECK_CLOSE(a.setpoint, b.setpoint, TOL_COMPOSE, "muscle composition: setpoint");
     CHECK_CLOSE(a.noncontractile, b.noncontractile, TOL_COMPOSE, "muscle composition: noncontractile");
     CHECK_CLOSE(a.neural_set, b.neural_set, TOL_COMPOSE, "muscle composition: neural_set");
@@ -531,9 +541,9 @@ static void test_memos(void)
     for (size_t s = 0; s < sizeof dts / sizeof dts[0]; s++) {
         double age_loss = s % 4 == 3 ? 0.0123 : 0.0089;
         double load0 = s % 3 == 0 ? 0.05 : 0.93;
-        muscle_inputs in[3] = {{load0, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.0},
-                               {0.93, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.2},
-                               {1.0, 1.0, 1.0, s % 5 == 1 ? 0.8 : 0.0, age_loss, 1.3, 0.0, 0.0}};
+        muscle_inputs in[3] = {{load0, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.0, 0.12},
+                               {0.93, 1.1, 1.05, 0.0, age_loss, 1.3, 0.1, 0.2, 0.12},
+                               {1.0, 1.0, 1.0, s % 5 == 1 ? 0.8 : 0.0, age_loss, 1.3, 0.0, 0.0, 0.0}};
         muscle_advance_all(a, in, 3, &p, dts[s]);
         muscle_advance_memo(b, in, 3, &p, dts[s], &mm);
         CHECK(memcmp(a, b, sizeof a) == 0, "muscle memo, step %zu: not the same bits", s);

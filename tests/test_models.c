@@ -27,7 +27,7 @@ static double pct(double now, double before)
 
 /* ---- Muscle -------------------------------------------------------------------------- */
 
-static const muscle_inputs usual = {1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+static const muscle_inputs usual = {1.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0};
 
 /* Strength relative to entry: contractile mass times the neural factor. */
 static double strength_rel(const muscle_state *m, double contractile0)

@@ -236,15 +236,17 @@ static inline void refresh_muscle(life *L, double age, const double weekly[COMPA
         int same = -1;
         for (int d = 0; d < c && same < 0; d++)
             if (weekly[d][EFF_HYPERTROPHY] == weekly[c][EFF_HYPERTROPHY] &&
-                weekly[d][EFF_NEURAL] == weekly[c][EFF_NEURAL])
+                weekly[d][EFF_NEURAL] == weekly[c][EFF_NEURAL] && weekly[d][EFF_SKILL] == weekly[c][EFF_SKILL])
                 same = d;
         if (same >= 0) {
             L->min[c].anabolic = L->min[same].anabolic;
             L->min[c].neural_drive = L->min[same].neural_drive;
+            L->min[c].skill = L->min[same].skill;
             L->min[c].train_breakdown = L->min[same].train_breakdown;
         } else {
             L->min[c].anabolic = muscle_anabolic_at(weekly[c][EFF_HYPERTROPHY], &L->avail, age, response, p);
             L->min[c].neural_drive = muscle_neural_drive(weekly[c][EFF_NEURAL], response, p);
+            L->min[c].skill = muscle_skill_target(weekly[c][EFF_SKILL], response, p);
             L->min[c].train_breakdown = muscle_train_breakdown(weekly[c][EFF_HYPERTROPHY], p);
         }
         L->min[c].relief = muscle_relief(weekly[c][EFF_RELIEF]);
@@ -369,6 +371,7 @@ static int observe(life *L, obs_record *r)
                 (p->muscle_lbm_per_alm - 1.0 - p->muscle_trunk_lean_ratio) * appendicular_lean0(x);
     v[OV_QUAD_CSA] = L->m[LEG_INDEX].contractile * p->muscle_quad_csa_per_kg;
     v[OV_KNEE] = x->knee_torque * strength_rel(L, LEG_INDEX);
+    v[OV_KNEE_1RM] = v[OV_KNEE] * muscle_one_rm_factor(&L->m[LEG_INDEX]);
     v[OV_GRIP] = grip_now(L);
     v[OV_GAIT] = gait_now(L);
     v[OV_BMD] = L->bone.bmd;
@@ -636,6 +639,7 @@ static void training_week(life *L, int32_t slot)
         s->week_effect[c][EFF_NEURAL] = attended * e.neural;
         s->week_effect[c][EFF_BONE] = attended * e.bone;
         s->week_effect[c][EFF_RELIEF] = attended * e.relief;
+        s->week_effect[c][EFF_SKILL] = attended * e.skill;
     }
     if (serious_event) {
         L->count[EVC_ADVERSE_SERIOUS]++;

@@ -42,7 +42,7 @@ typedef enum {
  * makes whole-body lean mass respond as trials measure it). */
 enum { LEG_INDEX, LEG_OTHER, ARMS, TRUNK, COMPARTMENTS };
 /* Columns of iv_slot.week_effect: what a week of an intervention adds to each stimulus. */
-enum { EFF_HYPERTROPHY, EFF_NEURAL, EFF_BONE, EFF_RELIEF, EFFECTS };
+enum { EFF_HYPERTROPHY, EFF_NEURAL, EFF_BONE, EFF_RELIEF, EFF_SKILL, EFFECTS };
 enum { CLOCK_FALL, CLOCK_ADMISSION, CLOCK_DEATH, CLOCKS };
 
 typedef struct {
