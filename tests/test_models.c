@@ -567,7 +567,8 @@ static void mortality_hazards(const model_params *p)
     double r70 = mortality_rate(70, 1, 0, NAN, p), r80 = mortality_rate(80, 1, 0, NAN, p);
     /* SSA 2019: q(70) = 0.014624 for women; at exact age 70 the rate lies between the
      * hazards of the years 69 and 70 (0.013397 and 0.014732). */
-    double lh = log(p->mortality_weakness_hr_per_sd), mean_factor = exp(-0.5 * lh * lh);
+    double lh = log(p->mortality_weakness_hr_per_sd);
+    double mean_factor = exp(-0.5 * lh * lh) / (1.0 + mortality_table_hip_excess(70, 1, p));
     CHECK(r70 / mean_factor > 0.013397 && r70 / mean_factor < 0.014732,
           "women at 70: the life table's rate (%.5f /y)", r70 / mean_factor);
     /* Over the population's grip (z standard normal), the weakness ratio averages 1: the
@@ -578,8 +579,22 @@ static void mortality_hazards(const model_params *p)
         avg += w * mortality_rate(80, 1, z, NAN, p);
         wsum += w;
     }
-    CHECK_CLOSE(avg / wsum / lifetable_hazard(80, 1), 1.0, 1e-6,
-                "averaged over grip, the rate is the life table's");
+    CHECK_CLOSE(avg / wsum * (1.0 + mortality_table_hip_excess(80, 1, p)) / lifetable_hazard(80, 1), 1.0, 1e-6,
+                "averaged over grip and recent hip fractures, the rate is the life table's");
+    /* The closed form of the hip-fracture excess against a sum over fracture times,
+     * below and past the age where the table's incidence stops rising. */
+    for (int f = 0; f <= 1; f++)
+        for (double age = 80; age <= 100; age += 17) {
+            double k = f ? p->mortality_table_hip_slope_female : p->mortality_table_hip_slope_male;
+            double i67 = f ? p->mortality_table_hip_rate_female : p->mortality_table_hip_rate_male;
+            double tau = p->mortality_hip_hr_decay / DAYS_PER_YEAR, sum = 0, du = 1e-4;
+            for (double u = du / 2; u < 40 * tau; u += du)
+                sum += i67 * exp(k * (fmin(age - u, p->mortality_table_hip_age_max) - 67.0)) * exp(-u / tau) * du;
+            double want = (p->mortality_hip_fracture_hr - 1.0) * sum;
+            double got = mortality_table_hip_excess(age, f, p);
+            CHECK(fabs(got / want - 1.0) < 1e-6, "%s at %.0f: the life table's hip-fracture excess %.6f (sum %.6f)",
+                  f ? "women" : "men", age, got, want);
+        }
     /* The stored log hazards are ln(-ln(1 - q)) of the table's q, to rounding. */
     double worst = 0;
     for (int f = 0; f <= 1; f++)
