@@ -10,6 +10,8 @@
  *   - detraining: half-life of months, strength kept longer than mass;
  *   - task specificity: a 1RM gains more than isometric strength, more with heavy
  *     loads, and keeps its skill for longer; walking teaches no lift;
+ *   - responders: sarcopenic people who train do not all improve in both mass and
+ *     grip (low responders), and untreated ones do not improve;
  *   - dose-response rising monotonically and saturating;
  *   - a steady baseline: without intervention only ageing moves people, whatever
  *     their habitual protein intake;
@@ -207,6 +209,46 @@ static void task_specificity(void)
     CHECK(rm_off / rm_hl > iso_off / iso_hl + 0.1,
           "the skill of a lift outlasts the muscle: 24 weeks off keep %.0f%% of the 1RM gain, %.0f%% of the isometric",
           100 * rm_off / rm_hl, 100 * iso_off / iso_hl);
+    engine_result_fini(&r);
+    scenario_fini(&sc);
+}
+
+/* Share of the sampled people of arm a alive at observation k whose appendicular lean
+ * mass and grip both rose since entry (true values). */
+static double improved_both(const engine_result *r, size_t a, size_t k)
+{
+    size_t n = 0, both = 0, n_obs = r->plan.n_obs;
+    for (size_t i = 0; i < r->n_sample; i++) {
+        const obs_record *o = &r->sample[(a * r->n_sample + i) * n_obs];
+        if (!o[k].alive)
+            continue;
+        n++;
+        both += o[k].value[OV_ASM] > o[0].value[OV_ASM] && o[k].value[OV_GRIP] > o[0].value[OV_GRIP];
+    }
+    return n ? (double)both / (double)n : NAN;
+}
+
+static void responders(void)
+{
+    scenario sc;
+    engine_result r;
+    run_text("name: responders\nseed: 41\nhorizon_weeks: 12\nobserve_every_weeks: 12\n"
+             "population: {size: 400, age_min: 65, age_max: 85, sarcopenia: required}\n"
+             "record: {sample_size: 400, event_log: none}\n"
+             "arms:\n"
+             "  - name: none\n"
+             "  - name: train\n"
+             "    interventions: [{type: resistance, sessions_per_week: 3, duration_weeks: 12, load_pct_1rm: 75, limbs: both}]\n",
+             &r, &sc);
+    double none = improved_both(&r, 0, 1), train = improved_both(&r, 1, 1);
+    /* Issue 12 found 36% of untreated and 97.5% of trained sarcopenic people improving
+     * in both. Real trials see low responders (Churchward-Venne 2015; Ahtiainen 2016:
+     * SD of the size change larger than its mean). */
+    CHECK(none < 0.05, "untreated sarcopenic people do not improve in both mass and grip in 12 weeks: %.1f%%",
+          100 * none);
+    CHECK(train > 0.3 && train < 0.9,
+          "trained sarcopenic people: %.1f%% improve in both mass and grip, the rest are low responders in one",
+          100 * train);
     engine_result_fini(&r);
     scenario_fini(&sc);
 }
@@ -411,6 +453,7 @@ int main(void)
     disuse_ratio();
     time_course_and_detraining();
     task_specificity();
+    responders();
     dose_response();
     steady_baseline();
     oldest_old();
