@@ -211,9 +211,39 @@ static void traj_shows(const plot_ctx *c, FILE *m, const void *fig)
     fputs(" (means among survivors).", m);
 }
 
+/* Whether arm a's means lie within a line's width (1% of the panel's height) of the
+ * reference arm's in every panel at every time: its line is then hidden under the
+ * reference's, which is drawn last. */
+static int hidden_under_reference(const resultdata *d, const trajectories *x, size_t a)
+{
+    const rd_arm *A = &d->arms[a], *R = &d->arms[d->reference];
+    for (int v = 0; v < TRAJ_PANELS; v++)
+        for (size_t k = 0; k < d->n_time; k++) {
+            double gap = fabs(A->mean[traj_var[v]][k] - R->mean[traj_var[v]][k]);
+            if (!(gap <= 0.01 * (x->r[v].hi - x->r[v].lo)))
+                return 0;
+        }
+    return 1;
+}
+
+/* "protein's and walking's lines lie under none's ..." (empty when none is hidden). */
+static void hidden_note(const plot_ctx *c, FILE *m, const void *fig)
+{
+    const resultdata *d = c->d;
+    size_t n = 0;
+    for (size_t a = 0; a < d->n_arms; a++)
+        if (a != d->reference && hidden_under_reference(d, fig, a))
+            fprintf(m, "%s%s", n++ ? ", " : " The lines of ", d->arms[a].name);
+    if (n)
+        fprintf(m, " lie under those of %s in every panel: their means differ by less than a line's "
+                   "width (figure 3 gives the differences).",
+                d->arms[d->reference].name);
+}
+
 static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *x)
 {
     const resultdata *d = c->d;
+    char *hidden = pf_text(c, hidden_note, x);
     F->title = pf_format("Muscle, strength, grip and bone over time: mean per arm with 95%% confidence band");
     F->shows = pf_text(c, traj_shows, x);
     F->how = pf_format("Each line is the mean of one arm over the people alive at that time (who dies leaves "
@@ -230,8 +260,9 @@ static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *
                        "them). A leg programme moves knee strength, not grip: training is specific to the "
                        "limbs trained. "
                        "The vertical axes "
-                       "do not start at zero, so small changes are visible.",
-                       d->osteopenia_tscore, d->osteoporosis_tscore);
+                       "do not start at zero, so small changes are visible.%s",
+                       d->osteopenia_tscore, d->osteoporosis_tscore, hidden ? hidden : "");
+    free(hidden);
     F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Muscle "
                            "turns over continuously; disuse, age, protein and training change the balance "
                            "of synthesis and breakdown. Bone follows a mechanostat: loading below the "
@@ -262,10 +293,16 @@ typedef struct {
     const char *title[3]; /* of each panel */
     char ylabel[3][96];
     const char *shows;    /* the caption's first sentences, then each arm's share at the end */
-    const char *end_name[2]; /* of two shares */
-    int end_index[2];
+    const char *end_name[3]; /* of the shares reported at the end (NULL: fewer than 3) */
+    int end_index[3];
     gp_range r[3];        /* y range of each panel, in % */
+    double zoom_lo;       /* survival's axis starts here instead of at 0 (NAN: at 0) */
 } share_figure;
+
+/* Survival that stays above this share over the whole run is drawn on an axis that
+ * does not start at zero: at 0-100% a year's 2% of deaths is a flat line on the top
+ * edge, and the arms cannot be told apart. */
+#define SURVIVAL_ZOOM_ABOVE 80.0
 
 /* The incidence index of the share of people enrolled still alive (survival). */
 #define SHARE_ALIVE (-1)
@@ -287,12 +324,19 @@ static int share_column(const share_figure *x, int i)
 static void share_data(const plot_ctx *c, share_figure *x)
 {
     const resultdata *d = c->d;
+    x->zoom_lo = NAN;
     for (int i = 0; i < x->n_panels; i++) {
         gp_range_init(&x->r[i]);
         for (size_t a = 0; a < d->n_arms; a++)
             for (size_t k = 0; k < d->n_time; k++)
                 gp_range_add(&x->r[i], 100 * share_of(&d->arms[a], x->kind, x->index[i], k));
-        gp_range_final(&x->r[i], 0.08, 1);
+        int zoom = x->kind == SHARE_INCIDENCE && x->index[i] == SHARE_ALIVE && x->r[i].n > 0 &&
+                   x->r[i].lo >= SURVIVAL_ZOOM_ABOVE;
+        gp_range_final(&x->r[i], 0.08, !zoom);
+        if (zoom) {
+            x->r[i].hi = 100.0 + 0.08 * (100.0 - x->r[i].lo);
+            x->zoom_lo = x->r[i].lo;
+        }
     }
 }
 
@@ -337,7 +381,7 @@ static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
     const share_figure *x = fig;
     const resultdata *d = c->d;
     fputs(x->shows, m);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3 && x->end_name[i]; i++) {
         fprintf(m, "%s%s ", i ? "; " : "", x->end_name[i]);
         for (size_t a = 0; a < d->n_arms; a++) {
             const rd_arm *A = &d->arms[a];
@@ -358,7 +402,9 @@ static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_fig
                        "count. The right panel is survival, the share of everyone enrolled still alive: "
                        "averages elsewhere (figures 1, 3, 5) are over the living only, so where survival "
                        "differs between arms they describe different people. Rates per 1000 person-years, "
-                       "with confidence intervals, are in the table below.");
+                       "with confidence intervals, are in the table below.%s",
+                       isnan(x->zoom_lo) ? "" : " The survival axis does not start at zero: few people die "
+                                                "in this run, and at full scale the arms would be one flat line.");
     F->assumed = pf_format("Falls happen at random with a rate that rises with weakness, slow gait, age and "
                            "earlier falls; a fall breaks a bone with a probability that rises as bone "
                            "density falls (model.falls.*). The same chance events are replayed in every "
@@ -378,7 +424,7 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
                    "People alive, of all enrolled (%)"},
         .shows = "The share of all people enrolled who have had at least one fall (left) or one fracture "
                  "(middle) since the start, and the share still alive (right). By the end: ",
-        .end_name = {"falls", "fractures"}, .end_index = {RE_FALL, RE_FRACTURE}};
+        .end_name = {"falls", "fractures", "alive"}, .end_index = {RE_FALL, RE_FRACTURE, SHARE_ALIVE}};
     share_data(c, &x);
     incidence_caption(c, F, &x);
     pf_write_files(c, F->name, F->title, share_table, share_script, &x);
