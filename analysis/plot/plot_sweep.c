@@ -644,7 +644,8 @@ static void figure_caption(FILE *f, const char *name, const sweepdata *d)
     if (strcmp(name, "sweep-indices") == 0)
         fputs(d->st ? "For each outcome, the parameters sorted by their total Sobol' index: the share of the "
                       "outcome's variance over the sweep that goes away if the parameter is fixed (bar), with "
-                      "the first-order index, its share alone, inside; whiskers are bootstrap intervals. An index "
+                      "the first-order index, its share alone, inside; whiskers are the bootstrap 95% intervals "
+                      "of the total index (the table below gives both indices with their intervals). An index "
                       "describes this sweep's ranges, not the parameter in general."
                     : "For each outcome, the parameters sorted by Morris mu*, the mean absolute effect of moving "
                       "the parameter across its range, with its bootstrap interval; sigma measures interaction "
@@ -653,11 +654,31 @@ static void figure_caption(FILE *f, const char *name, const sweepdata *d)
     else if (strcmp(name, "sweep-heatmap") == 0)
         fputs("Each outcome over the two parameters of the grid, one cell per point.", f);
     else
-        fputs("One outcome at every point of the sweep, one panel per parameter: a trend across a panel "
+        fputs("The outcome at every point of the sweep, one panel per parameter: a trend across a panel "
               "says the outcome follows that parameter; scatter says the others matter too. Each point is "
               "one virtual trial (its Monte Carlo noise included).",
               f);
     fputs("</p></figcaption>\n", f);
+}
+
+/* The heading of figure `name`: what it shows, in words (the file name says less). */
+static void figure_heading(FILE *f, const char *name, const sweepdata *d)
+{
+    size_t o;
+    if (strcmp(name, "sweep-indices") == 0)
+        fputs(d->st ? "What drives each outcome: Sobol' indices" : "What drives each outcome: Morris screening", f);
+    else if (strcmp(name, "sweep-heatmap") == 0)
+        fputs("Each outcome over the two parameters of the grid", f);
+    else if (sscanf(name, "sweep-outcome-%zu", &o) == 1 && o >= 1 && o <= d->no) {
+        report_html_text(f, d->outcome[o - 1]);
+        if (d->unit[o - 1][0] && strcmp(d->unit[o - 1], "1") != 0) {
+            fputs(" (", f);
+            report_html_text(f, d->unit[o - 1]);
+            fputs(")", f);
+        }
+        fputs(" at every point of the sweep, against each parameter", f);
+    } else
+        report_html_text(f, name);
 }
 
 /* DIR/index.html: every figure embedded with its caption, and the indices with their
@@ -687,7 +708,7 @@ static msk_status sweep_report(const writer *w, const sweepdata *d, unsigned for
         if (dot)
             *dot = '\0';
         fprintf(f, "<section><h2>Figure %zu. ", i + 1);
-        report_html_text(f, name);
+        figure_heading(f, name, d);
         fputs("</h2>\n<figure>\n", f);
         if (image)
             st = report_embed_image(f, w->dir, name, image, name, diags);
