@@ -31,7 +31,7 @@ fi
 
 "$msk" run "$src/scenarios/vicious-cycle.yaml" --set population.size=1500 -q -o run.h5 2>err ||
     { fail "could not make a run result: $(tail -2 err)"; exit 1; }
-"$msk" sweep "$src/scenarios/sweeps/bfr-dose.yaml" --set set.population.size=200 -q -o sweep.h5 2>err ||
+"$msk" sweep "$src/scenarios/sweeps/bfr-dose.yaml" --set design.samples=8 --set set.population.size=200 -q -o sweep.h5 2>err ||
     { fail "could not make a sweep result: $(tail -2 err)"; exit 1; }
 
 # ---- (a) signals during plot ------------------------------------------------------
@@ -173,7 +173,7 @@ done
 # not land in the journal (the first file it opens for writing), or the resume refuses
 # the journal and every finished run is lost.
 bash -c 'exec 2>&-; exec "$@"' _ "$msk" sweep "$src/scenarios/sweeps/bfr-dose.yaml" \
-    --set set.population.size=400 -o stopped.h5 >/dev/null &
+    --set design.samples=8 --set set.population.size=400 -o stopped.h5 >/dev/null &
 pid=$!
 for k in $(seq 1000); do
     grep -aq '^task' stopped.h5.journal 2>/dev/null && break
@@ -184,7 +184,7 @@ kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 rc1=$?
 foreign=$(grep -av -e '^task ' -e '^msksim-sweep-journal ' stopped.h5.journal 2>/dev/null | wc -l)
-timeout 300 "$msk" sweep "$src/scenarios/sweeps/bfr-dose.yaml" --set set.population.size=400 -q \
+timeout 300 "$msk" sweep "$src/scenarios/sweeps/bfr-dose.yaml" --set design.samples=8 --set set.population.size=400 -q \
     -o stopped.h5 >/dev/null 2>stopped.err
 rc2=$?
 if [ "$rc1" = 75 ] && [ "$foreign" = 0 ] && [ "$rc2" = 0 ] && grep -q "resuming: [1-9][0-9]* of 48 runs found" stopped.err; then

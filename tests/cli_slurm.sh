@@ -53,6 +53,12 @@ stop_all() {
 }
 trap stop_all EXIT
 cd "$work" || exit 1
+# The example sweep at 8 base samples (48 runs; the shipped file has 128).
+mkdir -p "$work/example" && chmod 755 "$work/example"
+cp "$src/scenarios/sweeps/bfr-base.yaml" "$work/example/"
+sed 's/^  samples: 128$/  samples: 8/' "$example" >"$work/example/bfr-dose.yaml"
+chmod 644 "$work/example/"*.yaml
+example=$work/example/bfr-dose.yaml
 
 fail=0
 # Every wait has a wall-clock deadline; the client commands get a short timeout

@@ -27,8 +27,14 @@ src=$(cd "$2" && pwd)
 update=${3:-}
 py=/usr/bin/python3
 tools="$py $src/tests/h5tools.py"
-example=$src/scenarios/sweeps/bfr-dose.yaml
+shipped=$src/scenarios/sweeps/bfr-dose.yaml
 work=$(mktemp -d "${TMPDIR:-/tmp}/msk_cli_sweep.XXXXXX") || exit 1
+# The runs below use the example at 8 base samples (48 runs, seconds); the shipped
+# 128 (768 runs) is checked by `check` only.
+mkdir -p "$work/example"
+cp "$src/scenarios/sweeps/bfr-base.yaml" "$work/example/"
+sed 's/^  samples: 128$/  samples: 8/' "$shipped" >"$work/example/bfr-dose.yaml"
+example=$work/example/bfr-dose.yaml
 bgpid=
 cleanup() {
   [ -n "$bgpid" ] && kill -9 "$bgpid" 2>/dev/null
@@ -88,7 +94,9 @@ check "docs/sweep-format.md matches 'msksim sweep --format' (regenerate: bash te
   diff -u "$work/doc.md" "$work/gen.md"
 
 check "help sweep shows --shard" bash -c "'$msk' help sweep | grep -q -- '--shard I/M'"
-check "check accepts the example sweep and counts its points" bash -c \
+check "check accepts the shipped example sweep and counts its points" bash -c \
+  "'$msk' check '$shipped' | grep -q 'saltelli design, 4 parameters, 768 points x 1 replicate = 768 runs'"
+check "the test copy of the example has 8 base samples" bash -c \
   "'$msk' check '$example' | grep -q 'saltelli design, 4 parameters, 48 points x 1 replicate = 48 runs'"
 check "check reports cuff pressures above the advised range once, with the count of points" bash -c \
   "'$msk' check '$example' 2>&1 | grep -E 'bfr-dose.yaml:[0-9]+:[0-9]+: warning: .*above the advised 60% AOP.*\[at [0-9]+ of the 48 points checked\]'"
