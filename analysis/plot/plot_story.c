@@ -287,6 +287,16 @@ static void story_panel(const plot_ctx *c, FILE *gp, const char *tsv, const one_
             pf_colour(c, d->reference));
 }
 
+/* When person p died in arm `arm`, in weeks (NAN: alive at the end). */
+static double death_week(const resultdata *d, size_t arm, size_t p)
+{
+    const rd_arm *A = &d->arms[arm];
+    for (size_t i = 0; i < A->n_events; i++)
+        if (A->events[i].individual == p && A->events[i].kind == RL_DEATH)
+            return A->events[i].week;
+    return NAN;
+}
+
 static void story_script(const plot_ctx *c, FILE *gp, const char *tsv, const char *title, const void *fig)
 {
     const one_person *x = fig;
@@ -305,6 +315,8 @@ static void story_script(const plot_ctx *c, FILE *gp, const char *tsv, const cha
     pf_legend_entry(gp, "lines lw 2 dt 2", "#E69F00", "fall");
     pf_legend_entry(gp, "lines lw 4", "#C00000", "fracture");
     pf_legend_entry(gp, "boxes fs solid 1.0", "#d9d9d9", "immobilized or in hospital");
+    if (!isnan(death_week(d, d->reference, x->p)))
+        pf_legend_entry(gp, "lines lw 3", "#000000", "death");
     if (d->n_arms > 1)
         pf_legend_entry(gp, "lines lw 5", "#777777", "tick at the top: in that arm only");
     pf_legend_end(gp);
@@ -325,6 +337,14 @@ static void story_shows(const plot_ctx *c, FILE *m, const void *fig)
               "short tick in an arm's colour at the top of the panels marks a fracture, hospital stay, "
               "immobilization or death that happened in that arm only (the intervention changed the "
               "person's luck).", m);
+    double dead = death_week(d, d->reference, x->p);
+    if (isnan(dead))
+        fprintf(m, " %s is alive at the end in arm ‘%s’.", d->sample_female[x->p] == 1 ? "She" : "He",
+                d->arms[d->reference].name);
+    else
+        fprintf(m, " %s dies after %.3g %s in arm ‘%s’ (black line), where the lines end.",
+                d->sample_female[x->p] == 1 ? "She" : "He", pf_time(c, dead), pf_time_unit(c),
+                d->arms[d->reference].name);
     if (x->score == 0)
         fputs(" None of the sampled people fell or was immobilized in this run.", m);
 }
