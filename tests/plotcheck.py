@@ -383,6 +383,30 @@ def figures(h5, d):
     if "Summary table" not in page:
         fail("index.html has no summary table")
     print(f"ok: index.html embeds {len(imgs)} images, notes {len(FIGURES) - len(made)} skipped figures, fetches nothing")
+    check_entry(r, page)
+
+
+def check_entry(r, page):
+    """The page says who was enrolled: ages, share of women and conditions at entry, as in /persons."""
+    if "persons" not in r.f:
+        return
+    p = r.f["persons"]
+    age, sex = p["age"][()], p["sex"][()]
+    sarc, who = p["sarcopenia"][()], p["who_class"][()]
+    m = re.search(r"Aged (\d+) to (\d+) at entry \(mean ([\d.]+)\), (\d+)% women; at entry ([\d.]+)% had "
+                  r"sarcopenia \(EWGSOP2\), ([\d.]+)% osteopenia and ([\d.]+)% osteoporosis", page)
+    if not m:
+        fail("index.html does not say who was enrolled (ages, women, conditions at entry)")
+        return
+    want = (int(np.floor(age.min())), int(np.floor(age.max())), round(age.mean(), 1), round(100 * (sex == 1).mean()),
+            round(100 * (sarc == 1).mean(), 1), round(100 * (who == 1).mean(), 1), round(100 * (who == 2).mean(), 1))
+    got = (int(m[1]), int(m[2]), float(m[3]), int(m[4]), float(m[5]), float(m[6]), float(m[7]))
+    # One unit of the last printed digit: C and Python may round a half either way.
+    tol = (0, 0, 0.11, 1, 0.11, 0.11, 0.11)
+    if any(abs(g - w) > t for g, w, t in zip(got, want, tol)):
+        fail(f"index.html: who was enrolled {got} differs from /persons {want}")
+    else:
+        print(f"ok: index.html says who was enrolled as /persons has it: {got}")
 
 
 def export(h5, d, ext):

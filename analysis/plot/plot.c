@@ -2,6 +2,7 @@
  * (see plot.h; the figures' shared toolkit is plotfig.c). */
 #include "plot.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,37 @@ static const struct {
 
 /* ---- The study in words ----------------------------------------------------------- */
 
+/* ", measured every 2 weeks (27 times)" or ", measured 5 times". */
+static void describe_observations(const plot_ctx *c, FILE *f)
+{
+    const resultdata *d = c->d;
+    if (d->n_time < 2)
+        return;
+    double step = d->time[1] - d->time[0];
+    int regular = 1;
+    for (size_t k = 2; k < d->n_time; k++)
+        regular = regular && fabs(d->time[k] - d->time[k - 1] - step) <= 1e-6 * fmax(1.0, step);
+    if (regular)
+        fprintf(f, ", measured every %.3g week%s (%zu times, the start included)", step, step == 1 ? "" : "s",
+                d->n_time);
+    else
+        fprintf(f, ", measured %zu times", d->n_time);
+}
+
+/* Who was enrolled, from the person table: ". Aged 65-80 at entry (mean 72.4), 50%
+ * women; at entry 3.8% had sarcopenia, 50% osteopenia, 8.2% osteoporosis." */
+static void describe_entry(const resultdata *d, FILE *f)
+{
+    if (!d->has_entry) {
+        fputs(". ", f);
+        return;
+    }
+    fprintf(f, ". Aged %.0f to %.0f at entry (mean %.1f), %.0f%% women; at entry %.1f%% had sarcopenia "
+               "(EWGSOP2), %.1f%% osteopenia and %.1f%% osteoporosis (WHO). ",
+            floor(d->entry_age_min), floor(d->entry_age_max), d->entry_age_mean, 100 * d->entry_female,
+            100 * d->entry_sarcopenic, 100 * d->entry_who[1], 100 * d->entry_who[2]);
+}
+
 static char *describe_study(const plot_ctx *c)
 {
     const resultdata *d = c->d;
@@ -43,7 +75,9 @@ static char *describe_study(const plot_ctx *c)
     fprintf(f, "%.0f virtual people", d->population_size * (d->replicates > 0 ? d->replicates : 1));
     if (d->replicates > 1)
         fprintf(f, " (%.0f populations of %.0f)", d->replicates, d->population_size);
-    fprintf(f, " followed for %.4g %s. ", pf_time(c, horizon), pf_time_unit(c));
+    fprintf(f, " followed for %.4g %s", pf_time(c, horizon), pf_time_unit(c));
+    describe_observations(c, f);
+    describe_entry(d, f);
     fprintf(f, "Every arm follows the same people with the same chance events, so differences "
                "between arms are due to the interventions alone. ");
     fprintf(f, "Arms: ");

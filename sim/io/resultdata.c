@@ -520,6 +520,44 @@ static void load_summary(loader *L)
     free(idx);
 }
 
+/* Who was enrolled: a summary of the person table's entry columns (one pass each;
+ * at most 10^6 rows). */
+static void load_entry(loader *L)
+{
+    resultdata *d = L->d;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/persons/age"))
+        return;
+    size_t n = length_of(L, "/persons/age");
+    if (L->st != MSK_OK || n == 0)
+        return;
+    double *age = vec(L, n, "/persons/age"), *sex = vec(L, n, "/persons/sex");
+    double *sarc = vec(L, n, "/persons/sarcopenia"), *who = vec(L, n, "/persons/who_class");
+    if (L->st == MSK_OK) {
+        double sum = 0, women = 0, sarcopenic = 0, cls[3] = {0, 0, 0};
+        d->entry_age_min = INFINITY;
+        d->entry_age_max = -INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            d->entry_age_min = fmin(d->entry_age_min, age[i]);
+            d->entry_age_max = fmax(d->entry_age_max, age[i]);
+            sum += age[i];
+            women += sex[i] == 1;
+            sarcopenic += sarc[i] == 1;
+            if (who[i] >= 0 && who[i] <= 2)
+                cls[(int)who[i]]++;
+        }
+        d->entry_age_mean = sum / (double)n;
+        d->entry_female = women / (double)n;
+        d->entry_sarcopenic = sarcopenic / (double)n;
+        for (int k = 0; k < 3; k++)
+            d->entry_who[k] = cls[k] / (double)n;
+        d->has_entry = 1;
+    }
+    free(age);
+    free(sex);
+    free(sarc);
+    free(who);
+}
+
 static void load_exposures(loader *L)
 {
     resultdata *d = L->d;
@@ -613,6 +651,7 @@ msk_status resultdata_load(resultdata *d, resultfile *rf)
     if (L.st == MSK_OK)
         load_summary(&L);
     load_exposures(&L);
+    load_entry(&L);
     load_parameters(&L);
     if (L.st != MSK_OK)
         resultdata_fini(d);

@@ -157,6 +157,11 @@ typedef struct {
     int has_exposures;
     rd_exposure *exposures;
     size_t n_exposures;
+    /* Who was enrolled, from /persons (has_entry 0 without it): age at entry, share of
+     * women, share sarcopenic (EWGSOP2) and in each WHO class at entry. */
+    int has_entry;
+    double entry_age_min, entry_age_max, entry_age_mean, entry_female, entry_sarcopenic,
+        entry_who[3];
     /* Model parameters the figures need (NaN when the provenance lacks them). */
     double tscore_ref_mean_female, tscore_ref_sd_female, tscore_ref_mean_male,
         tscore_ref_sd_male, osteopenia_tscore, osteoporosis_tscore;
