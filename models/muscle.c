@@ -50,6 +50,10 @@ void muscle_memo_init(muscle_memo *mm)
  * constant), so the closed form is exact. */
 static double relax_asym(double x, double target, double tau_rise, double tau_fall, double dt)
 {
+    /* At its target (no training, no disuse: most people most of the time) x stays:
+     * the same number the formula gives, without its exponential. */
+    if (x == target)
+        return x;
     double tau = target > x ? tau_rise : tau_fall;
     return target + (x - target) * exp(-dt / tau);
 }
