@@ -49,6 +49,13 @@ check "run with --threads 2" "$msksim" run "$src/scenarios/compare-interventions
 check "1 and 2 threads give bit-identical datasets" $tools same "$work/t1.h5" "$work/t2.h5"
 check "xarray (h5netcdf) opens every group; units and long_name everywhere" $tools open "$work/t1.h5"
 check "the root opens as one labelled dataset: sel(arm=...) on a time series, time decoded (issue 14)" $tools tidy "$work/t1.h5" knee_extension_strength_mean high-load
+check "docs/output-format.md lists every observed variable of the file" /usr/bin/python3 -c "
+import h5py, re, sys
+names = sorted(k[:-5] for k in h5py.File(sys.argv[1], 'r') if k.endswith('_mean'))
+doc = open(sys.argv[2], encoding='utf-8').read()
+missing = [n for n in names if not re.search(r'^\\| \`' + n + r'\` \\|', doc, re.M)]
+assert names and not missing, missing
+" "$work/t1.h5" "$src/docs/output-format.md"
 check "quantiles and paired differences select by arm too" bash -c "$tools tidy '$work/t1.h5' fn_bmd_quantiles bfr-walking && $tools tidy '$work/t1.h5' grip_strength_difference protein"
 check "/summary opened alone selects an arm by name (issue 14)" $tools sel "$work/t1.h5" summary knee_extension_strength_change_pct arm high-load
 check "ncdump -h reads the file" bash -c "ncdump -h '$work/t1.h5' | grep -q 'leg_lean_mass_mean'"
