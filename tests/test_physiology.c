@@ -190,7 +190,7 @@ static void task_specificity(void)
              "    interventions: [{type: resistance, sessions_per_week: 3, duration_weeks: 12, load_pct_1rm: 75}]\n"
              "  - name: bfr-resistance\n"
              "    interventions: [{type: bfr_resistance, sessions_per_week: 3, duration_weeks: 12, load_pct_1rm: 30, cuff_pct_aop: 60}]\n"
-             "  - name: walking\n"
+             "  - name: bfr-walking\n"
              "    interventions: [{type: bfr_walking, sessions_per_week: 4, duration_weeks: 12, cuff_pct_aop: 60}]\n",
              &r, &sc);
     double iso_hl = vs_none(&r, 1, 1, OV_KNEE), rm_hl = vs_none(&r, 1, 1, OV_KNEE_1RM);
