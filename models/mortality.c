@@ -26,7 +26,8 @@ double mortality_rate(double age, int female, double grip_z, double days_since_h
     /* Everyone's background is the table less the hip-fracture excess it holds, so
      * that the excess moves deaths to those who break a hip (and an intervention that
      * prevents fractures prevents those deaths) without counting them twice. */
-    double rate = p->mortality_table_scale * lifetable_hazard(age, female) / (1.0 + mortality_table_hip_excess(age, female, p));
+    double rate = p->mortality_table_scale * lifetable_hazard(age, female) /
+                  (1.0 + mortality_table_hip_excess(age, female, p));
     /* The table is everyone's mortality, the weak and the strong: the weakness ratio
      * is taken relative to its mean over a standard normal grip z, E[h^-z] =
      * exp((ln h)^2 / 2), so that it moves deaths between people, not their number. */
