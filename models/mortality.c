@@ -14,10 +14,15 @@ double mortality_table_hip_excess(double age, int female, const model_params *p)
     /* Incidence I(a) = I67 e^{k (a - 67)}, constant past the cap. The integral of
      * I(a - u) e^{-u/tau} over u >= 0: the constant stretch of d = a - cap years (if
      * any), then the exponential one, e^{-d/tau} I(cap) tau / (1 + k tau). */
-    double d = msk_fmax(0.0, age - cap);
     double incidence = i67 * exp(k * (msk_fmin(age, cap) - 67.0));
-    double rising = tau / (1.0 + k * tau), w = exp(-d / tau);
-    return (p->mortality_hip_fracture_hr - 1.0) * incidence * (tau * (1.0 - w) + w * rising);
+    double rising = tau / (1.0 + k * tau), kernel = rising;
+    /* Below the cap (nearly everyone) the constant stretch is empty: no second exp on
+     * this path, which every mortality refresh takes. */
+    if (age > cap) {
+        double w = exp(-(age - cap) / tau);
+        kernel = tau * (1.0 - w) + w * rising;
+    }
+    return (p->mortality_hip_fracture_hr - 1.0) * incidence * kernel;
 }
 
 double mortality_rate(double age, int female, double grip_z, double days_since_hip,
