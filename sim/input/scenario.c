@@ -344,6 +344,38 @@ static void check_population(schema_ctx *c, const population_spec *p, const yaml
     }
 }
 
+/* record.strata and record.age_bands into sc->strata (strata.h). */
+static void load_strata(schema_ctx *c, scenario *sc, const yamltree_node *map, const yamltree_node **given)
+{
+    strata_spec *st = &sc->strata;
+    char err[200];
+    memset(st, 0, sizeof *st);
+    st->age_min = sc->population.age_min;
+    st->age_max = sc->population.age_max;
+    if (strata_parse_factors(st, sc->record.strata, err, sizeof err) != 0)
+        schema_error(c, where_or(given[F_record_strata], map), "record.strata", "%s", err);
+    const int has_bands = sc->record.age_bands && sc->record.age_bands[0];
+    if (has_bands && !st->by[STRATUM_AGE])
+        schema_warning(c, where_or(given[F_record_age_bands], map), "record.age_bands",
+                       "age_bands is given but record.strata does not include age: it has no effect");
+    if (has_bands && st->by[STRATUM_AGE] && strata_parse_ages(st, sc->record.age_bands, err, sizeof err) != 0)
+        schema_error(c, where_or(given[F_record_age_bands], map), "record.age_bands", "%s", err);
+    if (!has_bands && st->by[STRATUM_AGE]) {
+        strata_default_ages(st);
+        if (st->n_age_edges == 0)
+            schema_error(c, where_or(given[F_record_strata], map), "record.strata",
+                         "the ages at entry (%g to %g) hold no multiple of 10 to split at: give "
+                         "record.age_bands, e.g. \"%g\"",
+                         st->age_min, st->age_max, floor((st->age_min + st->age_max) / 2));
+    }
+    strata_finish(st);
+    if (st->count > STRATA_MAX)
+        schema_error(c, where_or(given[F_record_strata], map), "record.strata",
+                     "%zu strata (the cells of every factor crossed); at most %d are supported: "
+                     "ask for fewer factors or age bands",
+                     st->count, STRATA_MAX);
+}
+
 static void load_exposures(schema_ctx *c, const yamltree_node *seq, scenario *sc)
 {
     char path[64], a[32], b[32], d[32], h[32];
@@ -660,7 +692,9 @@ static void walk(schema_ctx *c, const yamltree_node *root, scenario *sc)
     if (load_section(c, SEC_population, pop, &sc->population, &pm, given))
         check_population(c, &sc->population, where_or(pop, root), given);
     const schema_map rm = {.path = "record", .owner = root};
-    load_section(c, SEC_record, yamltree_get(root, "record"), &sc->record, &rm, given);
+    const yamltree_node *rec = yamltree_get(root, "record");
+    if (load_section(c, SEC_record, rec, &sc->record, &rm, given))
+        load_strata(c, sc, where_or(rec, root), given);
 
     load_exposures(c, yamltree_get(root, "exposures"), sc);
     load_arms(c, yamltree_get(root, "arms"), root, sc);

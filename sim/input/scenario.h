@@ -13,6 +13,7 @@
 #include "params.h"
 #include "schema.h"
 #include "status.h"
+#include "strata.h"
 
 /* C types of the table's kinds. ENUM values are indices into the choices string. */
 #define SCEN_CTYPE_REAL double
@@ -121,6 +122,7 @@ typedef struct {
     arm_spec *arms;
     size_t n_arms;
     size_t reference; /* index of the reference arm */
+    strata_spec strata; /* record.strata and record.age_bands, parsed */
     model_params model;
 
     /* Provenance. */
