@@ -10,13 +10,15 @@
 #include "scenario.h"
 #include "testutil.h"
 
-static void load(scenario *sc)
+/* strata: a record.strata value, or NULL for none. */
+static void load(scenario *sc, const char *strata)
 {
     const char *sets[] = {"population.size=300", "replicates=2", "record.sample_size=150",
-                          "record.event_log=all", "horizon_weeks=26"};
+                          "record.event_log=all", "horizon_weeks=26", strata};
     diag_list d;
     diag_list_init(&d);
-    msk_status st = scenario_load(sc, MSK_SOURCE_DIR "/scenarios/compare-interventions.yaml", sets, 5, &d);
+    msk_status st = scenario_load(sc, MSK_SOURCE_DIR "/scenarios/compare-interventions.yaml", sets,
+                                  strata ? 6 : 5, &d);
     diag_print(&d, stderr);
     diag_list_fini(&d);
     if (st != MSK_OK)
@@ -66,12 +68,14 @@ static int same_record(const obs_record *x, const obs_record *y)
            memcmp(&x->immobilized_days, &y->immobilized_days, sizeof x->immobilized_days) == 0;
 }
 
-static int same_data(const engine_result *a, const engine_result *b)
+static int same_acc(const obs_acc *x, const obs_acc *y)
 {
-    const obs_acc *x = a->acc, *y = b->acc;
+    if (!x || !y)
+        return x == y;
     const size_t ak = x->n_arms * x->n_obs, na = x->n_arms;
-    int same = x->n_arms == y->n_arms && x->n_obs == y->n_obs && a->n_sample == b->n_sample;
-    same = same && !memcmp(x->alive, y->alive, ak * sizeof *x->alive) &&
+    int same = x->n_arms == y->n_arms && x->n_obs == y->n_obs;
+    return same && !memcmp(x->enrolled, y->enrolled, na * sizeof *x->enrolled) &&
+           !memcmp(x->alive, y->alive, ak * sizeof *x->alive) &&
            !memcmp(x->prevalent, y->prevalent, ak * PREV_COUNT * sizeof *x->prevalent) &&
            !memcmp(x->count, y->count, ak * EVC_COUNT * sizeof *x->count) &&
            !memcmp(x->ever, y->ever, ak * EVC_COUNT * sizeof *x->ever) &&
@@ -83,19 +87,27 @@ static int same_data(const engine_result *a, const engine_result *b)
            !memcmp(x->change_pct, y->change_pct, na * KEY_COUNT * sizeof *x->change_pct) &&
            !memcmp(x->paired_change, y->paired_change, na * KEY_COUNT * sizeof *x->paired_change) &&
            !memcmp(x->paired_count, y->paired_count, na * EVC_COUNT * sizeof *x->paired_count);
+}
+
+static int same_data(const engine_result *a, const engine_result *b)
+{
+    const size_t na = a->acc->n_arms;
+    int same = a->n_sample == b->n_sample && a->n_strata == b->n_strata && same_acc(a->acc, b->acc) &&
+               same_acc(a->strata, b->strata);
     for (size_t arm = 0; same && arm < na; arm++)
         same = same_log(&a->logs[arm], &b->logs[arm]);
     for (size_t i = 0; same && i < a->n_sample; i++)
         same = same_person(&a->sample_people[i], &b->sample_people[i]);
-    for (size_t i = 0; same && i < na * a->n_sample * x->n_obs; i++)
+    for (size_t i = 0; same && i < na * a->n_sample * a->acc->n_obs; i++)
         same = same_record(&a->sample[i], &b->sample[i]);
     return same;
 }
 
-int main(void)
+/* Block ranges merged in memory and packed give one run's data; returns the full
+ * run in *whole. */
+static void check_layouts(const scenario *scp, engine_result *whole)
 {
-    scenario sc;
-    load(&sc);
+    const scenario sc = *scp;
     const size_t n = engine_block_count(&sc);
     CHECK(n == 10, "600 people in blocks of %d: %zu blocks", ENGINE_BLOCK, n);
 
@@ -142,13 +154,45 @@ int main(void)
     free(buf);
     CHECK(same_data(&p0, &full), "2 ranges (2 and 1 threads) merged packed == one run, bit for bit");
 
-    engine_result_fini(&full);
+    *whole = full;
     for (int i = 0; i < 3; i++)
         engine_result_fini(&part[i]);
     engine_result_fini(&p0);
     engine_result_fini(&p1);
     engine_result_fini(&empty);
-    scenario_fini(&sc);
+}
+
+int main(void)
+{
+    scenario plain, strata;
+    load(&plain, NULL);
+    load(&strata, "record.strata=sex, age who_class,sarcopenia");
+    CHECK(strata.strata.count == 2 * 2 * 3 * 2, "sex x 2 age bands x 3 WHO classes x sarcopenia: %zu strata",
+          strata.strata.count);
+    engine_result a, b;
+    check_layouts(&plain, &a);
+    check_layouts(&strata, &b);
+    CHECK(a.strata == NULL && b.strata != NULL && b.n_strata == strata.strata.count,
+          "strata are kept only when asked for (%zu)", b.n_strata);
+    b.n_strata = 1;
+    obs_acc *cells = b.strata;
+    b.strata = NULL;
+    CHECK(same_data(&a, &b), "the strata's totals per arm == the run without strata, bit for bit");
+    int64_t people = 0;
+    size_t same_people = 0, filled = 0;
+    for (size_t s = 0; s < strata.strata.count; s++) {
+        people += cells->enrolled[s];
+        filled += cells->enrolled[s] > 0;
+        same_people += cells->enrolled[s] == cells->enrolled[(plain.n_arms - 1) * strata.strata.count + s];
+    }
+    CHECK(people == 600 && filled >= 12, "the strata of an arm hold everyone once (%lld of 600, in %zu strata)",
+          (long long)people, filled);
+    CHECK(same_people == strata.strata.count, "every stratum enrolls as many in the last arm as in the first");
+    obs_destroy(cells);
+    engine_result_fini(&a);
+    engine_result_fini(&b);
+    scenario_fini(&plain);
+    scenario_fini(&strata);
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }

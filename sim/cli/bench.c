@@ -60,8 +60,10 @@ static void summarise(const engine_result *r, int threads, bench_figures *f)
     f->sample_mb = mb((double)n_arms * (double)r->n_sample * (double)n_obs * sizeof(obs_record));
     f->sample_in_file = r->sample_store.fd >= 0;
     f->log_mb = mb(log_entries * sizeof(log_entry));
-    f->accumulator_mb = mb((double)threads * (double)obs_work_bytes(n_arms, n_obs) +
-                           (double)obs_acc_bytes(n_arms, n_obs));
+    const size_t cells = n_arms * r->n_strata;
+    f->accumulator_mb = mb((double)threads * (double)obs_work_bytes(cells, n_obs) +
+                           (double)obs_acc_bytes(n_arms, n_obs) +
+                           (cells > n_arms ? (double)obs_acc_bytes(cells, n_obs) : 0.0));
 }
 
 static int write_all(int fd, const void *buf, size_t n)

@@ -43,6 +43,8 @@ msk_status blockmerge_add(engine_result *dst, const engine_result *src)
 {
     const size_t n_arms = dst->plan.sc->n_arms, n_obs = dst->plan.n_obs;
     obs_merge(dst->acc, src->acc);
+    if (dst->strata)
+        obs_merge(dst->strata, src->strata);
     for (size_t a = 0; a < n_arms; a++)
         if (append_log(&dst->logs[a], src->logs[a].items, src->logs[a].count) != MSK_OK)
             return MSK_ENOMEM;
@@ -60,11 +62,13 @@ msk_status blockmerge_add(engine_result *dst, const engine_result *src)
 
 /* ---- Byte buffer ----------------------------------------------------------------- */
 
-enum { ALIGN = 16, N_ACC_ARRAYS = 12 };
-static const uint64_t pack_magic = 0x6d736b626c6b3031ULL; /* "mskblk01" */
+enum { ALIGN = 16, N_ACC_ARRAYS = 13 };
+static const uint64_t pack_magic = 0x6d736b626c6b3032ULL; /* "mskblk02" */
 
+/* The accumulator travels as its cells: per (arm, stratum) with strata, per arm
+ * without; the receiver sums the cells into its per-arm totals. */
 typedef struct {
-    uint64_t magic, n_arms, n_obs, n_sample, n_people, block_begin, block_end;
+    uint64_t magic, n_arms, n_strata, n_obs, n_sample, n_people, block_begin, block_end;
     double seconds;
 } pack_header;
 
@@ -77,10 +81,11 @@ static size_t aligned(size_t n)
 static void acc_arrays(const obs_acc *a, void *ptr[N_ACC_ARRAYS], size_t bytes[N_ACC_ARRAYS])
 {
     const size_t ak = a->n_arms * a->n_obs;
-    void *p[N_ACC_ARRAYS] = {a->alive, a->prevalent, a->count, a->ever, a->alive_days,
+    void *p[N_ACC_ARRAYS] = {a->enrolled, a->alive, a->prevalent, a->count, a->ever, a->alive_days,
                              a->immobilized_days, a->value, a->hist, a->paired, a->change_pct,
                              a->paired_change, a->paired_count};
     const size_t b[N_ACC_ARRAYS] = {
+        a->n_arms * sizeof *a->enrolled,
         ak * sizeof *a->alive,
         ak * PREV_COUNT * sizeof *a->prevalent,
         ak * EVC_COUNT * sizeof *a->count,
@@ -102,7 +107,7 @@ msk_status blockmerge_pack(const engine_result *src, void **buf, size_t *len)
     const size_t n_arms = src->plan.sc->n_arms, n_obs = src->plan.n_obs;
     void *ptr[N_ACC_ARRAYS];
     size_t bytes[N_ACC_ARRAYS];
-    acc_arrays(src->acc, ptr, bytes);
+    acc_arrays(src->strata ? src->strata : src->acc, ptr, bytes);
     size_t lo, hi;
     sample_range(src, src->block_begin, src->block_end, &lo, &hi);
     const size_t ns = hi - lo;
@@ -117,7 +122,7 @@ msk_status blockmerge_pack(const engine_result *src, void **buf, size_t *len)
     char *out = calloc(total, 1); /* zeroed padding: identical buffers for identical data */
     if (!out)
         return MSK_ENOMEM;
-    pack_header h = {pack_magic, n_arms, n_obs, src->n_sample, src->n_people, src->block_begin,
+    pack_header h = {pack_magic, n_arms, src->n_strata, n_obs, src->n_sample, src->n_people, src->block_begin,
                      src->block_end, src->seconds};
     size_t o = 0;
     memcpy(out, &h, sizeof h);
@@ -158,7 +163,7 @@ msk_status blockmerge_add_packed(engine_result *dst, const void *buf, size_t len
     if (len < sizeof h)
         return MSK_ESOFTWARE;
     memcpy(&h, in, sizeof h);
-    if (h.magic != pack_magic || h.n_arms != n_arms || h.n_obs != n_obs || h.n_sample != dst->n_sample ||
+    if (h.magic != pack_magic || h.n_arms != n_arms || h.n_strata != dst->n_strata || h.n_obs != n_obs || h.n_sample != dst->n_sample ||
         h.n_people != dst->n_people || h.block_begin > h.block_end)
         return MSK_ESOFTWARE;
     size_t o = aligned(sizeof h);
@@ -172,7 +177,7 @@ msk_status blockmerge_add_packed(engine_result *dst, const void *buf, size_t len
 
     /* A view of the packed accumulator; malloc'ed buffers are 16-byte aligned on the
      * platforms msksim supports, and every array starts on a 16-byte boundary. */
-    obs_acc view = *dst->acc;
+    obs_acc view = *engine_cells(dst);
     void *ptr[N_ACC_ARRAYS];
     size_t bytes[N_ACC_ARRAYS];
     acc_arrays(&view, ptr, bytes);
@@ -195,6 +200,7 @@ msk_status blockmerge_add_packed(engine_result *dst, const void *buf, size_t len
         view.field = (void *)(uintptr_t)(in + o);      \
         o += aligned(bytes[i++]);                      \
     } while (0)
+    TAKE(enrolled);
     TAKE(alive);
     TAKE(prevalent);
     TAKE(count);
@@ -208,7 +214,9 @@ msk_status blockmerge_add_packed(engine_result *dst, const void *buf, size_t len
     TAKE(paired_change);
     TAKE(paired_count);
 #undef TAKE
-    obs_merge(dst->acc, &view);
+    obs_merge(engine_cells(dst), &view);
+    if (dst->strata)
+        obs_merge_cells(dst->acc, &view, dst->n_strata);
     msk_status st = MSK_OK;
     for (size_t a = 0; a < n_arms; a++) {
         size_t b = counts[a] * sizeof(log_entry);

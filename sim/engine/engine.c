@@ -82,7 +82,7 @@ static int worker_init(worker *w, const scenario *sc, size_t n_obs)
 {
     memset(w, 0, sizeof *w);
     w->rng = rng_create(sc->seed);
-    w->acc = obs_work_create(sc->n_arms, n_obs, OBS_WORK_FOLD_PEOPLE);
+    w->acc = obs_work_create(sc->n_arms * engine_strata_count(sc), n_obs, OBS_WORK_FOLD_PEOPLE);
     w->rec = calloc(sc->n_arms * n_obs, sizeof *w->rec);
     w->logs = calloc(sc->n_arms, sizeof *w->logs);
     if (!w->rng || !w->acc || !w->rec || !w->logs)
@@ -98,6 +98,7 @@ void engine_result_fini(engine_result *r)
         return;
     free(r->obs_days);
     obs_destroy(r->acc);
+    obs_destroy(r->strata);
     if (r->logs)
         for (size_t a = 0; a < r->plan.sc->n_arms; a++)
             event_log_fini(&r->logs[a]);
@@ -111,6 +112,22 @@ void engine_sample_release(const engine_result *r, size_t arm)
 {
     size_t bytes = r->n_sample * r->plan.n_obs * sizeof *r->sample;
     spill_release(&r->sample_store, arm * bytes, bytes);
+}
+
+size_t engine_strata_count(const scenario *sc)
+{
+    return sc->strata.count > 1 ? sc->strata.count : 1;
+}
+
+obs_acc *engine_cells(engine_result *r)
+{
+    return r->strata ? r->strata : r->acc;
+}
+
+void engine_strata_total(engine_result *r)
+{
+    if (r->strata)
+        obs_merge_cells(r->acc, r->strata, r->n_strata);
 }
 
 size_t engine_block_count(const scenario *sc)
@@ -201,6 +218,9 @@ static msk_status start_run(run *R)
                    R->opt->sample_memory_limit ? R->opt->sample_memory_limit : SPILL_MEMORY_LIMIT) == 0)
         out->sample = out->sample_store.data;
     out->acc = obs_create(R->n_arms, R->n_obs);
+    out->n_strata = engine_strata_count(sc);
+    if (out->n_strata > 1 && !(out->strata = obs_create(R->n_arms * out->n_strata, R->n_obs)))
+        return MSK_ENOMEM;
     out->logs = calloc(R->n_arms, sizeof *out->logs);
     R->workers = calloc((size_t)threads, sizeof *R->workers);
     R->order = malloc(R->n_arms * sizeof *R->order);
@@ -233,6 +253,7 @@ static int simulate_person(run *R, worker *w, size_t g, individual_work *work)
     int sampled = replicate == 0 && id < out->n_sample;
     int logged = sc->record.event_log == EVENTLOG_ALL || (sc->record.event_log == EVENTLOG_SAMPLE && sampled);
     const obs_record *ref = NULL;
+    const size_t stratum = population_stratum(&sc->strata, &x, &sc->model);
     for (size_t k = 0; k < R->n_arms; k++) {
         size_t arm = R->order[k];
         obs_record *rec = &w->rec[arm * n_obs];
@@ -250,9 +271,10 @@ static int simulate_person(run *R, worker *w, size_t g, individual_work *work)
         /* The histogram counts go into the shared accumulator every
          * OBS_WORK_FOLD_PEOPLE trajectories of an arm: no thread holds a full
          * copy of the histograms. */
-        if (obs_work_add(w->acc, arm, rec, ref)) {
+        const size_t cell = arm * out->n_strata + stratum;
+        if (obs_work_add(w->acc, cell, rec, ref)) {
 #pragma omp critical(msk_engine_fold)
-            obs_work_fold(out->acc, w->acc, arm);
+            obs_work_fold(engine_cells(out), w->acc, cell);
         }
         if (k == 0)
             ref = rec;
@@ -334,7 +356,7 @@ static msk_status merge_workers(run *R)
     engine_result *out = R->out;
     msk_status status = MSK_OK;
     for (int t = 0; t < R->opt->threads; t++) {
-        obs_work_flush(out->acc, R->workers[t].acc);
+        obs_work_flush(engine_cells(out), R->workers[t].acc);
         out->work.events += R->workers[t].work.events;
         out->work.steps += R->workers[t].work.steps;
         for (size_t a = 0; a < R->n_arms && status == MSK_OK && !R->log_full; a++) {
@@ -360,6 +382,7 @@ static msk_status merge_workers(run *R)
     }
     free(R->workers);
     R->workers = NULL;
+    engine_strata_total(out);
     for (size_t a = 0; a < R->n_arms; a++)
         engine_log_sort(&out->logs[a]);
     return status;

@@ -27,7 +27,10 @@ enum { ENGINE_BLOCK = 64 };
 typedef struct {
     sim_plan plan;
     double *obs_days;        /* n_obs observation times, days */
-    obs_acc *acc;            /* merged accumulators */
+    obs_acc *acc;            /* merged accumulators, one row per arm */
+    size_t n_strata;         /* record.strata's cells (1: none asked for) */
+    obs_acc *strata;         /* n_strata > 1: one row per (arm, stratum), arm-major, of
+                                which acc is the exact sum; NULL otherwise */
     event_log *logs;         /* per arm, sorted */
     size_t n_sample;         /* sampled individuals (replicate 0, ids 0..n_sample-1) */
     person *sample_people;   /* [n_sample] */
@@ -69,6 +72,16 @@ typedef struct {
 } engine_options;
 
 size_t engine_block_count(const scenario *sc);
+
+/* The strata of sc's summaries: record.strata's cells, 1 when none are asked for. */
+size_t engine_strata_count(const scenario *sc);
+
+/* The accumulator people are added to: the strata's when there are strata (acc is
+ * then made from it at the end, engine_strata_total), acc otherwise. */
+obs_acc *engine_cells(engine_result *r);
+
+/* r->acc += the sum over strata of r->strata (nothing without strata). */
+void engine_strata_total(engine_result *r);
 msk_status engine_run_blocks(const scenario *sc, const engine_options *opt, engine_result *out,
                              diag_list *diags);
 

@@ -75,8 +75,11 @@ static double expected_log_entries(const scenario *sc, const engine_estimate *e,
 /* The parts known from the scenario alone. */
 static void fixed_parts(const scenario *sc, int threads, engine_estimate *e)
 {
-    e->acc_bytes = obs_acc_bytes(e->n_arms, e->n_obs);
-    e->thread_bytes = (uint64_t)threads * (obs_work_bytes(e->n_arms, e->n_obs) +
+    /* With strata, threads add into cells of (arm, stratum), and the run holds the
+     * cells and their per-arm totals. */
+    const size_t cells = e->n_arms * engine_strata_count(sc);
+    e->acc_bytes = obs_acc_bytes(e->n_arms, e->n_obs) + (cells > e->n_arms ? obs_acc_bytes(cells, e->n_obs) : 0);
+    e->thread_bytes = (uint64_t)threads * (obs_work_bytes(cells, e->n_obs) +
                                            (uint64_t)e->n_arms * e->n_obs * sizeof(obs_record));
     uint64_t n_sample = (uint64_t)(sc->record.sample_size < sc->population.size ? sc->record.sample_size
                                                                                  : sc->population.size);
@@ -84,7 +87,7 @@ static void fixed_parts(const scenario *sc, int threads, engine_estimate *e)
     e->sample_on_disk = e->sample_bytes > SPILL_MEMORY_LIMIT;
     e->temp_bytes = e->sample_on_disk ? e->sample_bytes : 0;
     e->output_bytes = OUT_FIXED + (uint64_t)e->n_arms * OUT_PER_ARM +
-                      (uint64_t)e->n_arms * e->n_obs * OUT_PER_ARM_OBS +
+                      (uint64_t)(cells > e->n_arms ? cells + e->n_arms : e->n_arms) * e->n_obs * OUT_PER_ARM_OBS +
                       e->sample_bytes / sizeof(obs_record) * OUT_PER_SAMPLE_RECORD;
 }
 

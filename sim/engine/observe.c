@@ -78,6 +78,7 @@ obs_acc *obs_create(size_t n_arms, size_t n_obs)
     size_t ak = n_arms * n_obs;
     a->n_arms = n_arms;
     a->n_obs = n_obs;
+    a->enrolled = calloc(n_arms, sizeof *a->enrolled);
     a->alive = calloc(ak, sizeof *a->alive);
     a->prevalent = calloc(ak * PREV_COUNT, sizeof *a->prevalent);
     a->count = calloc(ak * EVC_COUNT, sizeof *a->count);
@@ -90,7 +91,7 @@ obs_acc *obs_create(size_t n_arms, size_t n_obs)
     a->change_pct = calloc(n_arms * KEY_COUNT, sizeof *a->change_pct);
     a->paired_change = calloc(n_arms * KEY_COUNT, sizeof *a->paired_change);
     a->paired_count = calloc(n_arms * EVC_COUNT, sizeof *a->paired_count);
-    if (!a->alive || !a->prevalent || !a->count || !a->ever || !a->alive_days ||
+    if (!a->enrolled || !a->alive || !a->prevalent || !a->count || !a->ever || !a->alive_days ||
         !a->immobilized_days || !a->value || !a->hist || !a->paired || !a->change_pct ||
         !a->paired_change || !a->paired_count) {
         obs_destroy(a);
@@ -103,6 +104,7 @@ void obs_destroy(obs_acc *a)
 {
     if (!a)
         return;
+    free(a->enrolled);
     free(a->alive);
     free(a->prevalent);
     free(a->count);
@@ -157,6 +159,7 @@ static inline __attribute__((always_inline)) void add_end(obs_moments *change_pc
 
 void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *ref)
 {
+    a->enrolled[arm]++;
     for (size_t k = 0; k < a->n_obs; k++) {
         const obs_record *r = &rec[k];
         size_t i = obs_index(a, arm, k);
@@ -185,6 +188,8 @@ void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *re
 void obs_merge(obs_acc *d, const obs_acc *s)
 {
     size_t ak = d->n_arms * d->n_obs;
+    for (size_t i = 0; i < d->n_arms; i++)
+        d->enrolled[i] += s->enrolled[i];
     for (size_t i = 0; i < ak; i++) {
         d->alive[i] += s->alive[i];
         d->alive_days[i] += s->alive_days[i];
@@ -208,6 +213,45 @@ void obs_merge(obs_acc *d, const obs_acc *s)
     }
     for (size_t i = 0; i < d->n_arms * EVC_COUNT; i++)
         moments_merge(&d->paired_count[i], &s->paired_count[i]);
+}
+
+/* dst row di += src row si, everything a row holds. */
+static void merge_row(obs_acc *d, size_t di, const obs_acc *s, size_t si)
+{
+    const size_t n = d->n_obs;
+    d->enrolled[di] += s->enrolled[si];
+    for (size_t k = 0; k < n; k++) {
+        size_t i = di * n + k, j = si * n + k;
+        d->alive[i] += s->alive[j];
+        d->alive_days[i] += s->alive_days[j];
+        d->immobilized_days[i] += s->immobilized_days[j];
+        for (int c = 0; c < PREV_COUNT; c++)
+            d->prevalent[i * PREV_COUNT + c] += s->prevalent[j * PREV_COUNT + c];
+        for (int c = 0; c < EVC_COUNT; c++) {
+            d->count[i * EVC_COUNT + c] += s->count[j * EVC_COUNT + c];
+            d->ever[i * EVC_COUNT + c] += s->ever[j * EVC_COUNT + c];
+        }
+        for (int v = 0; v < OV_COUNT; v++) {
+            moments_merge(&d->value[i * OV_COUNT + v], &s->value[j * OV_COUNT + v]);
+            moments_merge(&d->paired[i * OV_COUNT + v], &s->paired[j * OV_COUNT + v]);
+        }
+        for (size_t b = 0; b < (size_t)OV_COUNT * OBS_HIST_BINS; b++)
+            d->hist[i * OV_COUNT * OBS_HIST_BINS + b] += s->hist[j * OV_COUNT * OBS_HIST_BINS + b];
+    }
+    for (int k = 0; k < KEY_COUNT; k++) {
+        moments_merge(&d->change_pct[di * KEY_COUNT + k], &s->change_pct[si * KEY_COUNT + k]);
+        moments_merge(&d->paired_change[di * KEY_COUNT + k], &s->paired_change[si * KEY_COUNT + k]);
+    }
+    for (int c = 0; c < EVC_COUNT; c++)
+        moments_merge(&d->paired_count[di * EVC_COUNT + c], &s->paired_count[si * EVC_COUNT + c]);
+}
+
+void obs_merge_cells(obs_acc *d, const obs_acc *s, size_t per)
+{
+    MSK_ASSERT(s->n_arms == d->n_arms * per && s->n_obs == d->n_obs);
+    for (size_t a = 0; a < d->n_arms; a++)
+        for (size_t c = 0; c < per; c++)
+            merge_row(d, a, s, a * per + c);
 }
 
 double obs_mean(const obs_moments *m)
@@ -323,6 +367,7 @@ struct obs_work {
     int16_t *hot;
     size_t fold_every;
     size_t *hot_people;  /* [arm] trajectories added since the last fold */
+    int64_t *enrolled;   /* [arm] trajectories added */
     uint16_t *hot_lo, *hot_hi; /* [arm][OV_COUNT]: bins reached since the last fold */
     obs_moments *change_pct, *paired_change, *paired_count; /* as in obs_acc */
 };
@@ -349,6 +394,7 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every)
     w->sum = calloc(ak * MOM_PARTS * OV_COUNT, sizeof *w->sum);
     w->hot = calloc(ak * OV_COUNT * OBS_HIST_BINS, sizeof *w->hot);
     w->hot_people = calloc(n_arms, sizeof *w->hot_people);
+    w->enrolled = calloc(n_arms, sizeof *w->enrolled);
     w->hot_lo = malloc(n_arms * OV_COUNT * sizeof *w->hot_lo);
     w->hot_hi = calloc(n_arms * OV_COUNT, sizeof *w->hot_hi);
     if (w->hot_lo)
@@ -359,7 +405,7 @@ obs_work *obs_work_create(size_t n_arms, size_t n_obs, size_t fold_every)
     w->paired_count = calloc(n_arms * EVC_COUNT, sizeof *w->paired_count);
     if (!w->d_alive || !w->d_paired || !w->d_prevalent || !w->d_count || !w->d_ever ||
         !w->dd_alive_days || !w->dd_immobilized_days || !w->mom || !w->sum || !w->hot ||
-        !w->hot_people || !w->hot_lo || !w->hot_hi ||
+        !w->hot_people || !w->enrolled || !w->hot_lo || !w->hot_hi ||
         !w->change_pct || !w->paired_change || !w->paired_count) {
         obs_work_destroy(w);
         return NULL;
@@ -373,7 +419,7 @@ size_t obs_acc_bytes(size_t n_arms, size_t n_obs)
     return sizeof(obs_acc) +
            ak * (sizeof(int64_t) * (1 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
                  2 * OV_COUNT * sizeof(obs_moments) + OV_COUNT * OBS_HIST_BINS * sizeof(uint32_t)) +
-           n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
+           n_arms * ((2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments) + sizeof(int64_t));
 }
 
 size_t obs_work_bytes(size_t n_arms, size_t n_obs)
@@ -383,7 +429,8 @@ size_t obs_work_bytes(size_t n_arms, size_t n_obs)
            ak * (sizeof(int64_t) * (2 + PREV_COUNT + 2 * EVC_COUNT) + 2 * sizeof(obs_int) +
                  MOM_PARTS * OV_COUNT * (sizeof(obs_int) + sizeof(int64_t)) +
                  OV_COUNT * OBS_HIST_BINS * sizeof(int16_t)) +
-           n_arms * (2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments);
+           n_arms * ((2 * KEY_COUNT + EVC_COUNT) * sizeof(obs_moments) + sizeof(int64_t) + sizeof(size_t) +
+                     2 * OV_COUNT * sizeof(uint16_t));
 }
 
 void obs_work_destroy(obs_work *w)
@@ -401,6 +448,7 @@ void obs_work_destroy(obs_work *w)
     free(w->sum);
     free(w->hot);
     free(w->hot_people);
+    free(w->enrolled);
     free(w->hot_lo);
     free(w->hot_hi);
     free(w->change_pct);
@@ -556,6 +604,7 @@ int obs_work_add(obs_work *w, size_t arm, const obs_record *rec, const obs_recor
     MSK_ASSERT(w->hot_people[arm] < w->fold_every);
     add_trajectory(w, arm, rec, ref);
     w->hot_people[arm]++;
+    w->enrolled[arm]++;
     add_histograms(w, arm, rec);
     add_end(&w->change_pct[arm * KEY_COUNT], &w->paired_change[arm * KEY_COUNT], &w->paired_count[arm * EVC_COUNT],
             rec, ref, w->n_obs);
@@ -566,6 +615,7 @@ void obs_work_flush(obs_acc *d, const obs_work *w)
 {
     const size_t n = w->n_obs;
     for (size_t arm = 0; arm < w->n_arms; arm++) {
+        d->enrolled[arm] += w->enrolled[arm];
         int64_t alive = 0, paired = 0, prevalent[PREV_COUNT] = {0};
         int64_t count[EVC_COUNT] = {0}, ever[EVC_COUNT] = {0};
         obs_int ad = 0, ad_step = 0, id = 0, id_step = 0;

@@ -83,6 +83,7 @@ typedef struct {
 
 typedef struct {
     size_t n_arms, n_obs;
+    int64_t *enrolled;             /* [arm] people added */
     /* [arm][obs] */
     int64_t *alive;
     int64_t *prevalent;            /* [arm][obs][PREV_COUNT] */
@@ -108,6 +109,11 @@ void obs_add(obs_acc *a, size_t arm, const obs_record *rec, const obs_record *re
 
 /* dst += src (exact; any order gives the same result). */
 void obs_merge(obs_acc *dst, const obs_acc *src);
+
+/* dst's arm a += the sum of src's arms a * per ... a * per + per - 1 (exact), for every
+ * arm of dst: src's "arms" are (arm, stratum) cells and dst is their total per arm.
+ * src->n_arms must be dst->n_arms * per. */
+void obs_merge_cells(obs_acc *dst, const obs_acc *src, size_t per);
 
 /* A thread's accumulator, laid out for the order in which a thread adds: person by
  * person, each over all observation times. Along one trajectory most quantities change

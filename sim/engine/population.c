@@ -204,3 +204,12 @@ msk_status population_draw(const population *pop, rng_stream *rng, uint64_t id,
     }
     return MSK_EDATA;
 }
+
+size_t population_stratum(const strata_spec *spec, const person *x, const model_params *p)
+{
+    if (spec->count <= 1)
+        return 0;
+    const double t = bone_tscore(x->fn_bmd, x->female, p);
+    const int sarcopenic = muscle_sarcopenic(x->grip_kg, 2.0 * x->leg_lean_kg + x->arm_lean_kg, x->female, p);
+    return strata_cell(spec, x->female, x->age, bone_who_class(t, p), sarcopenic);
+}

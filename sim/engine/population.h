@@ -54,6 +54,10 @@ double population_grip_norm(double age, int female, const model_params *p);
 msk_status population_draw(const population *pop, rng_stream *rng, uint64_t id,
                            uint32_t replicate, person *out);
 
+/* The stratum (strata.h) a person belongs to: by sex, age, WHO class and EWGSOP2
+ * sarcopenia at entry, classified as sim/io/persons.c writes them to /persons. */
+size_t population_stratum(const strata_spec *spec, const person *x, const model_params *p);
+
 enum { POPULATION_MAX_ATTEMPTS = 10000 };
 
 #endif
