@@ -65,6 +65,8 @@ check "the vicious-cycle scenario runs and its result opens in xarray" bash -c \
   "'$msksim' run '$src/scenarios/vicious-cycle.yaml' --set population.size=400 --set record.event_log=all -q -o '$work/vc.h5' && $tools open '$work/vc.h5'"
 check "survival and the cumulative incidence of hip fracture match the event log (issue 14)" $tools survival "$work/vc.h5"
 check "the person table: everyone, the sampled rows, week-0 prevalences and the event log agree (issue 14)" $tools persons "$work/vc.h5"
+check "strata by sex, age and WHO class: enrolment, survival and hip fractures match /persons joined to the event log, and the root is unchanged (issue 14)" bash -c \
+  "'$msksim' run '$src/scenarios/vicious-cycle.yaml' --set population.size=400 --set record.event_log=all --set 'record.strata=sex age who_class' --set 'record.age_bands=75' -q -o '$work/vcs.h5' && $tools strata '$work/vcs.h5' '$work/vc.h5'"
 check "--set changes the population size" bash -c "$tools value '$work/t1.h5' / population_size 2>/dev/null || /usr/bin/python3 -c \"import h5py,sys; sys.exit(0 if h5py.File('$work/t1.h5')['/'].attrs['population_size']==300 else 1)\""
 check "provenance holds the scenario text and the overrides" /usr/bin/python3 -c "
 import h5py

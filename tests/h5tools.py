@@ -7,6 +7,8 @@
   h5tools.py value A.h5 GROUP VAR [INDEX...]   print one value
   h5tools.py sel A.h5 GROUP VAR DIM LABEL        open GROUP alone in xarray and select
                                                 VAR at DIM=LABEL (the dimension is labelled)
+  h5tools.py strata A.h5 B.h5   A's /strata against its person table and event log, and
+                                A's root against B's (the same run without strata)
 Exit status 1 on the first failed check, with a message naming the object."""
 import sys
 
@@ -182,6 +184,81 @@ def persons(path):
         print(f"persons: {n} rows; week-0 prevalences and {seen} logged events agree with them")
 
 
+def strata(path, nostrata_path):
+    """The /strata group (issue 14) against the person table joined to the event log
+    (the run must log everyone): each stratum enrolls the people of /persons whose
+    classes at entry match its coordinates, the same in every arm; its survival and
+    cumulative hip fractures per person match their events; the strata add up to the
+    root; the root equals, bit for bit, that of the same run without strata; it opens
+    alone in xarray with its strata labelled."""
+    import numpy as np
+    import xarray as xr
+    with h5py.File(path, "r") as f, h5py.File(nostrata_path, "r") as g:
+        for name in f:
+            if isinstance(f[name], h5py.Dataset) and f[name].dtype.kind in "fiu":
+                if f[name][()].tobytes() != g[name][()].tobytes():
+                    sys.exit(f"strata: root {name} differs from the run without strata")
+        s, p = f["strata"], f["persons"]
+        factors = s.attrs["factors"]
+        factors = (factors.decode() if isinstance(factors, bytes) else str(factors)).split()
+        n_strata = len(s["stratum"])
+        member = np.ones((n_strata, len(p["age"])), dtype=bool)
+        for fac in factors:
+            if fac == "age":
+                lo, hi = s["stratum_age_low"][()], s["stratum_age_high"][()]
+                last = hi == hi.max()
+                age = p["age"][()]
+                member &= (age[None, :] >= lo[:, None]) & ((age[None, :] < hi[:, None]) | last[:, None])
+            else:
+                member &= p[fac][()][None, :] == s[f"stratum_{fac}"][()][:, None]
+        if not (member.sum(axis=0) == 1).all():
+            sys.exit("strata: a person is in no stratum or in two")
+        enrolled = s["n_enrolled"][()]
+        if not (enrolled == member.sum(axis=1)[None, :]).all():
+            sys.exit(f"strata: n_enrolled {enrolled[0]} vs /persons {member.sum(axis=1)}")
+        key = {(int(r), int(i)): j for j, (r, i) in enumerate(zip(p["replicate"][()], p["individual"][()]))}
+        stratum_of = member.argmax(axis=0)
+        days = s["time"][()]
+        arms = [a.decode() if isinstance(a, bytes) else a for a in s["arm"][()]]
+        checked = 0
+        for a, arm in enumerate(arms):
+            ev = f[f"arms/{arm}/events"]
+            kinds = ev["kind"].attrs["flag_meanings"]
+            kinds = (kinds.decode() if isinstance(kinds, bytes) else str(kinds)).split()
+            kind, t, det = ev["kind"][()], ev["event_time"][()], ev["detail"][()]
+            who = np.array([stratum_of[key[(int(r), int(i))]] for r, i in zip(ev["replicate"][()], ev["individual"][()])],
+                           dtype=int)
+            death = kind == kinds.index("death")
+            hip = (kind == kinds.index("fracture")) & (det == 1)
+            for st in range(n_strata):
+                n = enrolled[a, st]
+                for k, day in enumerate(days):
+                    if n == 0:
+                        continue
+                    want_s = 1 - np.sum(death & (who == st) & (t <= day + 1e-9)) / n
+                    want_h = np.sum(hip & (who == st) & (t <= day + 1e-9)) / n
+                    if abs(s["survival"][a, st, k] - want_s) > 1e-12:
+                        sys.exit(f"strata: {arm} stratum {st} day {day}: survival {s['survival'][a, st, k]} vs {want_s}")
+                    if abs(s["cumulative_hip_fractures_per_person"][a, st, k] - want_h) > 1e-12:
+                        sys.exit(f"strata: {arm} stratum {st} day {day}: hip fractures per person vs event log {want_h}")
+                    checked += 1
+            if not death.any():
+                sys.exit(f"strata: {arm}: no deaths to check against")
+        alive = s["n_alive"][()].sum(axis=1)
+        if not np.array_equal(alive, f["n_alive"][()]):
+            sys.exit("strata: n_alive of the strata does not add up to the root's")
+        py = s["total_person_years"][()].sum(axis=1)
+        if not np.allclose(py, f["summary/person_years"][()], rtol=1e-12):
+            sys.exit("strata: person-years do not add up to /summary's")
+    ds = xr.open_dataset(path, group="strata", engine="h5netcdf")
+    label = str(ds.stratum.values[-1])
+    x = ds.grip_strength_mean.sel(arm=arms[-1], stratum=label)
+    if x.sizes != {"time": len(days)} or "stratum_" + factors[0] not in ds.coords:
+        sys.exit(f"strata: xarray selection by arm and stratum label gave {dict(x.sizes)}")
+    print(f"strata: {n_strata} strata by {' '.join(factors)}; {checked} (arm, stratum, time) survival and "
+          f"hip-fracture values match the event log joined to /persons; totals match the root")
+
+
 def value(path, group, var, *index):
     with h5py.File(path, "r") as f:
         v = f[group][var][()]
@@ -193,4 +270,4 @@ def value(path, group, var, *index):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"same": same, "open": open_all, "value": value, "sel": sel, "tidy": tidy,
-     "survival": survival, "persons": persons}[cmd](*args)
+     "survival": survival, "persons": persons, "strata": strata}[cmd](*args)

@@ -2,6 +2,7 @@
 #include "results.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,27 +23,36 @@ static double fixed_to_double(obs_int x)
     return (double)x / (double)(1 << OBS_FRAC_BITS);
 }
 
-void results_survival(const engine_result *r, size_t arm, size_t k, double out[3])
+/* The share alive of the people enrolled in row `row` of a, with Wilson limits. */
+static void row_survival(const obs_acc *a, size_t row, size_t k, double out[3])
 {
-    const obs_acc *a = r->acc;
-    double n = (double)r->n_people, dead = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + EVC_DEATH];
+    double n = (double)a->enrolled[row], dead = (double)a->ever[obs_index(a, row, k) * EVC_COUNT + EVC_DEATH];
+    if (n <= 0) {
+        out[0] = out[1] = out[2] = NAN;
+        return;
+    }
     out[0] = (n - dead) / n;
     stats_wilson_ci(n - dead, n, &out[1], &out[2]);
 }
 
-void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
+void results_survival(const engine_result *r, size_t arm, size_t k, double out[3])
 {
-    const obs_acc *a = r->acc;
-    size_t last = obs_index(a, arm, a->n_obs - 1);
+    row_survival(r->acc, arm, k, out);
+}
+
+/* The end-of-study summary of row `row` of a (an arm, or an arm's stratum). */
+static void row_summary(const obs_acc *a, size_t row, results_arm_summary *s)
+{
+    size_t last = obs_index(a, row, a->n_obs - 1);
     double py = fixed_to_double(a->alive_days[last]) / DAYS_PER_YEAR;
     s->person_years = py;
     for (int k = 0; k < KEY_COUNT; k++) {
-        const obs_moments *m = &a->change_pct[arm * KEY_COUNT + k];
+        const obs_moments *m = &a->change_pct[row * KEY_COUNT + k];
         double ci = obs_ci95(m);
         s->change_pct[k] = obs_mean(m);
         s->change_lo[k] = s->change_pct[k] - ci;
         s->change_hi[k] = s->change_pct[k] + ci;
-        const obs_moments *d = &a->paired_change[arm * KEY_COUNT + k];
+        const obs_moments *d = &a->paired_change[row * KEY_COUNT + k];
         double dci = obs_ci95(d);
         s->diff_change[k] = obs_mean(d);
         s->diff_change_lo[k] = s->diff_change[k] - dci;
@@ -53,14 +63,19 @@ void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
         s->rate[c] = py > 0 ? 1000.0 * events / py : NAN;
         stats_poisson_ci(events, py / 1000.0, &s->rate_lo[c], &s->rate_hi[c]);
         /* Paired: mean difference in events per person over mean follow-up. */
-        const obs_moments *d = &a->paired_count[arm * EVC_COUNT + c];
-        double per_person_years = py / (double)r->n_people;
+        const obs_moments *d = &a->paired_count[row * EVC_COUNT + c];
+        double per_person_years = a->enrolled[row] > 0 ? py / (double)a->enrolled[row] : 0;
         double scale = per_person_years > 0 ? 1000.0 / per_person_years : NAN;
         double dci = obs_ci95(d);
         s->diff_rate[c] = obs_mean(d) * scale;
         s->diff_rate_lo[c] = (obs_mean(d) - dci) * scale;
         s->diff_rate_hi[c] = (obs_mean(d) + dci) * scale;
     }
+}
+
+void results_arm(const engine_result *r, size_t arm, results_arm_summary *s)
+{
+    row_summary(r->acc, arm, s);
 }
 
 /* Collects the first failure so the writing code reads straight. */
@@ -87,50 +102,88 @@ static void var1(writer *wr, const char *group, const char *name, const char *di
 
 static const char *const ci_part[] = {"", "_ci_low", "_ci_high"};
 
-/* A root variable over (arm, time) or (arm, time, quantile): every arm's series in one
- * variable, labelled by the root's coordinates, so that xr.open_dataset(file) shows
- * it and .sel(arm=...) picks an arm. `week` is declared an auxiliary coordinate. */
-static void root_series(writer *wr, const char *name, int with_quantiles, const double *data,
-                        const char *units, const char *long_name)
+/* Where a set of series comes from and goes: the rows of an accumulator, arm-major
+ * with `per` rows per arm, written to the root (one row per arm) or to /strata (a row
+ * per arm and stratum). */
+typedef struct {
+    const obs_acc *acc;
+    size_t n_arms, per, reference;
+    const char *group; /* "" or "strata" */
+    const char *coordinates; /* the auxiliary coordinates every series names */
+} view;
+
+static size_t view_rows(const view *vw)
+{
+    return vw->n_arms * vw->per;
+}
+
+/* The dimensions of a series of vw: (arm[, stratum], time[, quantile]). */
+static int view_dims(const view *vw, int with_quantiles, const char *dims[4])
+{
+    int n = 0;
+    dims[n++] = "arm";
+    if (vw->group[0])
+        dims[n++] = "stratum";
+    dims[n++] = "time";
+    if (with_quantiles)
+        dims[n++] = "quantile";
+    return n;
+}
+
+/* Name the series' auxiliary coordinates (CF `coordinates`), so that xarray attaches
+ * `week` (and the strata's factors) to it. */
+static void view_coordinates(writer *wr, const view *vw, const char *name)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s%s%s", vw->group, vw->group[0] ? "/" : "", name);
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_attr_string(wr->w, path, "coordinates", vw->coordinates));
+}
+
+/* A variable over (arm[, stratum], time[, quantile]): every arm's series in one
+ * variable, labelled by the group's coordinates, so that xr.open_dataset(file) shows
+ * it and .sel(arm=...) picks an arm. */
+static void series(writer *wr, const view *vw, const char *name, int with_quantiles, const double *data,
+                   const char *units, const char *long_name)
 {
     if (wr->status != MSK_OK)
         return;
-    const char *dims[] = {"arm", "time", "quantile"};
-    ok(wr, h5out_var_double(wr->w, "", name, with_quantiles ? 3 : 2, dims, data, units, long_name));
-    if (wr->status == MSK_OK)
-        ok(wr, h5out_attr_string(wr->w, name, "coordinates", "week"));
+    const char *dims[4];
+    int nd = view_dims(vw, with_quantiles, dims);
+    ok(wr, h5out_var_double(wr->w, vw->group, name, nd, dims, data, units, long_name));
+    view_coordinates(wr, vw, name);
 }
 
-/* Every observed variable over time: mean, SD and quantiles, for every arm. */
-static void write_variables(writer *wr, const engine_result *r)
+/* Every observed variable over time: mean, SD and quantiles, for every row. */
+static void write_variables(writer *wr, const view *vw)
 {
-    const obs_acc *a = r->acc;
-    size_t n = a->n_obs, na = r->plan.sc->n_arms, nq = RESULTS_N_QUANTILES;
+    const obs_acc *a = vw->acc;
+    size_t n = a->n_obs, rows = view_rows(vw), nq = RESULTS_N_QUANTILES;
     double *buf = wr->buf;
     char name[128], longname[512];
     for (int v = 0; v < OV_COUNT; v++) {
         const obs_var_info *vi = &obs_var_table[v];
-        for (size_t arm = 0; arm < na; arm++)
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++)
-                buf[arm * n + k] = obs_mean(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+                buf[row * n + k] = obs_mean(&a->value[obs_index(a, row, k) * OV_COUNT + v]);
         snprintf(name, sizeof name, "%s_mean", vi->name);
         snprintf(longname, sizeof longname, "mean %s (people alive)", vi->long_name);
-        root_series(wr, name, 0, buf, vi->units, longname);
-        for (size_t arm = 0; arm < na; arm++)
+        series(wr, vw, name, 0, buf, vi->units, longname);
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++)
-                buf[arm * n + k] = obs_sd(&a->value[obs_index(a, arm, k) * OV_COUNT + v]);
+                buf[row * n + k] = obs_sd(&a->value[obs_index(a, row, k) * OV_COUNT + v]);
         snprintf(name, sizeof name, "%s_sd", vi->name);
         snprintf(longname, sizeof longname, "standard deviation of %s (people alive)", vi->long_name);
-        root_series(wr, name, 0, buf, vi->units, longname);
-        for (size_t arm = 0; arm < na; arm++)
+        series(wr, vw, name, 0, buf, vi->units, longname);
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++)
-                obs_quantiles(&a->hist[(obs_index(a, arm, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
-                              results_quantiles, RESULTS_N_QUANTILES, &buf[(arm * n + k) * nq]);
+                obs_quantiles(&a->hist[(obs_index(a, row, k) * OV_COUNT + v) * OBS_HIST_BINS], (obs_var)v,
+                              results_quantiles, RESULTS_N_QUANTILES, &buf[(row * n + k) * nq]);
         snprintf(name, sizeof name, "%s_quantiles", vi->name);
         snprintf(longname, sizeof longname,
                  "quantiles of %s, people alive (histogram of %d bins over [%g, %g])", vi->long_name,
                  OBS_HIST_BINS, vi->hist_lo, vi->hist_hi);
-        root_series(wr, name, 1, buf, vi->units, longname);
+        series(wr, vw, name, 1, buf, vi->units, longname);
     }
 }
 
@@ -138,108 +191,296 @@ static void write_variables(writer *wr, const engine_result *r)
  * is followed to the horizon (no censoring), so this is the Kaplan-Meier estimate, and
  * each cumulative_incidence_EVENT is that event's cumulative incidence with death as
  * a competing risk (the dead keep their events and are never at risk again). */
-static void write_survival(writer *wr, const engine_result *r)
+static void write_survival(writer *wr, const view *vw)
 {
-    size_t n = r->acc->n_obs, na = r->plan.sc->n_arms;
+    size_t n = vw->acc->n_obs, rows = view_rows(vw);
     double *buf = wr->buf;
     for (int part = 0; part < 3; part++) {
-        for (size_t arm = 0; arm < na; arm++)
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++) {
                 double s[3];
-                results_survival(r, arm, k, s);
-                buf[arm * n + k] = s[part];
+                row_survival(vw->acc, row, k, s);
+                buf[row * n + k] = s[part];
             }
         char name[64], ln[200];
         snprintf(name, sizeof name, "survival%s", ci_part[part]);
         snprintf(ln, sizeof ln, "share of the people enrolled alive (Kaplan-Meier, no censoring)%s",
                  part == 0 ? "" : part == 1 ? " (Wilson lower 95% limit)" : " (Wilson upper 95% limit)");
-        root_series(wr, name, 0, buf, "1", ln);
+        series(wr, vw, name, 0, buf, "1", ln);
     }
 }
 
-/* People alive, prevalences, cumulative events and incidences, person-time and
- * immobilized time, for every arm. */
-static void write_counts(writer *wr, const engine_result *r)
+/* People alive: an integer series. */
+static void write_alive(writer *wr, const view *vw)
 {
-    const obs_acc *a = r->acc;
-    size_t n = a->n_obs, na = r->plan.sc->n_arms;
+    const obs_acc *a = vw->acc;
+    size_t n = a->n_obs, rows = view_rows(vw);
+    int64_t *alive = malloc(rows * n * sizeof *alive);
+    if (!alive) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t row = 0; row < rows; row++)
+        for (size_t k = 0; k < n; k++)
+            alive[row * n + k] = a->alive[obs_index(a, row, k)];
+    const char *dims[4];
+    int nd = view_dims(vw, 0, dims);
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_int64(wr->w, vw->group, "n_alive", nd, dims, alive, "1", "people alive and observed"));
+    view_coordinates(wr, vw, "n_alive");
+    free(alive);
+}
+
+/* People alive, prevalences, cumulative events and incidences, person-time and
+ * immobilized time, for every row. Per person means per person enrolled in the row. */
+static void write_counts(writer *wr, const view *vw)
+{
+    const obs_acc *a = vw->acc;
+    size_t n = a->n_obs, rows = view_rows(vw);
     double *buf = wr->buf;
     char name[128], longname[512];
-    int64_t *alive = malloc(na * n * sizeof *alive);
-    if (!alive)
-        ok(wr, MSK_ENOMEM);
-    for (size_t arm = 0; alive && arm < na; arm++)
-        for (size_t k = 0; k < n; k++)
-            alive[arm * n + k] = a->alive[obs_index(a, arm, k)];
-    const char *at[] = {"arm", "time"};
-    if (wr->status == MSK_OK)
-        ok(wr, h5out_var_int64(wr->w, "", "n_alive", 2, at, alive, "1", "people alive and observed"));
-    if (wr->status == MSK_OK)
-        ok(wr, h5out_attr_string(wr->w, "n_alive", "coordinates", "week"));
-    free(alive);
+    write_alive(wr, vw);
     for (int c = 0; c < PREV_COUNT; c++) {
-        for (size_t arm = 0; arm < na; arm++)
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++) {
-                size_t i = obs_index(a, arm, k);
-                buf[arm * n + k] =
+                size_t i = obs_index(a, row, k);
+                buf[row * n + k] =
                     a->alive[i] ? (double)a->prevalent[i * PREV_COUNT + c] / (double)a->alive[i] : NAN;
             }
         snprintf(name, sizeof name, "prevalence_%s", obs_prevalence_names[c]);
         snprintf(longname, sizeof longname, "%s (share of people alive)", obs_prevalence_long_names[c]);
-        root_series(wr, name, 0, buf, "1", longname);
+        series(wr, vw, name, 0, buf, "1", longname);
     }
     for (int c = 0; c < EVC_COUNT; c++) {
-        for (size_t arm = 0; arm < na; arm++)
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++)
-                buf[arm * n + k] = (double)a->count[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+                buf[row * n + k] =
+                    (double)a->count[obs_index(a, row, k) * EVC_COUNT + c] / (double)a->enrolled[row];
         snprintf(name, sizeof name, "cumulative_%s_per_person", obs_count_names[c]);
         snprintf(longname, sizeof longname, "cumulative %s per person enrolled", obs_count_long_names[c]);
-        root_series(wr, name, 0, buf, "1", longname);
-        for (size_t arm = 0; arm < na; arm++)
+        series(wr, vw, name, 0, buf, "1", longname);
+        for (size_t row = 0; row < rows; row++)
             for (size_t k = 0; k < n; k++)
-                buf[arm * n + k] = (double)a->ever[obs_index(a, arm, k) * EVC_COUNT + c] / (double)r->n_people;
+                buf[row * n + k] =
+                    (double)a->ever[obs_index(a, row, k) * EVC_COUNT + c] / (double)a->enrolled[row];
         snprintf(name, sizeof name, "cumulative_incidence_%s", obs_count_names[c]);
         snprintf(longname, sizeof longname, "share of people enrolled with at least one of: %s",
                  obs_count_long_names[c]);
-        root_series(wr, name, 0, buf, "1", longname);
+        series(wr, vw, name, 0, buf, "1", longname);
     }
-    write_survival(wr, r);
-    for (size_t arm = 0; arm < na; arm++)
+    write_survival(wr, vw);
+    for (size_t row = 0; row < rows; row++)
         for (size_t k = 0; k < n; k++)
-            buf[arm * n + k] = fixed_to_double(a->alive_days[obs_index(a, arm, k)]) / DAYS_PER_YEAR;
-    root_series(wr, "person_years", 0, buf, "year", "cumulative person-time alive");
-    for (size_t arm = 0; arm < na; arm++)
+            buf[row * n + k] = fixed_to_double(a->alive_days[obs_index(a, row, k)]) / DAYS_PER_YEAR;
+    series(wr, vw, "person_years", 0, buf, "year", "cumulative person-time alive");
+    for (size_t row = 0; row < rows; row++)
         for (size_t k = 0; k < n; k++)
-            buf[arm * n + k] =
-                fixed_to_double(a->immobilized_days[obs_index(a, arm, k)]) / DAYS_PER_WEEK / (double)r->n_people;
-    root_series(wr, "immobilized_weeks_per_person", 0, buf, "week",
-                "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
+            buf[row * n + k] = fixed_to_double(a->immobilized_days[obs_index(a, row, k)]) / DAYS_PER_WEEK /
+                               (double)a->enrolled[row];
+    series(wr, vw, "immobilized_weeks_per_person", 0, buf, "week",
+           "cumulative weeks immobilized (cast, bed rest, hospital) per person enrolled");
 }
 
 /* Paired differences over time of every variable against the reference arm, with
  * their CI; NaN for the reference arm itself (it is not compared with itself). */
-static void write_differences(writer *wr, const engine_result *r)
+static void write_differences(writer *wr, const view *vw)
 {
-    const scenario *sc = r->plan.sc;
-    size_t n = r->acc->n_obs, na = sc->n_arms;
+    const obs_acc *a = vw->acc;
+    size_t n = a->n_obs, rows = view_rows(vw);
     double *buf = wr->buf;
     char name[128], ln[512];
-    for (int vv = 0; vv < OV_COUNT && na > 1; vv++) {
+    for (int vv = 0; vv < OV_COUNT && vw->n_arms > 1; vv++) {
         const obs_var_info *vi = &obs_var_table[vv];
         for (int p = 0; p < 3; p++) {
-            for (size_t arm = 0; arm < na; arm++)
+            for (size_t row = 0; row < rows; row++)
                 for (size_t k = 0; k < n; k++) {
-                    const obs_moments *m = &r->acc->paired[obs_index(r->acc, arm, k) * OV_COUNT + vv];
+                    const obs_moments *m = &a->paired[obs_index(a, row, k) * OV_COUNT + vv];
                     double mean = obs_mean(m), ci = obs_ci95(m);
-                    buf[arm * n + k] = arm == sc->reference ? NAN : p == 0 ? mean : p == 1 ? mean - ci : mean + ci;
+                    buf[row * n + k] = row / vw->per == vw->reference ? NAN
+                                       : p == 0                       ? mean
+                                       : p == 1                       ? mean - ci
+                                                                      : mean + ci;
                 }
             snprintf(name, sizeof name, "%s_difference%s", vi->name, ci_part[p]);
             snprintf(ln, sizeof ln,
                      "paired difference in %s vs the reference arm, people alive in both%s", vi->long_name,
                      p == 0 ? "" : p == 1 ? " (lower 95% limit)" : " (upper 95% limit)");
-            root_series(wr, name, 0, buf, vi->units, ln);
+            series(wr, vw, name, 0, buf, vi->units, ln);
         }
     }
+}
+
+/* ---- /strata: every series and end-of-study figure by subgroup --------------------- */
+
+/* The strata's coordinates: labels, and one auxiliary coordinate per factor. *coords
+ * receives the names a series lists in its `coordinates` attribute. */
+static void write_strata_coords(writer *wr, const scenario *sc, char *coords, size_t size)
+{
+    const strata_spec *st = &sc->strata;
+    const size_t S = st->count;
+    const char *const sd[] = {"stratum"};
+    char **labels = calloc(S, sizeof *labels);
+    int8_t *lev = malloc(S * sizeof *lev);
+    double *lo = malloc(S * sizeof *lo), *hi = malloc(S * sizeof *hi);
+    for (size_t s = 0; labels && s < S; s++)
+        if ((labels[s] = malloc(160)))
+            strata_label(st, s, labels[s], 160);
+    if (!labels || !lev || !lo || !hi)
+        ok(wr, MSK_ENOMEM);
+    for (size_t s = 0; wr->status == MSK_OK && s < S; s++)
+        if (!labels[s])
+            ok(wr, MSK_ENOMEM);
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_dim_strings(wr->w, "strata", "stratum", S, (const char *const *)labels,
+                                 "subgroup at entry (record.strata)"));
+    snprintf(coords, size, "week");
+    static const char *const meanings[] = {"male female", NULL, "normal osteopenia osteoporosis", "no yes"};
+    static const char *const long_names[] = {"sex of the stratum", NULL,
+                                             "WHO class at entry of the stratum (femoral-neck T-score)",
+                                             "EWGSOP2 sarcopenia at entry of the stratum"};
+    for (int f = 0; f < STRATUM_FACTOR_COUNT && wr->status == MSK_OK; f++) {
+        if (!st->by[f])
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "stratum_%s", strata_factor_names[f]);
+        if (f == STRATUM_AGE) {
+            for (size_t s = 0; s < S; s++)
+                strata_age_band(st, strata_level(st, s, STRATUM_AGE), &lo[s], &hi[s]);
+            var1(wr, "strata", "stratum_age_low", "stratum", lo, "year", "youngest age at entry of the stratum");
+            var1(wr, "strata", "stratum_age_high", "stratum", hi, "year",
+                 "oldest age at entry of the stratum (excluded, except for the last band)");
+            strncat(coords, " stratum_age_low stratum_age_high", size - strlen(coords) - 1);
+            continue;
+        }
+        for (size_t s = 0; s < S; s++)
+            lev[s] = (int8_t)strata_level(st, s, (stratum_factor)f);
+        ok(wr, h5out_var_flags(wr->w, "strata", name, 1, sd, lev, meanings[f], long_names[f]));
+        strncat(coords, " ", size - strlen(coords) - 1);
+        strncat(coords, name, size - strlen(coords) - 1);
+    }
+    for (size_t s = 0; labels && s < S; s++)
+        free(labels[s]);
+    free(labels);
+    free(lev);
+    free(lo);
+    free(hi);
+}
+
+/* One end-of-study figure over (arm, stratum), from each row's summary. */
+static void strata_end_var(writer *wr, const view *vw, const results_arm_summary *s, size_t offset,
+                           int paired, const char *name, const char *units, const char *long_name)
+{
+    const size_t rows = view_rows(vw);
+    double *v = wr->buf;
+    for (size_t row = 0; row < rows; row++) {
+        double x = *(const double *)(const void *)((const char *)&s[row] + offset);
+        v[row] = paired && row / vw->per == vw->reference ? NAN : x;
+    }
+    const char *dims[] = {"arm", "stratum"};
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_double(wr->w, "strata", name, 2, dims, v, units, long_name));
+}
+
+/* The /summary and /comparison figures of every stratum, over (arm, stratum); the
+ * paired ones are NaN for the reference arm. */
+static void write_strata_end(writer *wr, const view *vw)
+{
+    const size_t rows = view_rows(vw);
+    results_arm_summary *s = calloc(rows, sizeof *s);
+    if (!s) {
+        ok(wr, MSK_ENOMEM);
+        return;
+    }
+    for (size_t row = 0; row < rows; row++)
+        row_summary(vw->acc, row, &s[row]);
+    char name[128], ln[512];
+    static const char *const lim[] = {"", " (lower 95% limit)", " (upper 95% limit)"};
+#define AT(field, i) (offsetof(results_arm_summary, field) + (size_t)(i) * sizeof(double))
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const obs_var_info *vi = &obs_var_table[obs_key_var[k]];
+        const size_t own[] = {AT(change_pct, k), AT(change_lo, k), AT(change_hi, k)};
+        const size_t dif[] = {AT(diff_change, k), AT(diff_change_lo, k), AT(diff_change_hi, k)};
+        for (int j = 0; j < 3; j++) {
+            snprintf(name, sizeof name, "%s_change_pct%s", vi->name, ci_part[j]);
+            snprintf(ln, sizeof ln, "mean %% change in %s from baseline to the end (survivors)%s", vi->long_name,
+                     lim[j]);
+            strata_end_var(wr, vw, s, own[j], 0, name, "percent", ln);
+            snprintf(name, sizeof name, "%s_change_pct_difference%s", vi->name, ci_part[j]);
+            snprintf(ln, sizeof ln, "paired difference in %% change of %s vs the reference arm%s", vi->long_name,
+                     lim[j]);
+            strata_end_var(wr, vw, s, dif[j], 1, name, "percent", ln);
+        }
+    }
+    for (int c = 0; c < EVC_COUNT; c++) {
+        const size_t own[] = {AT(rate, c), AT(rate_lo, c), AT(rate_hi, c)};
+        const size_t dif[] = {AT(diff_rate, c), AT(diff_rate_lo, c), AT(diff_rate_hi, c)};
+        for (int j = 0; j < 3; j++) {
+            snprintf(name, sizeof name, "%s_per_1000py%s", obs_count_names[c], ci_part[j]);
+            snprintf(ln, sizeof ln, "%s per 1000 person-years%s", obs_count_long_names[c],
+                     j == 0 ? "" : j == 1 ? " (exact Poisson lower 95% limit)" : " (exact Poisson upper 95% limit)");
+            strata_end_var(wr, vw, s, own[j], 0, name, "(1000 year)-1", ln);
+            snprintf(name, sizeof name, "%s_per_1000py_difference%s", obs_count_names[c], ci_part[j]);
+            snprintf(ln, sizeof ln, "paired difference in %s per 1000 person-years vs the reference arm%s",
+                     obs_count_long_names[c], lim[j]);
+            strata_end_var(wr, vw, s, dif[j], 1, name, "(1000 year)-1", ln);
+        }
+    }
+    strata_end_var(wr, vw, s, offsetof(results_arm_summary, person_years), 0, "total_person_years", "year",
+                   "person-time alive over the whole follow-up");
+#undef AT
+    free(s);
+}
+
+/* People enrolled in each (arm, stratum): the same in every arm, since a stratum is
+ * fixed at entry. */
+static void write_strata_enrolled(writer *wr, const view *vw)
+{
+    const char *dims[] = {"arm", "stratum"};
+    if (wr->status == MSK_OK)
+        ok(wr, h5out_var_int64(wr->w, "strata", "n_enrolled", 2, dims, vw->acc->enrolled, "1",
+                               "people enrolled in the stratum"));
+}
+
+/* /strata, when the scenario asks for strata: its own coordinates (arm, stratum, time,
+ * week, quantile), so that it opens alone with xarray, and every root series and
+ * end-of-study figure with a stratum dimension. */
+static void write_strata(writer *wr, const engine_result *r, const char *const *arm_names, double *days)
+{
+    const scenario *sc = r->plan.sc;
+    if (!r->strata || wr->status != MSK_OK)
+        return;
+    ok(wr, h5out_group(wr->w, "strata"));
+    if (wr->status != MSK_OK)
+        return;
+    char factors[128] = "";
+    for (int f = 0; f < STRATUM_FACTOR_COUNT; f++)
+        if (sc->strata.by[f])
+            snprintf(factors + strlen(factors), sizeof factors - strlen(factors), "%s%s", factors[0] ? " " : "",
+                     strata_factor_names[f]);
+    h5out_attr_string(wr->w, "strata", "factors", factors);
+    h5out_attr_string(wr->w, "strata", "description",
+                      "every root series and the end-of-study figures of /summary and /comparison, by "
+                      "subgroup at entry; strata add up exactly to the root's totals, and paired "
+                      "differences compare the same people, so they stay within a stratum");
+    size_t n = r->acc->n_obs;
+    ok(wr, h5out_dim(wr->w, "strata", "time", n, r->obs_days, "days", "time since the start of follow-up"));
+    if (wr->status == MSK_OK) {
+        ok(wr, h5out_attr_string(wr->w, "strata/time", "standard_name", "time"));
+        ok(wr, h5out_attr_string(wr->w, "strata/time", "axis", "T"));
+    }
+    for (size_t k = 0; k < n; k++)
+        days[k] = r->obs_days[k] / DAYS_PER_WEEK;
+    var1(wr, "strata", "week", "time", days, "week", "time since the start of follow-up, in weeks");
+    ok(wr, h5out_dim(wr->w, "strata", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
+    ok(wr, h5out_dim_strings(wr->w, "strata", "arm", sc->n_arms, arm_names, "intervention arm"));
+    char coords[256];
+    write_strata_coords(wr, sc, coords, sizeof coords);
+    const view vw = {r->strata, sc->n_arms, r->n_strata, sc->reference, "strata", coords};
+    write_strata_enrolled(wr, &vw);
+    write_counts(wr, &vw);
+    write_variables(wr, &vw);
+    write_differences(wr, &vw);
+    write_strata_end(wr, &vw);
 }
 
 /* GROUP/events: the arm's event log, one column per field. */
@@ -794,7 +1035,7 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
     size_t n = r->acc->n_obs;
     writer wr = {NULL, MSK_OK, NULL};
     /* Scratch for one root variable over (arm, time, quantile), or a sample column. */
-    size_t nbuf = sc->n_arms * n * RESULTS_N_QUANTILES;
+    size_t nbuf = sc->n_arms * (r->n_strata ? r->n_strata : 1) * n * RESULTS_N_QUANTILES;
     if (nbuf < r->n_sample)
         nbuf = r->n_sample;
     wr.buf = malloc(nbuf * sizeof *wr.buf);
@@ -823,9 +1064,11 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
             arm_names[a] = sc->arms[a].name;
         ok(&wr, h5out_dim(wr.w, "", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
         ok(&wr, h5out_dim_strings(wr.w, "", "arm", sc->n_arms, arm_names, "intervention arm"));
-        write_counts(&wr, r);
-        write_variables(&wr, r);
-        write_differences(&wr, r);
+        const view root = {r->acc, sc->n_arms, 1, sc->reference, "", "week"};
+        write_counts(&wr, &root);
+        write_variables(&wr, &root);
+        write_differences(&wr, &root);
+        write_strata(&wr, r, arm_names, days);
         ok(&wr, h5out_group(wr.w, "arms"));
         if (r->n_sample)
             ok(&wr, h5out_dim(wr.w, "arms", "individual_sample", r->n_sample, NULL, NULL, NULL));
