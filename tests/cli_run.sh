@@ -67,6 +67,18 @@ check "survival and the cumulative incidence of hip fracture match the event log
 check "the person table: everyone, the sampled rows, week-0 prevalences and the event log agree (issue 14)" $tools persons "$work/vc.h5"
 check "strata by sex, age and WHO class: enrolment, survival and hip fractures match /persons joined to the event log, and the root is unchanged (issue 14)" bash -c \
   "'$msksim' run '$src/scenarios/vicious-cycle.yaml' --set population.size=400 --set record.event_log=all --set 'record.strata=sex age who_class' --set 'record.age_bands=75' -q -o '$work/vcs.h5' && $tools strata '$work/vcs.h5' '$work/vc.h5'"
+check "export writes strata_summary: a row per arm and stratum, enrolment as in the file; a later export without strata removes it" bash -c \
+  "'$msksim' export '$work/vcs.h5' -q -o '$work/vcs-tables' && /usr/bin/python3 -c \"
+import csv, h5py, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+s = h5py.File(sys.argv[2])['strata']
+n = s['n_enrolled'][()]
+assert len(rows) == n.size, (len(rows), n.shape)
+labels = [x.decode() if isinstance(x, bytes) else x for x in s['stratum'][()]]
+for i, r in enumerate(rows):
+    a, k = divmod(i, n.shape[1])
+    assert r['stratum'] == labels[k] and int(r['n_enrolled']) == n[a, k], r
+\" '$work/vcs-tables/strata_summary.csv' '$work/vcs.h5' && '$msksim' export '$work/vc.h5' -q -o '$work/vcs-tables' && test ! -e '$work/vcs-tables/strata_summary.csv'"
 check "--set changes the population size" bash -c "$tools value '$work/t1.h5' / population_size 2>/dev/null || /usr/bin/python3 -c \"import h5py,sys; sys.exit(0 if h5py.File('$work/t1.h5')['/'].attrs['population_size']==300 else 1)\""
 check "provenance holds the scenario text and the overrides" /usr/bin/python3 -c "
 import h5py

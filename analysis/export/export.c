@@ -13,7 +13,8 @@
 #define DAYS_PER_WEEK 7.0
 
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
-                                          "timeseries_long", "units", "events", "trajectories", NULL};
+                                          "timeseries_long", "units", "events", "trajectories",
+                                          "strata_summary", NULL};
 
 typedef struct {
     resultfile *rf;
@@ -99,8 +100,8 @@ static column *read_columns(exporter *x, const char *group, size_t lead, size_t 
         size_t dims[RESULTFILE_MAX_RANK];
         if (!only && !resultfile_is_numeric(x->rf, path))
             continue;
-        /* The paired differences go to comparison_timeseries. */
-        if (!only && lead && strstr(name, "_difference"))
+        /* The root's paired differences go to comparison_timeseries. */
+        if (!only && lead && !group[0] && strstr(name, "_difference"))
             continue;
         if (!only && resultfile_shape(x->rf, path, &nd, dims) != MSK_OK) {
             x->st = MSK_EDATA;
@@ -552,6 +553,77 @@ static void comparison_tables(exporter *x, char *const *names, size_t nc)
     free_columns(cols, n);
 }
 
+/* The labels of /strata's strata (*n of them, malloc'ed), or NULL: none, or bad
+ * (status set). */
+static char **strata_labels(exporter *x, size_t *n)
+{
+    int nd;
+    size_t dims[RESULTFILE_MAX_RANK];
+    *n = 0;
+    if (x->st != MSK_OK || !resultfile_exists(x->rf, "/strata/stratum"))
+        return NULL;
+    if ((x->st = resultfile_shape(x->rf, "/strata/stratum", &nd, dims)) != MSK_OK)
+        return NULL;
+    if (nd != 1 || dims[0] == 0 || dims[0] > 4096) {
+        diag_add(x->diags, DIAG_ERROR, x->rf->path, 0, 0, "/strata/stratum", "is not a list of strata");
+        x->st = MSK_EDATA;
+        return NULL;
+    }
+    char **labels = calloc(dims[0], sizeof *labels);
+    if (!labels) {
+        x->st = MSK_ENOMEM;
+        return NULL;
+    }
+    if ((x->st = resultfile_strings(x->rf, "/strata/stratum", dims[0], labels)) != MSK_OK) {
+        free(labels);
+        return NULL;
+    }
+    *n = dims[0];
+    return labels;
+}
+
+/* strata_summary: one row per arm and stratum, every (arm, stratum) variable of
+ * /strata (people enrolled, end-of-study changes, event rates, paired differences). */
+static void strata_table(exporter *x)
+{
+    const resultdata *d = x->d;
+    size_t S, n = 0;
+    char **labels = strata_labels(x, &S);
+    if (!labels)
+        return;
+    FILE *f = NULL;
+    column *first = NULL;
+    for (size_t a = 0; a < d->n_arms && x->st == MSK_OK; a++) {
+        size_t m;
+        column *cols = read_columns(x, "/strata", d->n_arms, a, S, 0, &m, first, n);
+        if (!cols)
+            break;
+        if (!first && (f = open_table(x, "strata_summary")))
+            header(x, f, "arm", "stratum", cols, m, NULL);
+        for (size_t s = 0; f && s < S; s++) {
+            cell_text(x, f, d->arms[a].name);
+            fputc(x->sep, f);
+            cell_text(x, f, labels[s]);
+            for (size_t i = 0; i < m; i++) {
+                fputc(x->sep, f);
+                cell_num(f, cols[i].v[s]);
+            }
+            fputc('\n', f);
+        }
+        if (!first) {
+            first = cols;
+            n = m;
+        } else {
+            free_columns(cols, m);
+        }
+    }
+    close_table(x, f, "strata_summary");
+    free_columns(first, n);
+    for (size_t s = 0; s < S; s++)
+        free(labels[s]);
+    free(labels);
+}
+
 static msk_status export_all(resultfile *rf, const resultdata *d, const char *dir, const char *ext,
                              diag_list *diags)
 {
@@ -582,6 +654,7 @@ static msk_status export_all(resultfile *rf, const resultdata *d, const char *di
     free(quantiles);
     events_table(&x);
     trajectories_table(&x);
+    strata_table(&x);
 
     if (d->n_arms > 1 && x.st == MSK_OK) {
         size_t nc = d->n_arms - 1;
@@ -644,13 +717,14 @@ msk_status export_tables(const char *result, const char *dir, const char *ext,
         if (st == MSK_OK && stop && *stop)
             st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
-            char stale[8][64];
-            const char *list[9];
-            for (int i = 0; i < 8; i++) {
+            enum { N_TABLES = 9 };
+            char stale[N_TABLES][64];
+            const char *list[N_TABLES + 1];
+            for (int i = 0; i < N_TABLES; i++) {
                 snprintf(stale[i], sizeof stale[i], "%s.%s", export_table_names[i], ext);
                 list[i] = stale[i];
             }
-            list[8] = NULL;
+            list[N_TABLES] = NULL;
             st = outdir_commit(&o, list, diags);
         } else {
             outdir_abort(&o);

@@ -10,6 +10,8 @@
  *                          (time, quantile) variable of /arms/NAME
  *   comparison_timeseries  one row per compared arm and time: the (compared_arm, time)
  *                          variables of /comparison
+ *   strata_summary         one row per arm and stratum: the (arm, stratum) variables of
+ *                          /strata; only when the run asked for strata
  * The file is read only through sim/io's defensive reader (resultfile.h, resultdata.h),
  * first in a child process that may crash on a damaged file without harm. Everything is
  * written through outdir.h: the directory gets the whole set or nothing. */

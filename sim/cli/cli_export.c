@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "export.h"
@@ -36,6 +37,8 @@ const char cli_export_help[] =
     "                   detail (docs/output-format.md); as many people as record.event_log\n"
     "  trajectories     the sampled people (record.sample_size): arm, individual, week,\n"
     "                   variable, value, units\n"
+    "  strata_summary   one row per arm and stratum (record.strata): people enrolled,\n"
+    "                   % change to the end, event rates, paired differences (/strata)\n"
     "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
     "(docs/output-format.md).\n"
     "\n"
@@ -110,13 +113,13 @@ int cli_export(int argc, char **argv)
         rc = 0;
         diag_print(&diags, stderr);
         const char *x = a.ext;
-        if (!a.quiet && n_arms > 1)
-            printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories, comparison "
-                   "and comparison_timeseries (.%s) in %s\n",
-                   x, dir);
-        else if (!a.quiet)
-            printf("msksim: wrote summary, timeseries, timeseries_long, units, events and trajectories (.%s) in %s\n",
-                   x, dir);
+        char strata[4200];
+        snprintf(strata, sizeof strata, "%s/strata_summary.%s", dir, x);
+        const int has_strata = access(strata, F_OK) == 0;
+        if (!a.quiet)
+            printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories%s%s (.%s) in %s\n",
+                   n_arms > 1 ? ", comparison, comparison_timeseries" : "", has_strata ? ", strata_summary" : "", x,
+                   dir);
     }
     diag_list_fini(&diags);
     free(dir);
