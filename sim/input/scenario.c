@@ -355,11 +355,19 @@ static void load_strata(schema_ctx *c, scenario *sc, const yamltree_node *map, c
     if (strata_parse_factors(st, sc->record.strata, err, sizeof err) != 0)
         schema_error(c, where_or(given[F_record_strata], map), "record.strata", "%s", err);
     const int has_bands = sc->record.age_bands && sc->record.age_bands[0];
-    if (has_bands && !st->by[STRATUM_AGE])
+    const int any_factor = st->by[STRATUM_SEX] || st->by[STRATUM_WHO] || st->by[STRATUM_SARCOPENIA];
+    if (has_bands && !st->by[STRATUM_AGE] && any_factor) /* strata: "" switches strata off */
         schema_warning(c, where_or(given[F_record_age_bands], map), "record.age_bands",
                        "age_bands is given but record.strata does not include age: it has no effect");
     if (has_bands && st->by[STRATUM_AGE] && strata_parse_ages(st, sc->record.age_bands, err, sizeof err) != 0)
         schema_error(c, where_or(given[F_record_age_bands], map), "record.age_bands", "%s", err);
+    double dropped[STRATA_MAX_AGE_EDGES];
+    size_t n_dropped = strata_keep_inside(st, dropped);
+    for (size_t i = 0; i < n_dropped; i++)
+        schema_warning(c, where_or(given[F_record_age_bands], map), "record.age_bands",
+                       "age edge %g is not inside the ages at entry (%g to %g): ignored, since the "
+                       "band it closes would be empty",
+                       dropped[i], st->age_min, st->age_max);
     if (!has_bands && st->by[STRATUM_AGE]) {
         strata_default_ages(st);
         if (st->n_age_edges == 0)

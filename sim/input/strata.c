@@ -94,15 +94,23 @@ int strata_parse_ages(strata_spec *spec, const char *text, char *err, size_t err
             snprintf(err, err_size, "age edges must ascend: %g after %g", x, spec->age_edges[spec->n_age_edges - 1]);
             return -1;
         }
-        if (!(x > spec->age_min && x < spec->age_max)) {
-            snprintf(err, err_size,
-                     "age edge %g is not inside the population's ages (%g, %g): the band it closes would be empty",
-                     x, spec->age_min, spec->age_max);
-            return -1;
-        }
         spec->age_edges[spec->n_age_edges++] = x;
     }
     return 0;
+}
+
+size_t strata_keep_inside(strata_spec *spec, double *dropped)
+{
+    size_t kept = 0, n_dropped = 0;
+    for (size_t i = 0; i < spec->n_age_edges; i++) {
+        double x = spec->age_edges[i];
+        if (x > spec->age_min && x < spec->age_max)
+            spec->age_edges[kept++] = x;
+        else
+            dropped[n_dropped++] = x;
+    }
+    spec->n_age_edges = kept;
+    return n_dropped;
 }
 
 void strata_default_ages(strata_spec *spec)

@@ -20,7 +20,8 @@ enum {
 
 typedef struct {
     int by[STRATUM_FACTOR_COUNT];       /* factor asked for */
-    double age_edges[STRATA_MAX_AGE_EDGES]; /* ascending, inside (age_min, age_max) */
+    double age_edges[STRATA_MAX_AGE_EDGES]; /* ascending; inside (age_min, age_max) once
+                                               strata_keep_inside has run */
     size_t n_age_edges;
     double age_min, age_max;            /* the population's range, for the labels */
     size_t count;                       /* cells; 1 when no strata are asked for */
@@ -38,6 +39,11 @@ int strata_parse_factors(strata_spec *spec, const char *text, char *err, size_t 
 /* Parse "75 85" (ascending ages, separated by spaces or commas) into the age edges.
  * Returns 0, or -1 with a message in err. */
 int strata_parse_ages(strata_spec *spec, const char *text, char *err, size_t err_size);
+
+/* Drop the edges that are not inside (age_min, age_max): a band they close would be
+ * empty (a scenario's bands stay valid when --set changes its ages). The dropped
+ * edges go to dropped[] (room for STRATA_MAX_AGE_EDGES); returns how many. */
+size_t strata_keep_inside(strata_spec *spec, double *dropped);
 
 /* Default edges when the age factor is asked for without bands: every multiple of 10
  * years strictly inside (age_min, age_max). */
