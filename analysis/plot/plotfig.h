@@ -115,6 +115,16 @@ void pf_num(FILE *f, double x);
 /* Sampled person p's value of v at observation k in arm A (NaN after death). */
 double pf_sample(const plot_ctx *c, const rd_arm *A, rd_var v, size_t p, size_t k);
 
+/* ---- Sampled people (figures 6a and 6b) ---- */
+
+/* The sampled person with the most eventful life in the reference arm: fractures weigh
+ * most, then hospital stays and immobilizations, then falls; ties go to the lowest id.
+ * *score_out receives that person's score. */
+size_t pf_eventful_person(const resultdata *d, int *score_out);
+/* Whether the run sampled people; without them, F->skipped says that there `nothing`
+ * ("is no story to tell"). */
+int pf_has_sampled_people(const plot_ctx *c, plot_figure *F, const char *nothing);
+
 /* ---- Numbers and words ---- */
 
 /* A 1-2-5 tick step giving about n ticks over span. */
@@ -137,7 +147,8 @@ int pf_arm_has_bfr(const rd_arm *A);
 const char *pf_exposure_name(rd_expo_kind k);
 const char *pf_exposure_time(rd_expo_kind k);
 
-/* The figures (plot_series.c, plot_immobilization.c, plot_outcomes.c, plot_story.c). */
+/* The figures (plot_series.c, plot_immobilization.c, plot_outcomes.c, plot_story.c,
+ * plot_cycle.c). */
 void pf_trajectories(plot_ctx *c, plot_figure *F);
 void pf_immobilization(plot_ctx *c, plot_figure *F);
 void pf_incidence(plot_ctx *c, plot_figure *F);
