@@ -303,23 +303,74 @@ def check_fig6b(r, blocks):
             close(row[2], s["fn_tscore"][p, k], f"fig6b person {p} week {row[0]} T-score")
             close(row[3], s["leg_lean_mass"][p, k], f"fig6b person {p} week {row[0]} leg lean mass")
             n += 1
-    # Fractures: at the last observation at or before each, the state the bone broke in.
-    fractures = [(p, w) for p, w, kind, det in r.sampled_events(r.ref) if kind == "fracture"]
-    rows = [row for row in flat(blocks[1]) if row[0] != "NaN"]
-    for row in rows:
-        week, p = num(row[0]), int(row[1])
-        if not any(q == p and abs(w - week) <= 1e-8 * max(1.0, abs(w)) for q, w in fractures):
-            fail(f"fig6b: fracture of person {p} at week {week} is not in the event log")
-        k = int(np.searchsorted(r.time, week + 1e-9, side="right")) - 1
-        close(row[2], s["fn_tscore"][p, k], f"fig6b fracture of person {p} at week {week}: T-score before it")
-        close(row[3], s["leg_lean_mass"][p, k], f"fig6b fracture of person {p} at week {week}: lean mass before it")
+    # Falls and fractures: at the last observation at or before each, the state in
+    # which the person fell or the bone broke.
+    counts = {}
+    for block, what in ((1, "fracture"), (2, "fall")):
+        events = [(p, w) for p, w, kind, det in r.sampled_events(r.ref) if kind == what]
+        rows = [row for row in flat(blocks[block]) if row[0] != "NaN"]
+        marked = sum(1 for p, w in events
+                     if np.isfinite(s["fn_tscore"][p, int(np.searchsorted(r.time, w + 1e-9, side="right")) - 1]))
+        if len(rows) != marked:
+            fail(f"fig6b: {len(rows)} {what}s marked, the event log has {marked} with a point")
+        for row in rows:
+            week, p = num(row[0]), int(row[1])
+            if not any(q == p and abs(w - week) <= 1e-8 * max(1.0, abs(w)) for q, w in events):
+                fail(f"fig6b: {what} of person {p} at week {week} is not in the event log")
+            k = int(np.searchsorted(r.time, week + 1e-9, side="right")) - 1
+            close(row[2], s["fn_tscore"][p, k], f"fig6b {what} of person {p} at week {week}: T-score before it")
+            close(row[3], s["leg_lean_mass"][p, k], f"fig6b {what} of person {p} at week {week}: lean mass before it")
+        counts[what] = len(rows)
+    around = check_fig6b_around(r, s, flat(blocks[4]))
     for a in range(len(r.arms)):
         g = r.series(a)
-        for k, row in enumerate(flat(blocks[3 + a])):
+        for k, row in enumerate(flat(blocks[5 + a])):
             close(row[1], g["fn_tscore_mean"][k], f"fig6b mean T-score arm {r.arms[a]}")
             close(row[2], g["leg_lean_mass_mean"][k], f"fig6b mean leg lean mass arm {r.arms[a]}")
-    print(f"ok: fig6b: {n} points of sampled people, {len(rows)} fractures at the observation before them, "
-          f"and every arm's mean path match")
+    print(f"ok: fig6b: {n} points of sampled people, {counts['fracture']} fractures and {counts['fall']} falls "
+          f"at the observation before them, {around} points around a first fracture, and every arm's mean "
+          f"path match")
+
+
+def check_fig6b_around(r, s, rows):
+    """Block 4 of figure 6b, recomputed from the sampled trajectories and the event log:
+    mean change from the observation before each first fracture, in the people who broke a
+    bone and, over the same weeks, in those who never did (at least 3 people per mean)."""
+    first = {}
+    for p, w, kind, det in r.sampled_events(r.ref):
+        if kind == "fracture":
+            first[p] = min(w, first.get(p, w))
+    n_sample = s["leg_lean_mass"].shape[0]
+    never = [q for q in range(n_sample) if q not in first]
+    checked = 0
+    for row in rows:
+        if row[0] == "NaN":
+            continue
+        step = r.time[1] - r.time[0]
+        j = int(round(num(row[0]) / step))
+        sums = [[0.0, 0.0, 0], [0.0, 0.0, 0]]
+        for p, w in first.items():
+            k0 = int(np.searchsorted(r.time, w + 1e-9, side="right")) - 1
+            k = k0 + j
+            if not 0 <= k < len(r.time):
+                continue
+            for g, people in ((0, [p]), (1, never)):
+                for q in people:
+                    l0, l1 = s["leg_lean_mass"][q, k0], s["leg_lean_mass"][q, k]
+                    t0, t1 = s["fn_tscore"][q, k0], s["fn_tscore"][q, k]
+                    if np.isfinite([l0, l1, t0, t1]).all() and l0 > 0:
+                        sums[g][0] += 100 * (l1 - l0) / l0
+                        sums[g][1] += t1 - t0
+                        sums[g][2] += 1
+        for g in range(2):
+            n = sums[g][2]
+            if int(row[3 + 3 * g]) != n:
+                fail(f"fig6b around week {row[0]}: group {g} has {row[3 + 3 * g]} people, the file gives {n}")
+            want = (sums[g][0] / n, sums[g][1] / n) if n >= 3 else (float("nan"), float("nan"))
+            close(row[1 + 3 * g], want[0], f"fig6b around week {row[0]} group {g}: lean mass change")
+            close(row[2 + 3 * g], want[1], f"fig6b around week {row[0]} group {g}: T-score change")
+            checked += 1
+    return checked
 
 
 def check_fig7(r, blocks):
