@@ -394,8 +394,8 @@ static void spiral_caption(const plot_ctx *c, plot_figure *F, const spiral *x)
 {
     const resultdata *d = c->d;
     const char *ref = d->arms[d->reference].name;
-    F->title = pf_format("The vicious cycle: muscle against bone in the sampled people of ‘%s’, and around a fracture",
-                         ref);
+    F->title = pf_format("The vicious cycle: muscle against bone in the sampled people of ‘%s’%s", ref,
+                         has_around(x) ? ", and around a fracture" : "");
     char *around = pf_text(c, around_words, x);
     F->shows = pf_format("On the left, each grey line is one sampled person of arm ‘%s’, moving over %.4g %s "
                          "through a map of muscle (up = more leg lean mass) against bone (right = denser hip "
