@@ -23,6 +23,8 @@ def read_fit(path):
         line = line.split("#", 1)[0].rstrip()
         if not line or line == "model:":
             continue
+        if not line.startswith(" "):
+            break  # the next top-level mapping (the calibration's `uncertainty:`)
         m = re.fullmatch(r"  (\w+):", line)
         if m:
             group = m.group(1)

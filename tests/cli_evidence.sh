@@ -140,6 +140,27 @@ assert abs(v - 0.0155) > 1e-3, v
 EOF
 "$msksim" evidence -q --quick --parameters "$tmp/fit2.yaml" "$tmp/cal/trials" >/dev/null 2>&1
 [ $? -le 1 ] && pass "the fitted file is a valid parameter file" || fail "fitted file refused"
+# Its Laplace approximation (issue 15): one entry per free parameter, centred on the
+# fitted value, with an SD that gives the delta-method SE of the comments.
+/usr/bin/python3 - "$tmp/fit2.yaml" <<'EOF' && pass "the fit writes its Laplace approximation, centred on the fitted values" || { fail "uncertainty block"; cat "$tmp/fit2.yaml"; }
+import math, re, sys
+text = open(sys.argv[1]).read()
+assert "\nuncertainty:\n  method: laplace\n" in text, "no uncertainty mapping"
+entries = re.findall(r"- \{name: (\S+), min: (\S+), max: (\S+), logit_mean: (\S+), logit_sd: (\S+)\}", text)
+assert [e[0] for e in entries] == ["muscle.disuse_synthesis_drop", "muscle.age_loss_male"], entries
+scale = float(re.search(r"residual_scale: (\S+)", text).group(1))
+assert scale >= 1, scale
+for name, lo, hi, mean, sd in entries:
+    lo, hi, mean, sd = map(float, (lo, hi, mean, sd))
+    line = re.search(r"    %s: (\S+)\s+# SE (\S+);" % name.split(".")[1], text)
+    value, se = float(line.group(1)), float(line.group(2))
+    centre = lo + (hi - lo) / (1 + math.exp(-mean))
+    assert abs(centre - value) <= 1e-12 * max(1, abs(value)), (name, centre, value)
+    f = (value - lo) / (hi - lo)
+    assert abs((hi - lo) * f * (1 - f) * sd - se) <= 0.051 * se, (name, sd, se)  # SE printed to 2 digits
+rows = re.findall(r"^    - \[(.*)\]$", text, re.M)
+assert len(rows) == 2 and float(rows[0].split(",")[0]) == 1, rows
+EOF
 
 # ---- (f) the literature's measures ------------------------------------------------------
 "$msksim" evidence -q -t 1 --tsv "$tmp/lm1.tsv" tests/evidence/literature-measures.yaml >"$tmp/lm.out" 2>&1

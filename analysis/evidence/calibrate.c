@@ -209,6 +209,7 @@ void calibrate_fini(calibrate_spec *spec)
         free(spec->params[i].name);
     }
     free(spec->params);
+    free(spec->cov);
     free(spec->file);
     free(spec->evidence);
     memset(spec, 0, sizeof *spec);
@@ -394,20 +395,32 @@ static msk_status count_targets(objective *ob, size_t *n)
     return MSK_OK;
 }
 
-/* The fitted values and their approximate standard errors at the solver's position. */
+/* The fitted values, the covariance of their logit-scale values (the Laplace
+ * approximation) and their approximate standard errors at the solver's position.
+ * The residuals are weighted by a quarter of each target's accepted interval, not by a
+ * known measurement SD, so (J'J)^-1 is scaled by the objective per degree of freedom
+ * when the fit is worse than those weights say (the usual correction in nonlinear
+ * regression); it is never shrunk below them. n residuals. */
 static void take_fit(calibrate_spec *spec, const gsl_multifit_nlinear_workspace *w,
-                     gsl_matrix *cov)
+                     gsl_matrix *cov, size_t n, double ssr)
 {
+    const size_t p = spec->n_params;
     const gsl_vector *u = gsl_multifit_nlinear_position(w);
     const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
     int cov_ok = gsl_multifit_nlinear_covar(J, 1e-8, cov) == GSL_SUCCESS;
-    for (size_t j = 0; j < spec->n_params; j++) {
+    spec->cov_scale = n > p && ssr / (double)(n - p) > 1 ? ssr / (double)(n - p) : 1;
+    free(spec->cov);
+    spec->cov = cov_ok ? malloc(p * p * sizeof *spec->cov) : NULL;
+    for (size_t j = 0; j < p; j++) {
         calibrate_param *cp = &spec->params[j];
         const double uj = gsl_vector_get(u, j);
         cp->value = to_value(cp, uj);
+        cp->logit = uj;
+        for (size_t i = 0; spec->cov && i < p; i++)
+            spec->cov[j * p + i] = gsl_matrix_get(cov, j, i) * spec->cov_scale;
         /* d value / d u = (max - min) f (1 - f): the delta method. */
         const double fr = (cp->value - cp->min) / (cp->max - cp->min);
-        const double var = gsl_matrix_get(cov, j, j);
+        const double var = gsl_matrix_get(cov, j, j) * spec->cov_scale;
         cp->se = cov_ok && var > 0 ? (cp->max - cp->min) * fr * (1 - fr) * sqrt(var) : NAN;
     }
 }
@@ -491,7 +504,7 @@ static msk_status solve(calibrate_spec *spec, objective *ob, size_t n, size_t n_
             report->stop_reason = rc == GSL_SUCCESS ? (info == 1 ? "small step" : "small gradient")
                                   : rc == GSL_EMAXITER ? "iteration limit"
                                                        : "no further progress";
-            take_fit(spec, w, cov);
+            take_fit(spec, w, cov, n, report->objective_end);
         }
     }
     gsl_multifit_nlinear_free(w);
@@ -557,6 +570,54 @@ msk_status calibrate_run_on(calibrate_spec *spec, char *const *paths, size_t n_p
     return st;
 }
 
+/* A number as YAML writes it back exactly. */
+static void put_real(FILE *f, double x)
+{
+    char num[40];
+    yamltree_format_real(x, num, sizeof num);
+    fputs(num, f);
+}
+
+/* The Laplace approximation as an `uncertainty:` mapping (docs/model.md, "What the
+ * calibration does not know"): each parameter's logit-scale mean and SD, and their
+ * correlations. A parameter the fit does not identify has SD 0 (held at its fit). */
+static void write_uncertainty(FILE *f, const calibrate_spec *spec)
+{
+    const size_t p = spec->n_params;
+    if (!spec->cov)
+        return;
+    fputs("# The Laplace approximation of the fit: the parameters are jointly normal on the logit\n"
+          "# scale of their bounds, u = log((v - min) / (max - v)), with these means, SDs and\n"
+          "# correlations; SD 0: not identified by the targets, held at the fitted value.\n"
+          "uncertainty:\n  method: laplace\n  residual_scale: ",
+          f);
+    put_real(f, spec->cov_scale);
+    fputs("\n  parameters:\n", f);
+    for (size_t j = 0; j < p; j++) {
+        const calibrate_param *cp = &spec->params[j];
+        double var = spec->cov[j * p + j];
+        fprintf(f, "    - {name: %s.%s, min: ", cp->group, cp->name);
+        put_real(f, cp->min);
+        fputs(", max: ", f);
+        put_real(f, cp->max);
+        fputs(", logit_mean: ", f);
+        put_real(f, cp->logit);
+        fputs(", logit_sd: ", f);
+        put_real(f, var > 0 ? sqrt(var) : 0);
+        fputs("}\n", f);
+    }
+    fputs("  correlation:\n", f);
+    for (size_t j = 0; j < p; j++) {
+        fputs("    - [", f);
+        for (size_t i = 0; i < p; i++) {
+            double vj = spec->cov[j * p + j], vi = spec->cov[i * p + i];
+            double r = i == j ? 1 : vj > 0 && vi > 0 ? spec->cov[j * p + i] / sqrt(vj * vi) : 0;
+            fprintf(f, "%s%.9g", i ? ", " : "", r);
+        }
+        fputs("]\n", f);
+    }
+}
+
 msk_status calibrate_write(const calibrate_spec *spec, const calibrate_report *report,
                            const char *path, diag_list *diags)
 {
@@ -572,7 +633,8 @@ msk_status calibrate_write(const calibrate_spec *spec, const calibrate_report *r
             report->n_targets, spec->n_params, report->objective_start, report->objective_end,
             report->iterations, report->evaluations, report->stop_reason, spec->population_divisor);
     fputs("# Use it with `parameters: FILE` in a scenario or `msksim evidence --parameters FILE`.\n"
-          "# Standard errors (delta method, from the Jacobian) are in the comments.\nmodel:\n", f);
+          "# Standard errors (delta method, from the Jacobian, scaled by the misfit: residual_scale\n"
+          "# under uncertainty:) are in the comments.\nmodel:\n", f);
     /* Group by group, in the calibration file's order of first appearance. */
     for (size_t j = 0; j < spec->n_params; j++) {
         int first = 1;
@@ -596,5 +658,6 @@ msk_status calibrate_write(const calibrate_spec *spec, const calibrate_report *r
             fputc('\n', f);
         }
     }
+    write_uncertainty(f, spec);
     return atomicfile_commit(&af, diags);
 }

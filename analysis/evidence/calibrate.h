@@ -26,6 +26,7 @@ typedef struct {
     double prior_sd;            /* NAN: no prior */
     double value;               /* fitted */
     double se;                  /* approximate standard error from the Jacobian (NAN if singular) */
+    double logit;               /* the fitted value on the logit scale of [min, max] */
     int line, col;
 } calibrate_param;
 
@@ -37,6 +38,13 @@ typedef struct {
     double fd_step;             /* finite-difference step on the logit scale */
     calibrate_param *params;
     size_t n_params;
+    /* After a fit, the Laplace approximation of the parameters' distribution: the
+     * covariance of the logit-scale parameters, (J'J)^-1 at the optimum times
+     * cov_scale = max(1, objective / (residuals - parameters)), [n_params x n_params]
+     * row-major; 0 on the row and column of a parameter the fit does not identify.
+     * NULL before a fit. */
+    double *cov;
+    double cov_scale;
 } calibrate_spec;
 
 typedef struct {
@@ -62,7 +70,8 @@ msk_status calibrate_run_on(calibrate_spec *spec, char *const *paths, size_t n_p
                             diag_list *diags);
 
 /* Write the fitted values as a parameter file (a `model:` mapping) with a comment
- * header describing the fit. */
+ * header describing the fit, and the Laplace approximation of their distribution (an
+ * `uncertainty:` mapping, read by sim/input/uncertainty.h) when the fit has one. */
 msk_status calibrate_write(const calibrate_spec *spec, const calibrate_report *report,
                            const char *path, diag_list *diags);
 

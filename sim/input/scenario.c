@@ -16,6 +16,7 @@
 #include <threads.h>
 
 #include "schema.h"
+#include "uncertainty.h"
 #include "yamltree.h"
 
 /* ---- Schema generated from scenario.def ---------------------------------------- */
@@ -226,8 +227,33 @@ char *scenario_resolve_path(const char *path, const char *rel)
     return out;
 }
 
-/* The tree of a parameter file, which holds only `model:`: its problems are located in
- * that file. */
+/* A calibration's `uncertainty:` (uncertainty.h), checked when its parameter file is
+ * read: readable, and centred on the fitted values of the file's `model:`. The run does
+ * not use it yet (parameter draws, issue 15). */
+static void check_uncertainty(schema_ctx *c, const yamltree_node *node, const model_params *m)
+{
+    if (!node)
+        return;
+    param_uncertainty u;
+    if (uncertainty_load(c, node, "uncertainty", &u) == 0)
+        for (size_t j = 0; j < u.n; j++) {
+            char group[64];
+            const char *dot = strchr(u.name[j], '.');
+            snprintf(group, sizeof group, "%.*s", (int)(dot - u.name[j]), u.name[j]);
+            const model_param_info *info = model_param_find(group, dot + 1);
+            double v = *(const double *)(const void *)((const char *)m + info->offset);
+            double centre = uncertainty_value(&u, j, u.mean[j]);
+            if (fabs(v - centre) > 1e-9 * fmax(1.0, fabs(v)))
+                schema_warning(c, node, "uncertainty",
+                               "parameter %s is %g under model: but the uncertainty is centred on %g: "
+                               "the two do not come from the same fit",
+                               u.name[j], v, centre);
+        }
+    uncertainty_fini(&u);
+}
+
+/* The tree of a parameter file, which holds only `model:` (and a calibration's
+ * `uncertainty:`): its problems are located in that file. */
 static void load_parameter_tree(schema_ctx *c, const yamltree *t, msk_status st,
                                 const char *file, model_params *m)
 {
@@ -245,11 +271,13 @@ static void load_parameter_tree(schema_ctx *c, const yamltree *t, msk_status st,
             char k[SCHEMA_SHOW_SIZE];
             if (strcmp(key->text, "model") == 0)
                 load_model(c, t->root->pairs[i].value, m);
-            else
+            else if (strcmp(key->text, "uncertainty") != 0)
                 schema_error(c, key, key->text,
-                             "a parameter file holds only `model:`; '%s' belongs in the scenario",
+                             "a parameter file holds only `model:` (and the `uncertainty:` of a "
+                             "calibration); '%s' belongs in the scenario",
                              schema_show(key->text, k));
         }
+        check_uncertainty(c, yamltree_get(t->root, "uncertainty"), m);
     }
 }
 
