@@ -20,7 +20,8 @@ import h5py
 import numpy as np
 
 FIGURES = ["fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
-           "fig5-prevalence", "fig5b-who-classes", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose"]
+           "fig5-prevalence", "fig5b-who-classes", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose",
+           "fig8-strata"]
 KEYS = ["leg_lean_mass", "knee_extension_strength", "grip_strength", "gait_speed", "fn_bmd"]
 BFR = {"bfr_walking", "bfr_resistance", "passive_bfr"}
 
@@ -138,6 +139,8 @@ def expected_figures(r):
     if all(iv is not None for iv in ivs) and any(
             a != r.ref and any(i["type"] in BFR for i in ivs[a]) for a in range(len(r.arms))):
         made.add("fig7-bfr-dose")
+    if "strata" in r.f and 0 < len(r.f["strata/stratum"]) <= 12:
+        made.add("fig8-strata")
     return made
 
 
@@ -373,6 +376,26 @@ def check_fig6b_around(r, s, rows):
     return checked
 
 
+def check_fig8(r, blocks):
+    """Figure 8: every arm's row of every stratum is /strata's enrolment, fracture rate and
+    change of leg lean mass, with their CIs."""
+    st = r.f["strata"]
+    if len(blocks) != len(r.arms):
+        fail(f"fig8: {len(blocks)} blocks for {len(r.arms)} arms")
+    n = 0
+    for a, block in enumerate(blocks):
+        for row in flat(block):
+            s = int(row[0])
+            close(row[1], st["n_enrolled"][a, s], f"fig8 arm {r.arms[a]} stratum {s}: enrolled")
+            for j, part in enumerate(("", "_ci_low", "_ci_high")):
+                close(row[2 + j], st["fractures_per_1000py" + part][a, s], f"fig8 arm {r.arms[a]} stratum {s}: fractures{part}")
+                close(row[5 + j], st["leg_lean_mass_change_pct" + part][a, s], f"fig8 arm {r.arms[a]} stratum {s}: lean mass{part}")
+            n += 1
+    if n != len(r.arms) * len(st["stratum"]):
+        fail(f"fig8: {n} rows for {len(r.arms)} arms x {len(st['stratum'])} strata")
+    print(f"ok: fig8: {n} (arm, stratum) rows match /strata")
+
+
 def check_fig7(r, blocks):
     rows = flat(blocks[0])
     s, c = r.f["summary"], r.f["comparison"]
@@ -421,6 +444,8 @@ def figures(h5, d):
     if "fig6a-one-person" in made:
         check_fig6a(r, blocks["fig6a-one-person"], os.path.join(d, "fig6a-one-person.tsv"))
         check_fig6b(r, blocks["fig6b-spiral"])
+    if "fig8-strata" in blocks:
+        check_fig8(r, blocks["fig8-strata"])
     if "fig7-bfr-dose" in made:
         check_fig7(r, blocks["fig7-bfr-dose"])
     page = open(os.path.join(d, "index.html"), encoding="utf-8").read()

@@ -148,7 +148,7 @@ const char *pf_exposure_name(rd_expo_kind k);
 const char *pf_exposure_time(rd_expo_kind k);
 
 /* The figures (plot_series.c, plot_immobilization.c, plot_outcomes.c, plot_story.c,
- * plot_cycle.c). */
+ * plot_cycle.c, plot_strata.c). */
 void pf_trajectories(plot_ctx *c, plot_figure *F);
 void pf_immobilization(plot_ctx *c, plot_figure *F);
 void pf_incidence(plot_ctx *c, plot_figure *F);
@@ -158,5 +158,6 @@ void pf_end_of_study(plot_ctx *c, plot_figure *F);
 void pf_bfr_dose(plot_ctx *c, plot_figure *F);
 void pf_story(plot_ctx *c, plot_figure *F);
 void pf_spiral(plot_ctx *c, plot_figure *F);
+void pf_strata(plot_ctx *c, plot_figure *F);
 
 #endif

@@ -520,6 +520,52 @@ static void load_summary(loader *L)
     free(idx);
 }
 
+/* A dataset over (arm, stratum) of /strata, newly allocated; NULL after a failure. */
+static double *strata_table(loader *L, const char *name, const char *part)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/strata/%s%s", name, part);
+    size_t dims[2] = {L->d->n_arms, L->d->n_strata};
+    double *v = alloc(L, dims[0] * dims[1], sizeof *v);
+    if (v && (L->st = resultfile_doubles(L->rf, path, 2, dims, v)) != MSK_OK) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* The subgroups of /strata, when the run asked for them: labels, and the figures the
+ * subgroup figure draws. Its arms must be the root's, in the same order. */
+static void load_strata(loader *L)
+{
+    resultdata *d = L->d;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/strata/stratum"))
+        return;
+    size_t S = length_of(L, "/strata/stratum"), na = length_of(L, "/strata/arm");
+    if (L->st == MSK_OK && (S == 0 || S > RESULTDATA_MAX_STRATA))
+        bad(L, "/strata/stratum", "holds %zu strata; expected 1 to %d", S, RESULTDATA_MAX_STRATA);
+    if (L->st == MSK_OK && na != d->n_arms)
+        bad(L, "/strata/arm", "holds %zu arms; the root has %zu", na, d->n_arms);
+    char **arms = alloc(L, na, sizeof *arms);
+    if (L->st == MSK_OK)
+        L->st = resultfile_strings(L->rf, "/strata/arm", na, arms);
+    for (size_t a = 0; L->st == MSK_OK && a < na; a++)
+        if (!arms[a] || strcmp(arms[a], d->arms[a].name) != 0)
+            bad(L, "/strata/arm", "arm %zu is not the root's arm '%s'", a, d->arms[a].name);
+    for (size_t a = 0; arms && a < na; a++)
+        free(arms[a]);
+    free(arms);
+    d->stratum = alloc(L, S, sizeof *d->stratum);
+    if (L->st == MSK_OK && (L->st = resultfile_strings(L->rf, "/strata/stratum", S, d->stratum)) == MSK_OK)
+        d->n_strata = S;
+    static const char *const part[3] = {"", "_ci_low", "_ci_high"};
+    d->strata_enrolled = strata_table(L, "n_enrolled", "");
+    for (int j = 0; j < 3; j++) {
+        d->strata_fractures[j] = strata_table(L, "fractures_per_1000py", part[j]);
+        d->strata_lean[j] = strata_table(L, "leg_lean_mass_change_pct", part[j]);
+    }
+}
+
 /* Who was enrolled: a summary of the person table's entry columns (one pass each;
  * at most 10^6 rows). */
 static void load_entry(loader *L)
@@ -652,6 +698,7 @@ msk_status resultdata_load(resultdata *d, resultfile *rf)
         load_summary(&L);
     load_exposures(&L);
     load_entry(&L);
+    load_strata(&L);
     load_parameters(&L);
     if (L.st != MSK_OK)
         resultdata_fini(d);
@@ -689,6 +736,14 @@ void resultdata_fini(resultdata *d)
     free(d->sample_age);
     free(d->sample_female);
     free(d->exposures);
+    for (size_t s = 0; d->stratum && s < d->n_strata; s++)
+        free(d->stratum[s]);
+    free(d->stratum);
+    free(d->strata_enrolled);
+    for (int j = 0; j < 3; j++) {
+        free(d->strata_fractures[j]);
+        free(d->strata_lean[j]);
+    }
     memset(d, 0, sizeof *d);
 }
 

@@ -39,7 +39,8 @@ enum {
     RESULTDATA_MAX_ARM_TIMES = 4000000,      /* arms x observation times */
     RESULTDATA_MAX_EVENTS_PER_PERSON = 10000, /* events of one sampled person in one arm */
     RESULTDATA_MAX_INTERVENTIONS = 1000,     /* per arm */
-    RESULTDATA_MAX_EXPOSURES = 1000
+    RESULTDATA_MAX_EXPOSURES = 1000,
+    RESULTDATA_MAX_STRATA = 4096
 };
 /* Observation times lie within [-RESULTDATA_MAX_WEEKS, RESULTDATA_MAX_WEEKS]. */
 #define RESULTDATA_MAX_WEEKS 1e5
@@ -162,6 +163,13 @@ typedef struct {
     int has_entry;
     double entry_age_min, entry_age_max, entry_age_mean, entry_female, entry_sarcopenic,
         entry_who[3];
+    /* Subgroups at entry (/strata; n_strata 0 without): their labels and, at
+     * [arm * n_strata + stratum], the people enrolled, fractures per 1000 person-years
+     * and the % change of leg lean mass to the end among survivors ([0] mean, [1] lower,
+     * [2] upper 95% limit). */
+    size_t n_strata;
+    char **stratum;
+    double *strata_enrolled, *strata_fractures[3], *strata_lean[3];
     /* Model parameters the figures need (NaN when the provenance lacks them). */
     double tscore_ref_mean_female, tscore_ref_sd_female, tscore_ref_mean_male,
         tscore_ref_sd_male, osteopenia_tscore, osteoporosis_tscore;
