@@ -105,18 +105,17 @@ static int same_data(const engine_result *a, const engine_result *b)
 
 /* Block ranges merged in memory and packed give one run's data; returns the full
  * run in *whole. */
-static void check_layouts(const scenario *scp, engine_result *whole)
+static void check_layouts(const scenario *sc, engine_result *whole)
 {
-    const scenario sc = *scp;
-    const size_t n = engine_block_count(&sc);
+    const size_t n = engine_block_count(sc);
     CHECK(n == 10, "600 people in blocks of %d: %zu blocks", ENGINE_BLOCK, n);
 
     engine_result full;
-    run(&sc, 0, SIZE_MAX, 2, &full);
+    run(sc, 0, SIZE_MAX, 2, &full);
     CHECK(full.block_begin == 0 && full.block_end == n, "a plain run covers blocks [%zu, %zu)", full.block_begin,
           full.block_end);
     size_t events = 0;
-    for (size_t a = 0; a < sc.n_arms; a++)
+    for (size_t a = 0; a < sc->n_arms; a++)
         events += full.logs[a].count;
     CHECK(events > 100, "the event log has entries to merge (%zu)", events);
 
@@ -125,7 +124,7 @@ static void check_layouts(const scenario *scp, engine_result *whole)
     const size_t cut[4] = {0, 1, 6, n};
     engine_result part[3];
     for (int i = 0; i < 3; i++)
-        run(&sc, cut[i], cut[i + 1], 1, &part[i]);
+        run(sc, cut[i], cut[i + 1], 1, &part[i]);
     CHECK(part[1].block_begin == 1 && part[1].block_end == 6, "a range run covers [%zu, %zu)",
           part[1].block_begin, part[1].block_end);
     CHECK(!same_data(&part[2], &full), "a part alone differs from the whole");
@@ -139,9 +138,9 @@ static void check_layouts(const scenario *scp, engine_result *whole)
     /* Packed, as rank 0 receives them, in rank order; plus an empty range (more ranks
      * than blocks). */
     engine_result p0, p1, empty;
-    run(&sc, 0, 4, 2, &p0);
-    run(&sc, 4, n, 1, &p1);
-    run(&sc, n, n, 1, &empty);
+    run(sc, 0, 4, 2, &p0);
+    run(sc, 4, n, 1, &p1);
+    run(sc, n, n, 1, &empty);
     void *buf;
     size_t len;
     CHECK(blockmerge_pack(&p1, &buf, &len) == MSK_OK, "pack a range (%zu bytes)", len);
