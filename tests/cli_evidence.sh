@@ -161,6 +161,25 @@ for name, lo, hi, mean, sd in entries:
 rows = re.findall(r"^    - \[(.*)\]$", text, re.M)
 assert len(rows) == 2 and float(rows[0].split(",")[0]) == 1, rows
 EOF
+# `msksim params --uncertainty` shows the shipped fit's distribution: a row per fitted
+# parameter, each fitted value inside its 95% interval or held at the fit; a file
+# without the mapping is refused (65) saying so.
+"$msksim" params --uncertainty >"$tmp/unc.txt" 2>&1
+/usr/bin/python3 - "$tmp/unc.txt" scenarios/parameters.yaml <<'EOF' && pass "params --uncertainty: every fitted parameter with its interval around the fitted value" || { fail "params --uncertainty"; cat "$tmp/unc.txt"; }
+import re, sys
+out, shipped = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+n = len(re.findall(r"^    - \{name: ", shipped, re.M))
+rows = [l for l in out.splitlines() if re.match(r"^[a-z]+\.[a-z_0-9]+ ", l)]
+assert n > 10 and len(rows) == n, (n, len(rows))
+for l in rows:
+    f = l.split()
+    m = re.search(r"\[(\S+), (\S+)\]", l)
+    assert m or "held at the fit" in l, l
+    if m:
+        assert float(m.group(1)) <= float(f[1]) <= float(m.group(2)), l
+EOF
+"$msksim" params --uncertainty scenarios/compare-interventions.yaml >/dev/null 2>"$tmp/unc.err"
+[ $? -eq 65 ] && grep -q "holds no .uncertainty:. mapping" "$tmp/unc.err" && pass "params --uncertainty on a file without it: exit 65, says why" || { fail "params --uncertainty refusal"; cat "$tmp/unc.err"; }
 
 # ---- (f) the literature's measures ------------------------------------------------------
 "$msksim" evidence -q -t 1 --tsv "$tmp/lm1.tsv" tests/evidence/literature-measures.yaml >"$tmp/lm.out" 2>&1

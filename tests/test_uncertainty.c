@@ -139,6 +139,22 @@ static void check_parameter_file(void)
             scenario_fini(&sc);
         diag_list_fini(&d);
     }
+    /* The shipped fit: a scenario that names it loads without a word (its unidentified
+     * parameter sits at logit -94, on its bound). */
+    FILE *f = fopen(sfile, "w");
+    fprintf(f, "name: t\nhorizon_weeks: 4\nparameters: %s/scenarios/parameters.yaml\npopulation:\n  size: 10\n"
+               "arms:\n  - name: a\n",
+            MSK_SOURCE_DIR);
+    fclose(f);
+    scenario sc;
+    diag_list d;
+    diag_list_init(&d);
+    msk_status st = scenario_load(&sc, sfile, NULL, 0, &d);
+    CHECK(st == MSK_OK && d.count == 0, "a scenario loads the shipped scenarios/parameters.yaml with its uncertainty "
+          "(%zu diagnostics%s%s)", d.count, d.count ? ": " : "", d.count ? d.items[0].message : "");
+    if (st == MSK_OK)
+        scenario_fini(&sc);
+    diag_list_fini(&d);
     remove(pfile);
     remove(sfile);
 }

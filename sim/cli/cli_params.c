@@ -12,11 +12,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "datadir.h"
 #include "scenario.h"
+#include "uncertainty.h"
 #include "yamltree.h"
 
 const char cli_params_help[] =
     "usage: msksim params [--yaml | --markdown]\n"
+    "       msksim params --uncertainty [PARAMETER_FILE]\n"
     "       msksim params FILE [--set KEY=VALUE]...\n"
     "\n"
     "Print the parameter reference, generated from the parameter tables.\n"
@@ -26,12 +29,17 @@ const char cli_params_help[] =
     "              `parameters: FILE` and may override any of them under `model:`\n"
     "  --markdown  the reference of every scenario key and model parameter, as in\n"
     "              docs/scenario-format.md\n"
+    "  --uncertainty  the calibration's distribution of the fitted parameters (the\n"
+    "              `uncertainty:` msksim calibrate writes; default: the shipped\n"
+    "              scenarios/parameters.yaml): fitted value, 95% interval and logit SD\n"
+    "              of each, and which ones the targets do not identify\n"
     "  FILE        the effective values of scenario FILE (defaults, parameter file,\n"
     "              model: keys and --set overrides applied), as a loadable scenario\n"
     "  -h, --help  show this help\n";
 
 static const char usage_line[] =
-    "usage: msksim params [--yaml | --markdown] | msksim params FILE [--set KEY=VALUE]...\n";
+    "usage: msksim params [--yaml | --markdown | --uncertainty [PARAMETER_FILE]] | msksim params FILE "
+    "[--set KEY=VALUE]...\n";
 
 /* ---- The scenario keys, from scenario.def -------------------------------------- */
 
@@ -308,6 +316,70 @@ static void write_yaml(FILE *out)
     }
 }
 
+/* ---- The calibration's uncertainty ---------------------------------------------- */
+
+/* One line per fitted parameter: the fitted value (the centre), the 95% interval of its
+ * logit-normal marginal (exact: the logistic maps quantiles to quantiles) and the SD on
+ * the logit scale. */
+static void write_uncertainty(FILE *out, const char *file, const param_uncertainty *u)
+{
+    fprintf(out, "# The calibration's Laplace approximation (%s): every fitted parameter\n"
+                 "# normal on the logit scale of its bounds, correlated; covariance inflated by the misfit\n"
+                 "# (residual_scale %.3g). docs/model.md, \"What the calibration does not know\".\n",
+            file, u->residual_scale);
+    fprintf(out, "%-34s %12s   %-27s %9s\n", "parameter", "fitted", "95% interval", "logit SD");
+    for (size_t j = 0; j < u->n; j++) {
+        double v = uncertainty_value(u, j, u->mean[j]);
+        if (!(u->sd[j] > 0)) {
+            fprintf(out, "%-34s %12.4g   held at the fit: not identified by the targets\n", u->name[j], v);
+            continue;
+        }
+        char range[64];
+        snprintf(range, sizeof range, "[%.4g, %.4g]", uncertainty_value(u, j, u->mean[j] - 1.959964 * u->sd[j]),
+                 uncertainty_value(u, j, u->mean[j] + 1.959964 * u->sd[j]));
+        fprintf(out, "%-34s %12.4g   %-27s %9.3g%s\n", u->name[j], v, range, u->sd[j],
+                u->sd[j] > 2 ? "  (spans its bounds: weakly identified)" : "");
+    }
+}
+
+/* `msksim params --uncertainty [FILE]`: FILE's `uncertainty:`, or the shipped one's. */
+static int print_uncertainty(const char *file)
+{
+    char buf[4096];
+    if (!file && !(file = msk_data_find("scenarios/parameters.yaml", buf, sizeof buf))) {
+        fprintf(stderr, "msksim params: cannot find the shipped scenarios/parameters.yaml (looked in %s); "
+                        "give a parameter file\n", buf);
+        return msk_status_exit_code(MSK_ENOINPUT);
+    }
+    diag_list d;
+    diag_list_init(&d);
+    yamltree t;
+    yamltree_init(&t);
+    msk_status st = yamltree_parse_file(&t, file, NULL, &d);
+    const yamltree_node *node = t.root ? yamltree_get(t.root, "uncertainty") : NULL;
+    if (st == MSK_OK && !node) {
+        diag_add(&d, DIAG_ERROR, file, 1, 1, "uncertainty",
+                 "holds no `uncertainty:` mapping: it is not the output of msksim calibrate (rerun the "
+                 "calibration to get one)");
+        st = MSK_EDATA;
+    }
+    param_uncertainty u;
+    memset(&u, 0, sizeof u);
+    if (st == MSK_OK) {
+        schema_ctx c;
+        schema_ctx_init(&c, &d, NULL);
+        if (uncertainty_load(&c, node, "uncertainty", &u) != 0)
+            st = c.nomem ? MSK_ENOMEM : MSK_EDATA;
+    }
+    if (st == MSK_OK)
+        write_uncertainty(stdout, file, &u);
+    diag_print(&d, stderr);
+    uncertainty_fini(&u);
+    yamltree_fini(&t);
+    diag_list_fini(&d);
+    return msk_status_exit_code(st);
+}
+
 /* ---- Command ------------------------------------------------------------------- */
 
 
@@ -329,7 +401,7 @@ static int print_effective(const char *file, const char *const *sets, size_t n_s
 int cli_params(int argc, char **argv)
 {
     enum { YAML, MARKDOWN } format = YAML;
-    int format_given = 0, rc = -1;
+    int format_given = 0, uncertainty = 0, rc = -1;
     const char *file = NULL;
     const char **sets = calloc(argc > 0 ? (size_t)argc : 1, sizeof *sets);
     size_t n_sets = 0;
@@ -343,6 +415,8 @@ int cli_params(int argc, char **argv)
         } else if (strcmp(a, "--yaml") == 0 || strcmp(a, "--markdown") == 0) {
             format = a[2] == 'y' ? YAML : MARKDOWN;
             format_given = 1;
+        } else if (strcmp(a, "--uncertainty") == 0) {
+            uncertainty = 1;
         } else if (strcmp(a, "--set") == 0) {
             if (i + 1 >= argc)
                 rc = cli_usage_error("params", usage_line, "--set needs an argument KEY=VALUE");
@@ -358,6 +432,10 @@ int cli_params(int argc, char **argv)
             file = a;
         }
     }
+    if (rc < 0 && uncertainty && (format_given || n_sets))
+        rc = cli_usage_error("params", usage_line, "--uncertainty takes a parameter file only");
+    if (rc < 0 && uncertainty)
+        rc = print_uncertainty(file);
     if (rc < 0 && file && format_given)
         rc = cli_usage_error("params", usage_line, "--yaml and --markdown describe the defaults; they take no FILE");
     if (rc < 0 && !file && n_sets)

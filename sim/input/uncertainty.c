@@ -48,7 +48,7 @@ static const schema_field param_fields[P_COUNT] = {
                .offset = offsetof(param_keys, min)},
     [P_max] = {.key = "max", .kind = SCHEMA_REAL, .def = NAN, UNBOUNDED, .help = "upper bound",
                .offset = offsetof(param_keys, max)},
-    [P_mean] = {.key = "logit_mean", .kind = SCHEMA_REAL, .def = NAN, .min = -60, .max = 60,
+    [P_mean] = {.key = "logit_mean", .kind = SCHEMA_REAL, .def = NAN, .min = -1e6, .max = 1e6,
                 .help = "mean on the logit scale", .offset = offsetof(param_keys, mean)},
     [P_sd] = {.key = "logit_sd", .kind = SCHEMA_REAL, .def = NAN, .min = 0, .max = 100,
               .help = "SD on the logit scale (0: held at the mean)", .offset = offsetof(param_keys, sd)},
