@@ -81,6 +81,34 @@ for i, r in enumerate(rows):
     a, k = divmod(i, n.shape[1])
     assert r['stratum'] == labels[k] and int(r['n_enrolled']) == n[a, k], r
 \" '$work/vcs-tables/strata_summary.csv' '$work/vcs.h5' && '$msksim' export '$work/vc.h5' -q -o '$work/vcs-tables' && test ! -e '$work/vcs-tables/strata_summary.csv'"
+check "export writes strata_timeseries_long: survival and grip (mean and quantiles) of every arm, stratum and week as in the file" \
+  /usr/bin/python3 - "$work/vcs.h5" "$msksim" "$work/vcs-long" <<'EOF'
+import csv, subprocess, sys
+import h5py, numpy as np
+h5, msksim, out = sys.argv[1:4]
+subprocess.run([msksim, "export", h5, "-q", "-o", out], check=True)
+f = h5py.File(h5)
+s = f["strata"]
+arms = [x.decode() if isinstance(x, bytes) else x for x in s["arm"][()]]
+labels = [x.decode() if isinstance(x, bytes) else x for x in s["stratum"][()]]
+weeks, qs = s["week"][()], s["quantile"][()]
+got = {}
+for r in csv.DictReader(open(out + "/strata_timeseries_long.csv")):
+    if r["variable"] in ("survival", "grip_strength"):
+        got[(r["arm"], r["stratum"], float(r["week"]), r["variable"], r["statistic"], r["quantile"])] = r["value"]
+n = 0
+for a, arm in enumerate(arms):
+    for k, lab in enumerate(labels):
+        for t, w in enumerate(weeks):
+            want = [("survival", "value", "NA", s["survival"][a, k, t]), ("grip_strength", "mean", "NA", s["grip_strength_mean"][a, k, t])]
+            want += [("grip_strength", "quantile", "%g" % q, s["grip_strength_quantiles"][a, k, t, j]) for j, q in enumerate(qs)]
+            for var, stat, q, v in want:
+                g = got[(arm, lab, float(w), var, stat, q)]
+                assert (g == "NA" and np.isnan(v)) or abs(float(g) - v) <= 1e-9 * max(1, abs(v)), (arm, lab, w, var, stat, q, g, v)
+                n += 1
+assert n > 1000, n
+print(f"{n} values match")
+EOF
 check "--set changes the population size" bash -c "$tools value '$work/t1.h5' / population_size 2>/dev/null || /usr/bin/python3 -c \"import h5py,sys; sys.exit(0 if h5py.File('$work/t1.h5')['/'].attrs['population_size']==300 else 1)\""
 check "provenance holds the scenario text and the overrides" /usr/bin/python3 -c "
 import h5py

@@ -14,7 +14,7 @@
 
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
                                           "timeseries_long", "units", "events", "trajectories",
-                                          "strata_summary", NULL};
+                                          "strata_summary", "strata_timeseries_long", NULL};
 
 typedef struct {
     resultfile *rf;
@@ -624,6 +624,81 @@ static void strata_table(exporter *x)
     free(labels);
 }
 
+/* One (arm, stratum[, time[, quantile]]) dataset of /strata in long rows: arm, stratum,
+ * week, variable, statistic, quantile, value, units. */
+static void strata_long_var(exporter *x, FILE *f, const char *name, char *const *labels, size_t S,
+                            const double *quantiles, size_t nq)
+{
+    const resultdata *d = x->d;
+    char path[1024];
+    snprintf(path, sizeof path, "/strata/%s", name);
+    int nd;
+    size_t dims[RESULTFILE_MAX_RANK];
+    if (!resultfile_is_numeric(x->rf, path) || (x->st = resultfile_shape(x->rf, path, &nd, dims)) != MSK_OK)
+        return;
+    const size_t nt = d->n_time;
+    const int with_q = nd == 4 && dims[3] == nq && nq > 0;
+    if (nd < 3 || dims[0] != d->n_arms || dims[1] != S || dims[2] != nt || (nd == 4 && !with_q))
+        return; /* not a series over time: the summary table holds it */
+    const size_t w = with_q ? nq : 1, n = d->n_arms * S * nt * w;
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    char *units = attr_or_empty(x, path, "units");
+    if (!v || !units) {
+        x->st = MSK_ENOMEM;
+    } else if ((x->st = resultfile_doubles(x->rf, path, nd, dims, v)) == MSK_OK) {
+        char var[600];
+        const char *stat;
+        split_name(name, var, sizeof var, &stat);
+        for (size_t i = 0; i < n; i++) {
+            size_t q = i % w, k = i / w % nt, s = i / w / nt % S, a = i / w / nt / S;
+            cell_text(x, f, d->arms[a].name);
+            fputc(x->sep, f);
+            cell_text(x, f, labels[s]);
+            fputc(x->sep, f);
+            cell_num(f, d->time[k]);
+            fputc(x->sep, f);
+            cell_text(x, f, var);
+            fputc(x->sep, f);
+            cell_text(x, f, stat);
+            fputc(x->sep, f);
+            if (with_q)
+                cell_num(f, quantiles[q]);
+            else
+                fputs("NA", f);
+            fputc(x->sep, f);
+            cell_num(f, v[i]);
+            fputc(x->sep, f);
+            cell_text(x, f, units);
+            fputc('\n', f);
+        }
+    }
+    free(v);
+    free(units);
+}
+
+/* strata_timeseries_long: every series of /strata over time, in long (tidy) form. */
+static void strata_long_table(exporter *x, const double *quantiles, size_t nq)
+{
+    size_t S, n = 0;
+    char **labels = strata_labels(x, &S);
+    if (!labels)
+        return;
+    char **names = NULL;
+    if ((x->st = resultfile_list_datasets(x->rf, "/strata", &names, &n)) == MSK_OK) {
+        FILE *f = open_table(x, "strata_timeseries_long");
+        if (f)
+            fprintf(f, "arm%cstratum%cweek%cvariable%cstatistic%cquantile%cvalue%cunits\n", x->sep, x->sep, x->sep,
+                    x->sep, x->sep, x->sep, x->sep);
+        for (size_t i = 0; f && i < n && x->st == MSK_OK; i++)
+            strata_long_var(x, f, names[i], labels, S, quantiles, nq);
+        close_table(x, f, "strata_timeseries_long");
+    }
+    resultfile_free_names(names, n);
+    for (size_t s = 0; s < S; s++)
+        free(labels[s]);
+    free(labels);
+}
+
 static msk_status export_all(resultfile *rf, const resultdata *d, const char *dir, const char *ext,
                              diag_list *diags)
 {
@@ -651,6 +726,7 @@ static msk_status export_all(resultfile *rf, const resultdata *d, const char *di
         }
     }
     timeseries_table(&x, quantiles, nq);
+    strata_long_table(&x, quantiles, nq);
     free(quantiles);
     events_table(&x);
     trajectories_table(&x);
@@ -717,7 +793,7 @@ msk_status export_tables(const char *result, const char *dir, const char *ext,
         if (st == MSK_OK && stop && *stop)
             st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
-            enum { N_TABLES = 9 };
+            enum { N_TABLES = 10 };
             char stale[N_TABLES][64];
             const char *list[N_TABLES + 1];
             for (int i = 0; i < N_TABLES; i++) {

@@ -12,6 +12,8 @@
  *                          variables of /comparison
  *   strata_summary         one row per arm and stratum: the (arm, stratum) variables of
  *                          /strata; only when the run asked for strata
+ *   strata_timeseries_long every series of /strata over time in long form: arm,
+ *                          stratum, week, variable, statistic, quantile, value, units
  * The file is read only through sim/io's defensive reader (resultfile.h, resultdata.h),
  * first in a child process that may crash on a damaged file without harm. Everything is
  * written through outdir.h: the directory gets the whole set or nothing. */

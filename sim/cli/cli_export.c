@@ -38,7 +38,8 @@ const char cli_export_help[] =
     "  trajectories     the sampled people (record.sample_size): arm, individual, week,\n"
     "                   variable, value, units\n"
     "  strata_summary   one row per arm and stratum (record.strata): people enrolled,\n"
-    "                   % change to the end, event rates, paired differences (/strata)\n"
+    "                   % change to the end, event rates, paired differences (/strata)\n"    "  strata_timeseries_long  every series of /strata over time in long form: arm,\n"
+    "                   stratum, week, variable, statistic, quantile, value, units\n"
     "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
     "(docs/output-format.md).\n"
     "\n"
@@ -118,7 +119,8 @@ int cli_export(int argc, char **argv)
         const int has_strata = access(strata, F_OK) == 0;
         if (!a.quiet)
             printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories%s%s (.%s) in %s\n",
-                   n_arms > 1 ? ", comparison, comparison_timeseries" : "", has_strata ? ", strata_summary" : "", x,
+                   n_arms > 1 ? ", comparison, comparison_timeseries" : "",
+                   has_strata ? ", strata_summary, strata_timeseries_long" : "", x,
                    dir);
     }
     diag_list_fini(&diags);
