@@ -352,6 +352,14 @@ if grep -qF "population: 10 people aged 40 to 80 at entry (uniform), 50% women" 
 else
     fail "check's summary of what it understood"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -12
 fi
+# ... and the strata it would keep, with the age bands the defaults give.
+"$msk" check "$tmp/understood.yaml" --set 'record.strata=sex age' >"$tmp/out" 2>"$tmp/err"
+"$msk" check "$tmp/understood.yaml" >"$tmp/out0" 2>&1
+if grep -qF "strata: sex x age (40-50, 50-60, 60-70, 70-80): 8 subgroups" "$tmp/out" && ! grep -q "strata:" "$tmp/out0"; then
+    pass "check echoes the strata and their age bands (none without record.strata)"
+else
+    fail "check's summary of the strata"; sed 's/^/    /' "$tmp/out" "$tmp/err" | head -12
+fi
 # --set names an arm (issue 14), and an unknown name lists the arms.
 "$msk" params "$src/scenarios/immobilization.yaml" --set arms.passive-bfr.interventions.0.cuff_pct_aop=40 >"$tmp/out" 2>&1
 "$msk" params "$src/scenarios/immobilization.yaml" --set arms.1.interventions.0.cuff_pct_aop=40 >"$tmp/out1" 2>&1

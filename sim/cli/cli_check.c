@@ -53,6 +53,30 @@ static const char usage_line[] =
     "usage: msksim check FILE [--set KEY=VALUE]... [--threads N] [--max-memory SIZE] (msksim check --help)\n";
 
 
+/* "  strata: sex x age (70-80, 80-85): 4 subgroups", when the scenario asks for them. */
+static void print_strata(const strata_spec *st)
+{
+    if (st->count <= 1)
+        return;
+    printf("  strata:");
+    const char *sep = " ";
+    for (int f = 0; f < STRATUM_FACTOR_COUNT; f++) {
+        if (!st->by[f])
+            continue;
+        printf("%s%s", sep, strata_factor_names[f]);
+        sep = " x ";
+        if (f != STRATUM_AGE)
+            continue;
+        for (size_t b = 0; b < strata_levels(st, STRATUM_AGE); b++) {
+            double lo, hi;
+            strata_age_band(st, b, &lo, &hi);
+            printf("%s%g-%g", b ? ", " : " (", lo, hi);
+        }
+        printf(")");
+    }
+    printf(": %zu subgroups\n", st->count);
+}
+
 /* What the scenario was understood to say, so that a default taken silently shows. */
 static void print_understood(const scenario *sc)
 {
@@ -80,6 +104,7 @@ static void print_understood(const scenario *sc)
     yamltree_format_real(sc->observe_every_weeks, c, sizeof c);
     printf("\n  follow-up: %s week%s, observed every %s week%s\n", a, sc->horizon_weeks == 1 ? "" : "s", c,
            sc->observe_every_weeks == 1 ? "" : "s");
+    print_strata(&sc->strata);
 }
 
 static void print_summary(const scenario *sc, const diag_list *d)
