@@ -245,6 +245,31 @@ static char *attr_or_empty(exporter *x, const char *path, const char *attr)
     return strdup("");
 }
 
+/* One row of a long table: arm, the stratum (when stratum is not NULL), week, variable,
+ * statistic, quantile (NA when NaN), value, units. */
+static void long_row(exporter *x, FILE *f, const char *arm, const char *stratum, double week, const char *var,
+                     const char *stat, double quantile, double value, const char *units)
+{
+    cell_text(x, f, arm);
+    fputc(x->sep, f);
+    if (stratum) {
+        cell_text(x, f, stratum);
+        fputc(x->sep, f);
+    }
+    cell_num(f, week);
+    fputc(x->sep, f);
+    cell_text(x, f, var);
+    fputc(x->sep, f);
+    cell_text(x, f, stat);
+    fputc(x->sep, f);
+    cell_num(f, quantile);
+    fputc(x->sep, f);
+    cell_num(f, value);
+    fputc(x->sep, f);
+    cell_text(x, f, units);
+    fputc('\n', f);
+}
+
 /* timeseries_long: one row per arm, week, variable, statistic (and quantile) with its
  * value and units, for tidy tools (R's tidyverse, pandas); units: every column of the
  * wide tables with its units and long name. */
@@ -257,25 +282,9 @@ static void long_rows(exporter *x, FILE *f, const char *arm, const column *cols,
             char var[600];
             const char *stat;
             split_name(cols[i].name, var, sizeof var, &stat);
-            for (size_t j = 0; j < cols[i].width; j++) {
-                cell_text(x, f, arm);
-                fputc(x->sep, f);
-                cell_num(f, d->time[k]);
-                fputc(x->sep, f);
-                cell_text(x, f, var);
-                fputc(x->sep, f);
-                cell_text(x, f, stat);
-                fputc(x->sep, f);
-                if (cols[i].width > 1)
-                    cell_num(f, quantiles[j]);
-                else
-                    fputs("NA", f);
-                fputc(x->sep, f);
-                cell_num(f, cols[i].v[k * cols[i].width + j]);
-                fputc(x->sep, f);
-                cell_text(x, f, units[i]);
-                fputc('\n', f);
-            }
+            for (size_t j = 0; j < cols[i].width; j++)
+                long_row(x, f, arm, NULL, d->time[k], var, stat, cols[i].width > 1 ? quantiles[j] : NAN,
+                         cols[i].v[k * cols[i].width + j], units[i]);
         }
 }
 
@@ -651,25 +660,8 @@ static void strata_long_var(exporter *x, FILE *f, const char *name, char *const 
         split_name(name, var, sizeof var, &stat);
         for (size_t i = 0; i < n; i++) {
             size_t q = i % w, k = i / w % nt, s = i / w / nt % S, a = i / w / nt / S;
-            cell_text(x, f, d->arms[a].name);
-            fputc(x->sep, f);
-            cell_text(x, f, labels[s]);
-            fputc(x->sep, f);
-            cell_num(f, d->time[k]);
-            fputc(x->sep, f);
-            cell_text(x, f, var);
-            fputc(x->sep, f);
-            cell_text(x, f, stat);
-            fputc(x->sep, f);
-            if (with_q)
-                cell_num(f, quantiles[q]);
-            else
-                fputs("NA", f);
-            fputc(x->sep, f);
-            cell_num(f, v[i]);
-            fputc(x->sep, f);
-            cell_text(x, f, units);
-            fputc('\n', f);
+            long_row(x, f, d->arms[a].name, labels[s], d->time[k], var, stat, with_q ? quantiles[q] : NAN, v[i],
+                     units);
         }
     }
     free(v);

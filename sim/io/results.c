@@ -310,6 +310,26 @@ static void write_differences(writer *wr, const view *vw)
     }
 }
 
+/* The time coordinate of GROUP ("" for the root) in days since the start of follow-up,
+ * which xarray decodes (to timedelta64; it knows no weeks), with weeks alongside as an
+ * auxiliary coordinate. days is scratch of n_obs. */
+static void write_time(writer *wr, const char *group, const engine_result *r, double *days)
+{
+    size_t n = r->acc->n_obs;
+    char path[64];
+    snprintf(path, sizeof path, "%s%stime", group, group[0] ? "/" : "");
+    for (size_t k = 0; k < n; k++)
+        days[k] = r->obs_days[k];
+    ok(wr, h5out_dim(wr->w, group, "time", n, days, "days", "time since the start of follow-up"));
+    if (wr->status == MSK_OK) {
+        ok(wr, h5out_attr_string(wr->w, path, "standard_name", "time"));
+        ok(wr, h5out_attr_string(wr->w, path, "axis", "T"));
+    }
+    for (size_t k = 0; k < n; k++)
+        days[k] = r->obs_days[k] / DAYS_PER_WEEK;
+    var1(wr, group, "week", "time", days, "week", "time since the start of follow-up, in weeks");
+}
+
 /* ---- /strata: every series and end-of-study figure by subgroup --------------------- */
 
 /* The strata's coordinates: labels, and one auxiliary coordinate per factor. *coords
@@ -462,15 +482,7 @@ static void write_strata(writer *wr, const engine_result *r, const char *const *
                       "every root series and the end-of-study figures of /summary and /comparison, by "
                       "subgroup at entry; strata add up exactly to the root's totals, and paired "
                       "differences compare the same people, so they stay within a stratum");
-    size_t n = r->acc->n_obs;
-    ok(wr, h5out_dim(wr->w, "strata", "time", n, r->obs_days, "days", "time since the start of follow-up"));
-    if (wr->status == MSK_OK) {
-        ok(wr, h5out_attr_string(wr->w, "strata/time", "standard_name", "time"));
-        ok(wr, h5out_attr_string(wr->w, "strata/time", "axis", "T"));
-    }
-    for (size_t k = 0; k < n; k++)
-        days[k] = r->obs_days[k] / DAYS_PER_WEEK;
-    var1(wr, "strata", "week", "time", days, "week", "time since the start of follow-up, in weeks");
+    write_time(wr, "strata", r, days);
     ok(wr, h5out_dim(wr->w, "strata", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
     ok(wr, h5out_dim_strings(wr->w, "strata", "arm", sc->n_arms, arm_names, "intervention arm"));
     char coords[256];
@@ -1010,23 +1022,6 @@ static void write_provenance(writer *wr, const engine_result *r, const char *com
     free(values);
 }
 
-/* The time coordinate in days since the start of follow-up, which xarray decodes (to
- * timedelta64; it knows no weeks), with weeks alongside as an auxiliary coordinate.
- * days is scratch of n_obs. */
-static void write_time(writer *wr, const engine_result *r, double *days)
-{
-    size_t n = r->acc->n_obs;
-    for (size_t k = 0; k < n; k++)
-        days[k] = r->obs_days[k];
-    ok(wr, h5out_dim(wr->w, "", "time", n, days, "days", "time since the start of follow-up"));
-    if (wr->status == MSK_OK) {
-        ok(wr, h5out_attr_string(wr->w, "time", "standard_name", "time"));
-        ok(wr, h5out_attr_string(wr->w, "time", "axis", "T"));
-    }
-    for (size_t k = 0; k < n; k++)
-        days[k] = r->obs_days[k] / DAYS_PER_WEEK;
-    var1(wr, "", "week", "time", days, "week", "time since the start of follow-up, in weeks");
-}
 
 msk_status results_write(const engine_result *r, const char *path, const char *command_line,
                          diag_list *diags)
@@ -1059,7 +1054,7 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
     if (!days || !arm_names) {
         ok(&wr, MSK_ENOMEM);
     } else {
-        write_time(&wr, r, days);
+        write_time(&wr, "", r, days);
         for (size_t a = 0; a < sc->n_arms; a++)
             arm_names[a] = sc->arms[a].name;
         ok(&wr, h5out_dim(wr.w, "", "quantile", RESULTS_N_QUANTILES, results_quantiles, "1", "quantile level"));
