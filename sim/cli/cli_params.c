@@ -353,29 +353,12 @@ static int print_uncertainty(const char *file)
     }
     diag_list d;
     diag_list_init(&d);
-    yamltree t;
-    yamltree_init(&t);
-    msk_status st = yamltree_parse_file(&t, file, NULL, &d);
-    const yamltree_node *node = t.root ? yamltree_get(t.root, "uncertainty") : NULL;
-    if (st == MSK_OK && !node) {
-        diag_add(&d, DIAG_ERROR, file, 1, 1, "uncertainty",
-                 "holds no `uncertainty:` mapping: it is not the output of msksim calibrate (rerun the "
-                 "calibration to get one)");
-        st = MSK_EDATA;
-    }
     param_uncertainty u;
-    memset(&u, 0, sizeof u);
-    if (st == MSK_OK) {
-        schema_ctx c;
-        schema_ctx_init(&c, &d, NULL);
-        if (uncertainty_load(&c, node, "uncertainty", &u) != 0)
-            st = c.nomem ? MSK_ENOMEM : MSK_EDATA;
-    }
+    msk_status st = uncertainty_read_file(file, &u, &d);
     if (st == MSK_OK)
         write_uncertainty(stdout, file, &u);
     diag_print(&d, stderr);
     uncertainty_fini(&u);
-    yamltree_fini(&t);
     diag_list_fini(&d);
     return msk_status_exit_code(st);
 }

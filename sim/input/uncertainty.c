@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -258,4 +259,47 @@ void uncertainty_draw(const param_uncertainty *u, uint64_t seed, uint64_t draw, 
                     x += u->chol[i * u->n + j] * normal_at(seed, draw, j);
         values[i] = uncertainty_value(u, i, u->mean[i] + u->sd[i] * x);
     }
+}
+
+msk_status uncertainty_read_file(const char *file, param_uncertainty *u, diag_list *d)
+{
+    memset(u, 0, sizeof *u);
+    struct stat info;
+    if (stat(file, &info) == 0 && !S_ISREG(info.st_mode)) { /* never wait on a FIFO */
+        diag_add(d, DIAG_ERROR, file, 0, 0, "", "not a regular file");
+        return MSK_ENOINPUT;
+    }
+    yamltree t;
+    yamltree_init(&t);
+    msk_status st = yamltree_parse_file(&t, file, NULL, d);
+    const yamltree_node *node = t.root && t.root->kind == YAMLTREE_MAPPING ? yamltree_get(t.root, "uncertainty") : NULL;
+    if (st == MSK_OK && !node) {
+        diag_add(d, DIAG_ERROR, file, 1, 1, "uncertainty",
+                 "holds no `uncertainty:` mapping: it is not the output of msksim calibrate (rerun the "
+                 "calibration to get one)");
+        st = MSK_EDATA;
+    }
+    if (st == MSK_OK) {
+        schema_ctx c;
+        schema_ctx_init(&c, d, NULL);
+        if (uncertainty_load(&c, node, "uncertainty", u) != 0)
+            st = c.nomem ? MSK_ENOMEM : MSK_EDATA;
+    }
+    yamltree_fini(&t);
+    return st;
+}
+
+const double *uncertainty_param_in(const param_uncertainty *u, size_t j, const model_params *m)
+{
+    char group[64];
+    const char *dot = strchr(u->name[j], '.');
+    snprintf(group, sizeof group, "%.*s", (int)(dot - u->name[j]), u->name[j]);
+    const model_param_info *info = model_param_find(group, dot + 1);
+    return (const double *)(const void *)((const char *)m + info->offset);
+}
+
+int uncertainty_centred_on(const param_uncertainty *u, size_t j, const model_params *m)
+{
+    double v = *uncertainty_param_in(u, j, m), centre = uncertainty_value(u, j, u->mean[j]);
+    return fabs(v - centre) <= 1e-9 * fmax(1.0, fabs(v));
 }

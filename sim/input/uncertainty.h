@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "params.h"
 #include "schema.h"
 
 typedef struct {
@@ -36,6 +37,19 @@ void uncertainty_fini(param_uncertainty *u);
 /* Draw `draw` of `seed`: values[0..n) on the parameters' own scale, each strictly
  * inside its bounds. */
 void uncertainty_draw(const param_uncertainty *u, uint64_t seed, uint64_t draw, double *values);
+
+/* Read FILE's `uncertainty:` mapping into *u (zeroed first; free it with
+ * uncertainty_fini in any case). Problems go to D, located in FILE; a file without the
+ * mapping is an error that says it is not a calibration's output. Returns MSK_OK,
+ * MSK_ENOINPUT, MSK_EDATA or MSK_ENOMEM. */
+msk_status uncertainty_read_file(const char *file, param_uncertainty *u, diag_list *d);
+
+/* Where parameter j of U lives in M (its names are checked against params.def when
+ * loaded). */
+const double *uncertainty_param_in(const param_uncertainty *u, size_t j, const model_params *m);
+
+/* Is M's value of parameter j the centre of its distribution (to 1e-9 relative)? */
+int uncertainty_centred_on(const param_uncertainty *u, size_t j, const model_params *m);
 
 /* The value of parameter j at logit-scale position x. */
 double uncertainty_value(const param_uncertainty *u, size_t j, double x);
