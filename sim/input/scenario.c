@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <threads.h>
 
+#include "datadir.h"
 #include "schema.h"
 #include "uncertainty.h"
 #include "yamltree.h"
@@ -236,19 +237,12 @@ static void check_uncertainty(schema_ctx *c, const yamltree_node *node, const mo
         return;
     param_uncertainty u;
     if (uncertainty_load(c, node, "uncertainty", &u) == 0)
-        for (size_t j = 0; j < u.n; j++) {
-            char group[64];
-            const char *dot = strchr(u.name[j], '.');
-            snprintf(group, sizeof group, "%.*s", (int)(dot - u.name[j]), u.name[j]);
-            const model_param_info *info = model_param_find(group, dot + 1);
-            double v = *(const double *)(const void *)((const char *)m + info->offset);
-            double centre = uncertainty_value(&u, j, u.mean[j]);
-            if (fabs(v - centre) > 1e-9 * fmax(1.0, fabs(v)))
+        for (size_t j = 0; j < u.n; j++)
+            if (!uncertainty_centred_on(&u, j, m))
                 schema_warning(c, node, "uncertainty",
                                "parameter %s is %g under model: but the uncertainty is centred on %g: "
                                "the two do not come from the same fit",
-                               u.name[j], v, centre);
-        }
+                               u.name[j], *uncertainty_param_in(&u, j, m), uncertainty_value(&u, j, u.mean[j]));
     uncertainty_fini(&u);
 }
 
@@ -322,6 +316,66 @@ static void load_parameter_file(schema_ctx *c, const scenario *sc, const yamltre
         load_parameter_tree(c, &t, st, file, m);
     }
     yamltree_fini(&t);
+    diag_list_fini(&local);
+    free(file);
+}
+
+/* ---- Parameter draws ------------------------------------------------------------ */
+
+char *scenario_draws_file(const scenario *sc)
+{
+    if (sc->draws_from && sc->draws_from[0])
+        return scenario_resolve_path(sc->source_path, sc->draws_from);
+    if (sc->parameters && sc->parameters[0])
+        return scenario_resolve_path(sc->source_path, sc->parameters);
+    char buf[4096];
+    const char *shipped = msk_data_find("scenarios/parameters.yaml", buf, sizeof buf);
+    return strdup(shipped ? shipped : "scenarios/parameters.yaml");
+}
+
+/* `draws:` (0, or at least 2) and the distribution the draws come from: readable, and
+ * each of its parameters either at its centre in this scenario or held at the value
+ * the scenario gives it (said in a note). Problems with the file are reported there
+ * and once more at the key that chose it. */
+static void check_draws(schema_ctx *c, const scenario *sc, const yamltree_node *const *given,
+                        const yamltree_node *root)
+{
+    if (sc->draws == 0)
+        return;
+    const yamltree_node *at = given[F_top_draws] ? given[F_top_draws] : root;
+    if (sc->draws == 1) {
+        schema_error(c, at, "draws", "1 gives no interval across draws; use 0 (none) or at least 2");
+        return;
+    }
+    const yamltree_node *chose = given[F_top_draws_from] ? given[F_top_draws_from]
+                                 : given[F_top_parameters] ? given[F_top_parameters] : at;
+    const char *key = given[F_top_draws_from] ? "draws_from" : given[F_top_parameters] ? "parameters" : "draws";
+    char *file = scenario_draws_file(sc);
+    if (!file) {
+        c->nomem = 1;
+        return;
+    }
+    param_uncertainty u;
+    diag_list local;
+    diag_list_init(&local);
+    msk_status st = uncertainty_read_file(file, &u, &local);
+    for (size_t i = 0; i < local.count; i++) {
+        const diag *g = &local.items[i];
+        diag_add(c->d, g->severity, g->file, g->line, g->col, g->path, "%s", g->message);
+    }
+    if (st == MSK_ENOMEM)
+        c->nomem = 1;
+    else if (st != MSK_OK)
+        schema_error(c, chose, key, "the parameter draws need the `uncertainty:` of a calibration; '%s' %s",
+                     file, st == MSK_ENOINPUT ? "cannot be read" : "does not hold a usable one (see above)");
+    for (size_t j = 0; st == MSK_OK && j < u.n; j++)
+        if (!uncertainty_centred_on(&u, j, &sc->model))
+            schema_report_at(c, DIAG_NOTE, at->file ? at->file : sc->source_path, at->line, at->col, "draws",
+                             "model.%s is %g in this scenario, not the calibration's %g: it is held at %g in "
+                             "every draw, and the other parameters are drawn from their joint distribution",
+                             u.name[j], *uncertainty_param_in(&u, j, &sc->model),
+                             uncertainty_value(&u, j, u.mean[j]), *uncertainty_param_in(&u, j, &sc->model));
+    uncertainty_fini(&u);
     diag_list_fini(&local);
     free(file);
 }
@@ -735,6 +789,7 @@ static void walk(schema_ctx *c, const yamltree_node *root, scenario *sc)
     load_exposures(c, yamltree_get(root, "exposures"), sc);
     load_arms(c, yamltree_get(root, "arms"), root, sc);
     resolve_reference(c, sc, given[F_top_reference_arm]);
+    check_draws(c, sc, given, root);
 }
 
 /* ---- Public entry points ------------------------------------------------------- */

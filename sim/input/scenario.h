@@ -156,6 +156,11 @@ msk_status scenario_load_text(scenario *sc, const char *name, const char *text, 
                               const char *const *overrides, size_t n_overrides,
                               diag_list *diags);
 
+/* The parameter file the draws come from (`draws_from`, else `parameters`, both
+ * relative to the scenario file, else the shipped scenarios/parameters.yaml); newly
+ * allocated, NULL when out of memory. */
+char *scenario_draws_file(const scenario *sc);
+
 /* Free what scenario_load allocated; accepts a zeroed struct. */
 void scenario_fini(scenario *sc);
 
