@@ -530,8 +530,9 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out)
 }
 
 msk_status sweepout_assemble(const sweep *sw, const double *task_values, const char *out,
-                             const char *command_line, int quiet)
+                             const char *command_line, int quiet, void *ctx)
 {
+    (void)ctx; /* a sweep needs nothing beyond its file */
     sweepout_analysis a;
     diag_list d;
     diag_list_init(&d);

@@ -41,6 +41,6 @@ void sweepout_print(const sweep *sw, const sweepout_analysis *a, FILE *out);
 /* The whole last step of a finished sweep: indices, the result file (diagnostics on
  * stderr) and, unless quiet, the table on stdout. Fits sweeprun_options.write_result. */
 msk_status sweepout_assemble(const sweep *sw, const double *task_values, const char *out,
-                             const char *command_line, int quiet);
+                             const char *command_line, int quiet, void *ctx);
 
 #endif

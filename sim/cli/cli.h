@@ -33,6 +33,10 @@ char *cli_command_line(int argc, char **argv);
  * or -1 when the text is not one. */
 int cli_parse_threads(const char *text, int *threads);
 
+/* Parse --shard I/M (0 <= I < M <= 1000000). Returns 1 and sets *index and *count,
+ * or 0 when the text is not one. */
+int cli_parse_shard(const char *s, size_t *index, size_t *count);
+
 /* A thread count the system cannot give is bad usage: libgomp would end the process
  * with its own exit status 1 when it fails to create a thread, after the work began.
  * Checks that threads - 1 threads can run beside this one (created with OpenMP's stack

@@ -50,22 +50,6 @@ static const char usage_line[] =
     "Usage: msksim sweep FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--shard I/M]\n"
     "Try 'msksim help sweep'.\n";
 
-static int parse_shard(const char *s, size_t *index, size_t *count)
-{
-    char *end;
-    errno = 0;
-    unsigned long long i = strtoull(s, &end, 10);
-    if (errno || end == s || *end != '/' || s[0] == '-')
-        return 0;
-    const char *m = end + 1;
-    unsigned long long n = strtoull(m, &end, 10);
-    if (errno || end == m || *end || m[0] == '-' || n < 1 || n > 1000000 || i >= n)
-        return 0;
-    *index = (size_t)i;
-    *count = (size_t)n;
-    return 1;
-}
-
 /* --help (on rank 0 only), with how this msksim was built. */
 static void print_help(const mpi_env *e)
 {
@@ -105,7 +89,7 @@ static int parse_args(int argc, char **argv, const mpi_env *e, sweeprun_options 
             sets[opt->n_sets++] = optarg;
             break;
         case 'S':
-            if (!parse_shard(optarg, &opt->shard_index, &opt->shard_count))
+            if (!cli_parse_shard(optarg, &opt->shard_index, &opt->shard_count))
                 rc = cli_usage_error("sweep", usage_line,
                                      "--shard needs I/M with 0 <= I < M <= 1000000 (e.g. 3/16, from $SLURM_ARRAY_TASK_ID), not '%s'",
                                      optarg);

@@ -156,3 +156,19 @@ int cli_fail(const char *command, const char *subject, msk_status st, const char
             subject ? ": " : "", what ? what : msk_status_message(st));
     return msk_status_exit_code(st);
 }
+
+int cli_parse_shard(const char *s, size_t *index, size_t *count)
+{
+    char *end;
+    errno = 0;
+    unsigned long long i = strtoull(s, &end, 10);
+    if (errno || end == s || *end != '/' || s[0] == '-')
+        return 0;
+    const char *m = end + 1;
+    unsigned long long n = strtoull(m, &end, 10);
+    if (errno || end == m || *end || m[0] == '-' || n < 1 || n > 1000000 || i >= n)
+        return 0;
+    *index = (size_t)i;
+    *count = (size_t)n;
+    return 1;
+}

@@ -38,7 +38,13 @@ typedef struct {
     msk_status failure;  /* first task failure other than an interruption */
     size_t failed_task;
     int interrupted;
+    const char *label;
 } sweeprun_farm;
+
+static const char *label_of(const sweeprun_options *opt)
+{
+    return opt->label ? opt->label : "msksim sweep";
+}
 
 static void report_progress(sweeprun_farm *f, int final)
 {
@@ -51,7 +57,7 @@ static void report_progress(sweeprun_farm *f, int final)
     const journal_state *s = f->state;
     double elapsed = now - f->t0;
     double left = f->n_run ? elapsed / (double)f->n_run * (double)(f->n_todo - f->n_run) : NAN;
-    fprintf(stderr, "msksim sweep: %zu of %zu runs done (%zu in this job), %.0f s elapsed", s->n_done,
+    fprintf(stderr, "%s: %zu of %zu runs done (%zu in this job), %.0f s elapsed", f->label, s->n_done,
             s->n_tasks, f->n_run, elapsed);
     if (!final && !isnan(left))
         fprintf(stderr, ", about %.0f s left", left);
@@ -144,16 +150,17 @@ static msk_status farm_run(void *ctx, size_t task, double *values, diag_list *d)
 
 static void run_master(const mpi_env *e, sweeprun_farm *f)
 {
-    const mpi_farm farm = {.label = "msksim sweep", .n_values = f->sw->n_outcomes, .ctx = f,
+    const mpi_farm farm = {.label = f->label, .n_values = f->sw->n_outcomes, .ctx = f,
                            .todo = f->todo, .n_todo = f->n_todo, .record = farm_record,
                            .failed = farm_failed, .draining = farm_draining};
     mpi_farm_master(e, &farm);
 }
 
-static void run_worker(const mpi_env *e, const sweep *sw, int threads, volatile sig_atomic_t *stop)
+static void run_worker(const mpi_env *e, const sweep *sw, int threads, volatile sig_atomic_t *stop,
+                       const char *label)
 {
     worker_ctx w = {.sw = sw, .threads = threads, .stop = stop};
-    const mpi_farm farm = {.label = "msksim sweep", .n_values = sw->n_outcomes, .ctx = &w,
+    const mpi_farm farm = {.label = label, .n_values = sw->n_outcomes, .ctx = &w,
                            .run = farm_run, .stop = stop};
     mpi_farm_worker(e, &farm);
 }
@@ -212,7 +219,7 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
     }
     char want[32];
     snprintf(want, sizeof want, "%016" PRIx64, sw->key);
-    if (n_names == 0 && opt->shard_count == 0 && up_to_date(out, want)) {
+    if (n_names == 0 && opt->shard_count == 0 && !opt->prepared && up_to_date(out, want)) {
         journal_free_names(names, n_names);
         return PLAN_UP_TO_DATE;
     }
@@ -252,14 +259,16 @@ static plan prepare(const sweeprun_options *opt, const sweep *sw, const char *ou
 static int assemble(const sweeprun_options *opt, const sweep *sw, const journal_state *state, const char *out,
                     double seconds)
 {
-    msk_status st = opt->write_result(sw, state->values, out, opt->command_line, opt->quiet);
+    msk_status st = opt->write_result(sw, state->values, out, opt->command_line, opt->quiet, opt->result_ctx);
     if (st != MSK_OK) {
-        fprintf(stderr, "msksim sweep: %s; the finished runs stay in the journal, so the same command "
+        fprintf(stderr, "%s: %s; the finished runs stay in the journal, so the same command "
                         "retries without recomputing them\n",
-                msk_status_message(st) /* "input/output error" and the like */);
+                label_of(opt), msk_status_message(st) /* "input/output error" and the like */);
         return msk_status_exit_code(st == MSK_EINTERRUPTED ? MSK_EIO : st);
     }
     journal_remove_all(out, sw->key);
+    if (opt->prepared)
+        return 0; /* the caller says what it wrote */
     fprintf(stderr, "msksim: wrote %s (%zu points x %lld replicate%s, %zu runs in %.1f s)\n", out, sw->n_points,
             sw->replicates, sw->replicates == 1 ? "" : "s", sw->n_tasks, seconds);
     return 0;
@@ -275,11 +284,12 @@ static plan decide(const sweeprun_options *opt, const sweep *sw, const char *out
     diag_list_fini(d);
     diag_list_init(d);
     if (pl == PLAN_FAIL)
-        fprintf(stderr, "msksim sweep: %s; nothing was run\n", msk_status_message(*why));
+        fprintf(stderr, "%s: %s; nothing was run\n", label_of(opt), msk_status_message(*why));
     else if (pl == PLAN_UP_TO_DATE)
-        fprintf(stderr, "msksim sweep: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", out, sw->key);
+        fprintf(stderr, "%s: %s is up to date (sweep key %016" PRIx64 "); nothing to do\n", label_of(opt), out,
+                sw->key);
     else if (state->n_done)
-        fprintf(stderr, "msksim sweep: resuming: %zu of %zu runs found in the journal%s\n", state->n_done,
+        fprintf(stderr, "%s: resuming: %zu of %zu runs found in the journal%s\n", label_of(opt), state->n_done,
                 sw->n_tasks, state->n_done == sw->n_tasks ? "; assembling the result" : "");
     return pl;
 }
@@ -294,17 +304,25 @@ static int conclude(const sweeprun_options *opt, const sweep *sw, const journal_
     int code = 0;
     if (f->failure != MSK_OK) {
         char point[64];
-        snprintf(point, sizeof point, "point %zu, replicate %zu", f->failed_task / (size_t)sw->replicates,
-                 f->failed_task % (size_t)sw->replicates);
-        fprintf(stderr, "msksim sweep: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n", point,
+        if (opt->prepared)
+            snprintf(point, sizeof point, "draw %zu", f->failed_task);
+        else
+            snprintf(point, sizeof point, "point %zu, replicate %zu", f->failed_task / (size_t)sw->replicates,
+                     f->failed_task % (size_t)sw->replicates);
+        fprintf(stderr, "%s: the run of %s failed (%s); %zu of %zu runs are done and kept in %s\n", label_of(opt), point,
                 msk_status_message(f->failure), state->n_done, sw->n_tasks, kept);
         code = msk_status_exit_code(f->failure);
     } else if (state->n_done < sw->n_tasks && (f->interrupted || *opt->stop || *opt->drain)) {
         fprintf(stderr,
-                "msksim sweep: interrupted; %zu of %zu runs are done and saved in %s; run the same "
+                "%s: interrupted; %zu of %zu runs are done and saved in %s; run the same "
                 "command again to finish\n",
-                state->n_done, sw->n_tasks, kept);
+                label_of(opt), state->n_done, sw->n_tasks, kept);
         code = msk_status_exit_code(MSK_EINTERRUPTED);
+    } else if (state->n_done < sw->n_tasks && opt->prepared) {
+        fprintf(stderr,
+                "%s: shard %zu of %zu done (%zu of %zu draws are finished); run the same command without "
+                "--shard once every shard is done, to write the result\n",
+                label_of(opt), opt->shard_index, opt->shard_count, state->n_done, sw->n_tasks);
     } else if (state->n_done < sw->n_tasks) {
         fprintf(stderr,
                 "msksim sweep: shard %zu of %zu done (%zu of %zu runs of the sweep are finished); run "
@@ -324,7 +342,8 @@ static int run_rank0(const sweeprun_options *opt, const mpi_env *e, const sweep 
 {
     sweeprun_farm f = {.sw = sw, .state = state, .jr = *jr, .todo = todo, .n_todo = n_todo,
                        .threads = opt->threads, .stop = opt->stop, .drain = opt->drain, .diags = d,
-                       .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK};
+                       .show_progress = n_todo > 0, .t0 = progress_now(), .failure = MSK_OK,
+                       .label = label_of(opt)};
     f.last_report = f.t0;
     if (e->size > 1) {
 #ifdef MSK_HAVE_MPI
@@ -345,15 +364,18 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
 {
     diag_list d;
     diag_list_init(&d);
-    sweep sw;
-    const msk_status local = sweep_load(&sw, opt->sweep_path, opt->sets, opt->n_sets, e->rank == 0, &d);
+    sweep own;
+    memset(&own, 0, sizeof own);
+    const sweep *sw = opt->prepared ? opt->prepared : &own;
+    const msk_status local =
+        opt->prepared ? MSK_OK : sweep_load(&own, opt->sweep_path, opt->sets, opt->n_sets, e->rank == 0, &d);
     print_diags(e, &d);
     msk_status st = (msk_status)mpi_env_max(e, (int)local);
     if (st != MSK_OK) {
         if (e->rank == 0)
-            fprintf(stderr, "msksim sweep: %s: %s; nothing was run\n", opt->sweep_path, msk_status_message(st));
+            fprintf(stderr, "%s: %s: %s; nothing was run\n", label_of(opt), opt->sweep_path, msk_status_message(st));
         if (local == MSK_OK)
-            sweep_fini(&sw);
+            sweep_fini(&own);
         return msk_status_exit_code(st);
     }
 
@@ -362,7 +384,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
     if (!out) {
         if (e->rank == 0 && mkdir("output", 0777) != 0 && errno != EEXIST)
             fprintf(stderr, "msksim sweep: cannot create directory 'output': %s\n", strerror(errno));
-        snprintf(default_path, sizeof default_path, "output/%s.h5", sw.sweep);
+        snprintf(default_path, sizeof default_path, "output/%s.h5", sw->sweep);
         out = default_path;
     }
 
@@ -372,7 +394,7 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
     journal *jr = NULL;
     size_t *todo = NULL, n_todo = 0;
     msk_status why = MSK_OK;
-    plan pl = e->rank == 0 ? decide(opt, &sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_RUN;
+    plan pl = e->rank == 0 ? decide(opt, sw, out, &state, &jr, &todo, &n_todo, &why, &d) : PLAN_RUN;
     pl = (plan)mpi_env_bcast(e, (int)pl);
     why = (msk_status)mpi_env_bcast(e, (int)why);
     int code = 0;
@@ -380,16 +402,16 @@ int sweeprun(const sweeprun_options *opt, const mpi_env *e)
         code = pl == PLAN_FAIL ? msk_status_exit_code(why) : 0;
     } else if (e->rank != 0) {
 #ifdef MSK_HAVE_MPI
-        run_worker(e, &sw, opt->threads, opt->stop);
+        run_worker(e, sw, opt->threads, opt->stop, label_of(opt));
 #endif
     } else {
-        code = run_rank0(opt, e, &sw, out, &state, &jr, todo, n_todo, &d);
+        code = run_rank0(opt, e, sw, out, &state, &jr, todo, n_todo, &d);
     }
     code = mpi_env_bcast(e, code);
     journal_close(jr);
     free(todo);
     journal_state_fini(&state);
     diag_list_fini(&d);
-    sweep_fini(&sw);
+    sweep_fini(&own);
     return code;
 }

@@ -39,11 +39,16 @@ typedef struct {
     size_t shard_index, shard_count; /* shard_count 0: not sharded */
     int quiet;                       /* no table */
     volatile sig_atomic_t *stop, *drain;
+    /* A sweep built by the caller (the draws of `msksim run --draws`: drawplan.h)
+     * instead of loading sweep_path; every rank builds the same one. */
+    const sweep *prepared;
+    const char *label;       /* in messages: "msksim sweep" (NULL) or "msksim run" */
+    void *result_ctx;        /* handed to write_result */
     /* Writes the result file of a finished sweep (indices, file, table: in
      * analysis/sensitivity, above this layer); the runner only says when. MSK_OK, or
      * the reason nothing was written (the journals are then kept). */
     msk_status (*write_result)(const sweep *sw, const double *task_values, const char *out,
-                               const char *command_line, int quiet);
+                               const char *command_line, int quiet, void *ctx);
 } sweeprun_options;
 
 /* Run the sweep; returns the exit status (the same on every rank). */
