@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,12 +20,15 @@
 #ifdef MSK_HAVE_MPI
 #include "mpi_engine.h"
 #endif
+#include "drawplan.h"
 #include "results.h"
 #include "scenario.h"
 #include "signals.h"
+#include "sweeprun.h"
 
 const char cli_run_help[] =
-    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--max-memory SIZE] [--quiet]\n"
+    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--draws N [--shard I/M]]\n"
+    "                       [--max-memory SIZE] [--quiet]\n"
     "Simulate the scenario in FILE and write an HDF5 (netCDF-4) result file.\n"
     "\n"
     "  -o, --output OUT.h5   result file (default: output/<scenario name>.h5); written to a\n"
@@ -33,6 +37,15 @@ const char cli_run_help[] =
     "                        results are bit-identical for any N\n"
     "  -s, --set KEY=VALUE   override a scenario key or model parameter by dotted path,\n"
     "                        e.g. --set population.size=5000 --set model.muscle.turnover_rate=0.02\n"
+    "  -d, --draws N         also run the population under N parameter sets drawn from\n"
+    "                        the calibration's distribution (the scenario key draws:),\n"
+    "                        with the same seed; /draws then holds every outcome's 95%\n"
+    "                        uncertainty interval across the draws and the table shows\n"
+    "                        it. The draws are journaled in OUT.h5.journal: an interrupted\n"
+    "                        run resumes where it stopped; under mpirun the ranks share them\n"
+    "      --shard I/M       job arrays: run only the draws t with t % M == I into\n"
+    "                        OUT.h5.journal.shard-I-of-M; the same command without --shard\n"
+    "                        then writes the result (running what is missing)\n"
     "  -m, --max-memory SIZE the memory the run may use, e.g. 400M or 16G (binary units);\n"
     "                        default: the machine's memory, its cgroup limit (Slurm) or\n"
     "                        ulimit -v, whichever is smallest. A run whose estimate\n"
@@ -45,7 +58,7 @@ const char cli_run_help[] =
     "result (also: it would not fit the disk or ulimit -f), 75 interrupted (nothing written).\n";
 
 static const char run_usage_line[] =
-    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]...\n"
+    "Usage: msksim run FILE [-o OUT.h5] [--threads N] [--set KEY=VALUE]... [--draws N]\n"
     "Try 'msksim help run'.\n";
 
 /* output/<scenario name>.h5 in buf, creating output/ when missing: the default
@@ -83,12 +96,10 @@ static msk_status simulate(const scenario *sc, int threads, uint64_t log_limit, 
     return st;
 }
 
-/* The summary table (unless quiet) and the closing line on stderr. */
+/* The closing line on stderr, after the table on stdout. */
 static void report_written(const scenario *sc, const engine_result *res, const char *output, int threads,
-                           int quiet, const mpi_env *e)
+                           const mpi_env *e)
 {
-    if (!quiet)
-        results_print_table(res, stdout);
     fflush(stdout); /* the table before the closing line on stderr, also in a pipe */
     double py = 0;
     for (size_t a = 0; a < sc->n_arms; a++) {
@@ -103,22 +114,39 @@ static void report_written(const scenario *sc, const engine_result *res, const c
     fputs(")\n", stderr);
 }
 
-/* Simulate, and on rank 0 write the result file and report it. Returns the exit status. */
-static int simulate_and_write(const scenario *sc, const char *output, int threads, int quiet,
-                              uint64_t max_memory, int argc, char **argv, const mpi_env *e)
+/* What the command line asked for. */
+typedef struct {
+    const char *file, *output;
+    const char **sets;
+    size_t n_sets;
+    int threads, quiet;
+    uint64_t max_memory;
+    size_t shard_index, shard_count;
+    int argc;
+    char **argv;
+} run_args;
+
+/* Check the output and the resources before any work; on every rank the same status.
+ * *log_limit is rank 0's event-log budget. */
+static msk_status preflight(const scenario *sc, const run_args *ra, const char *output, const mpi_env *e,
+                            uint64_t *log_limit, diag_list *diags)
 {
-    char default_path[PATH_MAX];
-    if (!output && !(output = default_output(sc, default_path, sizeof default_path)))
-        return msk_status_exit_code(MSK_EIO);
-    diag_list diags;
-    diag_list_init(&diags);
     /* Refuse a hopeless output, or a run that cannot fit, before the work (outpath.h,
      * cli_resources.h); rank 0 writes and gathers, so its estimate is the one. */
-    uint64_t log_limit = 0;
     msk_status st = MSK_OK;
-    if (e->rank == 0 && (st = outpath_check(output, &diags)) == MSK_OK)
-        st = cli_resources(sc, threads, output, max_memory, NULL, &log_limit, &diags);
-    st = (msk_status)mpi_env_bcast(e, (int)st);
+    *log_limit = 0;
+    if (e->rank == 0 && (st = outpath_check(output, diags)) == MSK_OK)
+        st = cli_resources(sc, ra->threads, output, ra->max_memory, NULL, log_limit, diags);
+    return (msk_status)mpi_env_bcast(e, (int)st);
+}
+
+/* Simulate, and on rank 0 write the result file and report it. Returns the exit status. */
+static int simulate_and_write(const scenario *sc, const run_args *ra, const char *output, const mpi_env *e)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    uint64_t log_limit;
+    msk_status st = preflight(sc, ra, output, e, &log_limit, &diags);
     if (st != MSK_OK) {
         int code = e->rank == 0 ? cli_fail("run", NULL, st, NULL, &diags) : msk_status_exit_code(st);
         diag_list_fini(&diags);
@@ -126,13 +154,13 @@ static int simulate_and_write(const scenario *sc, const char *output, int thread
     }
     engine_result res;
     int have_result;
-    st = simulate(sc, threads, log_limit, e, &res, &have_result, &diags);
+    st = simulate(sc, ra->threads, log_limit, e, &res, &have_result, &diags);
     int code = 0;
     if (e->rank != 0) { /* rank 0 reports and writes */
         diag_print(&diags, stderr);
         code = msk_status_exit_code(st);
     } else if ((st = msk_signals_status(st)) == MSK_OK) {
-        char *cmd = cli_command_line(argc, argv);
+        char *cmd = cli_command_line(ra->argc, ra->argv);
         st = results_write(&res, output, cmd ? cmd : "msksim run", &diags);
         free(cmd);
     }
@@ -140,7 +168,9 @@ static int simulate_and_write(const scenario *sc, const char *output, int thread
         code = cli_fail("run", NULL, st, NULL, &diags);
     } else if (e->rank == 0) {
         diag_print(&diags, stderr);
-        report_written(sc, &res, output, threads, quiet, e);
+        if (!ra->quiet)
+            results_print_table(&res, stdout);
+        report_written(sc, &res, output, ra->threads, e);
     }
     diag_list_fini(&diags);
     if (have_result)
@@ -148,84 +178,192 @@ static int simulate_and_write(const scenario *sc, const char *output, int thread
     return code;
 }
 
-/* Under mpirun every rank runs this; the population is split into block ranges and
- * only rank 0 writes (see mpi_engine.h). */
-static int run(int argc, char **argv, const mpi_env *e)
+/* ---- Runs with parameter draws ---------------------------------------------------- */
+
+/* What the sweep runner hands back when every draw is done (sweeprun.h). */
+typedef struct {
+    const engine_result *central;
+    draws_data *draws;
+    const run_args *ra;
+    const mpi_env *e;
+} draws_ctx;
+
+/* Every draw is done: the result file (the central run at the root, the draws in
+ * /draws), then the table. */
+static msk_status write_with_draws(const sweep *sw, const double *task_values, const char *out,
+                                   const char *command_line, int quiet, void *ctx)
+{
+    const draws_ctx *x = ctx;
+    const scenario *sc = x->central->plan.sc;
+    draws_data *dd = x->draws;
+    for (size_t t = 0; t < sw->n_tasks; t++)
+        for (size_t o = 0; o < sw->n_outcomes; o++) {
+            draws_family f;
+            int index;
+            draws_outcome(o % DRAWS_PER_ARM, &f, &index);
+            int undefined = o / DRAWS_PER_ARM == sc->reference && (f == DRAWS_CHANGE_DIFF || f == DRAWS_RATE_DIFF);
+            dd->value[t * sw->n_outcomes + o] = undefined ? NAN : task_values[t * sw->n_outcomes + o];
+        }
+    diag_list diags;
+    diag_list_init(&diags);
+    msk_status st = results_write_with(x->central, out, command_line, draws_write, dd, &diags);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    if (st == MSK_OK) {
+        if (!quiet)
+            draws_print_table(dd, x->central, stdout);
+        report_written(sc, x->central, out, x->ra->threads, x->e);
+        fprintf(stderr, "msksim: %zu parameter draws from %s\n", dd->n_draws, dd->source);
+    }
+    return st;
+}
+
+/* The central run (the scenario's own parameters, the root of the file), then the
+ * draws through the sweep runner: journaled, resumable, over ranks or shards. */
+static int simulate_draws(const scenario *sc, const run_args *ra, const char *output, const mpi_env *e)
+{
+    diag_list diags;
+    diag_list_init(&diags);
+    sweep sw;
+    draws_data dd;
+    memset(&sw, 0, sizeof sw);
+    memset(&dd, 0, sizeof dd);
+    uint64_t log_limit;
+    msk_status st = preflight(sc, ra, output, e, &log_limit, &diags);
+    if (st == MSK_OK)
+        st = drawplan_build(&sw, &dd, sc, ra->sets, ra->n_sets, &diags);
+    engine_result res;
+    int have_result = 0;
+    if (st == MSK_OK)
+        st = msk_signals_status(simulate(sc, ra->threads, log_limit, e, &res, &have_result, &diags));
+    int code;
+    if (st != MSK_OK) {
+        code = e->rank == 0 ? cli_fail("run", NULL, st, NULL, &diags) : msk_status_exit_code(st);
+    } else {
+        if (e->rank == 0)
+            diag_print(&diags, stderr);
+        draws_ctx x = {&res, &dd, ra, e};
+        char *cmd = cli_command_line(ra->argc, ra->argv);
+        sweeprun_options opt = {.sweep_path = ra->file, .out_path = output, .command_line = cmd ? cmd : "msksim run",
+                                .threads = ra->threads, .shard_index = ra->shard_index,
+                                .shard_count = ra->shard_count, .quiet = ra->quiet,
+                                .stop = msk_signals_stop_flag(), .drain = msk_signals_drain_flag(),
+                                .prepared = &sw, .label = "msksim run", .result_ctx = &x,
+                                .write_result = write_with_draws};
+        code = sweeprun(&opt, e);
+        free(cmd);
+    }
+    if (have_result)
+        engine_result_fini(&res);
+    sweep_fini(&sw);
+    draws_data_fini(&dd);
+    diag_list_fini(&diags);
+    return code;
+}
+
+static int parse_args(int argc, char **argv, run_args *ra)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
         {"set", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
         {"max-memory", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {"draws", required_argument, NULL, 'd'},  {"shard", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
-    const char *output = NULL;
-    int threads = omp_get_max_threads(), quiet = 0;
-    uint64_t max_memory = 0;
-    const char **sets = calloc((size_t)argc, sizeof *sets);
-    size_t n_sets = 0;
-    if (!sets)
-        return 71;
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "o:t:s:m:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:t:s:m:d:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
-            output = optarg;
+            ra->output = optarg;
             break;
-        case 't': {
-            if (cli_parse_threads(optarg, &threads) != 0) {
-                free(sets);
+        case 't':
+            if (cli_parse_threads(optarg, &ra->threads) != 0)
                 return cli_usage_error("run", run_usage_line, "--threads needs a whole number from 1 to 4096, not '%s'", optarg);
-            }
+            break;
+        case 's':
+            ra->sets[ra->n_sets++] = optarg;
+            break;
+        case 'd': { /* the scenario key, so that check, provenance and journal agree */
+            char *end;
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 0 || n > 100000)
+                return cli_usage_error("run", run_usage_line, "--draws needs a whole number from 0 to 100000, not '%s'", optarg);
+            static char set[32];
+            snprintf(set, sizeof set, "draws=%ld", n);
+            ra->sets[ra->n_sets++] = set;
             break;
         }
-        case 's':
-            sets[n_sets++] = optarg;
+        case 'S':
+            if (!cli_parse_shard(optarg, &ra->shard_index, &ra->shard_count))
+                return cli_usage_error("run", run_usage_line,
+                                       "--shard needs I/M with 0 <= I < M <= 1000000 (e.g. 3/16, from $SLURM_ARRAY_TASK_ID), not '%s'",
+                                       optarg);
             break;
         case 'q':
-            quiet = 1;
+            ra->quiet = 1;
             break;
         case 'm':
-            if (cli_parse_memory(optarg, &max_memory) != 0) {
-                free(sets);
+            if (cli_parse_memory(optarg, &ra->max_memory) != 0)
                 return cli_usage_error("run", run_usage_line,
                                        "--max-memory needs a size of at least 1M such as 400M or 16G, not '%s'", optarg);
-            }
             break;
         case 'h':
             fputs(cli_run_help, stdout);
-            free(sets);
             return 0;
         default:
-            free(sets);
             return cli_usage_error("run", run_usage_line, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    if (optind != argc - 1) {
-        free(sets);
+    if (optind != argc - 1)
         return cli_usage_error("run", run_usage_line, "%s", optind >= argc ? "missing scenario FILE" : "more than one FILE given");
-    }
     int rc;
-    if ((rc = cli_check_output_name("run", run_usage_line, "-o", output)) >= 0 ||
-        (rc = cli_check_threads("run", run_usage_line, threads)) >= 0) {
-        free(sets);
+    if ((rc = cli_check_output_name("run", run_usage_line, "-o", ra->output)) >= 0 ||
+        (rc = cli_check_threads("run", run_usage_line, ra->threads)) >= 0)
+        return rc;
+    ra->file = argv[optind];
+    return -1;
+}
+
+/* Under mpirun every rank runs this; the population is split into block ranges and
+ * only rank 0 writes (see mpi_engine.h); draws are farmed out like sweep points. */
+static int run(int argc, char **argv, const mpi_env *e)
+{
+    run_args ra = {.threads = omp_get_max_threads(), .argc = argc, .argv = argv};
+    ra.sets = calloc((size_t)argc, sizeof *ra.sets);
+    if (!ra.sets)
+        return 71;
+    int rc = parse_args(argc, argv, &ra);
+    if (rc < 0 && ra.shard_count && e->size > 1)
+        rc = cli_usage_error("run", run_usage_line,
+                             "--shard is for job arrays of serial runs; under mpirun the ranks share the work already");
+    if (rc >= 0) {
+        free(ra.sets);
         return rc;
     }
-    const char *file = argv[optind];
-
     scenario sc;
     diag_list diags;
     diag_list_init(&diags);
-    msk_status st = scenario_load(&sc, file, sets, n_sets, &diags);
-    free(sets);
+    msk_status st = scenario_load(&sc, ra.file, ra.sets, ra.n_sets, &diags);
     if (e->rank == 0)
         diag_print(&diags, stderr);
     diag_list_fini(&diags);
-    if (st != MSK_OK)
-        return e->rank == 0 ? cli_fail("run", file, st, NULL, NULL) : msk_status_exit_code(st);
-    int code = simulate_and_write(&sc, output, threads, quiet, max_memory, argc, argv, e);
+    if (st != MSK_OK) {
+        free(ra.sets);
+        return e->rank == 0 ? cli_fail("run", ra.file, st, NULL, NULL) : msk_status_exit_code(st);
+    }
+    if (ra.shard_count && sc.draws == 0)
+        rc = cli_usage_error("run", run_usage_line, "--shard splits the parameter draws of a run: give --draws N");
+    char default_path[PATH_MAX];
+    const char *output = ra.output;
+    if (rc < 0 && !output && !(output = default_output(&sc, default_path, sizeof default_path)))
+        rc = msk_status_exit_code(MSK_EIO);
+    if (rc < 0)
+        rc = sc.draws > 0 ? simulate_draws(&sc, &ra, output, e) : simulate_and_write(&sc, &ra, output, e);
     scenario_fini(&sc);
-    return code;
+    free(ra.sets);
+    return rc;
 }
 
 int cli_run(int argc, char **argv)

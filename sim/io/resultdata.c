@@ -566,6 +566,40 @@ static void load_strata(loader *L)
     }
 }
 
+/* /draws: the uncertainty interval of every arm's end-of-study figures. */
+static void load_draws(loader *L)
+{
+    resultdata *d = L->d;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/draws/draw"))
+        return;
+    size_t n = length_of(L, "/draws/draw"), na = length_of(L, "/draws/arm");
+    if (L->st == MSK_OK && na != d->n_arms)
+        bad(L, "/draws/arm", "holds %zu arms; the root has %zu", na, d->n_arms);
+    static const char *const part[4] = {"_mean", "_ui_low", "_ui_high", "_p_better"};
+    for (int k = 0; k < RK_COUNT + RE_COUNT && L->st == MSK_OK; k++)
+        for (int diff = 0; diff < 2 && L->st == MSK_OK; diff++)
+            for (int j = 0; j < 3 + diff && L->st == MSK_OK; j++) {
+                if (k >= RK_COUNT && !diff)
+                    continue; /* the rates per arm are not needed by any figure */
+                double *v = k < RK_COUNT ? vec(L, na, "/draws/%s_change_pct%s%s", resultdata_vars[resultdata_key_var[k]].name,
+                                               diff ? "_difference" : "", part[j])
+                                         : vec(L, na, "/draws/%s_per_1000py_difference%s",
+                                               resultdata_counts[k - RK_COUNT].name, part[j]);
+                for (size_t a = 0; v && a < na; a++) {
+                    rd_arm *A = &d->arms[a];
+                    if (j == 3)
+                        *(k < RK_COUNT ? &A->p_better_change[k] : &A->p_better_rate[k - RK_COUNT]) = v[a];
+                    else if (k >= RK_COUNT)
+                        A->ui_diff_rate[k - RK_COUNT][j] = v[a];
+                    else
+                        (diff ? A->ui_diff_change_pct : A->ui_change_pct)[k][j] = v[a];
+                }
+                free(v);
+            }
+    if (L->st == MSK_OK)
+        d->n_draws = n;
+}
+
 /* Who was enrolled: a summary of the person table's entry columns (one pass each;
  * at most 10^6 rows). */
 static void load_entry(loader *L)
@@ -699,6 +733,7 @@ msk_status resultdata_load(resultdata *d, resultfile *rf)
     load_exposures(&L);
     load_entry(&L);
     load_strata(&L);
+    load_draws(&L);
     load_parameters(&L);
     if (L.st != MSK_OK)
         resultdata_fini(d);

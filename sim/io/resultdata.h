@@ -135,6 +135,11 @@ typedef struct {
     /* Paired against the reference arm; NaN for the reference itself. */
     double diff_change_pct[RK_COUNT][3];
     double diff_rate[RE_COUNT][3];
+    /* With parameter draws (/draws; resultdata.n_draws > 0): the same across the
+     * draws, [0] mean, [1] 2.5%, [2] 97.5% quantile (the 95% uncertainty interval), and
+     * the share of draws in which the arm does better than the reference. */
+    double ui_change_pct[RK_COUNT][3], ui_diff_change_pct[RK_COUNT][3], ui_diff_rate[RE_COUNT][3];
+    double p_better_change[RK_COUNT], p_better_rate[RE_COUNT];
     /* Sampled people, [n_sample][n_time] each (NaN after death); NULL without a sample. */
     double *sample[RV_COUNT];
     double *sample_immobilized, *sample_falls, *sample_fractures;
@@ -170,6 +175,8 @@ typedef struct {
     size_t n_strata;
     char **stratum;
     double *strata_enrolled, *strata_fractures[3], *strata_lean[3];
+    /* Parameter draws behind the ui_* figures of every arm (0: a run without). */
+    size_t n_draws;
     /* Model parameters the figures need (NaN when the provenance lacks them). */
     double tscore_ref_mean_female, tscore_ref_sd_female, tscore_ref_mean_male,
         tscore_ref_sd_male, osteopenia_tscore, osteoporosis_tscore;

@@ -1023,8 +1023,8 @@ static void write_provenance(writer *wr, const engine_result *r, const char *com
 }
 
 
-msk_status results_write(const engine_result *r, const char *path, const char *command_line,
-                         diag_list *diags)
+msk_status results_write_with(const engine_result *r, const char *path, const char *command_line,
+                              results_extra extra, const void *extra_ctx, diag_list *diags)
 {
     const scenario *sc = r->plan.sc;
     size_t n = r->acc->n_obs;
@@ -1077,6 +1077,8 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
             write_exposures(&wr, sc);
         if (wr.status == MSK_OK)
             write_summary(&wr, r);
+        if (wr.status == MSK_OK && extra)
+            ok(&wr, extra(wr.w, r, extra_ctx));
         if (wr.status == MSK_OK)
             ok(&wr, persons_write(wr.w, r, diags));
         if (wr.status == MSK_OK)
@@ -1089,4 +1091,10 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
         wr.status = h5out_commit(wr.w);
     h5out_destroy(wr.w);
     return wr.status;
+}
+
+msk_status results_write(const engine_result *r, const char *path, const char *command_line,
+                         diag_list *diags)
+{
+    return results_write_with(r, path, command_line, NULL, NULL, diags);
 }

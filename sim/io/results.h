@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "h5out.h"
 #include "scenario.h"
 
 /* Quantiles reported for every variable. */
@@ -38,6 +39,12 @@ void results_arm(const engine_result *r, size_t arm, results_arm_summary *out);
  * command_line is recorded in the provenance. */
 msk_status results_write(const engine_result *r, const char *path, const char *command_line,
                          diag_list *diags);
+
+/* The same, with groups another module writes into the same file before it is
+ * committed (the /draws of a run with parameter draws: draws.h). */
+typedef msk_status (*results_extra)(h5out *w, const engine_result *r, const void *ctx);
+msk_status results_write_with(const engine_result *r, const char *path, const char *command_line,
+                              results_extra extra, const void *extra_ctx, diag_list *diags);
 
 /* Print the compact arms x key-outcomes table. */
 void results_print_table(const engine_result *r, FILE *out);

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# cli_draws.sh — `msksim run --draws N`: parameter uncertainty end to end.
+#
+#   bash cli_draws.sh MSKSIM SOURCE_DIR      (cwd: the build dir)
+#
+# (a) Usage and input: --draws and --shard in the help; draws: 1, a bad --draws, a
+#     distribution file without `uncertainty:` and --shard without draws are refused.
+# (b) The machinery: draw 0 of the file is reproduced, bit for bit, by a plain run
+#     with --set of its parameter values; with every SD 0 each draw is the central run
+#     and the uncertainty interval collapses onto it (the Monte Carlo interval is then
+#     all that is left); with one drawn parameter and an outcome that rises with it, the
+#     2.5% and 97.5% limits across 400 draws lie between the outcome at the analytic
+#     quantiles of the parameter's distribution moved by 3 binomial SDs of the
+#     empirical quantile (its Monte Carlo error).
+# (c) The same draws for 1 or 2 threads, 1 or 3 MPI ranks, after SIGTERM and resume,
+#     and from two job-array shards.
+# One line per check; the exit status is the number of failures.
+set -u
+if [ $# -lt 2 ]; then
+  echo "usage: bash cli_draws.sh MSKSIM SOURCE_DIR" >&2
+  exit 2
+fi
+msk=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
+py=/usr/bin/python3
+tools="$py $src/tests/h5tools.py"
+work=$(mktemp -d "${TMPDIR:-/tmp}/msk_cli_draws.XXXXXX") || exit 1
+bgpid=
+cleanup() {
+  [ -n "$bgpid" ] && kill -9 "$bgpid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+
+fail=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  if "$@" >"$work/out" 2>&1; then
+    echo "ok: $what"
+  else
+    echo "FAIL: $what"
+    sed 's/^/    /' "$work/out" | tail -25
+    fail=$((fail + 1))
+  fi
+}
+expect_status() { # expect_status N COMMAND...
+  local want=$1
+  shift
+  "$@"
+  local got=$?
+  [ "$got" -eq "$want" ] || { echo "exit status $got, expected $want"; return 1; }
+}
+export -f expect_status
+
+# A small study: three arms, 300 people, half a year (a run takes a few hundredths of
+# a second, so 30 draws take about a second).
+cat >study.yaml <<EOF
+name: draws-study
+seed: 4242
+horizon_weeks: 26
+observe_every_weeks: 4
+population: {size: 300, age_min: 65, age_max: 80}
+record: {sample_size: 0, event_log: none}
+arms:
+  - name: none
+  - name: bfr-resistance
+    interventions:
+      - {type: bfr_resistance, sessions_per_week: 3, duration_weeks: 26, load_pct_1rm: 30, cuff_pct_aop: 50}
+  - name: high-load
+    interventions:
+      - {type: resistance, sessions_per_week: 3, duration_weeks: 26, load_pct_1rm: 75}
+EOF
+shipped=$src/scenarios/parameters.yaml
+
+# ---- (a) usage and input -------------------------------------------------------------
+check "help run shows --draws and --shard" bash -c "'$msk' help run | grep -q -- '--draws N' && '$msk' help run | grep -q -- '--shard I/M'"
+check "draws: 1 is refused at its place (65), nothing written" bash -c \
+  "expect_status 65 '$msk' run study.yaml --set draws=1 -o one.h5 2>err; grep -q '<command line>:1:1: error: draws: 1 gives no interval' err && [ ! -e one.h5 ]"
+check "--draws needs a whole number (exit 2)" expect_status 2 "$msk" run study.yaml --draws x
+check "--shard without draws is refused (exit 2)" expect_status 2 "$msk" run study.yaml --shard 0/2
+cp "$src/scenarios/calibration.yaml" notcal.yaml
+check "a draws_from file that is not a calibration's output is refused, at both places" bash -c \
+  "expect_status 65 '$msk' check study.yaml --set draws=5 --set draws_from=notcal.yaml 2>err; grep -q 'notcal.yaml:1:1: error: uncertainty: holds no .uncertainty:. mapping' err && grep -q '<command line>:2:1: error: draws_from: the parameter draws need' err"
+
+# ---- (b) the machinery ---------------------------------------------------------------
+check "30 draws run on 2 threads and print the uncertainty table" bash -c \
+  "'$msk' run study.yaml --draws 30 -t 2 -o t2.h5 >table 2>err && grep -q '30 parameter draws' table && grep -q 'P(better)' table && grep -q 'what drives the uncertainty' table"
+check "draw 0 is reproduced bit for bit by a plain run with --set of its parameter values" $py - "$msk" <<'EOF'
+import subprocess, sys, h5py, numpy as np
+msk = sys.argv[1]
+with h5py.File("t2.h5", "r") as f:
+    g = f["draws"]
+    names = [n.decode() for n in g["parameter"][:]]
+    vals = g["parameter_value"][0, :]
+    want = g["leg_lean_mass_change_pct_difference"][0, :]
+    rate = g["falls_per_1000py"][0, :]
+sets = [a for n, v in zip(names, vals) for a in ("--set", f"model.{n}={float(v)!r}")]
+subprocess.run([msk, "run", "study.yaml", "-q", "-o", "d0.h5", *sets], check=True)
+with h5py.File("d0.h5", "r") as f:
+    got = f["comparison/leg_lean_mass_change_pct_difference"][:]
+    got_rate = f["summary/falls_per_1000py"][:]
+assert np.isnan(want[0]), "the reference arm's difference is NaN"
+assert want[1:].tobytes() == got.tobytes(), (want, got)
+assert rate.tobytes() == got_rate.tobytes(), (rate, got_rate)
+print("draw 0 =", want[1:], "falls", rate)
+EOF
+check "the root of a run with draws is the run without them, bit for bit" bash -c \
+  "'$msk' run study.yaml -q -o plain.h5 && $py -c \"
+import h5py, numpy as np
+a, b = h5py.File('t2.h5'), h5py.File('plain.h5')
+for n in ('leg_lean_mass_mean', 'comparison/fractures_per_1000py_difference', 'summary/falls_per_1000py'):
+    assert a[n][()].tobytes() == b[n][()].tobytes(), n
+\""
+check "the uncertainty interval is wider than the Monte Carlo one for the training arms' lean mass" $py - <<'EOF'
+import h5py, numpy as np
+g = h5py.File("t2.h5", "r")["draws"]
+v = "leg_lean_mass_change_pct_difference"
+ui = g[v + "_ui_high"][1:] - g[v + "_ui_low"][1:]
+mc = g[v + "_mc_high"][1:] - g[v + "_mc_low"][1:]
+assert (ui > mc).all(), (ui, mc)
+p = g[v + "_p_better"][1:]
+assert ((p >= 0) & (p <= 1)).all() and g[v + "_importance"].shape == (3, g["parameter"].shape[0])
+print("ui", ui, "mc", mc, "P(better)", p)
+EOF
+
+# Every SD 0: nothing is drawn, each draw is the central run.
+sed -E 's/logit_sd: [0-9.e+-]+/logit_sd: 0/' "$shipped" >zero.yaml
+check "with every SD 0 the draws are the central run and the interval collapses onto it" bash -c \
+  "'$msk' run study.yaml --draws 5 --set draws_from=$work/zero.yaml -q -o zero.h5 && $py -c \"
+import h5py, numpy as np
+f = h5py.File('zero.h5'); g = f['draws']
+assert 'parameter' not in g and 'SD 0' in g.attrs['parameters_held'].decode()
+for v in ('leg_lean_mass_change_pct_difference', 'fractures_per_1000py', 'fn_bmd_change_pct'):
+    x, c = g[v][()], g[v + '_central'][()]
+    for row in x:
+        assert np.array_equal(row, c, equal_nan=True), v
+    assert np.array_equal(g[v + '_ui_low'][()], c, equal_nan=True) and np.array_equal(g[v + '_ui_high'][()], c, equal_nan=True)
+c = f['comparison/leg_lean_mass_change_pct_difference_ci_low'][()]
+assert np.array_equal(g['leg_lean_mass_change_pct_difference_mc_low'][()][1:], c)
+\""
+
+# One drawn parameter (falls.rate_at80, logit SD 0.3), the others held: the falls rate
+# rises with it, so its quantiles across draws are the outcome at the parameter's
+# quantiles. The empirical 2.5% quantile of 400 draws is the k-th draw, k ~ Bin(400,
+# 0.025) (SD 3.1); 3 SDs either side bracket it.
+$py - "$shipped" <<'EOF' >one.yaml
+import re, sys
+text = open(sys.argv[1]).read()
+out = []
+for line in text.splitlines():
+    if "logit_sd:" in line and "falls.rate_at80" not in line:
+        line = re.sub(r"logit_sd: [0-9.e+-]+", "logit_sd: 0", line)
+    elif "falls.rate_at80" in line:
+        line = re.sub(r"logit_sd: [0-9.e+-]+", "logit_sd: 0.3", line)
+    out.append(line)
+print("\n".join(out))
+EOF
+check "one drawn parameter: the interval across 400 draws matches the analytic one within its Monte Carlo error" $py - "$msk" "$work/one.yaml" <<'EOF'
+import subprocess, sys, math, h5py, numpy as np
+from statistics import NormalDist
+msk, dist = sys.argv[1], sys.argv[2]
+run = lambda *a: subprocess.run([msk, "run", "study.yaml", "-q", "-t", "2", *a], check=True)
+run("--draws", "400", "--set", f"draws_from={dist}", "-o", "one.h5")
+g = h5py.File("one.h5", "r")["draws"]
+assert [n.decode() for n in g["parameter"][:]] == ["falls.rate_at80"]
+lo, hi = g["falls_per_1000py_ui_low"][0], g["falls_per_1000py_ui_high"][0]
+mean, sd = -1.0461699929072525, 0.3  # the shipped logit mean of falls.rate_at80
+value = lambda p: 0.1 + 1.4 / (1 + math.exp(-(mean + sd * NormalDist().inv_cdf(p))))
+def falls(p):
+    run("--set", f"model.falls.rate_at80={value(p)!r}", "-o", "at.h5")
+    return h5py.File("at.h5", "r")["summary/falls_per_1000py"][0]
+half = 3 * math.sqrt(400 * 0.025 * 0.975) / 400
+bounds = {q: (falls(max(q - half, 1e-4)), falls(min(q + half, 1 - 1e-4))) for q in (0.025, 0.975)}
+print("ui", lo, hi, "analytic brackets", bounds)
+assert bounds[0.025][0] <= lo <= bounds[0.025][1], "lower limit"
+assert bounds[0.975][0] <= hi <= bounds[0.975][1], "upper limit"
+assert bounds[0.975][0] > bounds[0.025][1], "the brackets separate: the test can fail"
+EOF
+
+# ---- (c) the same draws for any layout -----------------------------------------------
+check "1 thread gives the same file as 2" bash -c "'$msk' run study.yaml --draws 30 -t 1 -q -o t1.h5 && $tools same t1.h5 t2.h5"
+if command -v mpirun >/dev/null 2>&1 && "$msk" sweep --help | grep -q 'built with MPI'; then
+  mpi="mpirun --oversubscribe"
+  [ "$(id -u)" -eq 0 ] && mpi="$mpi --allow-run-as-root"
+  check "3 MPI ranks give the same file as 1 process" bash -c \
+    "$mpi -n 3 '$msk' run study.yaml --draws 30 -t 1 -q -o r3.h5 && $tools same r3.h5 t2.h5"
+else
+  echo "skip: MPI checks (msksim built without MPI)"
+fi
+"$msk" run study.yaml --draws 30 -t 1 -q -o killed.h5 2>killed.err &
+bgpid=$!
+for _ in $(seq 1500); do
+  [ "$(grep -c '^task ' killed.h5.journal 2>/dev/null)" -ge 5 ] 2>/dev/null && break
+  kill -0 $bgpid 2>/dev/null || break
+  sleep 0.02
+done
+kill -TERM $bgpid 2>/dev/null
+wait $bgpid
+status=$?
+bgpid=
+check "SIGTERM: exit 75, no result file, the finished draws kept in the journal" bash -c \
+  "[ $status -eq 75 ] && [ ! -e killed.h5 ] && [ -s killed.h5.journal ] || { cat killed.err; echo status $status; exit 1; }"
+check "the same command resumes and writes the same file" bash -c \
+  "'$msk' run study.yaml --draws 30 -t 1 -q -o killed.h5 2>err && grep -q 'resuming' err && [ ! -e killed.h5.journal ] && $tools same killed.h5 t2.h5"
+check "two job-array shards, then the plain command, give the same file" bash -c \
+  "'$msk' run study.yaml --draws 30 -q --shard 0/2 -o sh.h5 2>/dev/null && [ ! -e sh.h5 ] && '$msk' run study.yaml --draws 30 -q --shard 1/2 -o sh.h5 2>/dev/null && '$msk' run study.yaml --draws 30 -q -o sh.h5 && $tools same sh.h5 t2.h5"
+
+exit $fail
