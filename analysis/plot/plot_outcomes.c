@@ -29,12 +29,16 @@ typedef struct {
     gp_range r[2]; /* y range of each panel */
 } end_of_study;
 
-/* Panel blk's change (mean, ci_low, ci_high) of outcome k in arm a; NULL where the arm
- * is not in the panel (the reference arm is not compared with itself). */
+/* Panel blk's change (mean, lower, upper limit) of outcome k in arm a: with parameter
+ * draws the mean and 95% uncertainty interval across them, else the run's mean and
+ * Monte Carlo CI. NULL where the arm is not in the panel (the reference arm is not
+ * compared with itself). */
 static const double *eos_values(const resultdata *d, int blk, size_t a, int k)
 {
     if (blk && a == d->reference)
         return NULL;
+    if (d->n_draws)
+        return blk ? d->arms[a].ui_diff_change_pct[k] : d->arms[a].ui_change_pct[k];
     return blk ? d->arms[a].diff_change_pct[k] : d->arms[a].change_pct[k];
 }
 
@@ -71,6 +75,11 @@ static void eos_table(const plot_ctx *c, FILE *tsv, const void *fig)
 {
     const end_of_study *x = fig;
     const resultdata *d = c->d;
+    if (d->n_draws) {
+        fprintf(tsv, "# %zu parameter draws: every value below is the mean across the draws and its limits the\n"
+                     "#   95%% uncertainty interval (2.5%% and 97.5%% quantiles; /draws/VAR_*_mean, _ui_low, _ui_high)\n",
+                d->n_draws);
+    }
     fputs("# block 0: mean % change from the start to the end among survivors; one row per outcome,\n"
           "#   then for each arm (in order): change_pct, ci_low, ci_high (/summary/VAR_change_pct*)\n",
           tsv);
@@ -172,14 +181,49 @@ static void eos_shows(const plot_ctx *c, FILE *m, const void *fig)
         if (a == d->reference)
             continue;
         const double *v = d->arms[a].diff_change_pct[RK_KNEE];
-        fprintf(m, "%s%s %+.1f (95%% CI %+.1f to %+.1f)", first ? "" : ", ", d->arms[a].name, v[0], v[1], v[2]);
+        fprintf(m, "%s%s %+.1f (95%% CI %+.1f to %+.1f", first ? "" : ", ", d->arms[a].name, v[0], v[1], v[2]);
+        if (d->n_draws) {
+            const double *u = d->arms[a].ui_diff_change_pct[RK_KNEE];
+            fprintf(m, "; across parameter draws %+.1f, 95%% uncertainty interval %+.1f to %+.1f, better than ‘%s’ in "
+                       "%.0f%% of draws",
+                    u[0], u[1], u[2], d->arms[d->reference].name, 100 * d->arms[a].p_better_change[RK_KNEE]);
+        }
+        fputc(')', m);
         first = 0;
     }
     fputs(" percentage points.", m);
 }
 
+static void eos_caption_draws(const plot_ctx *c, plot_figure *F, const end_of_study *x)
+{
+    const char *ref = c->d->arms[c->d->reference].name;
+    F->title = x->panels > 1 ? pf_format("End of study: change per arm and against ‘%s’ (95%% uncertainty "
+                                         "interval, %zu parameter draws)", ref, c->d->n_draws)
+                             : pf_format("End of study: change from the start (95%% uncertainty interval over %zu "
+                                         "parameter draws)", c->d->n_draws);
+    F->shows = pf_text(c, eos_shows, x);
+    F->how = pf_format("Bars above zero are gains, below zero losses. Each bar is the mean over %zu runs of the "
+                       "same virtual people, each run with model parameters drawn from what the calibration "
+                       "allows; the thin black bar spans the middle 95%% of those runs. That is the "
+                       "uncertainty interval: how much the answer depends on what the published data leave "
+                       "unknown about the model. It is usually much wider than the Monte Carlo interval, "
+                       "which says only how precisely this finite population estimates the model's answer "
+                       "(in the file: /draws/*_mc_low and _mc_high). An interval in the right panel that "
+                       "crosses zero means the data behind the model cannot tell the arm from the reference. "
+                       "The outcomes are in %% of their own starting value.",
+                       c->d->n_draws);
+    F->assumed = pf_format("Parameters are drawn from the calibration's Laplace approximation (jointly normal on "
+                           "the logit scale of their bounds); parameters the calibration does not fit keep their "
+                           "published values. Every draw uses the same seed, so arms and draws differ by their "
+                           "parameters alone. Changes are among survivors.");
+}
+
 static void eos_caption(const plot_ctx *c, plot_figure *F, const end_of_study *x)
 {
+    if (c->d->n_draws) {
+        eos_caption_draws(c, F, x);
+        return;
+    }
     const char *ref = c->d->arms[c->d->reference].name;
     F->title = x->panels > 1
                    ? pf_format("End of study: change from the start per arm, and each arm against ‘%s’ (95%% CI)", ref)
