@@ -125,6 +125,9 @@ assert ((p >= 0) & (p <= 1)).all() and g[v + "_importance"].shape == (3, g["para
 print("ui", ui, "mc", mc, "P(better)", p)
 EOF
 
+check "figure 3 and the report show the uncertainty interval and explain both kinds" bash -c \
+  "'$msk' plot t2.h5 -o figs >/dev/null 2>&1 && grep -q '95% uncertainty interval, 30 parameter draws' figs/fig3-end-of-study.tsv && grep -q '/draws/VAR_\*_mean' figs/fig3-end-of-study.tsv && grep -q 'What the model does not know' figs/index.html && grep -q 'Monte Carlo precision' figs/index.html"
+
 # Every SD 0: nothing is drawn, each draw is the central run.
 sed -E 's/logit_sd: [0-9.e+-]+/logit_sd: 0/' "$shipped" >zero.yaml
 check "with every SD 0 the draws are the central run and the interval collapses onto it" bash -c \

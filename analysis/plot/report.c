@@ -197,12 +197,51 @@ static void difference_table(FILE *f, const resultdata *d)
     fputs("</tbody>\n</table>\n", f);
 }
 
+/* With parameter draws: each difference's mean and 95% uncertainty interval across the
+ * draws, and how often the arm did better, after a plain account of both intervals. */
+static void draws_table(FILE *f, const resultdata *d)
+{
+    fprintf(f, "<h3>What the model does not know</h3>\n<p>The tables above give 95%% <em>confidence</em> "
+               "intervals: they say how precisely this finite virtual population estimates the model's "
+               "answer (Monte Carlo precision). With thousands of people they shrink towards nothing, "
+               "whatever the truth. The model's parameters are themselves uncertain: the published data they "
+               "were fitted to leave a range of values open. This run was repeated %zu times on the same "
+               "people with parameters drawn from that range. Below, for each arm against <strong>",
+            d->n_draws);
+    report_html_text(f, d->arms[d->reference].name);
+    fputs("</strong>: the mean difference across those runs, its 95% <em>uncertainty</em> interval (the middle "
+          "95% of the runs) and the share of runs in which the arm did better. An uncertainty interval that "
+          "crosses zero means the evidence behind the model cannot tell the arm from the reference.</p>\n"
+          "<table>\n<thead><tr><th>Arm</th>",
+          f);
+    table_head(f, "points");
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (size_t a = 0; a < d->n_arms; a++) {
+        if (a == d->reference)
+            continue;
+        const rd_arm *A = &d->arms[a];
+        fputs("<tr><td>", f);
+        report_html_text(f, A->name);
+        fputs("</td>", f);
+        table_cells(f, A->ui_diff_change_pct, A->ui_diff_rate, 1);
+        fputs("</tr>\n<tr><td><small>better in</small></td>", f);
+        for (int k = 0; k < RK_COUNT; k++)
+            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_change[k]);
+        for (size_t i = 0; i < sizeof table_counts / sizeof table_counts[0]; i++)
+            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_rate[table_counts[i]]);
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+}
+
 static void summary_tables(FILE *f, const resultdata *d)
 {
     fputs("<section id=\"summary\">\n<h2>Summary table</h2>\n", f);
     summary_table(f, d);
     if (d->n_arms > 1)
         difference_table(f, d);
+    if (d->n_arms > 1 && d->n_draws)
+        draws_table(f, d);
     fputs("</section>\n", f);
 }
 
