@@ -30,7 +30,8 @@ for pattern in '^run +people +years +threads +person-years +sim s +py/s/core +py
     '^  \[(met|not met)\] +2 threads >= 1.8x one thread: [0-9.]+x \(wall clock; [0-9.]+ cores were free\)$' \
     '^  \[(met|not met)\] +peak memory <= 300 MB at 10\^6 people: [0-9]+ MB \(extrapolated' \
     '^  \[(met|not met)\] +>= 10x faster than the daily step: [0-9.]+x$' \
-    '^  \[(met|not met)\] +key outcomes within 0.5% of the daily step: largest difference [0-9.]+%$'; do
+    '^  \[(met|not met)\] +key outcomes within 0.5% of the daily step: largest difference [0-9.]+%$' \
+    '^draws \(100 people, 1 years, 2 threads, [0-9]+ drawn parameters\): [0-9.]+ s per parameter draw, [0-9.]+x a plain run'; do
     grep -Eq "$pattern" "$tmp/out" && pass "prints /$pattern/" || fail "no line matches /$pattern/"
 done
 [ "$(grep -c '^  \[' "$tmp/out")" -eq 5 ] && pass "five targets" || fail "not five target lines"

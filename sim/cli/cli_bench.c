@@ -18,6 +18,9 @@
 #include "bench.h"
 #include "cli.h"
 #include "datadir.h"
+#include "drawplan.h"
+#include "engine.h"
+#include "progress.h"
 #include "scenario.h"
 #include "signals.h"
 #include "version.h"
@@ -130,13 +133,13 @@ static const char *default_scenario(void)
     return rel;
 }
 
-/* The reference scenario with a population size and horizon; programmes that last the
- * whole reference follow-up last the whole new one. */
-static msk_status load_variant(const bench *b, long people, double years, scenario *sc)
+/* The overrides that give the reference scenario a population size and horizon:
+ * programmes that last the whole reference follow-up last the whole new one. Fills
+ * buf and sets; returns their number. */
+enum { VARIANT_MAX = SCENARIO_MAX_ARMS * SCENARIO_MAX_INTERVENTIONS + 3 };
+static size_t variant_sets(const bench *b, long people, double years, char buf[][128], const char **sets)
 {
     const scenario *ref = &b->base;
-    char buf[SCENARIO_MAX_ARMS * SCENARIO_MAX_INTERVENTIONS + 2][128];
-    const char *sets[SCENARIO_MAX_ARMS * SCENARIO_MAX_INTERVENTIONS + 2];
     size_t n = 0;
     double weeks = years * WEEKS_PER_YEAR;
     snprintf(buf[n], sizeof buf[n], "population.size=%ld", people);
@@ -152,12 +155,90 @@ static msk_status load_variant(const bench *b, long people, double years, scenar
                 sets[n] = buf[n];
                 n++;
             }
+    return n;
+}
+
+static msk_status load_sets(const bench *b, const char *const *sets, size_t n, scenario *sc)
+{
     diag_list diags;
     diag_list_init(&diags);
     msk_status st = scenario_load(sc, b->file, sets, n, &diags);
     if (st != MSK_OK)
         diag_print(&diags, stderr);
     diag_list_fini(&diags);
+    return st;
+}
+
+/* The reference scenario with a population size and horizon. */
+static msk_status load_variant(const bench *b, long people, double years, scenario *sc)
+{
+    char buf[VARIANT_MAX][128];
+    const char *sets[VARIANT_MAX];
+    return load_sets(b, sets, variant_sets(b, people, years, buf, sets), sc);
+}
+
+/* Run every draw of SW once, in this process; the seconds they took, or -1. */
+static double time_draws(const sweep *sw, int threads)
+{
+    double *values = malloc(sw->n_outcomes * sizeof *values);
+    diag_list diags;
+    diag_list_init(&diags);
+    double t0 = progress_now();
+    msk_status st = values ? MSK_OK : MSK_ENOMEM;
+    for (size_t t = 0; t < sw->n_tasks && st == MSK_OK; t++)
+        st = sweep_run_task(sw, t, threads, msk_signals_stop_flag(), values, &diags);
+    double seconds = progress_now() - t0;
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    free(values);
+    return st == MSK_OK ? seconds : -1;
+}
+
+/* The cost of a parameter draw (msksim run --draws): N draws of the reference workload
+ * at PEOPLE and YEARS, each a whole run under the draw's parameters (its scenario
+ * loaded again with them), against one run at the scenario's own parameters. */
+static msk_status print_draws(const bench *b, long people, double years, int threads, size_t n)
+{
+    char buf[VARIANT_MAX][128];
+    const char *sets[VARIANT_MAX];
+    size_t k = variant_sets(b, people, years, buf, sets);
+    snprintf(buf[k], sizeof buf[k], "draws=%zu", n);
+    sets[k] = buf[k];
+    scenario sc;
+    msk_status st = load_sets(b, sets, k + 1, &sc);
+    if (st != MSK_OK)
+        return st;
+    sweep sw;
+    draws_data dd;
+    diag_list diags;
+    diag_list_init(&diags);
+    st = drawplan_build(&sw, &dd, &sc, sets, k + 1, &diags);
+    diag_print(&diags, stderr);
+    diag_list_fini(&diags);
+    double plain = -1, draws = -1;
+    if (st == MSK_OK && (draws = time_draws(&sw, threads)) < 0)
+        st = MSK_ESOFTWARE;
+    if (st == MSK_OK) { /* after the draws, so that both find the threads and caches warm */
+        engine_options eo = {threads, msk_signals_stop_flag(), 0, SIZE_MAX, 1, 0, 0};
+        engine_result r;
+        diag_list quiet;
+        diag_list_init(&quiet);
+        double t0 = progress_now();
+        st = engine_run_blocks(&sc, &eo, &r, &quiet);
+        plain = progress_now() - t0;
+        if (st == MSK_OK)
+            engine_result_fini(&r);
+        diag_list_fini(&quiet);
+    }
+    if (st == MSK_OK)
+        printf("\ndraws (%ld people, %g years, %d threads, %zu drawn parameters): %.3f s per parameter draw, "
+               "%.2fx a plain run at the scenario's own parameters (%.3f s; a draw also loads its "
+               "scenario again); 200 draws: about %.0f s\n",
+               people, years, threads, sw.n_params, draws / (double)n, draws / (double)n / plain, plain,
+               200 * draws / (double)n);
+    sweep_fini(&sw);
+    draws_data_fini(&dd);
+    scenario_fini(&sc);
     return st;
 }
 
@@ -446,7 +527,7 @@ static int run_all(bench *b, const num_list *threads, const num_list *sizes, con
     double worst;
     compare_daily(b, rs.exact, rs.daily, &worst);
     print_targets(&rs, sizes, worst);
-    return MSK_OK;
+    return print_draws(b, daily_size, 1, (int)threads->v[threads->n - 1], daily_size <= 100 ? 3 : 20);
 }
 
 /* The command line, with the defaults filled in. */
