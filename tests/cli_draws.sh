@@ -127,6 +127,20 @@ EOF
 
 check "figure 3 and the report show the uncertainty interval and explain both kinds" bash -c \
   "'$msk' plot t2.h5 -o figs >/dev/null 2>&1 && grep -q '95% uncertainty interval, 30 parameter draws' figs/fig3-end-of-study.tsv && grep -q '/draws/VAR_\*_mean' figs/fig3-end-of-study.tsv && grep -q 'What the model does not know' figs/index.html && grep -q 'Monte Carlo precision' figs/index.html"
+check "every plotted number of a run with draws matches the file (figure 3 from /draws, figure 9 made)" bash -c \
+  "$py $src/tests/plotcheck.py figures t2.h5 figs | tee /dev/stderr | grep -q 'ok: fig9' && ! $py $src/tests/plotcheck.py figures t2.h5 figs | grep -q FAIL"
+
+check "export writes draws_summary: one row per arm, the file's summaries across draws; a later export without draws removes it" bash -c \
+  "'$msk' export t2.h5 -o tables >/dev/null && $py -c \"
+import csv, h5py, math
+g = h5py.File('t2.h5')['draws']
+rows = list(csv.DictReader(open('tables/draws_summary.csv')))
+assert [r['arm'] for r in rows] == [a.decode() for a in g['arm'][()]]
+for a, r in enumerate(rows):
+    for col in ('leg_lean_mass_change_pct_difference_ui_low', 'falls_per_1000py_mean', 'fractures_per_1000py_difference_p_better'):
+        x, y = float('nan') if r[col] == 'NA' else float(r[col]), g[col][a]
+        assert (math.isnan(x) and math.isnan(y)) or abs(x - y) <= 1e-9 * max(1, abs(y)), (col, x, y)
+\" && '$msk' export plain.h5 -o tables -q && test ! -e tables/draws_summary.csv"
 
 # Every SD 0: nothing is drawn, each draw is the central run.
 sed -E 's/logit_sd: [0-9.e+-]+/logit_sd: 0/' "$shipped" >zero.yaml

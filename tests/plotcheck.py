@@ -21,7 +21,7 @@ import numpy as np
 
 FIGURES = ["fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
            "fig5-prevalence", "fig5b-who-classes", "fig6a-one-person", "fig6b-spiral", "fig7-bfr-dose",
-           "fig8-strata"]
+           "fig8-strata", "fig9-drivers"]
 KEYS = ["leg_lean_mass", "knee_extension_strength", "grip_strength", "gait_speed", "fn_bmd"]
 BFR = {"bfr_walking", "bfr_resistance", "passive_bfr"}
 
@@ -141,6 +141,11 @@ def expected_figures(r):
         made.add("fig7-bfr-dose")
     if "strata" in r.f and 0 < len(r.f["strata/stratum"]) <= 12:
         made.add("fig8-strata")
+    dr = r.f.get("draws")
+    if dr is not None and len(r.arms) > 1 and "parameter" in dr and any(
+            np.isfinite(dr[f"{v}_importance"][()]).any()
+            for v in ("leg_lean_mass_change_pct_difference", "fractures_per_1000py_difference")):
+        made.add("fig9-drivers")
     return made
 
 
@@ -206,6 +211,20 @@ def check_fig2(r, blocks):
 
 
 def check_fig3(r, blocks):
+    """Figure 3: /summary and /comparison with their CIs, or with parameter draws the
+    mean and uncertainty interval across them (/draws)."""
+    if "draws" in r.f:
+        dr = r.f["draws"]
+        others = [a for a in range(len(r.arms)) if a != r.ref]
+        for blk, (diff, arms) in enumerate([("", range(len(r.arms))), ("_difference", others)][:len(blocks)]):
+            rows = flat(blocks[blk])
+            for k, var in enumerate(KEYS):
+                for i, a in enumerate(arms):
+                    for j, part in enumerate(["_mean", "_ui_low", "_ui_high"]):
+                        close(rows[k][1 + 3 * i + j], dr[f"{var}_change_pct{diff}{part}"][a],
+                              f"fig3 {var}{diff} arm {r.arms[a]}{part}")
+        print("ok: fig3: means and uncertainty intervals across draws match /draws")
+        return
     s = r.f["summary"]
     rows = flat(blocks[0])
     for k, var in enumerate(KEYS):
@@ -224,6 +243,27 @@ def check_fig3(r, blocks):
                     close(rows[k][1 + 3 * i + j], c[f"{var}_change_pct_difference{part}"][ci],
                           f"fig3 paired {var} arm {r.arms[a]}{part}")
     print("ok: fig3: changes and paired differences with CIs match /summary and /comparison")
+
+
+def check_fig9(r, blocks):
+    """Figure 9: each parameter shown has, for every compared arm, its coefficient in
+    /draws; the parameters are the most influential, in order."""
+    dr = r.f["draws"]
+    names = [text(x) for x in dr["parameter"][()]]
+    for blk, var in enumerate(["leg_lean_mass_change_pct_difference", "fractures_per_1000py_difference"]):
+        imp = dr[f"{var}_importance"][()]
+        weight = [max([abs(imp[a, p]) for a in range(len(r.arms)) if a != r.ref and np.isfinite(imp[a, p])] or [0])
+                  for p in range(len(names))]
+        rows = flat(blocks[blk]) if blk < len(blocks) else []
+        shown = [row[-1] for row in rows]
+        want = [names[p] for p in sorted(range(len(names)), key=lambda p: -weight[p]) if weight[p] > 0][:8]
+        if shown != want:
+            fail(f"fig9 {var}: parameters {shown}, expected {want}")
+        for row in rows:
+            p = names.index(row[-1])
+            for a in range(len(r.arms)):
+                close(row[1 + a], float("nan") if a == r.ref else imp[a, p], f"fig9 {var} {row[-1]} arm {r.arms[a]}")
+    print("ok: fig9: the most influential parameters and their coefficients match /draws")
 
 
 def check_who(r, blocks):
@@ -446,6 +486,8 @@ def figures(h5, d):
         check_fig6b(r, blocks["fig6b-spiral"])
     if "fig8-strata" in blocks:
         check_fig8(r, blocks["fig8-strata"])
+    if "fig9-drivers" in blocks:
+        check_fig9(r, blocks["fig9-drivers"])
     if "fig7-bfr-dose" in made:
         check_fig7(r, blocks["fig7-bfr-dose"])
     page = open(os.path.join(d, "index.html"), encoding="utf-8").read()

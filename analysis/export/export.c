@@ -14,7 +14,7 @@
 
 const char *const export_table_names[] = {"summary", "comparison", "timeseries", "comparison_timeseries",
                                           "timeseries_long", "units", "events", "trajectories",
-                                          "strata_summary", "strata_timeseries_long", NULL};
+                                          "strata_summary", "strata_timeseries_long", "draws_summary", NULL};
 
 typedef struct {
     resultfile *rf;
@@ -74,6 +74,17 @@ static void free_columns(column *c, size_t n)
 /* The numeric datasets of GROUP whose first axis has `rows` entries (then `inner`
  * columns, or none), or with lead > 0, row `row` of those over (lead, rows[, inner]):
  * one arm's series among every arm's. With `only`, the columns of an earlier call. */
+/* A netCDF dimension without coordinate values (such as /draws/draw): a dataset that
+ * holds nothing to tabulate. */
+static int bare_dimension(exporter *x, const char *path)
+{
+    char *name = NULL;
+    int bare = resultfile_has_attr(x->rf, path, "NAME") && resultfile_attr_text(x->rf, path, "NAME", &name) == MSK_OK &&
+               strncmp(name, "This is a netCDF dimension but not a netCDF variable", 52) == 0;
+    free(name);
+    return bare;
+}
+
 static column *read_columns(exporter *x, const char *group, size_t lead, size_t row, size_t rows,
                             size_t inner, size_t *n_out, const column *only, size_t n_only)
 {
@@ -98,7 +109,7 @@ static column *read_columns(exporter *x, const char *group, size_t lead, size_t 
         snprintf(path, sizeof path, "%s/%s", group, name);
         int nd;
         size_t dims[RESULTFILE_MAX_RANK];
-        if (!only && !resultfile_is_numeric(x->rf, path))
+        if (!only && (!resultfile_is_numeric(x->rf, path) || bare_dimension(x, path)))
             continue;
         /* The root's paired differences go to comparison_timeseries. */
         if (!only && lead && !group[0] && strstr(name, "_difference"))
@@ -701,6 +712,8 @@ static msk_status export_all(resultfile *rf, const resultdata *d, const char *di
     for (size_t a = 0; a < d->n_arms; a++)
         arm_names[a] = d->arms[a].name;
     per_arm_table(&x, "summary", "/summary", arm_names, d->n_arms);
+    if (d->n_draws) /* every summary across the parameter draws, one row per arm */
+        per_arm_table(&x, "draws_summary", "/draws", arm_names, d->n_arms);
     free(arm_names);
 
     size_t nq = 0;
@@ -785,7 +798,7 @@ msk_status export_tables(const char *result, const char *dir, const char *ext,
         if (st == MSK_OK && stop && *stop)
             st = MSK_EINTERRUPTED;
         if (st == MSK_OK) {
-            enum { N_TABLES = 10 };
+            enum { N_TABLES = sizeof export_table_names / sizeof export_table_names[0] - 1 };
             char stale[N_TABLES][64];
             const char *list[N_TABLES + 1];
             for (int i = 0; i < N_TABLES; i++) {

@@ -16,7 +16,7 @@
 const char *const plot_figure_names[] = {
     "fig1-trajectories", "fig2-immobilization", "fig3-end-of-study", "fig4-falls-fractures",
     "fig5-prevalence",   "fig5b-who-classes",   "fig6a-one-person",  "fig6b-spiral",
-    "fig7-bfr-dose",     "fig8-strata",         NULL};
+    "fig7-bfr-dose",     "fig8-strata",         "fig9-drivers",      NULL};
 
 const char *const plot_key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                               "Gait speed", "Femoral-neck BMD"};
@@ -28,7 +28,7 @@ static const struct {
     {"1", pf_trajectories}, {"2", pf_immobilization}, {"3", pf_end_of_study},
     {"4", pf_incidence},    {"5", pf_prevalence},     {"5b", pf_who_classes},
     {"6a", pf_story},       {"6b", pf_spiral},        {"7", pf_bfr_dose},
-    {"8", pf_strata},
+    {"8", pf_strata},       {"9", pf_drivers},
 };
 
 /* ---- The study in words ----------------------------------------------------------- */

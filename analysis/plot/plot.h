@@ -25,7 +25,7 @@
 #include "resultdata.h"
 #include "status.h"
 
-enum { PLOT_MAX_FIGURES = 10 };
+enum { PLOT_MAX_FIGURES = 11 };
 
 typedef struct plot_figure {
     const char *name;   /* file base name, e.g. "fig1-trajectories" (static) */

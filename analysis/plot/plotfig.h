@@ -159,5 +159,6 @@ void pf_bfr_dose(plot_ctx *c, plot_figure *F);
 void pf_story(plot_ctx *c, plot_figure *F);
 void pf_spiral(plot_ctx *c, plot_figure *F);
 void pf_strata(plot_ctx *c, plot_figure *F);
+void pf_drivers(plot_ctx *c, plot_figure *F);
 
 #endif

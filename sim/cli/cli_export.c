@@ -40,6 +40,9 @@ const char cli_export_help[] =
     "  strata_summary   one row per arm and stratum (record.strata): people enrolled,\n"
     "                   % change to the end, event rates, paired differences (/strata)\n"    "  strata_timeseries_long  every series of /strata over time in long form: arm,\n"
     "                   stratum, week, variable, statistic, quantile, value, units\n"
+    "  draws_summary    with parameter draws (run --draws): one row per arm, every\n"
+    "                   summary across the draws (mean, 95% uncertainty interval, the\n"
+    "                   central run and its Monte Carlo interval, P(better), R^2; /draws)\n"
     "In R: read.csv(\"DIR/summary.csv\"); the column names are the file's variable names\n"
     "(docs/output-format.md).\n"
     "\n"
@@ -117,10 +120,12 @@ int cli_export(int argc, char **argv)
         char strata[4200];
         snprintf(strata, sizeof strata, "%s/strata_summary.%s", dir, x);
         const int has_strata = access(strata, F_OK) == 0;
+        snprintf(strata, sizeof strata, "%s/draws_summary.%s", dir, x);
+        const int has_draws = access(strata, F_OK) == 0;
         if (!a.quiet)
-            printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories%s%s (.%s) in %s\n",
+            printf("msksim: wrote summary, timeseries, timeseries_long, units, events, trajectories%s%s%s (.%s) in %s\n",
                    n_arms > 1 ? ", comparison, comparison_timeseries" : "",
-                   has_strata ? ", strata_summary, strata_timeseries_long" : "", x,
+                   has_strata ? ", strata_summary, strata_timeseries_long" : "", has_draws ? ", draws_summary" : "", x,
                    dir);
     }
     diag_list_fini(&diags);

@@ -566,6 +566,30 @@ static void load_strata(loader *L)
     }
 }
 
+/* /draws: which drawn parameters drive the differences of leg lean mass and fractures. */
+static void load_importance(loader *L, size_t na)
+{
+    resultdata *d = L->d;
+    if (L->st != MSK_OK || !resultfile_exists(L->rf, "/draws/parameter"))
+        return;
+    size_t np = length_of(L, "/draws/parameter");
+    if (L->st == MSK_OK && (np == 0 || np > 10000))
+        bad(L, "/draws/parameter", "holds %zu parameters; expected 1 to 10000", np);
+    d->param = alloc(L, np, sizeof *d->param);
+    if (L->st == MSK_OK && (L->st = resultfile_strings(L->rf, "/draws/parameter", np, d->param)) == MSK_OK)
+        d->n_params = np;
+    static const char *const name[2] = {"leg_lean_mass_change_pct_difference", "fractures_per_1000py_difference"};
+    for (int i = 0; i < 2 && L->st == MSK_OK; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "/draws/%s_importance", name[i]);
+        const size_t dims[2] = {na, np};
+        d->importance[i] = alloc(L, na * np, sizeof *d->importance[i]);
+        if (L->st == MSK_OK)
+            L->st = resultfile_doubles(L->rf, path, 2, dims, d->importance[i]);
+        d->importance_r2[i] = vec(L, na, "/draws/%s_importance_r2", name[i]);
+    }
+}
+
 /* /draws: the uncertainty interval of every arm's end-of-study figures. */
 static void load_draws(loader *L)
 {
@@ -598,6 +622,7 @@ static void load_draws(loader *L)
             }
     if (L->st == MSK_OK)
         d->n_draws = n;
+    load_importance(L, na);
 }
 
 /* Who was enrolled: a summary of the person table's entry columns (one pass each;
@@ -774,6 +799,13 @@ void resultdata_fini(resultdata *d)
     for (size_t s = 0; d->stratum && s < d->n_strata; s++)
         free(d->stratum[s]);
     free(d->stratum);
+    for (size_t p = 0; d->param && p < d->n_params; p++)
+        free(d->param[p]);
+    free(d->param);
+    for (int i = 0; i < 2; i++) {
+        free(d->importance[i]);
+        free(d->importance_r2[i]);
+    }
     free(d->strata_enrolled);
     for (int j = 0; j < 3; j++) {
         free(d->strata_fractures[j]);

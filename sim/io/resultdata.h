@@ -175,8 +175,14 @@ typedef struct {
     size_t n_strata;
     char **stratum;
     double *strata_enrolled, *strata_fractures[3], *strata_lean[3];
-    /* Parameter draws behind the ui_* figures of every arm (0: a run without). */
-    size_t n_draws;
+    /* Parameter draws behind the ui_* figures of every arm (0: a run without); the
+     * drawn parameters and, for the paired differences of leg lean mass [0] and of
+     * fractures [1], each one's standardized regression coefficient at
+     * [arm * n_params + parameter] and the regression's R^2 at [arm] (NaN where
+     * undefined: the reference arm, too few draws). */
+    size_t n_draws, n_params;
+    char **param;
+    double *importance[2], *importance_r2[2];
     /* Model parameters the figures need (NaN when the provenance lacks them). */
     double tscore_ref_mean_female, tscore_ref_sd_female, tscore_ref_mean_male,
         tscore_ref_sd_male, osteopenia_tscore, osteoporosis_tscore;
