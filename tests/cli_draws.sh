@@ -154,6 +154,8 @@ for v in ('leg_lean_mass_change_pct_difference', 'fractures_per_1000py', 'fn_bmd
     for row in x:
         assert np.array_equal(row, c, equal_nan=True), v
     assert np.array_equal(g[v + '_ui_low'][()], c, equal_nan=True) and np.array_equal(g[v + '_ui_high'][()], c, equal_nan=True)
+for v in ('leg_lean_mass_mean', 'fn_bmd_mean', 'cumulative_incidence_fractures'):
+    assert np.array_equal(g[v + '_ui_low'][()], f[v][()], equal_nan=True) and np.array_equal(g[v + '_ui_high'][()], f[v][()], equal_nan=True), v
 c = f['comparison/leg_lean_mass_change_pct_difference_ci_low'][()]
 assert np.array_equal(g['leg_lean_mass_change_pct_difference_mc_low'][()][1:], c)
 \""

@@ -162,6 +162,11 @@ def check_fig1(r, blocks):
             close(row[1], n_alive[k], f"fig1 arm {r.arms[a]} row {k} n_alive")
             for j, var in enumerate(["leg_lean_mass", "knee_extension_strength", "grip_strength", "fn_bmd"]):
                 m, lo, hi = (num(x) for x in row[2 + 3 * j: 5 + 3 * j])
+                if "draws" in r.f:  # the mean and uncertainty interval across parameter draws
+                    dr = r.f["draws"]
+                    for x, part in ((m, "_draws_mean"), (lo, "_ui_low"), (hi, "_ui_high")):
+                        close(x, dr[f"{var}_mean{part}"][a, k], f"fig1 arm {r.arms[a]} row {k} {var}{part}")
+                    continue
                 close(m, g[var + "_mean"][k], f"fig1 arm {r.arms[a]} row {k} {var} mean")
                 se = g[var + "_sd"][k] / math.sqrt(n_alive[k])
                 if n_alive[k] >= 100 and se > 0:
@@ -170,7 +175,8 @@ def check_fig1(r, blocks):
                         t = sign * (bound - m) / se
                         if not 1.9599 <= t <= 1.9843:
                             fail(f"fig1 arm {r.arms[a]} row {k} {var}: CI limit {bound} is {t} SE from the mean")
-    print(f"ok: fig1: means and 95% CIs of {len(r.arms)} arms x {len(r.time)} times match the file")
+    print(f"ok: fig1: means and 95% {'uncertainty intervals' if 'draws' in r.f else 'CIs'} of {len(r.arms)} arms x "
+          f"{len(r.time)} times match the file")
 
 
 def baseline_index(time, t0):

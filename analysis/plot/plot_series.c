@@ -106,9 +106,16 @@ typedef struct {
 } trajectories;
 
 /* Arm A's mean of v at observation k, and the 95% confidence interval of that mean
- * (Student t; NaN where it has no width). */
+ * (Student t; NaN where it has no width); with parameter draws, the mean across them
+ * and the 95% uncertainty interval. */
 static void mean_ci(const rd_arm *A, rd_var v, size_t k, double out[3])
 {
+    for (int key = 0; key < RK_COUNT; key++)
+        if (resultdata_key_var[key] == v && A->ui_key_mean[key][0]) {
+            for (int j = 0; j < 3; j++)
+                out[j] = A->ui_key_mean[key][j][k];
+            return;
+        }
     double n = A->n_alive[k];
     double m = A->mean[v][k], h = pf_t975(n) * A->sd[v][k] / sqrt(n);
     if (!isfinite(h))
@@ -149,6 +156,11 @@ static void traj_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const voi
 
 static void traj_table(const plot_ctx *c, FILE *tsv, const void *fig)
 {
+    if (c->d->n_draws)
+        fprintf(tsv, "# %zu parameter draws: mean, ci_low, ci_high below are the mean across the draws and the\n"
+                     "# 95%% uncertainty interval (2.5%% and 97.5%% quantiles; /draws/VAR_mean_draws_mean, _ui_low,\n"
+                     "# _ui_high)\n",
+                c->d->n_draws);
     fputs("# columns: week, n_alive, then for leg_lean_mass (kg), knee_extension_strength (N m),\n"
           "# grip_strength (kg) and fn_bmd (g cm-2): mean, ci_low, ci_high (95% confidence interval\n"
           "# of the mean, Student t)\n",
@@ -240,10 +252,37 @@ static void hidden_note(const plot_ctx *c, FILE *m, const void *fig)
                 d->arms[d->reference].name);
 }
 
+static void traj_caption_draws(const plot_ctx *c, plot_figure *F, const char *hidden)
+{
+    const resultdata *d = c->d;
+    F->title = pf_format("Muscle, strength, grip and bone over time: mean per arm with 95%% uncertainty band "
+                         "(%zu parameter draws)", d->n_draws);
+    F->shows = pf_text(c, traj_shows, NULL);
+    F->how = pf_format("The same people were followed %zu times, each time with model parameters drawn from what "
+                       "the calibration's data allow. Each line is an arm's mean over those runs; the shaded band "
+                       "spans the middle 95%% of them, the uncertainty interval: how far the course could lie "
+                       "given what the published data leave open about the model. It is not the Monte Carlo "
+                       "precision of the population (the file's root has that, in the plain run's bands). Bands "
+                       "of different arms move together, since each draw applies to every arm: figure 3 gives "
+                       "the paired differences and their own intervals. On the BMD panel, dashed lines mark the "
+                       "WHO thresholds of a woman's T-score (osteopenia below T = %.3g, osteoporosis at T = %.3g "
+                       "or lower). The vertical axes do not start at zero.%s",
+                       d->n_draws, d->osteopenia_tscore, d->osteoporosis_tscore, hidden ? hidden : "");
+    F->assumed = pf_format("T-score = (BMD − %.4g g/cm²) / %.4g g/cm² (model.bone.tscore_ref_*). Parameters "
+                           "are drawn from the calibration's Laplace approximation; parameters not calibrated "
+                           "keep their published values.",
+                           d->tscore_ref_mean_female, d->tscore_ref_sd_female);
+}
+
 static void traj_caption(const plot_ctx *c, plot_figure *F, const trajectories *x)
 {
     const resultdata *d = c->d;
     char *hidden = pf_text(c, hidden_note, x);
+    if (d->n_draws) {
+        traj_caption_draws(c, F, hidden);
+        free(hidden);
+        return;
+    }
     F->title = pf_format("Muscle, strength, grip and bone over time: mean per arm with 95%% confidence band");
     F->shows = pf_text(c, traj_shows, x);
     F->how = pf_format("Each line is the mean of one arm over the people alive at that time (who dies leaves "

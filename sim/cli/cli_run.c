@@ -196,14 +196,7 @@ static msk_status write_with_draws(const sweep *sw, const double *task_values, c
     const draws_ctx *x = ctx;
     const scenario *sc = x->central->plan.sc;
     draws_data *dd = x->draws;
-    for (size_t t = 0; t < sw->n_tasks; t++)
-        for (size_t o = 0; o < sw->n_outcomes; o++) {
-            draws_family f;
-            int index;
-            draws_outcome(o % DRAWS_PER_ARM, &f, &index);
-            int undefined = o / DRAWS_PER_ARM == sc->reference && (f == DRAWS_CHANGE_DIFF || f == DRAWS_RATE_DIFF);
-            dd->value[t * sw->n_outcomes + o] = undefined ? NAN : task_values[t * sw->n_outcomes + o];
-        }
+    memcpy(dd->value, task_values, sw->n_tasks * sw->n_outcomes * sizeof *dd->value);
     diag_list diags;
     diag_list_init(&diags);
     msk_status st = results_write_with(x->central, out, command_line, draws_write, dd, &diags);

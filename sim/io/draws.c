@@ -53,9 +53,35 @@ static int is_difference(size_t j)
     return j >= KEY_COUNT + EVC_COUNT;
 }
 
+size_t draws_value_count(size_t n_arms, size_t n_obs)
+{
+    return n_arms * (DRAWS_PER_ARM + DRAWS_N_SERIES * n_obs);
+}
+
+size_t draws_series_at(size_t n_arms, size_t n_obs, int s, size_t a, size_t k)
+{
+    return n_arms * DRAWS_PER_ARM + ((size_t)s * n_arms + a) * n_obs + k;
+}
+
+/* Series s of arm a at observation k, as the root of the result file has it. */
+static double series_value(const engine_result *r, int s, size_t arm, size_t k)
+{
+    const obs_acc *acc = r->acc;
+    size_t at = obs_index(acc, arm, k);
+    if (s < KEY_COUNT)
+        return obs_mean(&acc->value[at * OV_COUNT + obs_key_var[s]]);
+    int c = s == DRAWS_SERIES_FALLS ? EVC_FALL : EVC_FRACTURE;
+    return (double)acc->ever[at * EVC_COUNT + c] / (double)acc->enrolled[arm];
+}
+
 void draws_values(const engine_result *r, double *values)
 {
     const scenario *sc = r->plan.sc;
+    const size_t n_obs = r->acc->n_obs;
+    for (int s = 0; s < DRAWS_N_SERIES; s++)
+        for (size_t a = 0; a < sc->n_arms; a++)
+            for (size_t k = 0; k < n_obs; k++)
+                values[draws_series_at(sc->n_arms, n_obs, s, a, k)] = series_value(r, s, a, k);
     for (size_t a = 0; a < sc->n_arms; a++) {
         results_arm_summary s;
         results_arm(r, a, &s);
@@ -67,14 +93,14 @@ void draws_values(const engine_result *r, double *values)
     }
 }
 
-int draws_data_alloc(draws_data *d, size_t n_draws, size_t n_params, size_t n_arms)
+int draws_data_alloc(draws_data *d, size_t n_draws, size_t n_params, size_t n_arms, size_t n_obs)
 {
     memset(d, 0, sizeof *d);
-    d->n_draws = n_draws, d->n_params = n_params, d->n_arms = n_arms;
+    d->n_draws = n_draws, d->n_params = n_params, d->n_arms = n_arms, d->n_obs = n_obs;
     d->param_name = calloc(n_params ? n_params : 1, sizeof *d->param_name);
     d->param_units = calloc(n_params ? n_params : 1, sizeof *d->param_units);
     d->param_value = calloc(n_draws * n_params + 1, sizeof *d->param_value);
-    d->value = calloc(n_draws * n_arms * DRAWS_PER_ARM + 1, sizeof *d->value);
+    d->value = calloc(n_draws * draws_value_count(n_arms, n_obs) + 1, sizeof *d->value);
     return d->param_name && d->param_units && d->param_value && d->value ? 0 : -1;
 }
 
@@ -153,7 +179,7 @@ static double quantile(const double *x, size_t n, double p)
 
 void draws_summarise(const draws_data *d, const engine_result *central, size_t o, draws_summary *s, double *src)
 {
-    const size_t n = d->n_draws, stride = d->n_arms * DRAWS_PER_ARM, j = o % DRAWS_PER_ARM;
+    const size_t n = d->n_draws, stride = draws_value_count(d->n_arms, d->n_obs), j = o % DRAWS_PER_ARM;
     const size_t arm = o / DRAWS_PER_ARM;
     results_arm_summary rs;
     results_arm(central, arm, &rs);
@@ -231,7 +257,7 @@ static void write_outcome(out *o, const draws_data *d, const engine_result *cent
 {
     char name[128], units[32], ln[512], vn[160], vl[700];
     outcome_name(j, name, sizeof name, units, sizeof units, ln, sizeof ln);
-    const size_t na = d->n_arms, n = d->n_draws, np = d->n_params, stride = na * DRAWS_PER_ARM;
+    const size_t na = d->n_arms, n = d->n_draws, np = d->n_params, stride = draws_value_count(na, d->n_obs);
     for (size_t i = 0; i < n; i++)
         for (size_t a = 0; a < na; a++)
             buf[i * na + a] = d->value[i * stride + a * DRAWS_PER_ARM + j];
@@ -277,6 +303,59 @@ static void write_outcome(out *o, const draws_data *d, const engine_result *cent
     free(sum);
 }
 
+/* The series s of every draw (draw, arm, time), and across the draws their mean and
+ * 95% uncertainty interval at each time (arm, time). */
+static void write_series(out *o, const draws_data *d, int s, double *buf, double *sorted)
+{
+    const size_t na = d->n_arms, nt = d->n_obs, n = d->n_draws, stride = draws_value_count(na, nt);
+    char name[128], ln[512], vn[160], vl[700];
+    const char *units;
+    if (s < KEY_COUNT) {
+        const obs_var_info *vi = &obs_var_table[obs_key_var[s]];
+        snprintf(name, sizeof name, "%s_mean", vi->name);
+        snprintf(ln, sizeof ln, "mean %s (people alive)", vi->long_name);
+        units = vi->units;
+    } else {
+        const int c = s == DRAWS_SERIES_FALLS ? EVC_FALL : EVC_FRACTURE;
+        snprintf(name, sizeof name, "cumulative_incidence_%s", obs_count_names[c]);
+        snprintf(ln, sizeof ln, "share of the people enrolled with at least one of the %s so far",
+                 obs_count_long_names[c]);
+        units = "1";
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t a = 0; a < na; a++)
+            for (size_t k = 0; k < nt; k++)
+                buf[(i * na + a) * nt + k] = d->value[i * stride + draws_series_at(na, nt, s, a, k)];
+    static const char *const dims3[] = {"draw", "arm", "time"}, *const dims2[] = {"arm", "time"};
+    snprintf(vl, sizeof vl, "%s, in each parameter draw", ln);
+    ok(o, h5out_var_double(o->w, "draws", name, 3, dims3, buf, units, vl));
+    static const char *const part[3] = {"_draws_mean", "_ui_low", "_ui_high"};
+    static const char *const what[3] = {"mean across parameter draws of the ",
+                                        "2.5% quantile across parameter draws (95% uncertainty interval) of the ",
+                                        "97.5% quantile across parameter draws (95% uncertainty interval) of the "};
+    double *sum = buf + n * na * nt; /* 3 x na x nt after the draws */
+    for (size_t a = 0; a < na; a++)
+        for (size_t k = 0; k < nt; k++) {
+            int defined = n > 0;
+            for (size_t i = 0; defined && i < n; i++)
+                defined = isfinite(sorted[i] = buf[(i * na + a) * nt + k]);
+            double v[3] = {NAN, NAN, NAN};
+            if (defined) {
+                v[0] = gsl_stats_mean(sorted, 1, n);
+                gsl_sort(sorted, 1, n);
+                v[1] = quantile(sorted, n, 0.025);
+                v[2] = quantile(sorted, n, 0.975);
+            }
+            for (int p = 0; p < 3; p++)
+                sum[(size_t)p * na * nt + a * nt + k] = v[p];
+        }
+    for (int p = 0; p < 3 && o->st == MSK_OK; p++) {
+        snprintf(vn, sizeof vn, "%s%s", name, part[p]);
+        snprintf(vl, sizeof vl, "%s%s", what[p], ln);
+        ok(o, h5out_var_double(o->w, "draws", vn, 2, dims2, &sum[(size_t)p * na * nt], units, vl));
+    }
+}
+
 msk_status draws_write(h5out *w, const engine_result *central, const void *ctx)
 {
     const draws_data *d = ctx;
@@ -311,6 +390,15 @@ msk_status draws_write(h5out *w, const engine_result *central, const void *ctx)
     }
     for (size_t j = 0; j < DRAWS_PER_ARM && o.st == MSK_OK; j++)
         write_outcome(&o, d, central, j, buf, src);
+    ok(&o, results_write_time(w, "draws", central));
+    double *series = malloc(((d->n_draws + 3) * d->n_arms * d->n_obs + 1) * sizeof *series);
+    double *sorted = malloc((d->n_draws + 1) * sizeof *sorted);
+    if (!series || !sorted)
+        ok(&o, MSK_ENOMEM);
+    for (int s = 0; s < DRAWS_N_SERIES && o.st == MSK_OK; s++)
+        write_series(&o, d, s, series, sorted);
+    free(series);
+    free(sorted);
     free(arm_names);
     free(buf);
     free(src);

@@ -30,17 +30,28 @@ enum { DRAWS_PER_ARM = 2 * (KEY_COUNT + EVC_COUNT) };
  * o / DRAWS_PER_ARM: its family and its index into KEY_* or EVC_*. */
 void draws_outcome(size_t j, draws_family *family, int *index);
 
-/* Every outcome of a finished run, in that order (the reference arm's differences are
- * NaN). values has n_arms * DRAWS_PER_ARM elements. */
+/* The series over time kept of each draw, after the outcomes: the arm means of the key
+ * variables (KEY_*, as the root's VAR_mean) and the cumulative incidence of falls and
+ * of fractures, each [arm][observation]. */
+enum { DRAWS_SERIES_FALLS = KEY_COUNT, DRAWS_SERIES_FRACTURES, DRAWS_N_SERIES };
+
+/* Values kept of one draw: n_arms * DRAWS_PER_ARM outcomes, then the series. */
+size_t draws_value_count(size_t n_arms, size_t n_obs);
+
+/* Index of series s of arm a at observation k among a draw's values. */
+size_t draws_series_at(size_t n_arms, size_t n_obs, int s, size_t a, size_t k);
+
+/* Every value kept of a finished run, in that order (the reference arm's differences
+ * are NaN). values has draws_value_count elements. */
 void draws_values(const engine_result *r, double *values);
 
 /* What a run with draws keeps. */
 typedef struct {
-    size_t n_draws, n_params, n_arms;
+    size_t n_draws, n_params, n_arms, n_obs;
     char **param_name;    /* "group.name" under model., the drawn parameters only */
     char **param_units;
     double *param_value;  /* [draw][param] */
-    double *value;        /* [draw][n_arms * DRAWS_PER_ARM] */
+    double *value;        /* [draw][draws_value_count(n_arms, n_obs)] */
     char *source;         /* the parameter file the distribution came from */
     char *held;           /* parameters of that file not drawn, and why ("" if none) */
     uint64_t seed;        /* of the draws */
@@ -48,7 +59,7 @@ typedef struct {
 
 /* Allocate the arrays of a draws_data for the given sizes (names empty). Returns 0,
  * or -1 when out of memory (free it with draws_data_fini in either case). */
-int draws_data_alloc(draws_data *d, size_t n_draws, size_t n_params, size_t n_arms);
+int draws_data_alloc(draws_data *d, size_t n_draws, size_t n_params, size_t n_arms, size_t n_obs);
 void draws_data_fini(draws_data *d);
 
 /* The summary of one outcome of one arm across the draws. */

@@ -590,6 +590,34 @@ static void load_importance(loader *L, size_t na)
     }
 }
 
+/* /draws: the key means and the cumulative incidences over time across the draws. */
+static void load_draws_series(loader *L, size_t na)
+{
+    resultdata *d = L->d;
+    static const char *const part[3] = {"_draws_mean", "_ui_low", "_ui_high"};
+    const size_t dims[2] = {na, d->n_time};
+    for (int s = 0; s < RK_COUNT + 2 && L->st == MSK_OK; s++)
+        for (int j = 0; j < 3 && L->st == MSK_OK; j++) {
+            char path[160];
+            if (s < RK_COUNT)
+                snprintf(path, sizeof path, "/draws/%s_mean%s", resultdata_vars[resultdata_key_var[s]].name, part[j]);
+            else
+                snprintf(path, sizeof path, "/draws/cumulative_incidence_%s%s", s == RK_COUNT ? "falls" : "fractures",
+                         part[j]);
+            double *all = alloc(L, na * d->n_time, sizeof *all);
+            if (L->st == MSK_OK)
+                L->st = resultfile_doubles(L->rf, path, 2, dims, all);
+            for (size_t a = 0; L->st == MSK_OK && a < na; a++) {
+                double *v = alloc(L, d->n_time, sizeof *v);
+                if (!v)
+                    break;
+                memcpy(v, &all[a * d->n_time], d->n_time * sizeof *v);
+                *(s < RK_COUNT ? &d->arms[a].ui_key_mean[s][j] : &d->arms[a].ui_incidence[s - RK_COUNT][j]) = v;
+            }
+            free(all);
+        }
+}
+
 /* /draws: the uncertainty interval of every arm's end-of-study figures. */
 static void load_draws(loader *L)
 {
@@ -620,6 +648,7 @@ static void load_draws(loader *L)
                 }
                 free(v);
             }
+    load_draws_series(L, na);
     if (L->st == MSK_OK)
         d->n_draws = n;
     load_importance(L, na);
@@ -776,6 +805,12 @@ void resultdata_fini(resultdata *d)
     for (size_t a = 0; d->arms && a < d->n_arms; a++) {
         rd_arm *A = &d->arms[a];
         free(A->name);
+        for (int j = 0; j < 3; j++) {
+            for (int k = 0; k < RK_COUNT; k++)
+                free(A->ui_key_mean[k][j]);
+            free(A->ui_incidence[0][j]);
+            free(A->ui_incidence[1][j]);
+        }
         for (int v = 0; v < RV_COUNT; v++) {
             free(A->mean[v]);
             free(A->sd[v]);

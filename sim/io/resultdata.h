@@ -140,6 +140,10 @@ typedef struct {
      * the share of draws in which the arm does better than the reference. */
     double ui_change_pct[RK_COUNT][3], ui_diff_change_pct[RK_COUNT][3], ui_diff_rate[RE_COUNT][3];
     double p_better_change[RK_COUNT], p_better_rate[RE_COUNT];
+    /* ... and over time, [n_time] each ([0] mean, [1] 2.5%, [2] 97.5% across draws):
+     * the mean of each key variable, the cumulative incidence of falls [0] and of
+     * fractures [1]. NULL without draws. */
+    double *ui_key_mean[RK_COUNT][3], *ui_incidence[2][3];
     /* Sampled people, [n_sample][n_time] each (NaN after death); NULL without a sample. */
     double *sample[RV_COUNT];
     double *sample_immobilized, *sample_falls, *sample_fractures;

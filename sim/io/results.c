@@ -1098,3 +1098,14 @@ msk_status results_write(const engine_result *r, const char *path, const char *c
 {
     return results_write_with(r, path, command_line, NULL, NULL, diags);
 }
+
+msk_status results_write_time(h5out *w, const char *group, const engine_result *r)
+{
+    writer wr = {w, MSK_OK, NULL};
+    double *days = malloc((r->acc->n_obs ? r->acc->n_obs : 1) * sizeof *days);
+    if (!days)
+        return MSK_ENOMEM;
+    write_time(&wr, group, r, days);
+    free(days);
+    return wr.status;
+}

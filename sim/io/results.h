@@ -46,6 +46,9 @@ typedef msk_status (*results_extra)(h5out *w, const engine_result *r, const void
 msk_status results_write_with(const engine_result *r, const char *path, const char *command_line,
                               results_extra extra, const void *extra_ctx, diag_list *diags);
 
+/* The time coordinate of GROUP ("time", in days, and "week"), as the root's. */
+msk_status results_write_time(h5out *w, const char *group, const engine_result *r);
+
 /* Print the compact arms x key-outcomes table. */
 void results_print_table(const engine_result *r, FILE *out);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "journal.h"
 #include "uncertainty.h"
 #include "version.h"
@@ -37,30 +38,17 @@ static msk_status plan_sets(sweep *sw, const char *const *sets, size_t n_sets)
     return MSK_OK;
 }
 
-/* One sweep outcome per draws.h outcome, in its order. */
-static msk_status plan_outcomes(sweep *sw, const scenario *sc)
+/* What a draw's run gives: every value draws.h keeps (no sweep outcome list). */
+static void plan_outcomes(sweep *sw, const scenario *sc, size_t n_obs)
 {
-    static const sweep_outcome_kind kinds[] = {SWEEP_OUT_CHANGE_PCT, SWEEP_OUT_RATE, SWEEP_OUT_CHANGE_PCT_DIFF,
-                                               SWEEP_OUT_RATE_DIFF};
-    sw->n_outcomes = sc->n_arms * DRAWS_PER_ARM;
-    sw->outcomes = calloc(sw->n_outcomes, sizeof *sw->outcomes);
-    if (!sw->outcomes)
-        return MSK_ENOMEM;
-    for (size_t o = 0; o < sw->n_outcomes; o++) {
-        draws_family f;
-        int index;
-        draws_outcome(o % DRAWS_PER_ARM, &f, &index);
-        sw->outcomes[o].arm_index = o / DRAWS_PER_ARM;
-        sw->outcomes[o].kind = kinds[f];
-        sw->outcomes[o].index = index;
-    }
-    return MSK_OK;
+    sw->n_outcomes = draws_value_count(sc->n_arms, n_obs);
+    sw->task_values = draws_values;
 }
 
 /* Which parameters of U are drawn (sd > 0 and centred on the scenario's value), their
  * names and units in *dd and the sweep's parameters; the others in dd->held. */
 static msk_status plan_params(sweep *sw, draws_data *dd, const param_uncertainty *u, const scenario *sc,
-                              size_t *drawn)
+                              size_t *drawn, size_t n_obs)
 {
     size_t k = 0, held_len = 1;
     for (size_t j = 0; j < u->n; j++) {
@@ -69,7 +57,7 @@ static msk_status plan_params(sweep *sw, draws_data *dd, const param_uncertainty
         k += (size_t)use;
         held_len += use ? 0 : strlen(u->name[j]) + 64;
     }
-    if (draws_data_alloc(dd, (size_t)sc->draws, k, sc->n_arms) != 0 || !(dd->held = calloc(held_len, 1)))
+    if (draws_data_alloc(dd, (size_t)sc->draws, k, sc->n_arms, n_obs) != 0 || !(dd->held = calloc(held_len, 1)))
         return MSK_ENOMEM;
     sw->n_params = k;
     sw->params = calloc(k ? k : 1, sizeof *sw->params);
@@ -157,8 +145,13 @@ msk_status drawplan_build(sweep *sw, draws_data *dd, const scenario *sc, const c
     size_t *drawn = st == MSK_OK ? calloc(u.n, sizeof *drawn) : NULL;
     if (st == MSK_OK && !drawn)
         st = MSK_ENOMEM;
+    double *days = NULL;
+    const size_t n_obs = st == MSK_OK ? engine_observation_days(sc, &days) : 0;
+    free(days);
+    if (st == MSK_OK && n_obs == 0)
+        st = MSK_ENOMEM;
     if (st == MSK_OK)
-        st = plan_params(sw, dd, &u, sc, drawn);
+        st = plan_params(sw, dd, &u, sc, drawn, n_obs);
     if (st == MSK_OK) {
         dd->source = file;
         file = NULL;
@@ -174,7 +167,7 @@ msk_status drawplan_build(sweep *sw, draws_data *dd, const scenario *sc, const c
         st = !sw->sweep || !sw->source_path || !sw->base_path ? MSK_ENOMEM : plan_sets(sw, sets, n_sets);
     }
     if (st == MSK_OK)
-        st = plan_outcomes(sw, sc);
+        plan_outcomes(sw, sc, n_obs);
     if (st == MSK_OK)
         st = plan_values(sw, dd, &u, drawn);
     if (st == MSK_OK)

@@ -128,6 +128,9 @@ typedef struct {
     design design;
     double *values;         /* [n_points][n_params] parameter values */
     uint64_t key;           /* hash of everything the results depend on */
+    /* A sweep built by a caller may compute its n_outcomes values of a run itself
+     * (the parameter draws: drawplan.h); NULL: from `outcomes`. */
+    void (*task_values)(const engine_result *r, double *values);
 } sweep;
 
 #undef SWEEP_KEY

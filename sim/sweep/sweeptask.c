@@ -156,7 +156,10 @@ msk_status sweep_run_task(const sweep *sw, size_t task, int threads, volatile si
     engine_options opt = {threads, stop, 0, SIZE_MAX, 1, 0, 0};
     engine_result r;
     st = engine_run_blocks(&sc, &opt, &r, diags);
-    if (st == MSK_OK) {
+    if (st == MSK_OK && sw->task_values) {
+        sw->task_values(&r, values);
+        engine_result_fini(&r);
+    } else if (st == MSK_OK) {
         for (size_t o = 0; o < sw->n_outcomes; o++)
             values[o] = sweepvar_value(sw->outcomes[o].kind, sw->outcomes[o].index, sw->outcomes[o].arm_index, &r);
         engine_result_fini(&r);
