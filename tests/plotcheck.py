@@ -289,15 +289,25 @@ def check_who(r, blocks):
     print(f"ok: fig5b: WHO classes of the living match the file's prevalences for every arm and time")
 
 
-def check_series(r, blocks, fig, cols):
+def check_series(r, blocks, fig, cols, banded=()):
+    """Shares over time against the root; with parameter draws the shares named in
+    `banded` are the mean across draws, and their 95% bands follow the shares."""
+    dr = r.f["draws"] if "draws" in r.f else None
     for a in range(len(r.arms)):
         g, rows = r.series(a), flat(blocks[a])
         for k, row in enumerate(rows):
             close(row[0], r.time[k], f"{fig} arm {r.arms[a]} row {k} week")
+            extra = 1 + len(cols)
             for j, name in enumerate(cols):
                 want = 1 - g[name[2:]][k] if name.startswith("1-") else g[name][k]
+                if dr is not None and name in banded:
+                    want = dr[name + "_draws_mean"][a, k]
+                    for part in ("_ui_low", "_ui_high"):
+                        close(row[extra], dr[name + part][a, k], f"{fig} arm {r.arms[a]} row {k} {name}{part}")
+                        extra += 1
                 close(row[1 + j], want, f"{fig} arm {r.arms[a]} row {k} {name}")
-    print(f"ok: {fig}: {', '.join(cols)} match the file for every arm and time")
+    print(f"ok: {fig}: {', '.join(cols)} match the file for every arm and time"
+          + (f" ({', '.join(banded)}: mean and band across draws)" if dr is not None and banded else ""))
 
 
 def story_person(r):
@@ -456,9 +466,13 @@ def check_fig7(r, blocks):
             fail(f"fig7 arm {r.arms[a]}: uses_bfr {row[1]}")
         close(row[2], max(loads, default=0), f"fig7 arm {r.arms[a]} load")
         close(row[3], max(cuffs, default=0), f"fig7 arm {r.arms[a]} cuff")
+        dr = r.f["draws"] if "draws" in r.f else None
         for j, part in enumerate(["", "_ci_low", "_ci_high"]):
             for col, var in ((4, "knee_extension_strength"), (7, "leg_lean_mass")):
-                want = c[f"{var}_change_pct_difference{part}"][names.index(r.arms[a])] if a != r.ref else float("nan")
+                if dr is not None:  # the effects across parameter draws
+                    want = dr[f"{var}_change_pct_difference{['_mean', '_ui_low', '_ui_high'][j]}"][a]
+                else:
+                    want = c[f"{var}_change_pct_difference{part}"][names.index(r.arms[a])] if a != r.ref else float("nan")
                 close(row[col + j], want, f"fig7 arm {r.arms[a]} {var} difference{part}")
             close(row[10 + j], s[f"adverse_events_minor_per_1000py{part}"][a], f"fig7 arm {r.arms[a]} minor AE{part}")
             close(row[13 + j], s[f"adverse_events_serious_per_1000py{part}"][a], f"fig7 arm {r.arms[a]} serious AE{part}")
@@ -483,9 +497,11 @@ def figures(h5, d):
     check_fig3(r, blocks["fig3-end-of-study"])
     check_series(r, blocks["fig4-falls-fractures"], "fig4",
                  ["cumulative_incidence_falls", "cumulative_incidence_fractures", "1-cumulative_incidence_deaths",
-                  "cumulative_incidence_hip_fractures", "cumulative_incidence_immobilizations"])
+                  "cumulative_incidence_hip_fractures", "cumulative_incidence_immobilizations"],
+                 ("cumulative_incidence_falls", "cumulative_incidence_fractures"))
     check_series(r, blocks["fig5-prevalence"], "fig5",
-                 ["n_alive", "prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"])
+                 ["n_alive", "prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"],
+                 ("prevalence_sarcopenia", "prevalence_osteopenia", "prevalence_osteoporosis"))
     check_who(r, blocks["fig5b-who-classes"])
     if "fig6a-one-person" in made:
         check_fig6a(r, blocks["fig6a-one-person"], os.path.join(d, "fig6a-one-person.tsv"))

@@ -21,15 +21,30 @@ const char *const plot_figure_names[] = {
 const char *const plot_key_label[RK_COUNT] = {"Leg lean mass", "Knee strength", "Grip strength",
                                               "Gait speed", "Femoral-neck BMD"};
 
+/* central: the figure shows the central run only, also when the file has parameter
+ * draws (sampled people, stacked classes, subgroups); its caption then says so. */
 static const struct {
     const char *number;
     void (*make)(plot_ctx *, plot_figure *);
+    int central;
 } figures[PLOT_MAX_FIGURES] = {
-    {"1", pf_trajectories}, {"2", pf_immobilization}, {"3", pf_end_of_study},
-    {"4", pf_incidence},    {"5", pf_prevalence},     {"5b", pf_who_classes},
-    {"6a", pf_story},       {"6b", pf_spiral},        {"7", pf_bfr_dose},
-    {"8", pf_strata},       {"9", pf_drivers},
+    {"1", pf_trajectories, 0}, {"2", pf_immobilization, 1}, {"3", pf_end_of_study, 0},
+    {"4", pf_incidence, 0},    {"5", pf_prevalence, 0},     {"5b", pf_who_classes, 1},
+    {"6a", pf_story, 1},       {"6b", pf_spiral, 1},        {"7", pf_bfr_dose, 0},
+    {"8", pf_strata, 1},       {"9", pf_drivers, 0},
 };
+
+/* The caption's note on a figure of the central run in a file with parameter draws. */
+static void note_central(const plot_ctx *c, plot_figure *F)
+{
+    char *how = pf_format("%s This figure shows the central run (the scenario's own parameters); the %zu "
+                          "parameter draws are in figures 1, 3, 4, 5, 7 and 9.",
+                          F->how ? F->how : "", c->d->n_draws);
+    if (how) {
+        free(F->how);
+        F->how = how;
+    }
+}
 
 /* ---- The study in words ----------------------------------------------------------- */
 
@@ -113,6 +128,8 @@ msk_status plot_all(const resultdata *d, const char *result_path, const char *di
         F->name = plot_figure_names[i];
         F->number = figures[i].number;
         figures[i].make(&c, F);
+        if (c.st == MSK_OK && !F->skipped && figures[i].central && d->n_draws)
+            note_central(&c, F);
         if (c.st == MSK_OK && !F->skipped) {
             snprintf(scripts[n_render], sizeof scripts[n_render], "%s.gp", F->name);
             to_render[n_render] = scripts[n_render];

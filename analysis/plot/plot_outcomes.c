@@ -350,9 +350,16 @@ static int dose_applies(const resultdata *d, char **why)
 
 /* Arm A's value (mean, ci_low, ci_high) in panel i: knee strength or leg lean mass gained
  * over the reference arm (percentage points), minor adverse events per 1000 person-years. */
+/* Arm A's gain in outcome k over the reference: with parameter draws the mean and 95%
+ * uncertainty interval across them, else the run's paired difference and its CI. */
+static const double *effect(const rd_arm *A, int k)
+{
+    return A->ui_key_mean[k][0] ? A->ui_diff_change_pct[k] : A->diff_change_pct[k];
+}
+
 static const double *dose_y(const rd_arm *A, int i)
 {
-    return i == 0 ? A->diff_change_pct[RK_KNEE] : i == 1 ? A->diff_change_pct[RK_LEG_LEAN] : A->rate[RE_ADVERSE_MINOR];
+    return i == 0 ? effect(A, RK_KNEE) : i == 1 ? effect(A, RK_LEG_LEAN) : A->rate[RE_ADVERSE_MINOR];
 }
 
 /* Each arm's load and cuff pressure, in the unit that every arm can give. */
@@ -476,7 +483,7 @@ static void dose_table(const plot_ctx *c, FILE *tsv, const void *fig)
         fprintf(tsv, "\t%d", pf_arm_has_bfr(A));
         pf_num(tsv, x->load[a]);
         pf_num(tsv, x->cuff[a]);
-        const double *vals[4] = {A->diff_change_pct[RK_KNEE], A->diff_change_pct[RK_LEG_LEAN], A->rate[RE_ADVERSE_MINOR],
+        const double *vals[4] = {effect(A, RK_KNEE), effect(A, RK_LEG_LEAN), A->rate[RE_ADVERSE_MINOR],
                                  A->rate[RE_ADVERSE_SERIOUS]};
         for (int i = 0; i < 4; i++)
             for (int j = 0; j < 3; j++)
@@ -598,7 +605,7 @@ static void dose_shows(const plot_ctx *c, FILE *m, const void *fig)
         const rd_arm *A = &d->arms[a];
         fprintf(m, "%s: load %.3g%% 1RM, cuff %.3g %s, knee strength %+.1f points, minor adverse "
                    "events %.3g per 1000 person-years. ",
-                A->name, x->load[a], x->cuff[a], x->use_mmhg ? "mmHg" : "% AOP", A->diff_change_pct[RK_KNEE][0],
+                A->name, x->load[a], x->cuff[a], x->use_mmhg ? "mmHg" : "% AOP", effect(A, RK_KNEE)[0],
                 A->rate[RE_ADVERSE_MINOR][0]);
     }
 }
@@ -608,14 +615,19 @@ static void dose_caption(const plot_ctx *c, plot_figure *F, const bfr_dose *x)
     F->title = x->by_load ? pf_format("BFR: training load against effect, cuff pressure against adverse events (one point per arm)")
                           : pf_format("BFR: cuff pressure against effect and adverse events (one point per arm)");
     F->shows = pf_text(c, dose_shows, x);
-    F->how = pf_format("%s Error bars are 95%% confidence intervals. In the right panel, a higher cuff "
+    char *bars = c->d->n_draws ? pf_format("Error bars on the effects are 95%% uncertainty intervals over %zu "
+                                           "parameter draws (the points their means); on the adverse events, "
+                                           "95%% confidence intervals of the central run.", c->d->n_draws)
+                               : pf_format("Error bars are 95%% confidence intervals.");
+    F->how = pf_format("%s %s In the right panel, a higher cuff "
                        "pressure should bring more adverse events (numbness, bruising, rarely worse). Cuff "
                        "pressures are in %s.",
                        x->by_load ? "Compare a BFR arm (filled circle) with a conventional arm (open square): if "
                                     "the circle sits at a much lower load but a similar height, the cuff made "
                                     "the light load work almost as well as a heavy one."
                                   : "A filled circle is an arm with a cuff, an open square one without.",
-                       x->use_mmhg ? "mmHg" : "% of the arterial occlusion pressure (AOP) of each person's thigh");
+                       bars ? bars : "", x->use_mmhg ? "mmHg" : "% of the arterial occlusion pressure (AOP) of each person's thigh");
+    free(bars);
     F->assumed = pf_format("Under a cuff, a light load recruits fast muscle fibres through metabolic "
                            "stress, as heavy loads do (model.dose.*); the cuff pressure sets that stress "
                            "and the risk of adverse events. Loads and pressures are as prescribed in the "

@@ -346,9 +346,24 @@ typedef struct {
 /* The incidence index of the share of people enrolled still alive (survival). */
 #define SHARE_ALIVE (-1)
 
-/* Arm A's share `index` at observation k. */
+/* With parameter draws, the band across them of falls, fractures and the prevalences
+ * kept in /draws: column j (0 mean, 1 and 2 the 95% uncertainty interval); NULL for
+ * other shares or without draws. */
+static const double *share_ui(const rd_arm *A, share_kind kind, int index, int j)
+{
+    if (kind == SHARE_PREVALENCE)
+        return A->ui_prevalence[index][j];
+    if (index != RE_FALL && index != RE_FRACTURE)
+        return NULL;
+    return A->ui_incidence[index == RE_FALL ? 0 : 1][j];
+}
+
+/* Arm A's share `index` at observation k (with draws, those with a band: the mean
+ * across them). */
 static double share_of(const rd_arm *A, share_kind kind, int index, size_t k)
 {
+    if (share_ui(A, kind, index, 0))
+        return share_ui(A, kind, index, 0)[k];
     if (kind == SHARE_PREVALENCE)
         return A->prevalence[index][k];
     return index == SHARE_ALIVE ? 1.0 - A->incidence[RE_DEATH][k] : A->incidence[index][k];
@@ -367,8 +382,11 @@ static void share_data(const plot_ctx *c, share_figure *x)
     for (int i = 0; i < x->n_panels; i++) {
         gp_range_init(&x->r[i]);
         for (size_t a = 0; a < d->n_arms; a++)
-            for (size_t k = 0; k < d->n_time; k++)
+            for (size_t k = 0; k < d->n_time; k++) {
                 gp_range_add(&x->r[i], 100 * share_of(&d->arms[a], x->kind, x->index[i], k));
+                for (int j = 1; j < 3 && share_ui(&d->arms[a], x->kind, x->index[i], j); j++)
+                    gp_range_add(&x->r[i], 100 * share_ui(&d->arms[a], x->kind, x->index[i], j)[k]);
+            }
         int zoom = x->kind == SHARE_INCIDENCE && x->index[i] == SHARE_ALIVE && x->r[i].n > 0 &&
                    x->r[i].lo >= SURVIVAL_ZOOM_ABOVE;
         gp_range_final(&x->r[i], 0.08, !zoom);
@@ -387,6 +405,29 @@ static void share_row(const plot_ctx *c, FILE *f, size_t arm, size_t k, const vo
         pf_num(f, A->n_alive[k]);
     for (int i = 0; i < x->n; i++)
         pf_num(f, share_of(A, x->kind, x->index[i], k));
+    for (int i = 0; i < x->n_panels; i++) /* the bands, after the shares */
+        for (int j = 1; j < 3 && share_ui(A, x->kind, x->index[i], j); j++)
+            pf_num(f, share_ui(A, x->kind, x->index[i], j)[k]);
+}
+
+/* With draws, the bands of the panels that have them, behind the lines: their columns
+ * follow the shares, two per panel with a band (share_row). */
+static void share_bands(const plot_ctx *c, FILE *gp, const char *tsv, const share_figure *x, int panel)
+{
+    const resultdata *d = c->d;
+    if (!d->n_draws || !share_ui(&d->arms[0], x->kind, x->index[panel], 1))
+        return;
+    int col = share_column(x, x->n);
+    for (int i = 0; i < panel; i++)
+        col += share_ui(&d->arms[0], x->kind, x->index[i], 1) ? 2 : 0;
+    const char *sep = "plot ";
+    for (size_t i = 0; i < d->n_arms; i++) {
+        size_t a = pf_draw_order(d, i);
+        fprintf(gp, "%s'%s' index %zu using ($1*TS):($%d*100):($%d*100) with filledcurves fc rgb \"%s\" notitle", sep,
+                tsv, a, col, col + 1, pf_colour(c, a));
+        sep = ", \\\n     ";
+    }
+    fputs("\n", gp);
 }
 
 static void share_table(const plot_ctx *c, FILE *tsv, const void *fig)
@@ -407,6 +448,7 @@ static void share_script(const plot_ctx *c, FILE *gp, const char *tsv, const cha
         pf_panel(gp, &L, 0, i);
         fprintf(gp, "set title \"%s\"\nset ylabel \"%s\"\nset yrange [%.6g:%.6g]\n", x->title[i], x->ylabel[i],
                 x->r[i].lo, x->r[i].hi);
+        share_bands(c, gp, tsv, x, i);
         pf_plot_arm_lines(c, gp, tsv, share_column(x, i), "*100", "lines lw 3");
     }
     pf_legend_arms(c, gp, "lines lw 3");
@@ -434,7 +476,10 @@ static void share_shows(const plot_ctx *c, FILE *m, const void *fig)
 
 static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
-    F->title = pf_format("Who has fallen, who has broken a bone, who is alive: per arm over time");
+    const size_t nd = c->d->n_draws;
+    F->title = nd ? pf_format("Who has fallen, who has broken a bone, who is alive: per arm over time (bands: 95%% "
+                              "uncertainty over %zu parameter draws)", nd)
+                  : pf_format("Who has fallen, who has broken a bone, who is alive: per arm over time");
     F->shows = pf_text(c, share_shows, x);
     F->how = pf_format("A curve that rises more slowly means fewer people affected. Falls and fractures "
                        "only rise: a person counts from their first event on, and people who die keep their "
@@ -444,6 +489,17 @@ static void incidence_caption(const plot_ctx *c, plot_figure *F, const share_fig
                        "with confidence intervals, are in the table below.%s",
                        isnan(x->zoom_lo) ? "" : " The survival axis does not start at zero: few people die "
                                                 "in this run, and at full scale the arms would be one flat line.");
+    if (nd) {
+        char *more = pf_format("%s With parameter draws, the falls and fractures lines are the mean over the %zu "
+                               "runs of the same people under parameters drawn from what the calibration allows, "
+                               "and the bands span the middle 95%% of those runs (the uncertainty interval: what "
+                               "the published data leave open, not Monte Carlo noise). The arms' bands overlap "
+                               "because each draw moves every arm together; the paired differences in the report's "
+                               "table have their own, narrower intervals. Survival is the central run's.",
+                               F->how, nd);
+        free(F->how);
+        F->how = more;
+    }
     F->assumed = pf_format("Falls happen at random with a rate that rises with weakness, slow gait, age and "
                            "earlier falls; a fall breaks a bone with a probability that rises as bone "
                            "density falls (model.falls.*). The same chance events are replayed in every "
@@ -474,11 +530,18 @@ void pf_incidence(plot_ctx *c, plot_figure *F)
 static void prevalence_caption(const plot_ctx *c, plot_figure *F, const share_figure *x)
 {
     const resultdata *d = c->d;
-    F->title = pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
+    F->title = d->n_draws ? pf_format("Sarcopenia, osteopenia and osteoporosis among the living, per arm (bands: 95%% "
+                                      "uncertainty, %zu parameter draws)", d->n_draws)
+                          : pf_format("How common are sarcopenia, osteopenia and osteoporosis? Share of the living, per arm");
     F->shows = pf_text(c, share_shows, x);
     F->how = pf_format("Unlike the incidence curves, prevalence can fall: people recover (muscle regrows "
                        "with training) or move to another category (osteopenia becomes osteoporosis). The "
-                       "vertical axes differ between panels.");
+                       "vertical axes differ between panels.%s",
+                       d->n_draws ? " With parameter draws, each line is the mean over the runs of the same people "
+                                    "under parameters drawn from what the calibration allows, and the band spans the "
+                                    "middle 95% of them: how much the answer depends on what the published data "
+                                    "leave open (baseline bone density above all, for the bone classes)."
+                                  : "");
     F->assumed = pf_format("Sarcopenia as defined by EWGSOP2 (Cruz-Jentoft 2019): low grip strength and low "
                            "appendicular lean mass. Osteopenia: femoral-neck T-score between %.3g and %.3g; "
                            "osteoporosis: %.3g or lower (WHO 1994).",

@@ -63,6 +63,14 @@ size_t draws_series_at(size_t n_arms, size_t n_obs, int s, size_t a, size_t k)
     return n_arms * DRAWS_PER_ARM + ((size_t)s * n_arms + a) * n_obs + k;
 }
 
+/* The event counted (EVC_*) or the condition (PREV_*) of series s past the key means. */
+static int series_index(int s)
+{
+    static const int index[DRAWS_N_SERIES - KEY_COUNT] = {EVC_FALL, EVC_FRACTURE, PREV_SARCOPENIA, PREV_OSTEOPENIA,
+                                                           PREV_OSTEOPOROSIS};
+    return index[s - KEY_COUNT];
+}
+
 /* Series s of arm a at observation k, as the root of the result file has it. */
 static double series_value(const engine_result *r, int s, size_t arm, size_t k)
 {
@@ -70,8 +78,9 @@ static double series_value(const engine_result *r, int s, size_t arm, size_t k)
     size_t at = obs_index(acc, arm, k);
     if (s < KEY_COUNT)
         return obs_mean(&acc->value[at * OV_COUNT + obs_key_var[s]]);
-    int c = s == DRAWS_SERIES_FALLS ? EVC_FALL : EVC_FRACTURE;
-    return (double)acc->ever[at * EVC_COUNT + c] / (double)acc->enrolled[arm];
+    if (s <= DRAWS_SERIES_FRACTURES)
+        return (double)acc->ever[at * EVC_COUNT + series_index(s)] / (double)acc->enrolled[arm];
+    return acc->alive[at] ? (double)acc->prevalent[at * PREV_COUNT + series_index(s)] / (double)acc->alive[at] : NAN;
 }
 
 void draws_values(const engine_result *r, double *values)
@@ -315,11 +324,16 @@ static void write_series(out *o, const draws_data *d, int s, double *buf, double
         snprintf(name, sizeof name, "%s_mean", vi->name);
         snprintf(ln, sizeof ln, "mean %s (people alive)", vi->long_name);
         units = vi->units;
-    } else {
-        const int c = s == DRAWS_SERIES_FALLS ? EVC_FALL : EVC_FRACTURE;
+    } else if (s <= DRAWS_SERIES_FRACTURES) {
+        const int c = series_index(s);
         snprintf(name, sizeof name, "cumulative_incidence_%s", obs_count_names[c]);
         snprintf(ln, sizeof ln, "share of the people enrolled with at least one of the %s so far",
                  obs_count_long_names[c]);
+        units = "1";
+    } else {
+        const int c = series_index(s);
+        snprintf(name, sizeof name, "prevalence_%s", obs_prevalence_names[c]);
+        snprintf(ln, sizeof ln, "%s (share of people alive)", obs_prevalence_long_names[c]);
         units = "1";
     }
     for (size_t i = 0; i < n; i++)

@@ -30,10 +30,12 @@ enum { DRAWS_PER_ARM = 2 * (KEY_COUNT + EVC_COUNT) };
  * o / DRAWS_PER_ARM: its family and its index into KEY_* or EVC_*. */
 void draws_outcome(size_t j, draws_family *family, int *index);
 
-/* The series over time kept of each draw, after the outcomes: the arm means of the key
- * variables (KEY_*, as the root's VAR_mean) and the cumulative incidence of falls and
- * of fractures, each [arm][observation]. */
-enum { DRAWS_SERIES_FALLS = KEY_COUNT, DRAWS_SERIES_FRACTURES, DRAWS_N_SERIES };
+/* The series over time kept of each draw, after the outcomes, each [arm][observation]
+ * and as the root has it: the arm means of the key variables (KEY_*: VAR_mean), the
+ * cumulative incidence of falls and of fractures, and the prevalence of sarcopenia,
+ * osteopenia and osteoporosis among the living. */
+enum { DRAWS_SERIES_FALLS = KEY_COUNT, DRAWS_SERIES_FRACTURES, DRAWS_SERIES_SARCOPENIA, DRAWS_SERIES_OSTEOPENIA,
+       DRAWS_SERIES_OSTEOPOROSIS, DRAWS_N_SERIES };
 
 /* Values kept of one draw: n_arms * DRAWS_PER_ARM outcomes, then the series. */
 size_t draws_value_count(size_t n_arms, size_t n_obs);

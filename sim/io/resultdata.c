@@ -590,19 +590,24 @@ static void load_importance(loader *L, size_t na)
     }
 }
 
-/* /draws: the key means and the cumulative incidences over time across the draws. */
+/* /draws: the key means, cumulative incidences and prevalences over time across the
+ * draws. */
 static void load_draws_series(loader *L, size_t na)
 {
     resultdata *d = L->d;
     static const char *const part[3] = {"_draws_mean", "_ui_low", "_ui_high"};
+    static const rd_prev prevs[3] = {RP_SARCOPENIA, RP_OSTEOPENIA, RP_OSTEOPOROSIS};
     const size_t dims[2] = {na, d->n_time};
-    for (int s = 0; s < RK_COUNT + 2 && L->st == MSK_OK; s++)
+    for (int s = 0; s < RK_COUNT + 5 && L->st == MSK_OK; s++)
         for (int j = 0; j < 3 && L->st == MSK_OK; j++) {
             char path[160];
             if (s < RK_COUNT)
                 snprintf(path, sizeof path, "/draws/%s_mean%s", resultdata_vars[resultdata_key_var[s]].name, part[j]);
-            else
+            else if (s < RK_COUNT + 2)
                 snprintf(path, sizeof path, "/draws/cumulative_incidence_%s%s", s == RK_COUNT ? "falls" : "fractures",
+                         part[j]);
+            else
+                snprintf(path, sizeof path, "/draws/prevalence_%s%s", resultdata_prevs[prevs[s - RK_COUNT - 2]].name,
                          part[j]);
             double *all = alloc(L, na * d->n_time, sizeof *all);
             if (L->st == MSK_OK)
@@ -612,7 +617,10 @@ static void load_draws_series(loader *L, size_t na)
                 if (!v)
                     break;
                 memcpy(v, &all[a * d->n_time], d->n_time * sizeof *v);
-                *(s < RK_COUNT ? &d->arms[a].ui_key_mean[s][j] : &d->arms[a].ui_incidence[s - RK_COUNT][j]) = v;
+                rd_arm *A = &d->arms[a];
+                *(s < RK_COUNT       ? &A->ui_key_mean[s][j]
+                  : s < RK_COUNT + 2 ? &A->ui_incidence[s - RK_COUNT][j]
+                                     : &A->ui_prevalence[prevs[s - RK_COUNT - 2]][j]) = v;
             }
             free(all);
         }
@@ -810,6 +818,8 @@ void resultdata_fini(resultdata *d)
                 free(A->ui_key_mean[k][j]);
             free(A->ui_incidence[0][j]);
             free(A->ui_incidence[1][j]);
+            for (int k = 0; k < RP_COUNT; k++)
+                free(A->ui_prevalence[k][j]);
         }
         for (int v = 0; v < RV_COUNT; v++) {
             free(A->mean[v]);

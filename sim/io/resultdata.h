@@ -142,8 +142,9 @@ typedef struct {
     double p_better_change[RK_COUNT], p_better_rate[RE_COUNT];
     /* ... and over time, [n_time] each ([0] mean, [1] 2.5%, [2] 97.5% across draws):
      * the mean of each key variable, the cumulative incidence of falls [0] and of
-     * fractures [1]. NULL without draws. */
-    double *ui_key_mean[RK_COUNT][3], *ui_incidence[2][3];
+     * fractures [1], the prevalence of each condition (NULL for those not kept).
+     * NULL without draws. */
+    double *ui_key_mean[RK_COUNT][3], *ui_incidence[2][3], *ui_prevalence[RP_COUNT][3];
     /* Sampled people, [n_sample][n_time] each (NaN after death); NULL without a sample. */
     double *sample[RV_COUNT];
     double *sample_immobilized, *sample_falls, *sample_fractures;
