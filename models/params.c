@@ -15,6 +15,22 @@ const model_param_info model_param_table[] = {
 
 const size_t model_param_count = sizeof model_param_table / sizeof model_param_table[0];
 
+const model_param_dist model_param_dist_table[] = {
+#define PARAM_DIST(group, name, kind, a, b, source) {#group, #name, PARAM_DIST_##kind, a, b, source},
+#include "params_dist.def"
+#undef PARAM_DIST
+};
+
+const size_t model_param_dist_count = sizeof model_param_dist_table / sizeof model_param_dist_table[0];
+
+const model_param_dist *model_param_dist_find(const char *group, const char *name)
+{
+    for (size_t i = 0; i < model_param_dist_count; i++)
+        if (strcmp(model_param_dist_table[i].group, group) == 0 && strcmp(model_param_dist_table[i].name, name) == 0)
+            return &model_param_dist_table[i];
+    return NULL;
+}
+
 void model_params_defaults(model_params *p)
 {
 #define PARAM(group, name, unit, def, lo, hi, help, source) p->group##_##name = (def);

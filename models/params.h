@@ -41,6 +41,22 @@ enum { BASELINE_Z_LEAN, BASELINE_Z_STRENGTH, BASELINE_Z_GAIT, BASELINE_Z_BMD, BA
 int model_params_correlation_factor(const model_params *p,
                                     double chol[BASELINE_Z_COUNT][BASELINE_Z_COUNT]);
 
+/* What is known about an uncalibrated parameter (params_dist.def). */
+typedef enum { PARAM_DIST_FIXED, PARAM_DIST_UNIFORM, PARAM_DIST_NORMAL, PARAM_DIST_LOGNORMAL } model_param_dist_kind;
+
+typedef struct {
+    const char *group, *name;
+    model_param_dist_kind kind;
+    double a, b;        /* UNIFORM: the range; NORMAL, LOGNORMAL: the 95% CI */
+    const char *source; /* or, FIXED, the reason */
+} model_param_dist;
+
+extern const model_param_dist model_param_dist_table[];
+extern const size_t model_param_dist_count;
+
+/* The row of model.GROUP.NAME in params_dist.def, or NULL. */
+const model_param_dist *model_param_dist_find(const char *group, const char *name);
+
 /* Fill p with every default from params.def. */
 void model_params_defaults(model_params *p);
 

@@ -55,7 +55,7 @@ expect_status() { # expect_status N COMMAND...
 export -f expect_status
 
 # A small study: three arms, 300 people, half a year (a run takes a few hundredths of
-# a second, so 30 draws take about a second).
+# a second, so 40 draws take about a second).
 cat >study.yaml <<EOF
 name: draws-study
 seed: 4242
@@ -85,8 +85,8 @@ check "a draws_from file that is not a calibration's output is refused, at both 
   "expect_status 65 '$msk' check study.yaml --set draws=5 --set draws_from=notcal.yaml 2>err; grep -q 'notcal.yaml:1:1: error: uncertainty: holds no .uncertainty:. mapping' err && grep -q '<command line>:2:1: error: draws_from: the parameter draws need' err"
 
 # ---- (b) the machinery ---------------------------------------------------------------
-check "30 draws run on 2 threads and print the uncertainty table" bash -c \
-  "'$msk' run study.yaml --draws 30 -t 2 -o t2.h5 >table 2>err && grep -q '30 parameter draws' table && grep -q 'P(better)' table && grep -q 'what drives the uncertainty' table"
+check "40 draws run on 2 threads and print the uncertainty table" bash -c \
+  "'$msk' run study.yaml --draws 40 -t 2 -o t2.h5 >table 2>err && grep -q '40 parameter draws' table && grep -q 'P(better)' table && grep -q 'what drives the uncertainty' table"
 check "draw 0 is reproduced bit for bit by a plain run with --set of its parameter values" $py - "$msk" <<'EOF'
 import subprocess, sys, h5py, numpy as np
 msk = sys.argv[1]
@@ -113,6 +113,23 @@ a, b = h5py.File('t2.h5'), h5py.File('plain.h5')
 for n in ('leg_lean_mass_mean', 'comparison/fractures_per_1000py_difference', 'summary/falls_per_1000py'):
     assert a[n][()].tobytes() == b[n][()].tobytes(), n
 \""
+check "the drawn parameters are the calibration's and those with a published range (falls.hip_rr_per_sd), each with its source; draws_sources=false leaves the latter out" bash -c \
+  "$py -c \"
+import h5py
+g = h5py.File('t2.h5')['draws']
+names = [n.decode() for n in g['parameter'][:]]
+src = dict(zip(names, (s.decode() for s in g['parameter_source'][:])))
+assert 'falls.rate_at80' in names and src['falls.rate_at80'].startswith('calibration'), src
+assert 'falls.hip_rr_per_sd' in names and 'Marshall 1996' in src['falls.hip_rr_per_sd'], src
+assert 'criteria.osteoporosis_tscore' not in names
+v = g['parameter_value'][:, names.index('falls.hip_rr_per_sd')]
+assert (v >= 1).all() and (v <= 6).all() and v.std() > 0
+\" && '$msk' run study.yaml --draws 4 --set draws_sources=false -q -o cal.h5 && $py -c \"
+import h5py
+assert 'falls.hip_rr_per_sd' not in [n.decode() for n in h5py.File('cal.h5')['draws/parameter'][:]]
+\""
+check "params --uncertainty lists the sources' distributions, the fixed parameters with why, and those with none yet" bash -c \
+  "'$msk' params --uncertainty >unc && grep -q '^falls.hip_rr_per_sd .*log-normal  \[2, 3.5\]' unc && grep -q '^criteria.osteoporosis_tscore: a definition' unc && grep -q '^# No distribution yet ([0-9]*)' unc"
 check "the uncertainty interval is wider than the Monte Carlo one for the training arms' lean mass" $py - <<'EOF'
 import h5py, numpy as np
 g = h5py.File("t2.h5", "r")["draws"]
@@ -126,7 +143,7 @@ print("ui", ui, "mc", mc, "P(better)", p)
 EOF
 
 check "figure 3 and the report show the uncertainty interval and explain both kinds" bash -c \
-  "'$msk' plot t2.h5 -o figs >/dev/null 2>&1 && grep -q '95% uncertainty interval, 30 parameter draws' figs/fig3-end-of-study.tsv && grep -q '/draws/VAR_\*_mean' figs/fig3-end-of-study.tsv && grep -q 'What the model does not know' figs/index.html && grep -q 'Monte Carlo precision' figs/index.html"
+  "'$msk' plot t2.h5 -o figs >/dev/null 2>&1 && grep -q '95% uncertainty interval, 40 parameter draws' figs/fig3-end-of-study.tsv && grep -q '/draws/VAR_\*_mean' figs/fig3-end-of-study.tsv && grep -q 'What the model does not know' figs/index.html && grep -q 'Monte Carlo precision' figs/index.html"
 check "every plotted number of a run with draws matches the file (figure 3 from /draws, figure 9 made)" bash -c \
   "$py $src/tests/plotcheck.py figures t2.h5 figs | tee /dev/stderr | grep -q 'ok: fig9' && ! $py $src/tests/plotcheck.py figures t2.h5 figs | grep -q FAIL"
 
@@ -145,7 +162,7 @@ for a, r in enumerate(rows):
 # Every SD 0: nothing is drawn, each draw is the central run.
 sed -E 's/logit_sd: [0-9.e+-]+/logit_sd: 0/' "$shipped" >zero.yaml
 check "with every SD 0 the draws are the central run and the interval collapses onto it" bash -c \
-  "'$msk' run study.yaml --draws 5 --set draws_from=$work/zero.yaml -q -o zero.h5 && $py -c \"
+  "'$msk' run study.yaml --draws 5 --set draws_from=$work/zero.yaml --set draws_sources=false -q -o zero.h5 && $py -c \"
 import h5py, numpy as np
 f = h5py.File('zero.h5'); g = f['draws']
 assert 'parameter' not in g and 'SD 0' in g.attrs['parameters_held'].decode()
@@ -181,7 +198,7 @@ import subprocess, sys, math, h5py, numpy as np
 from statistics import NormalDist
 msk, dist = sys.argv[1], sys.argv[2]
 run = lambda *a: subprocess.run([msk, "run", "study.yaml", "-q", "-t", "2", *a], check=True)
-run("--draws", "400", "--set", f"draws_from={dist}", "-o", "one.h5")
+run("--draws", "400", "--set", f"draws_from={dist}", "--set", "draws_sources=false", "-o", "one.h5")
 g = h5py.File("one.h5", "r")["draws"]
 assert [n.decode() for n in g["parameter"][:]] == ["falls.rate_at80"]
 lo, hi = g["falls_per_1000py_ui_low"][0], g["falls_per_1000py_ui_high"][0]
@@ -199,16 +216,16 @@ assert bounds[0.975][0] > bounds[0.025][1], "the brackets separate: the test can
 EOF
 
 # ---- (c) the same draws for any layout -----------------------------------------------
-check "1 thread gives the same file as 2" bash -c "'$msk' run study.yaml --draws 30 -t 1 -q -o t1.h5 && $tools same t1.h5 t2.h5"
+check "1 thread gives the same file as 2" bash -c "'$msk' run study.yaml --draws 40 -t 1 -q -o t1.h5 && $tools same t1.h5 t2.h5"
 if command -v mpirun >/dev/null 2>&1 && "$msk" sweep --help | grep -q 'built with MPI'; then
   mpi="mpirun --oversubscribe"
   [ "$(id -u)" -eq 0 ] && mpi="$mpi --allow-run-as-root"
   check "3 MPI ranks give the same file as 1 process" bash -c \
-    "$mpi -n 3 '$msk' run study.yaml --draws 30 -t 1 -q -o r3.h5 && $tools same r3.h5 t2.h5"
+    "$mpi -n 3 '$msk' run study.yaml --draws 40 -t 1 -q -o r3.h5 && $tools same r3.h5 t2.h5"
 else
   echo "skip: MPI checks (msksim built without MPI)"
 fi
-"$msk" run study.yaml --draws 30 -t 1 -q -o killed.h5 2>killed.err &
+"$msk" run study.yaml --draws 40 -t 1 -q -o killed.h5 2>killed.err &
 bgpid=$!
 for _ in $(seq 1500); do
   [ "$(grep -c '^task ' killed.h5.journal 2>/dev/null)" -ge 5 ] 2>/dev/null && break
@@ -222,8 +239,8 @@ bgpid=
 check "SIGTERM: exit 75, no result file, the finished draws kept in the journal" bash -c \
   "[ $status -eq 75 ] && [ ! -e killed.h5 ] && [ -s killed.h5.journal ] || { cat killed.err; echo status $status; exit 1; }"
 check "the same command resumes and writes the same file" bash -c \
-  "'$msk' run study.yaml --draws 30 -t 1 -q -o killed.h5 2>err && grep -q 'resuming' err && [ ! -e killed.h5.journal ] && $tools same killed.h5 t2.h5"
+  "'$msk' run study.yaml --draws 40 -t 1 -q -o killed.h5 2>err && grep -q 'resuming' err && [ ! -e killed.h5.journal ] && $tools same killed.h5 t2.h5"
 check "two job-array shards, then the plain command, give the same file" bash -c \
-  "'$msk' run study.yaml --draws 30 -q --shard 0/2 -o sh.h5 2>/dev/null && [ ! -e sh.h5 ] && '$msk' run study.yaml --draws 30 -q --shard 1/2 -o sh.h5 2>/dev/null && '$msk' run study.yaml --draws 30 -q -o sh.h5 && $tools same sh.h5 t2.h5"
+  "'$msk' run study.yaml --draws 40 -q --shard 0/2 -o sh.h5 2>/dev/null && [ ! -e sh.h5 ] && '$msk' run study.yaml --draws 40 -q --shard 1/2 -o sh.h5 2>/dev/null && '$msk' run study.yaml --draws 40 -q -o sh.h5 && $tools same sh.h5 t2.h5"
 
 exit $fail

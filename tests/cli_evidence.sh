@@ -169,7 +169,8 @@ EOF
 import re, sys
 out, shipped = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 n = len(re.findall(r"^    - \{name: ", shipped, re.M))
-rows = [l for l in out.splitlines() if re.match(r"^[a-z]+\.[a-z_0-9]+ ", l)]
+cal = out.split("# Uncalibrated parameters")[0]  # the calibration's section; the sources' follow (cli_draws.sh)
+rows = [l for l in cal.splitlines() if re.match(r"^[a-z]+\.[a-z_0-9]+ ", l)]
 assert n > 10 and len(rows) == n, (n, len(rows))
 for l in rows:
     f = l.split()

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "scenario.h"
 #include "testutil.h"
 #include "uncertainty.h"
@@ -159,6 +161,70 @@ static void check_parameter_file(void)
     remove(sfile);
 }
 
+/* params_dist.def: every row names a parameter of params.def, none of the shipped
+ * calibration's, once; a range holds the parameter's value, inside its bounds; a fixed
+ * row says why. Draws follow the stated distribution: the share of 20000 inside the
+ * source's 95% CI is 0.95 (LOGNORMAL, NORMAL) within 4 binomial SDs, the uniform's mean
+ * is its midpoint, and the value is a pure function of (seed, draw, row). */
+static void check_source_table(void)
+{
+    param_uncertainty cal;
+    diag_list d;
+    diag_list_init(&d);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/parameters.yaml", MSK_SOURCE_DIR);
+    CHECK(uncertainty_read_file(path, &cal, &d) == MSK_OK, "the shipped calibration reads");
+    size_t ranged = 0;
+    for (size_t r = 0; r < model_param_dist_count; r++) {
+        const model_param_dist *x = &model_param_dist_table[r];
+        const model_param_info *p = model_param_find(x->group, x->name);
+        char name[128];
+        snprintf(name, sizeof name, "%s.%s", x->group, x->name);
+        CHECK(p != NULL, "params_dist.def row %s names a parameter of params.def", name);
+        if (!p)
+            continue;
+        for (size_t j = 0; j < cal.n; j++)
+            CHECK(strcmp(cal.name[j], name) != 0, "%s is calibrated: its distribution is the calibration's", name);
+        for (size_t q = 0; q < r; q++)
+            CHECK(model_param_dist_table[q].group != x->group || strcmp(model_param_dist_table[q].name, x->name) != 0 ||
+                      strcmp(model_param_dist_table[q].group, x->group) != 0,
+                  "%s has one row", name);
+        CHECK(x->source && strlen(x->source) > 10, "%s says where its distribution comes from, or why it is fixed", name);
+        if (x->kind == PARAM_DIST_FIXED)
+            continue;
+        ranged++;
+        CHECK(x->a < x->b && x->a >= p->min && x->b <= p->max && x->a <= p->def && p->def <= x->b,
+              "%s: its range [%g, %g] holds its value %g, inside [%g, %g]", name, x->a, x->b, p->def, p->min, p->max);
+        enum { N = 20000 };
+        double inside = 0, sum = 0;
+        for (int i = 0; i < N; i++) {
+            double v = uncertainty_source_value(x, p, p->def, uncertainty_uniform_at(7, (uint64_t)i, r));
+            inside += v >= x->a && v <= x->b;
+            sum += v;
+            CHECK(v >= p->min && v <= p->max, "%s: a draw %g inside its bounds", name, v);
+        }
+        if (x->kind == PARAM_DIST_UNIFORM)
+            CHECK(inside == N && fabs(sum / N - 0.5 * (x->a + x->b)) < 4 * (x->b - x->a) / sqrt(12.0 * N),
+                  "%s: uniform on its range (mean %g)", name, sum / N);
+        else { /* centred on the value, the CI's width, truncated to the bounds */
+            const int lg = x->kind == PARAM_DIST_LOGNORMAL;
+            const double sd = (lg ? log(x->b / x->a) : x->b - x->a) / 3.919927969080108;
+            const double mu = lg ? log(p->def) : p->def;
+#define Z(v) gsl_cdf_ugaussian_P(((lg ? log(v) : (v)) - mu) / sd)
+            const double want = (Z(x->b) - Z(x->a)) / (Z(p->max) - (p->min > 0 || !lg ? Z(p->min) : 0));
+#undef Z
+            CHECK(fabs(inside / N - want) < 4 * sqrt(want * (1 - want) / N) + 1e-9,
+                  "%s: %.4f of draws inside the source's 95%% CI, %.4f expected", name, inside / N, want);
+        }
+        CHECK(uncertainty_source_value(x, p, p->def, uncertainty_uniform_at(7, 3, r)) ==
+                  uncertainty_source_value(x, p, p->def, uncertainty_uniform_at(7, 3, r)),
+              "%s: a draw is a pure function of (seed, draw, row)", name);
+    }
+    CHECK(ranged >= 5, "params_dist.def gives %zu parameters a distribution", ranged);
+    uncertainty_fini(&cal);
+    diag_list_fini(&d);
+}
+
 int main(void)
 {
     param_uncertainty u;
@@ -180,6 +246,7 @@ int main(void)
     refused("an unknown method", "laplace", "mcmc", "u.yaml:2:", "expected laplace");
     refused("a negative SD", "logit_sd: 0.2", "logit_sd: -0.2", "u.yaml:6:", "out of range");
     check_parameter_file();
+    check_source_table();
     printf("%d failure(s)\n", test_failures);
     return test_failures;
 }

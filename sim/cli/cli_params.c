@@ -342,6 +342,63 @@ static void write_uncertainty(FILE *out, const char *file, const param_uncertain
     }
 }
 
+/* The uncalibrated parameters: each one's distribution from its source, the fixed ones
+ * with why, and those with no distribution yet (params_dist.def). */
+static void write_sources(FILE *out, const param_uncertainty *u)
+{
+    static const char *const kind[] = {"fixed", "uniform", "normal", "log-normal"};
+    fprintf(out, "\n# Uncalibrated parameters with a distribution from their source (models/params_dist.def),\n"
+                 "# drawn by `msksim run --draws` unless draws_sources: false; centred on the parameter's value,\n"
+                 "# truncated to its bounds\n");
+    fprintf(out, "%-34s %12s   %-11s %-22s %s\n", "parameter", "value", "kind", "range or 95% CI", "source");
+    size_t fixed = 0;
+    for (size_t r = 0; r < model_param_dist_count; r++) {
+        const model_param_dist *x = &model_param_dist_table[r];
+        if (x->kind == PARAM_DIST_FIXED) {
+            fixed++;
+            continue;
+        }
+        char name[96], range[64];
+        snprintf(name, sizeof name, "%s.%s", x->group, x->name);
+        snprintf(range, sizeof range, "[%.4g, %.4g]", x->a, x->b);
+        fprintf(out, "%-34s %12.4g   %-11s %-22s %s\n", name, model_param_find(x->group, x->name)->def, kind[x->kind],
+                range, x->source);
+    }
+    fprintf(out, "\n# Fixed, with the reason (%zu):\n", fixed);
+    for (size_t r = 0; r < model_param_dist_count; r++) {
+        const model_param_dist *x = &model_param_dist_table[r];
+        if (x->kind == PARAM_DIST_FIXED)
+            fprintf(out, "%s.%s: %s\n", x->group, x->name, x->source);
+    }
+    size_t pending = 0, col = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            fprintf(out, "\n# No distribution yet (%zu): assumptions without a published range, held at their\n"
+                         "# values in every draw; a sweep (msksim sweep, method morris) screens their influence:\n",
+                    pending);
+        for (size_t i = 0; i < model_param_count; i++) {
+            const model_param_info *p = &model_param_table[i];
+            char name[96];
+            snprintf(name, sizeof name, "%s.%s", p->group, p->name);
+            int known = model_param_dist_find(p->group, p->name) != NULL;
+            for (size_t j = 0; u && j < u->n && !known; j++)
+                known = strcmp(u->name[j], name) == 0;
+            if (known)
+                continue;
+            if (pass == 0) {
+                pending++;
+                continue;
+            }
+            if (col + strlen(name) + 2 > 88) {
+                fputs(",\n", out);
+                col = 0;
+            }
+            col += (size_t)fprintf(out, "%s%s", col ? ", " : "", name);
+        }
+    }
+    fputc('\n', out);
+}
+
 /* `msksim params --uncertainty [FILE]`: FILE's `uncertainty:`, or the shipped one's. */
 static int print_uncertainty(const char *file)
 {
@@ -357,6 +414,8 @@ static int print_uncertainty(const char *file)
     msk_status st = uncertainty_read_file(file, &u, &d);
     if (st == MSK_OK)
         write_uncertainty(stdout, file, &u);
+    if (st == MSK_OK)
+        write_sources(stdout, &u);
     diag_print(&d, stderr);
     uncertainty_fini(&u);
     diag_list_fini(&d);

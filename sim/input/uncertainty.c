@@ -303,3 +303,30 @@ int uncertainty_centred_on(const param_uncertainty *u, size_t j, const model_par
     double v = *uncertainty_param_in(u, j, m), centre = uncertainty_value(u, j, u->mean[j]);
     return fabs(v - centre) <= 1e-9 * fmax(1.0, fabs(v));
 }
+
+double uncertainty_source_value(const model_param_dist *d, const model_param_info *p, double central, double u)
+{
+    if (d->kind == PARAM_DIST_UNIFORM)
+        return d->a + u * (d->b - d->a);
+    if (d->kind == PARAM_DIST_FIXED)
+        return central;
+    /* Normal on the value (NORMAL) or its logarithm (LOGNORMAL), centred on the run's
+     * value, truncated to the parameter's range by inverting the CDF between the
+     * range's quantiles. */
+    const int lg = d->kind == PARAM_DIST_LOGNORMAL;
+    const double sd = lg ? log(d->b / d->a) / 3.919927969080108 : (d->b - d->a) / 3.919927969080108;
+    const double mu = lg ? log(central) : central;
+    const double lo = lg ? (p->min > 0 ? log(p->min) : -HUGE_VAL) : p->min, hi = lg ? log(p->max) : p->max;
+    const double plo = gsl_cdf_ugaussian_P((lo - mu) / sd), phi = gsl_cdf_ugaussian_P((hi - mu) / sd);
+    const double x = mu + sd * gsl_cdf_ugaussian_Pinv(plo + u * (phi - plo));
+    const double v = lg ? exp(x) : x;
+    return v < p->min ? p->min : v > p->max ? p->max : v;
+}
+
+double uncertainty_uniform_at(uint64_t seed, uint64_t draw, uint64_t slot)
+{
+    philox4x64_ctr_t ctr = {{draw, slot, 0, 0}};
+    philox4x64_key_t key = {{seed, 0x736f75726365ULL /* "source" */}};
+    philox4x64_ctr_t r = philox4x64(ctr, key);
+    return ((double)(r.v[0] >> 11) + 0.5) * 0x1p-53;
+}

@@ -51,6 +51,15 @@ const double *uncertainty_param_in(const param_uncertainty *u, size_t j, const m
 /* Is M's value of parameter j the centre of its distribution (to 1e-9 relative)? */
 int uncertainty_centred_on(const param_uncertainty *u, size_t j, const model_params *m);
 
+/* The value at probability u in (0, 1) of an uncalibrated parameter's distribution
+ * from its source (params_dist.def), centred on `central` (its value in the run) and
+ * truncated to p's range. */
+double uncertainty_source_value(const model_param_dist *d, const model_param_info *p, double central, double u);
+
+/* A uniform number in (0, 1), a pure function of (seed, draw, slot), from a stream of
+ * its own (not the calibration's normals). */
+double uncertainty_uniform_at(uint64_t seed, uint64_t draw, uint64_t slot);
+
 /* The value of parameter j at logit-scale position x. */
 double uncertainty_value(const param_uncertainty *u, size_t j, double x);
 

@@ -108,9 +108,10 @@ int draws_data_alloc(draws_data *d, size_t n_draws, size_t n_params, size_t n_ar
     d->n_draws = n_draws, d->n_params = n_params, d->n_arms = n_arms, d->n_obs = n_obs;
     d->param_name = calloc(n_params ? n_params : 1, sizeof *d->param_name);
     d->param_units = calloc(n_params ? n_params : 1, sizeof *d->param_units);
+    d->param_source = calloc(n_params ? n_params : 1, sizeof *d->param_source);
     d->param_value = calloc(n_draws * n_params + 1, sizeof *d->param_value);
     d->value = calloc(n_draws * draws_value_count(n_arms, n_obs) + 1, sizeof *d->value);
-    return d->param_name && d->param_units && d->param_value && d->value ? 0 : -1;
+    return d->param_name && d->param_units && d->param_source && d->param_value && d->value ? 0 : -1;
 }
 
 void draws_data_fini(draws_data *d)
@@ -119,6 +120,9 @@ void draws_data_fini(draws_data *d)
         free(d->param_name[j]);
     for (size_t j = 0; d->param_units && j < d->n_params; j++)
         free(d->param_units[j]);
+    for (size_t j = 0; d->param_source && j < d->n_params; j++)
+        free(d->param_source[j]);
+    free(d->param_source);
     free(d->param_name);
     free(d->param_units);
     free(d->param_value);
@@ -398,6 +402,9 @@ msk_status draws_write(h5out *w, const engine_result *central, const void *ctx)
                                  "drawn model parameter (model.GROUP.NAME)"));
         ok(&o, h5out_var_strings(w, "draws", "parameter_units", "parameter", (const char *const *)d->param_units,
                                  "unit of each parameter"));
+        ok(&o, h5out_var_strings(w, "draws", "parameter_source", "parameter", (const char *const *)d->param_source,
+                                 "where each parameter's distribution comes from: the calibration, or the range "
+                                 "or confidence interval its source reports (models/params_dist.def)"));
         static const char *const dims[] = {"draw", "parameter"};
         ok(&o, h5out_var_double(w, "draws", "parameter_value", 2, dims, d->param_value, "1",
                                 "value of each drawn parameter in each draw (units: parameter_units)"));

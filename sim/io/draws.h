@@ -52,6 +52,7 @@ typedef struct {
     size_t n_draws, n_params, n_arms, n_obs;
     char **param_name;    /* "group.name" under model., the drawn parameters only */
     char **param_units;
+    char **param_source;  /* where its distribution comes from */
     double *param_value;  /* [draw][param] */
     double *value;        /* [draw][draws_value_count(n_arms, n_obs)] */
     char *source;         /* the parameter file the distribution came from */
