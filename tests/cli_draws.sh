@@ -159,6 +159,17 @@ for a, r in enumerate(rows):
         assert (math.isnan(x) and math.isnan(y)) or abs(x - y) <= 1e-9 * max(1, abs(y)), (col, x, y)
 \" && '$msk' export plain.h5 -o tables -q && test ! -e tables/draws_summary.csv"
 
+check "the table says where the population, not the parameters, limits the answer (fractures in 2000 people), and checks it against /draws" bash -c \
+  "'$msk' run '$src/scenarios/compare-interventions.yaml' --draws 10 -t 2 -o ci.h5 >ci.table 2>/dev/null && grep -q '^note: where the population, not the parameters, limits the answer' ci.table && $py -c \"
+import h5py, re
+g = h5py.File('ci.h5')['draws']
+arms = [a.decode() for a in g['arm'][()]]
+m = re.search(r'fractures /1000py difference: in (\\S+) the Monte Carlo interval spans (\\S+), the uncertainty interval (\\S+)', open('ci.table').read())
+a = arms.index(m.group(1)); v = 'fractures_per_1000py_difference'
+mc, ui = g[v + '_mc_high'][a] - g[v + '_mc_low'][a], g[v + '_ui_high'][a] - g[v + '_ui_low'][a]
+assert abs(mc - float(m.group(2))) < 0.01 * mc and abs(ui - float(m.group(3))) < 0.01 * ui and mc >= ui, (mc, ui)
+\""
+
 # Every SD 0: nothing is drawn, each draw is the central run.
 sed -E 's/logit_sd: [0-9.e+-]+/logit_sd: 0/' "$shipped" >zero.yaml
 check "with every SD 0 the draws are the central run and the interval collapses onto it" bash -c \

@@ -519,6 +519,38 @@ static void drivers(const draws_data *d, const engine_result *central, FILE *f)
     free(src);
 }
 
+/* The differences whose Monte Carlo interval (the central run's) is as wide as their
+ * uncertainty interval in some arm: for them the population, not the parameters, is
+ * what limits the answer, and the table's interval alone would mislead. */
+static void mc_note(const draws_data *d, const engine_result *central, FILE *f)
+{
+    const scenario *sc = central->plan.sc;
+    int any = 0;
+    for (size_t i = 0; i < N_SHOWN; i++) {
+        double worst = 0, ui = 0, mc = 0;
+        const char *arm = NULL;
+        for (size_t a = 0; a < sc->n_arms; a++) {
+            if (a == sc->reference)
+                continue;
+            draws_summary s;
+            draws_summarise(d, central, a * DRAWS_PER_ARM + shown[i] + KEY_COUNT + EVC_COUNT, &s, NULL);
+            double w = s.mc_high - s.mc_low, u = s.ui_high - s.ui_low;
+            if (w > 0 && w >= u && w / (u > 0 ? u : w) >= worst) {
+                worst = w / (u > 0 ? u : w), ui = u, mc = w, arm = sc->arms[a].name;
+            }
+        }
+        if (!arm)
+            continue;
+        if (!any)
+            fputs("\nnote: where the population, not the parameters, limits the answer (the Monte Carlo interval of the\n"
+                  "central run is as wide as the uncertainty interval across draws; more people would sharpen it):\n",
+                  f);
+        any = 1;
+        fprintf(f, "  %s difference: in %s the Monte Carlo interval spans %.3g, the uncertainty interval %.3g\n",
+                shown_titles[i], arm, mc, ui);
+    }
+}
+
 void draws_print_table(const draws_data *d, const engine_result *central, FILE *f)
 {
     const scenario *sc = central->plan.sc;
@@ -542,5 +574,6 @@ void draws_print_table(const draws_data *d, const engine_result *central, FILE *
     fprintf(f, "\nshare of draws in which the arm does better than '%s' (more muscle and bone, fewer events):\n",
             sc->arms[sc->reference].name);
     panel(d, central, f, wname, 0, N_SHOWN, 1, 1);
+    mc_note(d, central, f);
     drivers(d, central, f);
 }
