@@ -208,7 +208,8 @@ static void eos_caption_draws(const plot_ctx *c, plot_figure *F, const end_of_st
                        "uncertainty interval: how much the answer depends on what the published data leave "
                        "unknown about the model. It is usually much wider than the Monte Carlo interval, "
                        "which says only how precisely this finite population estimates the model's answer "
-                       "(in the file: /draws/*_mc_low and _mc_high). An interval in the right panel that "
+                       "(in the file: /draws/*_mc_low and _mc_high), but not for rare events in a small "
+                       "population (the run's table notes where). An interval in the right panel that "
                        "crosses zero means the data behind the model cannot tell the arm from the reference. "
                        "The outcomes are in %% of their own starting value.",
                        c->d->n_draws);
