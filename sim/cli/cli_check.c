@@ -105,6 +105,13 @@ static void print_understood(const scenario *sc)
     printf("\n  follow-up: %s week%s, observed every %s week%s\n", a, sc->horizon_weeks == 1 ? "" : "s", c,
            sc->observe_every_weeks == 1 ? "" : "s");
     print_strata(&sc->strata);
+    if (sc->draws) {
+        char *from = scenario_draws_file(sc);
+        printf("  draws: %lld parameter draws from the calibration in %s%s: %lld runs of the population\n",
+               sc->draws, from ? from : "?",
+               sc->draws_sources ? " and from the published ranges of models/params_dist.def" : "", sc->draws + 1);
+        free(from);
+    }
 }
 
 static void print_summary(const scenario *sc, const diag_list *d)
