@@ -82,6 +82,8 @@ check "--draws needs a whole number (exit 2)" expect_status 2 "$msk" run study.y
 check "--shard without draws is refused (exit 2)" expect_status 2 "$msk" run study.yaml --shard 0/2
 check "check echoes the draws and where they come from" bash -c \
   "'$msk' check study.yaml --set draws=25 | grep -q '^  draws: 25 parameter draws from the calibration in .*scenarios/parameters.yaml and from the published ranges of models/params_dist.def: 26 runs of the population'"
+check "draws that do not fit the memory budget are refused before any work (71), naming the draws" bash -c \
+  "expect_status 71 '$msk' run study.yaml --draws 100000 --max-memory 64M -o big.h5 2>err; grep -q 'error: draws: the 100000 parameter draws keep .* of outcomes in memory' err && [ ! -e big.h5 ] && [ ! -e big.h5.journal ]"
 cp "$src/scenarios/calibration.yaml" notcal.yaml
 check "a draws_from file that is not a calibration's output is refused, at both places" bash -c \
   "expect_status 65 '$msk' check study.yaml --set draws=5 --set draws_from=notcal.yaml 2>err; grep -q 'notcal.yaml:1:1: error: uncertainty: holds no .uncertainty:. mapping' err && grep -q '<command line>:2:1: error: draws_from: the parameter draws need' err"

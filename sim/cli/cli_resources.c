@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli_resources.h"
+
+#include "draws.h"
 #include "estimate.h"
 #include "sysmem.h"
 
@@ -111,8 +113,22 @@ msk_status cli_resources(const scenario *sc, int threads, const char *output, ui
     msk_status st = engine_estimate_run(sc, threads, &e, diags);
     if (st != MSK_OK)
         return st;
+    /* Parameter draws (draws.h): every draw's values, held by the journal's state, the
+     * result's copy and the writer, and written to /draws. */
+    const uint64_t draws = sc->draws > 0 ? 3 * (uint64_t)sc->draws * draws_value_count(sc->n_arms, e.n_obs) * sizeof(double) : 0;
+    const uint64_t without = e.memory_bytes;
+    e.memory_bytes += draws;
+    e.output_bytes += draws / 3;
     if (report)
         print_estimate(report, &e, &b, threads);
+    if (e.memory_bytes > b.bytes && without <= b.bytes) {
+        char need[32], have[32];
+        diag_add(diags, DIAG_ERROR, sc->source_path, 0, 0, "draws",
+                 "the %lld parameter draws keep %s of outcomes in memory, and with the run that exceeds the "
+                 "budget of %s; run fewer draws",
+                 sc->draws, sysmem_format((double)draws, need, sizeof need), sysmem_format((double)b.bytes, have, sizeof have));
+        return MSK_ENOMEM;
+    }
     if (e.memory_bytes > b.bytes) {
         memory_error(sc, threads, &e, &b, diags);
         return MSK_ENOMEM;
