@@ -55,6 +55,22 @@ const model_param_info *model_param_find(const char *group, const char *name)
     return NULL;
 }
 
+const model_param_info *model_param_find_dotted(const char *dotted)
+{
+    const char *dot = strchr(dotted, '.');
+    char group[64];
+    if (!dot || (size_t)(dot - dotted) >= sizeof group)
+        return NULL;
+    memcpy(group, dotted, (size_t)(dot - dotted));
+    group[dot - dotted] = '\0';
+    return model_param_find(group, dot + 1);
+}
+
+const double *model_param_value(const model_params *m, const model_param_info *info)
+{
+    return (const double *)(const void *)((const char *)m + info->offset);
+}
+
 int model_params_correlation_factor(const model_params *p,
                                     double chol[BASELINE_Z_COUNT][BASELINE_Z_COUNT])
 {

@@ -31,6 +31,12 @@ int model_param_opens_group(size_t i);
 /* The row of model.GROUP.NAME, or NULL when there is none. */
 const model_param_info *model_param_find(const char *group, const char *name);
 
+/* The row of "GROUP.NAME" written as one string, or NULL. */
+const model_param_info *model_param_find_dotted(const char *dotted);
+
+/* Where row info's value lives in m. */
+const double *model_param_value(const model_params *m, const model_param_info *info);
+
 /* Baseline residuals correlated through model.baseline.corr_* (population.c). */
 enum { BASELINE_Z_LEAN, BASELINE_Z_STRENGTH, BASELINE_Z_GAIT, BASELINE_Z_BMD, BASELINE_Z_ACTIVITY,
        BASELINE_Z_COUNT };

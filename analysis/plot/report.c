@@ -173,15 +173,11 @@ static void summary_table(FILE *f, const resultdata *d)
     fputs("</tbody>\n</table>\n", f);
 }
 
-/* Each arm against the reference arm, paired. */
-static void difference_table(FILE *f, const resultdata *d)
+/* The rows of every arm but the reference: its differences (the run's, or with
+ * uncertainty across the parameter draws, followed by how often it did better). */
+static void difference_rows(FILE *f, const resultdata *d, int uncertainty)
 {
-    fputs("<p>Each arm against the reference arm <strong>", f);
-    report_html_text(f, d->arms[d->reference].name);
-    fputs("</strong>, person by person (the same virtual people in every arm): the difference in % "
-          "change (percentage points) and in events per 1000 person-years.</p>\n<table>\n"
-          "<thead><tr><th>Arm</th>",
-          f);
+    fputs("<table>\n<thead><tr><th>Arm</th>", f);
     table_head(f, "points");
     fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t a = 0; a < d->n_arms; a++) {
@@ -191,10 +187,31 @@ static void difference_table(FILE *f, const resultdata *d)
         fputs("<tr><td>", f);
         report_html_text(f, A->name);
         fputs("</td>", f);
-        table_cells(f, A->diff_change_pct, A->diff_rate, 1);
+        if (!uncertainty) {
+            table_cells(f, A->diff_change_pct, A->diff_rate, 1);
+            fputs("</tr>\n", f);
+            continue;
+        }
+        table_cells(f, A->ui_diff_change_pct, A->ui_diff_rate, 1);
+        fputs("</tr>\n<tr><td><small>better in</small></td>", f);
+        for (int k = 0; k < RK_COUNT; k++)
+            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_change[k]);
+        for (size_t i = 0; i < sizeof table_counts / sizeof table_counts[0]; i++)
+            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_rate[table_counts[i]]);
         fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table>\n", f);
+}
+
+/* Each arm against the reference arm, paired. */
+static void difference_table(FILE *f, const resultdata *d)
+{
+    fputs("<p>Each arm against the reference arm <strong>", f);
+    report_html_text(f, d->arms[d->reference].name);
+    fputs("</strong>, person by person (the same virtual people in every arm): the difference in % "
+          "change (percentage points) and in events per 1000 person-years.</p>\n",
+          f);
+    difference_rows(f, d, 0);
 }
 
 /* With parameter draws: each difference's mean and 95% uncertainty interval across the
@@ -211,27 +228,9 @@ static void draws_table(FILE *f, const resultdata *d)
     report_html_text(f, d->arms[d->reference].name);
     fputs("</strong>: the mean difference across those runs, its 95% <em>uncertainty</em> interval (the middle "
           "95% of the runs) and the share of runs in which the arm did better. An uncertainty interval that "
-          "crosses zero means the evidence behind the model cannot tell the arm from the reference.</p>\n"
-          "<table>\n<thead><tr><th>Arm</th>",
+          "crosses zero means the evidence behind the model cannot tell the arm from the reference.</p>\n",
           f);
-    table_head(f, "points");
-    fputs("</tr></thead>\n<tbody>\n", f);
-    for (size_t a = 0; a < d->n_arms; a++) {
-        if (a == d->reference)
-            continue;
-        const rd_arm *A = &d->arms[a];
-        fputs("<tr><td>", f);
-        report_html_text(f, A->name);
-        fputs("</td>", f);
-        table_cells(f, A->ui_diff_change_pct, A->ui_diff_rate, 1);
-        fputs("</tr>\n<tr><td><small>better in</small></td>", f);
-        for (int k = 0; k < RK_COUNT; k++)
-            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_change[k]);
-        for (size_t i = 0; i < sizeof table_counts / sizeof table_counts[0]; i++)
-            fprintf(f, "<td><small>%.0f%% of runs</small></td>", 100 * A->p_better_rate[table_counts[i]]);
-        fputs("</tr>\n", f);
-    }
-    fputs("</tbody>\n</table>\n", f);
+    difference_rows(f, d, 1);
 }
 
 static void summary_tables(FILE *f, const resultdata *d)

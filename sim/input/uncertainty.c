@@ -85,13 +85,7 @@ static int load_param(schema_ctx *c, const yamltree_node *item, const char *path
     u->sd[i] = k.sd;
     if (c->d->errors != errors)
         return -1;
-    const char *dot = k.name ? strchr(k.name, '.') : NULL;
-    char group[64];
-    if (dot && (size_t)(dot - k.name) < sizeof group) {
-        memcpy(group, k.name, (size_t)(dot - k.name));
-        group[dot - k.name] = '\0';
-    }
-    if (!dot || (size_t)(dot - k.name) >= sizeof group || !model_param_find(group, dot + 1)) {
+    if (!k.name || !model_param_find_dotted(k.name)) {
         schema_error(c, given[P_name] ? given[P_name] : item, where, "'%s' is not a model parameter (GROUP.NAME)",
                      k.name ? k.name : "");
         return -1;
@@ -291,11 +285,7 @@ msk_status uncertainty_read_file(const char *file, param_uncertainty *u, diag_li
 
 const double *uncertainty_param_in(const param_uncertainty *u, size_t j, const model_params *m)
 {
-    char group[64];
-    const char *dot = strchr(u->name[j], '.');
-    snprintf(group, sizeof group, "%.*s", (int)(dot - u->name[j]), u->name[j]);
-    const model_param_info *info = model_param_find(group, dot + 1);
-    return (const double *)(const void *)((const char *)m + info->offset);
+    return model_param_value(m, model_param_find_dotted(u->name[j]));
 }
 
 int uncertainty_centred_on(const param_uncertainty *u, size_t j, const model_params *m)

@@ -15,11 +15,7 @@
 
 uint64_t drawplan_seed(unsigned long long scenario_seed)
 {
-    uint64_t x = (uint64_t)scenario_seed ^ 0x6472617773ULL /* "draws" */;
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
+    return sweep_mix64((uint64_t)scenario_seed ^ 0x6472617773ULL /* "draws" */);
 }
 
 /* The run's --set, then draws=0 (a draw is a plain run), as the sweep's `set:`. */
@@ -57,11 +53,8 @@ typedef struct {
 
 static const model_param_info *info_of(const char *dotted, double *central, const model_params *m)
 {
-    char group[64];
-    const char *dot = strchr(dotted, '.');
-    snprintf(group, sizeof group, "%.*s", (int)(dot - dotted), dotted);
-    const model_param_info *info = model_param_find(group, dot + 1);
-    *central = *(const double *)(const void *)((const char *)m + info->offset);
+    const model_param_info *info = model_param_find_dotted(dotted);
+    *central = *model_param_value(m, info);
     return info;
 }
 

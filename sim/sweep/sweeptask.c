@@ -10,7 +10,7 @@
 #include "sweepvar.h"
 #include "yamltree.h"
 
-static uint64_t splitmix(uint64_t x)
+uint64_t sweep_mix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -24,9 +24,9 @@ unsigned long long sweep_task_seed(const sweep *sw, size_t task)
     if (sw->seeds == SWEEP_SEEDS_COMMON) {
         if (rep == 0)
             return sw->base_seed;
-        return splitmix(sw->base_seed ^ splitmix(rep)) & 0xffffffffULL;
+        return sweep_mix64(sw->base_seed ^ sweep_mix64(rep)) & 0xffffffffULL;
     }
-    return splitmix(sw->base_seed ^ splitmix(rep ^ splitmix(point + 1))) & 0xffffffffULL;
+    return sweep_mix64(sw->base_seed ^ sweep_mix64(rep ^ sweep_mix64(point + 1))) & 0xffffffffULL;
 }
 
 void sweep_task_free_overrides(char **ov, size_t n)

@@ -14,8 +14,13 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sweepfile.h"
+
+/* SplitMix64's finalizer: a well-mixed 64-bit function of x (the seeds of replicates
+ * and of parameter draws are derived with it). */
+uint64_t sweep_mix64(uint64_t x);
 
 /* Seed of the scenario for task t. */
 unsigned long long sweep_task_seed(const sweep *sw, size_t task);
