@@ -434,19 +434,10 @@ static const size_t shown[N_SHOWN] = {KEY_LEG_LEAN, KEY_KNEE, KEY_BMD, KEY_COUNT
 static const char *const shown_titles[N_SHOWN] = {"leg lean mass, %", "knee strength, %", "FN BMD, %",
                                                   "falls /1000py", "fractures /1000py", "deaths /1000py"};
 
-static int decimals(double lo, double hi)
-{
-    double half = 0.5 * (hi - lo);
-    if (!(half > 0) || !isfinite(half))
-        return 1;
-    int dd = (int)ceil(-log10(half)) + 1;
-    return dd < 0 ? 0 : dd > 3 ? 3 : dd;
-}
-
 static void cell(FILE *f, double v, double lo, double hi)
 {
     char b[64];
-    int dd = decimals(lo, hi);
+    int dd = results_decimals(lo, hi, 1); /* a wider interval: one more digit */
     if (isnan(v))
         snprintf(b, sizeof b, "n/a");
     else

@@ -49,6 +49,10 @@ msk_status results_write_with(const engine_result *r, const char *path, const ch
 /* The time coordinate of GROUP ("time", in days, and "week"), as the root's. */
 msk_status results_write_time(h5out *w, const char *group, const engine_result *r);
 
+/* Decimals down to the half-width of [lo, hi]'s first significant digit (plus extra),
+ * from 0 to 3, so that a printed interval's bounds differ from its centre. */
+int results_decimals(double lo, double hi, int extra);
+
 /* Print the compact arms x key-outcomes table. */
 void results_print_table(const engine_result *r, FILE *out);
 

@@ -8,12 +8,12 @@ enum { CELL = 24, N_CHANGE = 3, N_RATE = 3 };
 
 /* Decimals down to the half-width's first significant digit, so that the bounds differ
  * from the mean ("-0.7 [-0.7, -0.7]" reads "-0.72 [-0.74, -0.70]"), between 0 and 3. */
-static int decimals(double lo, double hi)
+int results_decimals(double lo, double hi, int extra)
 {
     double half = 0.5 * (hi - lo);
     if (!(half > 0) || !isfinite(half))
         return 1;
-    int d = (int)ceil(-log10(half));
+    int d = (int)ceil(-log10(half)) + extra;
     return d < 0 ? 0 : d > 3 ? 3 : d;
 }
 
@@ -27,7 +27,7 @@ static void cell(FILE *out, double v, double lo, double hi)
     else if (v == 0 && lo == 0 && hi == 0)
         snprintf(buf, sizeof buf, "0 (no one differs)");
     else {
-        int d = decimals(lo, hi);
+        int d = results_decimals(lo, hi, 0);
         snprintf(buf, sizeof buf, "%.*f [%.*f, %.*f]", d, v, d, lo, d, hi);
     }
     fprintf(out, "  %-*s", CELL, buf);
@@ -103,7 +103,8 @@ void results_print_table(const engine_result *r, FILE *out)
 
     fprintf(out, "\n%s: %zu people x %lld replicate%s, %g weeks; mean [95%% CI]: changes among the\n"
                  "people alive at the end, events per 1000 person-years lived (the CI is the Monte\n"
-                 "Carlo precision of this virtual population, not uncertainty about the model)\n",
+                 "Carlo precision of this virtual population, not uncertainty about the model: --draws N\n"
+                 "gives that)\n",
             sc->name, (size_t)sc->population.size, (long long)sc->replicates,
             sc->replicates == 1 ? "" : "s", sc->horizon_weeks);
     panel(r, out, wname, 0, 0);
